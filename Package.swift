@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "ntm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SyncCore", targets: ["SyncCore"]),
+        .library(name: "Replica", targets: ["Replica"]),
+        .library(name: "NTM", targets: ["NTM"]),
+        .executable(name: "ntm", targets: ["ntm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure values: dots, version vectors, operations, the merge rule, JSON. No I/O, no clock reads.
+        .target(name: "SyncCore", swiftSettings: strict),
+        // A SQLite replica: migrations, operation log, row state, projections, conflicts, bundles.
+        .target(
+            name: "Replica",
+            dependencies: [
+                "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // The NTM domain: criteria catalogue, communes, assessments, evidence, appraisals, dossiers.
+        .target(
+            name: "NTM",
+            dependencies: ["Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/criteria-qd1980-2016.json")],
+            swiftSettings: strict),
+        // The command-line tool: argument parsing and printing only.
+        .executableTarget(
+            name: "ntm",
+            dependencies: [
+                "NTM", "Replica", "SyncCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Benchmark driver used by scripts/bench.sh (release build).
+        .executableTarget(
+            name: "ntm-bench",
+            dependencies: [
+                "Replica", "SyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Sources/NTMBench",
+            swiftSettings: strict),
+        // Helpers shared by the test targets: temporary folders, seeded random numbers, running the binary.
+        .target(name: "TestSupport", dependencies: ["SyncCore"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ReplicaTests", dependencies: ["Replica", "SyncCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "SyncCore", "ntm"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

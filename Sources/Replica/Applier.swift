@@ -1,0 +1,159 @@
+import GRDB
+import SyncCore
+
+/// Applies operations inside one open transaction: logs each new one, merges it into its row's state,
+/// and writes the changed rows (state, projection, conflicts) back in batches.
+///
+/// Rows are cached between flushes, so the several fields of one row written together cost one read
+/// and one write of the row. The summary of held dots is loaded once: a duplicate is recognised without
+/// touching SQLite.
+final class Applier {
+    private struct CachedRow {
+        var state: RowState
+        let conflictsBefore: [Conflict]
+        let existed: Bool
+        var dirty = false
+    }
+
+    private let insertOperation: SQLiteStatement
+    private let selectRow: SQLiteStatement
+    private let upsertRow: SQLiteStatement
+    private let deleteConflicts: SQLiteStatement
+    private let insertConflict: SQLiteStatement
+    private let upsertHoldings: SQLiteStatement
+    private let projector: Projector
+    private var cache: [RowKey: CachedRow] = [:]
+    private var writer = JSONWriter(capacity: 1024)
+    private(set) var summary: Summary
+    private var touchedOrigins: Set<String> = []
+    /// Operations newly logged by this applier.
+    private(set) var applied = 0
+    /// Operations skipped because their dot was already in the log.
+    private(set) var duplicates = 0
+    /// How many cached rows trigger a flush.
+    var flushThreshold = 2048
+
+    init(_ db: Database, schema: ReplicatedSchema) throws {
+        insertOperation = try SQLiteStatement(
+            db,
+            "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES (?,?,?,?,?,?,?,?,?,?)")
+        selectRow = try SQLiteStatement(db, "SELECT state FROM row_state WHERE tbl = ? AND row = ?")
+        upsertRow = try SQLiteStatement(db, "INSERT OR REPLACE INTO row_state (tbl, row, state) VALUES (?, ?, ?)")
+        deleteConflicts = try SQLiteStatement(db, "DELETE FROM conflict WHERE tbl = ? AND row = ?")
+        insertConflict = try SQLiteStatement(db, "INSERT INTO conflict (tbl, row, col, kind) VALUES (?, ?, ?, ?)")
+        upsertHoldings = try SQLiteStatement(db, "INSERT OR REPLACE INTO holdings (origin, ranges) VALUES (?, ?)")
+        projector = try Projector(db, schema: schema)
+        summary = try ReplicaStore.loadSummary(db)
+    }
+
+    /// The current state of a row (cached), for writers that need its contexts.
+    func state(of key: RowKey) throws -> RowState { try cached(key).state }
+
+    /// Logs and merges one operation. Returns false when its dot was already in the log.
+    @discardableResult
+    func apply(_ op: SyncOperation) throws -> Bool {
+        if summary.contains(op.dot) {
+            duplicates += 1
+            return false
+        }
+        summary.insert(op.dot)
+        touchedOrigins.insert(op.dot.origin)
+        try log(op)
+        let key = op.key.rowKey
+        var row = try cached(key)
+        if row.state.apply(op) { row.dirty = true }
+        cache[key] = row
+        applied += 1
+        if cache.count >= flushThreshold { try flush() }
+        return true
+    }
+
+    private func log(_ op: SyncOperation) throws {
+        let statement = insertOperation
+        statement.bind(1, op.dot.origin)
+        statement.bind(2, Int64(op.dot.seq))
+        statement.bind(3, op.key.table)
+        statement.bind(4, op.key.row)
+        statement.bind(5, op.key.column)
+        writer.reset()
+        writer.write(op.value.json)
+        statement.bind(6, bytes: writer.bytes)
+        writer.reset()
+        SyncOperation.write(context: op.context, to: &writer)
+        statement.bind(7, bytes: writer.bytes)
+        statement.bind(8, op.author)
+        statement.bind(9, op.wallMs)
+        statement.bind(10, text: op.note)
+        try statement.run()
+    }
+
+    private func cached(_ key: RowKey) throws -> CachedRow {
+        if let row = cache[key] { return row }
+        selectRow.bind(1, key.table)
+        selectRow.bind(2, key.row)
+        var state = RowState()
+        var existed = false
+        if try selectRow.step() {
+            do {
+                state = try RowState(stored: selectRow.columnBytes(0))
+            } catch {
+                selectRow.reset()
+                throw error
+            }
+            existed = true
+            selectRow.reset()
+        }
+        let row = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [], existed: existed)
+        cache[key] = row
+        return row
+    }
+
+    /// Writes every changed cached row (state, projection, conflicts) and empties the cache.
+    func flush() throws {
+        for (key, row) in cache where row.dirty {
+            writer.reset()
+            row.state.write(to: &writer)
+            upsertRow.bind(1, key.table)
+            upsertRow.bind(2, key.row)
+            upsertRow.bind(3, bytes: writer.bytes)
+            try upsertRow.run()
+            try projector.project(table: key.table, row: key.row, state: row.state)
+            let conflicts = row.state.conflicts
+            if conflicts != row.conflictsBefore {
+                deleteConflicts.bind(1, key.table)
+                deleteConflicts.bind(2, key.row)
+                try deleteConflicts.run()
+                for conflict in conflicts {
+                    insertConflict.bind(1, key.table)
+                    insertConflict.bind(2, key.row)
+                    insertConflict.bind(3, conflict.column)
+                    insertConflict.bind(4, conflict.kind.rawValue)
+                    try insertConflict.run()
+                }
+            }
+        }
+        cache.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and records the held dots of every origin touched.
+    func finish() throws {
+        try flush()
+        for origin in touchedOrigins.sorted() {
+            upsertHoldings.bind(1, origin)
+            upsertHoldings.bind(2, JSONWriter.string(Summary(origins: [origin: summary.origins[origin]!]).json[origin]!))
+            try upsertHoldings.run()
+        }
+        touchedOrigins.removeAll()
+    }
+}
+
+extension ReplicaStore {
+    static func loadSummary(_ db: Database) throws -> Summary {
+        var origins: JSONObject = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, ranges FROM holdings") {
+            let text: String = row["ranges"]
+            origins[row["origin"]] = try JSONParser.parse(text)
+        }
+        return try Summary(json: .object(origins))
+    }
+}

@@ -1,0 +1,51 @@
+import GRDB
+import SyncCore
+
+/// An operation as read back from the log, with its local arrival position.
+public struct LoggedOperation: Sendable, Hashable {
+    /// The position in this replica's log (arrival order; local, not replicated).
+    public var position: Int64
+    /// The operation.
+    public var operation: SyncOperation
+}
+
+extension LoggedOperation {
+    static let columns = "pos, origin, seq, tbl, row, col, value, context, author, wall_ms, note"
+
+    init(row: Row) throws {
+        let valueText: String = row["value"]
+        let contextText: String = row["context"]
+        guard let value = FieldValue(json: try JSONParser.parse(valueText)) else {
+            throw JSONParseError("logged value is not a scalar", at: 0)
+        }
+        var context = VersionVector()
+        for (replica, seq) in try JSONParser.parse(contextText).object?.members ?? [] {
+            context.raise(replica, to: UInt64(seq.int ?? 0))
+        }
+        position = row["pos"]
+        operation = SyncOperation(
+            dot: Dot(origin: row["origin"], seq: UInt64(row["seq"] as Int64)),
+            key: FieldKey(table: row["tbl"], row: row["row"], column: row["col"]), value: value, context: context,
+            author: row["author"], wallMs: row["wall_ms"], note: row["note"])
+    }
+}
+
+/// One entry of a field's history: a write and the values it replaced (what its writer saw).
+public struct HistoryEntry: Sendable, Hashable {
+    /// The write.
+    public var operation: LoggedOperation
+    /// The writes it replaced: those its context covers that no other covered write had replaced.
+    /// Empty for a first write; several when it resolved a conflict.
+    public var replaced: [SyncOperation]
+}
+
+/// An open conflict with the competing values and who wrote them.
+public struct ConflictRecord: Sendable, Hashable {
+    /// The field in conflict.
+    public var key: FieldKey
+    /// The kind of conflict.
+    public var kind: Conflict.Kind
+    /// The competing writes, in display order (the first is the provisional value). For an
+    /// edit-delete conflict: the delete first, then the edits it did not see.
+    public var values: [SyncOperation]
+}

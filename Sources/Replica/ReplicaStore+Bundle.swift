@@ -1,0 +1,181 @@
+import Crypto
+import Foundation
+import GRDB
+import SyncCore
+
+/// What an export or import did.
+public struct BundleStats: Sendable, Equatable {
+    /// SyncOperation lines in the bundle.
+    public var operations: Int
+    /// Operations that were new to the receiver (import only).
+    public var applied: Int
+    /// Operations the receiver already held (import only).
+    public var duplicates: Int
+    /// The bundle's size in bytes.
+    public var bytes: Int
+
+    /// Creates stats.
+    public init(operations: Int, applied: Int = 0, duplicates: Int = 0, bytes: Int) {
+        self.operations = operations
+        self.applied = applied
+        self.duplicates = duplicates
+        self.bytes = bytes
+    }
+}
+
+/// The bundle file format (`protocol/PROTOCOL.md`, "Bundles").
+public enum BundleFormat {
+    /// The only version this program writes and reads.
+    public static let version: Int64 = 1
+    /// The longest line accepted, newline included: 1 MiB.
+    public static let maximumLineLength = 1 << 20
+}
+
+extension ReplicaStore {
+    /// Writes every logged operation the holder of `since` lacks (all of them when nil) to a bundle at
+    /// `path`, in log order. The file is written under a temporary name and renamed when complete, so a
+    /// half-written bundle never carries the final name.
+    public func exportBundle(to path: String, since: Summary? = nil) throws -> BundleStats {
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
+            throw BundleError.unreadable(path: path, reason: "cannot create the file")
+        }
+        var succeeded = false
+        defer {
+            try? handle.close()
+            if !succeeded { try? FileManager.default.removeItem(atPath: temporary) }
+        }
+        var writer = JSONWriter(capacity: 1 << 20)
+        var header: JSONObject = [
+            "type": .string("bundle"), "version": .int(BundleFormat.version), "from": .string(replicaID),
+            "created_ms": .int(clock()), "schema": .string(schema.tag),
+        ]
+        if let since { header["since"] = since.json }
+        writer.write(.object(header))
+        writer.append(byte: 0x0A)
+        var hasher = SHA256()
+        var count = 0
+        var bytes = 0
+        func drain() throws {
+            try handle.write(contentsOf: writer.bytes)
+            bytes += writer.bytes.count
+            writer.reset()
+        }
+        try queue.read { db in
+            let select = try SQLiteStatement(
+                db, "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note FROM oplog ORDER BY pos")
+            while try select.step() {
+                let origin = select.columnText(0)!
+                let seq = UInt64(select.columnInt(1))
+                if let since, since.contains(Dot(origin: origin, seq: seq)) { continue }
+                let start = writer.bytes.count
+                SyncOperation.writeLine(
+                    origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,
+                    column: select.columnText(4)!, rawValue: select.columnBytes(5), rawContext: select.columnBytes(6),
+                    author: select.columnText(7)!, wallMs: select.columnInt(8),
+                    note: select.columnIsNull(9) ? nil : select.columnText(9), to: &writer)
+                writer.append(byte: 0x0A)
+                writer.bytes[start...].withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                count += 1
+                if writer.bytes.count > 1 << 20 { try drain() }
+            }
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        writer.write(.object(["type": .string("end"), "count": .int(Int64(count)), "sha256": .string(digest)]))
+        writer.append(byte: 0x0A)
+        try drain()
+        try handle.synchronize()
+        try handle.close()
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        succeeded = true
+        return BundleStats(operations: count, bytes: bytes)
+    }
+
+    /// Imports a bundle in one transaction: the header, every operation line and the trailer's count
+    /// and SHA-256 are checked while the operations are applied, and any failure rolls the whole
+    /// import back. Operations already held are skipped, so importing twice changes nothing.
+    ///
+    /// - Throws: ``ReplicaError/bundle(_:)`` saying what is wrong; nothing is changed then.
+    public func importBundle(from path: String) throws -> BundleStats {
+        do {
+            return try queue.write { db in try Self.importBundle(path: path, schema: schema, db: db) }
+        } catch let error as BundleError {
+            throw ReplicaError.bundle(error)
+        } catch let failure as LineReader.Failure {
+            switch failure {
+            case .tooLong(let line):
+                throw ReplicaError.bundle(.lineTooLong(line: line, limit: BundleFormat.maximumLineLength))
+            case .io(let reason): throw ReplicaError.bundle(.unreadable(path: path, reason: reason))
+            }
+        }
+    }
+
+    private static func importBundle(path: String, schema: ReplicatedSchema, db: Database) throws -> BundleStats {
+        let reader = try LineReader(path: path, maximumLineLength: BundleFormat.maximumLineLength)
+        let applier = try Applier(db, schema: schema)
+        var hasher = SHA256()
+        var headerSeen = false
+        var trailerSeen = false
+        var count = 0
+        var bytes = 0
+        try reader.forEachLine { number, line, terminated in
+            bytes += line.count + (terminated ? 1 : 0)
+            guard terminated else {
+                throw headerSeen ? BundleError.truncated(operationsRead: count) : BundleError.notABundle(reason: "no complete first line")
+            }
+            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(buffer: line)
+            } catch {
+                if !headerSeen { throw BundleError.notABundle(reason: "the first line is not JSON (\(error))") }
+                throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
+            }
+            if !headerSeen {
+                try checkHeader(json, schema: schema)
+                headerSeen = true
+                return
+            }
+            if json["type"]?.string == "end" {
+                guard let announced = json["count"]?.int, let digest = json["sha256"]?.string else {
+                    throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
+                }
+                guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
+                let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                guard actual == digest.lowercased() else { throw BundleError.digestMismatch }
+                trailerSeen = true
+                return
+            }
+            let op: SyncOperation
+            do {
+                op = try SyncOperation(json: json)
+            } catch {
+                throw BundleError.badLine(line: number, reason: "\(error)")
+            }
+            hasher.update(bufferPointer: line)
+            hasher.update(data: [0x0A])
+            count += 1
+            try applier.apply(op)
+        }
+        if !headerSeen { throw BundleError.empty }
+        if !trailerSeen { throw BundleError.truncated(operationsRead: count) }
+        try applier.finish()
+        return BundleStats(operations: count, applied: applier.applied, duplicates: applier.duplicates, bytes: bytes)
+    }
+
+    private static func checkHeader(_ json: JSONValue, schema: ReplicatedSchema) throws {
+        guard json["type"]?.string == "bundle" else {
+            throw BundleError.notABundle(reason: "the first line is not a bundle header")
+        }
+        guard let version = json["version"]?.int else { throw BundleError.notABundle(reason: "the header has no version") }
+        guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
+        guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
+            throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")
+        }
+        guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
+        guard tag == schema.tag else { throw BundleError.schemaMismatch(bundle: tag, replica: schema.tag) }
+    }
+}

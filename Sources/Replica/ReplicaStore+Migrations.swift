@@ -1,0 +1,74 @@
+import GRDB
+import SyncCore
+
+extension ReplicaStore {
+    /// The engine's tables, as named, append-only migrations. Never edit a shipped migration: add one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-engine") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                    -- Every operation applied here, local or received, in arrival order (pos), keyed by dot.
+                    CREATE TABLE oplog (
+                        pos INTEGER PRIMARY KEY,
+                        origin TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        tbl TEXT NOT NULL,
+                        row TEXT NOT NULL,
+                        col TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        context TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        wall_ms INTEGER NOT NULL,
+                        note TEXT,
+                        UNIQUE (origin, seq)
+                    );
+                    -- The merged state of each row: every field's siblings and version vector (RowState JSON).
+                    CREATE TABLE row_state (
+                        tbl TEXT NOT NULL,
+                        row TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        PRIMARY KEY (tbl, row)
+                    ) WITHOUT ROWID;
+                    -- Open conflicts, derived from row_state in the same transaction.
+                    CREATE TABLE conflict (
+                        tbl TEXT NOT NULL,
+                        row TEXT NOT NULL,
+                        col TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        PRIMARY KEY (tbl, row, col, kind)
+                    ) WITHOUT ROWID;
+                    -- Which sequence numbers of each origin are in the log: JSON [[first,last],...].
+                    CREATE TABLE holdings (origin TEXT PRIMARY KEY NOT NULL, ranges TEXT NOT NULL) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }()
+
+    /// Creates the projection tables of `schema`, or rebuilds them from `row_state` when their shape
+    /// changed since the database was last opened.
+    static func ensureProjections(_ db: Database, schema: ReplicatedSchema) throws {
+        let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'projection_fingerprint'")
+        if stored == schema.fingerprint { return }
+        let previous = try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key LIKE 'projection_table:%'")
+        for table in previous { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+        try db.execute(sql: "DELETE FROM meta WHERE key LIKE 'projection_table:%'")
+        for table in schema.tables {
+            try db.execute(sql: "DROP TABLE IF EXISTS \(table.name)")
+            try db.execute(sql: table.createSQL)
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: ["projection_table:\(table.name)", table.name])
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('projection_fingerprint', ?)",
+            arguments: [schema.fingerprint])
+        let projector = try Projector(db, schema: schema)
+        let rows = try Row.fetchCursor(db, sql: "SELECT tbl, row, state FROM row_state")
+        while let row = try rows.next() {
+            let text: String = row["state"]
+            let state = try RowState(stored: Array(text.utf8))
+            try projector.project(table: row["tbl"], row: row["row"], state: state)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import GRDB
+import SyncCore
+
+extension ReplicaStore {
+    /// What this replica holds of the log, per origin.
+    public func summary() throws -> Summary { try queue.read { db in try Self.loadSummary(db) } }
+
+    /// The merged state of one row, or nil if nothing was written to it.
+    public func rowState(table: String, row: String) throws -> RowState? {
+        try queue.read { db in
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?", arguments: [table, row])
+            else { return nil }
+            return try RowState(stored: Array(text.utf8))
+        }
+    }
+
+    /// The number of operations in the log.
+    public func operationCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM oplog") ?? 0 }
+    }
+
+    /// The number of operations this replica wrote itself.
+    public func localOperationCount() throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM oplog WHERE origin = ?", arguments: [replicaID]) ?? 0
+        }
+    }
+
+    /// Every open conflict, sorted by table, row and column, with its competing writes.
+    public func conflicts() throws -> [ConflictRecord] {
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
+            var records: [ConflictRecord] = []
+            var states: [RowKey: RowState] = [:]
+            for row in rows {
+                let key = FieldKey(table: row["tbl"], row: row["row"], column: row["col"])
+                guard let kind = Conflict.Kind(rawValue: row["kind"]) else { continue }
+                if states[key.rowKey] == nil {
+                    let text = try String.fetchOne(
+                        db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?", arguments: [key.table, key.row])
+                    states[key.rowKey] = try RowState(stored: Array((text ?? "{}").utf8))
+                }
+                let state = states[key.rowKey]!
+                var dots: [Dot]
+                switch kind {
+                case .value:
+                    dots = state.fields[key.column]?.siblings.map(\.dot) ?? []
+                case .editDelete:
+                    let tombstone = state.fields[tombstoneColumn]
+                    let deletion = tombstone?.vector ?? VersionVector()
+                    dots = (tombstone?.siblings.filter { $0.value == .bool(true) }.map(\.dot) ?? [])
+                    dots += state.fields[key.column]?.siblings.filter { !deletion.covers($0.dot) }.map(\.dot) ?? []
+                }
+                let values = try dots.compactMap { try Self.loggedOperation(db, dot: $0)?.operation }
+                records.append(ConflictRecord(key: key, kind: kind, values: values))
+            }
+            return records
+        }
+    }
+
+    /// The number of open conflicts.
+    public func conflictCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0 }
+    }
+
+    /// The logged operation with this dot, if held.
+    public func operation(_ dot: Dot) throws -> SyncOperation? {
+        try queue.read { db in try Self.loggedOperation(db, dot: dot)?.operation }
+    }
+
+    static func loggedOperation(_ db: Database, dot: Dot) throws -> LoggedOperation? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE origin = ? AND seq = ?",
+                arguments: [dot.origin, Int64(dot.seq)])
+        else { return nil }
+        return try LoggedOperation(row: row)
+    }
+
+    /// The rows of `table` whose column `column` was ever written with `value` (for example the evidence
+    /// rows ever attached to an indicator).
+    public func rows(table: String, everWritten column: String, value: FieldValue) throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT row FROM oplog WHERE tbl = ? AND col = ? AND value = ? ORDER BY row",
+                arguments: [table, column, value.description])
+        }
+    }
+
+    /// The history of the given rows (every field), oldest arrival first; each write lists the writes
+    /// it replaced.
+    public func history(table: String, rows: [String]) throws -> [HistoryEntry] {
+        try queue.read { db in
+            var logged: [LoggedOperation] = []
+            for row in rows {
+                logged += try Row.fetchAll(
+                    db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? ORDER BY pos",
+                    arguments: [table, row]
+                ).map(LoggedOperation.init(row:))
+            }
+            logged.sort { $0.position < $1.position }
+            var byField: [FieldKey: [SyncOperation]] = [:]
+            for entry in logged { byField[entry.operation.key, default: []].append(entry.operation) }
+            return logged.map { entry in
+                let op = entry.operation
+                let seen = (byField[op.key] ?? []).filter { $0.dot != op.dot && op.context.covers($0.dot) }
+                let replaced = seen.filter { candidate in
+                    !seen.contains { other in other.dot != candidate.dot && other.context.covers(candidate.dot) }
+                }
+                return HistoryEntry(operation: entry, replaced: replaced.sorted { $0.dot < $1.dot })
+            }
+        }
+    }
+
+    /// The replicated state as canonical JSON: held dots per origin, then every row (sorted by table and
+    /// row id) with every field's vector and siblings (with author and note). Nothing local (replica id,
+    /// arrival order) is included, so replicas that applied the same operations print the same bytes.
+    ///
+    /// - Parameter rowFilter: when given, only rows for which it returns true are included (and the
+    ///   held dots are left out, since they cover every row).
+    public func dump(rowFilter: ((String, String) -> Bool)? = nil) throws -> String {
+        try queue.read { db in
+            var lines: [String] = []
+            if rowFilter == nil {
+                lines.append(JSONWriter.string(.object(["holdings": try Self.loadSummary(db).json]), sortedKeys: true))
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT tbl, row, state FROM row_state ORDER BY tbl, row")
+            while let row = try rows.next() {
+                let table: String = row["tbl"]
+                let rowID: String = row["row"]
+                if let rowFilter, !rowFilter(table, rowID) { continue }
+                let text: String = row["state"]
+                let state = try RowState(stored: Array(text.utf8))
+                var fields = JSONObject()
+                for column in state.fields.keys.sorted() {
+                    let field = state.fields[column]!
+                    var siblings: [JSONValue] = []
+                    for sibling in field.siblings.sorted(by: { $0.dot < $1.dot }) {
+                        let op = try Self.loggedOperation(db, dot: sibling.dot)?.operation
+                        var object: JSONObject = [
+                            "origin": .string(sibling.dot.origin), "seq": .int(Int64(sibling.dot.seq)),
+                            "value": sibling.value.json, "wall_ms": .int(sibling.wallMs),
+                            "author": .string(op?.author ?? ""),
+                        ]
+                        if let note = op?.note { object["note"] = .string(note) }
+                        siblings.append(.object(object))
+                    }
+                    let vector = JSONObject(field.vector.entries.map { ($0.replica, JSONValue.int(Int64($0.seq))) })
+                    fields[column] = .object([
+                        "siblings": .array(siblings), "vector": .object(vector),
+                        "value": field.provisional?.json ?? .null, "conflict": .bool(field.isConflict),
+                    ])
+                }
+                let entry: JSONObject = [
+                    "table": .string(table), "row": .string(rowID), "deleted": .bool(state.isDeleted),
+                    "fields": .object(fields),
+                    "conflicts": .array(state.conflicts.map { .string("\($0.column):\($0.kind.rawValue)") }),
+                ]
+                lines.append(JSONWriter.string(.object(entry), sortedKeys: true))
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// The tables an application replicates, so that the replica can keep readable SQL tables in step with
+/// the replicated state (DESIGN.md section 5).
+///
+/// The engine itself replicates any table and column; the schema only says which projections to keep.
+/// Projections are derived data: when the schema's ``fingerprint`` changes, the replica drops and
+/// rebuilds them from the stored row states.
+public struct ReplicatedSchema: Sendable, Hashable {
+    /// The compatibility tag written in bundle headers; a bundle with another tag is refused.
+    public var tag: String
+    /// The projected tables.
+    public var tables: [ReplicatedTable]
+
+    /// Creates a schema.
+    public init(tag: String, tables: [ReplicatedTable]) {
+        self.tag = tag
+        self.tables = tables
+    }
+
+    /// The projected table named `name`.
+    public func table(_ name: String) -> ReplicatedTable? { tables.first { $0.name == name } }
+
+    /// A text that changes whenever a projection's shape changes.
+    public var fingerprint: String {
+        tables.map { table in
+            "\(table.name)(\(table.keyColumns.joined(separator: ","));"
+                + table.columns.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",") + ")"
+        }.joined(separator: " ")
+    }
+}
+
+/// One projected table: `id` (the row id), the key columns split from the id, then the replicated
+/// columns, each holding the field's provisional value.
+public struct ReplicatedTable: Sendable, Hashable {
+    /// The table name, as in operations.
+    public var name: String
+    /// Columns filled from the row id split at `/`: a row `dan-ly/qd1980-2016/17.1` of a table with key
+    /// columns `commune, criteria_set, indicator` fills those three.
+    public var keyColumns: [String]
+    /// The replicated columns.
+    public var columns: [ReplicatedColumn]
+
+    /// Creates a table description.
+    public init(name: String, keyColumns: [String], columns: [ReplicatedColumn]) {
+        self.name = name
+        self.keyColumns = keyColumns
+        self.columns = columns
+    }
+
+    /// The `CREATE TABLE` statement of the projection.
+    var createSQL: String {
+        let key = keyColumns.map { "\($0) TEXT NOT NULL" }
+        let values = columns.map { "\($0.name) \($0.type.sqlType)" }
+        return "CREATE TABLE \(name) (id TEXT PRIMARY KEY NOT NULL, \((key + values).joined(separator: ", ")))"
+    }
+}
+
+/// A replicated column of a projected table.
+public struct ReplicatedColumn: Sendable, Hashable {
+    /// The SQL type the projection declares (values are stored as they are).
+    public enum ColumnType: String, Sendable, Hashable {
+        case text, integer, real, boolean
+
+        var sqlType: String {
+            switch self {
+            case .text: return "TEXT"
+            case .integer, .boolean: return "INTEGER"
+            case .real: return "REAL"
+            }
+        }
+    }
+
+    /// The column name, as in operations.
+    public var name: String
+    /// Its type.
+    public var type: ColumnType
+
+    /// Creates a column description.
+    public init(_ name: String, _ type: ColumnType) {
+        self.name = name
+        self.type = type
+    }
+}

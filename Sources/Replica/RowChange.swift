@@ -1,0 +1,71 @@
+import SyncCore
+
+/// A local change to one row: new values for some of its columns. Include the tombstone column
+/// (``SyncCore/tombstoneColumn``) with `true` to delete the row or `false` to restore it.
+public struct RowChange: Sendable, Hashable {
+    /// The table.
+    public var table: String
+    /// The row id.
+    public var row: String
+    /// The new values by column.
+    public var values: [String: FieldValue]
+
+    /// Creates a change.
+    public init(table: String, row: String, values: [String: FieldValue]) {
+        self.table = table
+        self.row = row
+        self.values = values
+    }
+
+    /// A change that deletes the row.
+    public static func delete(table: String, row: String) -> RowChange {
+        RowChange(table: table, row: row, values: [tombstoneColumn: .bool(true)])
+    }
+}
+
+extension ReplicaStore {
+    /// Writes local changes in one transaction: each column written gets this replica's next dot and
+    /// the field's current vector as context (a tombstone gets the join of the row's vectors, and is
+    /// written after the row's other columns). Writing a field in conflict resolves it.
+    ///
+    /// - Returns: the operations written, in order.
+    @discardableResult
+    public func write(_ changes: [RowChange], author: String, note: String? = nil) throws -> [SyncOperation] {
+        try queue.write { db in
+            let applier = try Applier(db, schema: schema)
+            var next = applier.summary.origins[replicaID]?.upperBound ?? 0
+            let wallMs = clock()
+            var written: [SyncOperation] = []
+            for change in changes {
+                let key = RowKey(table: change.table, row: change.row)
+                let columns =
+                    change.values.keys.filter { $0 != tombstoneColumn }.sorted()
+                    + (change.values[tombstoneColumn] == nil ? [] : [tombstoneColumn])
+                for column in columns {
+                    next += 1
+                    let state = try applier.state(of: key)
+                    let op = SyncOperation(
+                        dot: Dot(origin: replicaID, seq: next), key: FieldKey(table: change.table, row: change.row, column: column),
+                        value: change.values[column]!, context: state.context(forWriting: column), author: author,
+                        wallMs: wallMs, note: note)
+                    try applier.apply(op)
+                    written.append(op)
+                }
+            }
+            try applier.finish()
+            return written
+        }
+    }
+
+    /// Applies operations received from elsewhere in one transaction; already-held dots are skipped.
+    /// - Returns: how many were new.
+    @discardableResult
+    public func apply(_ operations: [SyncOperation]) throws -> Int {
+        try queue.write { db in
+            let applier = try Applier(db, schema: schema)
+            for op in operations { try applier.apply(op) }
+            try applier.finish()
+            return applier.applied
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import GRDB
+import GRDBSQLite
+import SyncCore
+
+/// A prepared statement driven through the SQLite C API, for the paths that run once per operation.
+///
+/// GRDB prepares and finalizes it; this wrapper binds, steps and resets without building
+/// `StatementArguments`, which matters at a million operations. Use it only inside the database
+/// access closure that created it.
+final class SQLiteStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection!
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ index: Int32, _ text: String) {
+        var copy = text
+        copy.withUTF8 { buffer in
+            if buffer.isEmpty {
+                _ = sqlite3_bind_text(handle, index, "", 0, SQLiteStatement.transient)
+            } else {
+                _ = buffer.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), SQLiteStatement.transient)
+                }
+            }
+        }
+    }
+
+    func bind(_ index: Int32, text: String?) {
+        if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, bytes: [UInt8]) {
+        if bytes.isEmpty {
+            _ = sqlite3_bind_text(handle, index, "", 0, SQLiteStatement.transient)
+            return
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), SQLiteStatement.transient)
+            }
+        }
+    }
+
+    func bind(_ index: Int32, _ number: Int64) { sqlite3_bind_int64(handle, index, number) }
+
+    func bind(_ index: Int32, _ value: FieldValue?) {
+        switch value {
+        case nil, .null?: sqlite3_bind_null(handle, index)
+        case .bool(let flag)?: sqlite3_bind_int64(handle, index, flag ? 1 : 0)
+        case .int(let number)?: sqlite3_bind_int64(handle, index, number)
+        case .double(let number)?: sqlite3_bind_double(handle, index, number)
+        case .text(let text)?: bind(index, text)
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    /// Steps once: true when a row is available.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+        return false
+    }
+
+    func reset() { sqlite3_reset(handle) }
+
+    func columnText(_ index: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    func columnBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(handle, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
+    func columnInt(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+
+    func columnIsNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)),
+            sql: statement.sql)
+    }
+}

@@ -1,0 +1,131 @@
+/// A set of sequence numbers of one origin, kept as sorted, disjoint, non-adjacent closed ranges.
+///
+/// A replica normally holds `1...n` of every origin; bundles imported out of order leave gaps for a
+/// while, and the ranges say exactly which operations are still missing.
+public struct SeqRanges: Hashable, Sendable {
+    /// The ranges, sorted and separated by at least one missing number.
+    public private(set) var ranges: [ClosedRange<UInt64>]
+
+    /// The empty set.
+    public init() { ranges = [] }
+
+    /// A set from ranges in any order; overlapping and adjacent ranges are merged.
+    public init(_ ranges: [ClosedRange<UInt64>]) {
+        self.ranges = []
+        for range in ranges { insert(range) }
+    }
+
+    /// Whether no number is held.
+    public var isEmpty: Bool { ranges.isEmpty }
+
+    /// How many numbers are held.
+    public var count: UInt64 { ranges.reduce(0) { $0 + ($1.upperBound - $1.lowerBound + 1) } }
+
+    /// The highest number held, 0 if none.
+    public var upperBound: UInt64 { ranges.last?.upperBound ?? 0 }
+
+    /// Whether `seq` is held.
+    public func contains(_ seq: UInt64) -> Bool {
+        var low = 0
+        var high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].upperBound < seq { low = mid + 1 } else { high = mid }
+        }
+        return low < ranges.count && ranges[low].contains(seq)
+    }
+
+    /// Adds one number.
+    public mutating func insert(_ seq: UInt64) {
+        if let last = ranges.last {
+            if last.upperBound + 1 == seq {
+                ranges[ranges.count - 1] = last.lowerBound...seq
+                return
+            }
+            if last.contains(seq) { return }
+        }
+        insert(seq...seq)
+    }
+
+    /// Adds a range of numbers.
+    public mutating func insert(_ range: ClosedRange<UInt64>) {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        var kept: [ClosedRange<UInt64>] = []
+        kept.reserveCapacity(ranges.count + 1)
+        var placed = false
+        for existing in ranges {
+            if existing.upperBound + 1 < lower {
+                kept.append(existing)
+            } else if upper + 1 < existing.lowerBound {
+                if !placed {
+                    kept.append(lower...upper)
+                    placed = true
+                }
+                kept.append(existing)
+            } else {
+                lower = min(lower, existing.lowerBound)
+                upper = max(upper, existing.upperBound)
+            }
+        }
+        if !placed { kept.append(lower...upper) }
+        ranges = kept
+    }
+}
+
+/// What a replica holds of the operation log: for each origin, the sequence numbers it has.
+///
+/// `ntm summary` prints it and `ntm bundle export --since` reads it back, so that a bundle carries
+/// exactly what the receiver lacks.
+public struct Summary: Hashable, Sendable {
+    /// The held sequence numbers by origin.
+    public var origins: [String: SeqRanges]
+
+    /// An empty summary: nothing held.
+    public init(origins: [String: SeqRanges] = [:]) { self.origins = origins }
+
+    /// Whether the operation named by `dot` is held.
+    public func contains(_ dot: Dot) -> Bool { origins[dot.origin]?.contains(dot.seq) ?? false }
+
+    /// Records that `dot` is held.
+    public mutating func insert(_ dot: Dot) { origins[dot.origin, default: SeqRanges()].insert(dot.seq) }
+
+    /// The number of operations held.
+    public var count: UInt64 { origins.values.reduce(0) { $0 + $1.count } }
+
+    /// The JSON form: `{"origin": [[first, last], …], …}` with origins sorted.
+    public var json: JSONValue {
+        .object(
+            JSONObject(
+                origins.keys.sorted().map { origin in
+                    (origin, .array(origins[origin]!.ranges.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) }))
+                }))
+    }
+
+    /// Reads the JSON form back.
+    /// - Throws: ``OperationFormatError`` (field `origins`) when the shape is wrong.
+    public init(json: JSONValue) throws(OperationFormatError) {
+        guard case .object(let object) = json else {
+            throw OperationFormatError(field: "origins", reason: "must be an object of origin to ranges")
+        }
+        origins = [:]
+        for (origin, value) in object.members {
+            guard Identifiers.isReplicaID(origin) else {
+                throw OperationFormatError(field: "origins", reason: "\"\(origin)\" is not a replica id")
+            }
+            guard case .array(let pairs) = value else {
+                throw OperationFormatError(field: "origins", reason: "ranges of \(origin) must be an array")
+            }
+            var ranges = SeqRanges()
+            for pair in pairs {
+                guard case .array(let bounds) = pair, bounds.count == 2, let low = bounds[0].int, let high = bounds[1].int,
+                    low >= 1, high >= low, UInt64(high) <= SyncOperation.maxSeq
+                else {
+                    throw OperationFormatError(field: "origins", reason: "a range of \(origin) must be [first, last] with 1 <= first <= last")
+                }
+                ranges.insert(UInt64(low)...UInt64(high))
+            }
+            origins[origin] = ranges
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// One write to one field, as it is logged, bundled and sent over the wire.
+///
+/// The context is the field's version vector as the writer saw it (for a tombstone, the join of every
+/// field of the row): the writes it covers are the ones this write replaces. The author, wall-clock
+/// time and note are provenance for people; the merge never reads the clock except to pick which of
+/// several concurrent values to show first.
+public struct SyncOperation: Hashable, Sendable {
+    /// The write's unique identity.
+    public var dot: Dot
+    /// The field written.
+    public var key: FieldKey
+    /// The new value.
+    public var value: FieldValue
+    /// What the writer had seen of this field when writing.
+    public var context: VersionVector
+    /// Who wrote it (a person's name, as they gave it).
+    public var author: String
+    /// The writer's wall clock, milliseconds since 1970-01-01 UTC; informational only.
+    public var wallMs: Int64
+    /// An optional note written with the value ("theo biên bản số 12").
+    public var note: String?
+
+    /// Creates an operation.
+    public init(
+        dot: Dot, key: FieldKey, value: FieldValue, context: VersionVector, author: String, wallMs: Int64,
+        note: String? = nil
+    ) {
+        self.dot = dot
+        self.key = key
+        self.value = value
+        self.context = context
+        self.author = author
+        self.wallMs = wallMs
+        self.note = note
+    }
+}
