@@ -33,7 +33,10 @@ let package = Package(
         // The NTM domain: criteria catalogue, communes, assessments, evidence, appraisals, dossiers.
         .target(
             name: "NTM",
-            dependencies: ["Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Resources/criteria-qd1980-2016.json")],
             swiftSettings: strict),
         // The command-line tool: argument parsing and printing only.

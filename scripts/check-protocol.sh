@@ -298,9 +298,9 @@ def check_file(display, path, schemas):
     if not lines:
         report(display, "empty file")
         return 0
-    first = lines[0][1]
     try:
-        is_bundle = isinstance(parse_line(first), dict) and parse_line(first).get("type") == "bundle"
+        first = parse_line(lines[0][1])
+        is_bundle = isinstance(first, dict) and first.get("type") == "bundle"
     except LineError:
         is_bundle = False
     before = errors

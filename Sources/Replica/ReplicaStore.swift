@@ -127,3 +127,36 @@ public final class ReplicaStore: Sendable {
     /// Runs a read-only query against the projections (for the application's reports).
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 }
+
+extension ReplicaStore {
+    /// Opens an existing replica whose schema depends on its own metadata (for example the criteria set
+    /// it was created with): `schemaFor` receives the metadata and returns the schema.
+    public static func open(
+        at path: String, schemaFor: ([String: String]) throws -> ReplicatedSchema,
+        clock: @escaping @Sendable () -> Int64 = systemClock
+    ) throws -> ReplicaStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.missingDatabase(path: path) }
+        var metadata: [String: String] = [:]
+        do {
+            let probe = try DatabaseQueue(path: path, configuration: {
+                var configuration = Configuration()
+                configuration.readonly = true
+                return configuration
+            }())
+            metadata = try probe.read { db in
+                guard try db.tableExists("meta") else { return [:] }
+                return Dictionary(
+                    try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as String) },
+                    uniquingKeysWith: { first, _ in first })
+            }
+            try probe.close()
+        } catch let error as DatabaseError {
+            throw ReplicaError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+        guard !metadata.isEmpty else { throw ReplicaError.notAReplica(path: path, reason: "no meta table") }
+        if let format = metadata["format"].flatMap(Int.init), format > formatVersion {
+            throw ReplicaError.newerFormat(path: path, found: format, supported: formatVersion)
+        }
+        return try open(at: path, schema: try schemaFor(metadata), clock: clock)
+    }
+}

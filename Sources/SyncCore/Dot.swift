@@ -16,7 +16,7 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func < (lhs: Dot, rhs: Dot) -> Bool {
-        lhs.origin != rhs.origin ? lhs.origin < rhs.origin : lhs.seq < rhs.seq
+        lhs.origin != rhs.origin ? bytesLess(lhs.origin, rhs.origin) : lhs.seq < rhs.seq
     }
 
     /// `origin:seq`, the form used in messages and logs.

@@ -17,8 +17,23 @@ public struct FieldKey: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// The row this field belongs to.
     public var rowKey: RowKey { RowKey(table: table, row: row) }
 
+    /// Byte-wise order (as SQLite's BINARY collation), not Swift's Unicode-aware order.
     public static func < (lhs: FieldKey, rhs: FieldKey) -> Bool {
-        (lhs.table, lhs.row, lhs.column) < (rhs.table, rhs.row, rhs.column)
+        if !bytesEqual(lhs.table, rhs.table) { return bytesLess(lhs.table, rhs.table) }
+        if !bytesEqual(lhs.row, rhs.row) { return bytesLess(lhs.row, rhs.row) }
+        return bytesLess(lhs.column, rhs.column)
+    }
+
+    /// Byte-wise equality: two row ids that are canonically equivalent but encoded differently are
+    /// different rows, as they are in SQLite.
+    public static func == (lhs: FieldKey, rhs: FieldKey) -> Bool {
+        bytesEqual(lhs.table, rhs.table) && bytesEqual(lhs.row, rhs.row) && bytesEqual(lhs.column, rhs.column)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hashBytes(table, into: &hasher)
+        hashBytes(row, into: &hasher)
+        hashBytes(column, into: &hasher)
     }
 
     /// `table/row#column`.
@@ -38,8 +53,36 @@ public struct RowKey: Hashable, Comparable, Sendable {
         self.row = row
     }
 
-    public static func < (lhs: RowKey, rhs: RowKey) -> Bool { (lhs.table, lhs.row) < (rhs.table, rhs.row) }
+    /// Byte-wise order.
+    public static func < (lhs: RowKey, rhs: RowKey) -> Bool {
+        bytesEqual(lhs.table, rhs.table) ? bytesLess(lhs.row, rhs.row) : bytesLess(lhs.table, rhs.table)
+    }
+
+    /// Byte-wise equality.
+    public static func == (lhs: RowKey, rhs: RowKey) -> Bool {
+        bytesEqual(lhs.table, rhs.table) && bytesEqual(lhs.row, rhs.row)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hashBytes(table, into: &hasher)
+        hashBytes(row, into: &hasher)
+    }
 }
 
 /// The name of the tombstone column: writing `true` deletes the row, `false` restores it.
 public let tombstoneColumn = "_deleted"
+
+/// Whether two strings have the same UTF-8 bytes (Swift's `==` also equates canonically equivalent
+/// strings, which SQLite and other implementations do not).
+@inlinable
+public func bytesEqual(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
+
+/// Byte-wise order of two strings' UTF-8, as SQLite's BINARY collation.
+@inlinable
+public func bytesLess(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicographicallyPrecedes(rhs.utf8) }
+
+@usableFromInline
+func hashBytes(_ text: String, into hasher: inout Hasher) {
+    hasher.combine(text.utf8.count)
+    for byte in text.utf8 { hasher.combine(byte) }
+}

@@ -53,6 +53,29 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Exact equality: text compares by UTF-8 bytes, so NFC and NFD spellings differ (as they do on the
+    /// wire and in SQLite); an integer never equals a real number.
+    public static func == (lhs: FieldValue, rhs: FieldValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern || a == b
+        case (.text(let a), .text(let b)): return bytesEqual(a, b)
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let flag): hasher.combine(flag)
+        case .int(let number): hasher.combine(number)
+        case .double(let number): hasher.combine(number == 0 ? 0 : number)
+        case .text(let text): hashBytes(text, into: &hasher)
+        }
+    }
+
     /// The canonical JSON text of the value.
     public var description: String { JSONWriter.string(json) }
 }

@@ -21,7 +21,7 @@ public struct Sibling: Hashable, Sendable {
     /// Whether this sibling is shown before `other`: greater wall time, then greater origin, then seq.
     public func precedes(_ other: Sibling) -> Bool {
         if wallMs != other.wallMs { return wallMs > other.wallMs }
-        if dot.origin != other.dot.origin { return dot.origin > other.dot.origin }
+        if !bytesEqual(dot.origin, other.dot.origin) { return bytesLess(other.dot.origin, dot.origin) }
         return dot.seq > other.dot.seq
     }
 }

@@ -61,6 +61,12 @@ extension SyncOperation {
             }
             context.raise(replica, to: try sequence(entry, "context"))
         }
+        if context[origin] >= seq {
+            throw OperationFormatError(field: "context", reason: "covers the operation's own dot \(origin):\(seq)")
+        }
+        if column == tombstoneColumn, value.bool == nil {
+            throw OperationFormatError(field: "value", reason: "the tombstone \(tombstoneColumn) takes true or false")
+        }
         let author = try text("author")
         guard author.utf8.count <= 256 else { throw OperationFormatError(field: "author", reason: "longer than 256 bytes") }
         guard let wallMs = object["wall_ms"]?.int else {

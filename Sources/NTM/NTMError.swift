@@ -1,0 +1,165 @@
+import Replica
+
+/// A mistake a person can make with the domain, with what would be right. Each has a Vietnamese and
+/// an English sentence; ``message(_:)`` picks one.
+public enum NTMError: Error, Equatable, Sendable {
+    case unknownCriteriaSet(String, known: [String])
+    case badCatalogue(String)
+    case unknownIndicator(String, set: String, sameCriterion: [String], criteria: Int)
+    case unknownCriterion(String, count: Int)
+    case unknownStatus(String)
+    case unknownVerdict(String)
+    case badDate(String, option: String)
+    case badNumber(String)
+    case badYesNo(String)
+    case unknownSector(String, known: [String])
+    case badCommuneSlug(String)
+    case missingAuthor
+    case emptyTitle
+    case unknownEvidence(String)
+    case ambiguousEvidence(String, matches: [String])
+    case fileUnreadable(String)
+    case nothingToChange
+    case badSummary(String)
+
+    /// The sentence in the given language.
+    public func message(_ language: Language) -> String {
+        let l = language
+        switch self {
+        case .unknownCriteriaSet(let id, let known):
+            return l.pick(
+                "không có bộ tiêu chí \"\(id)\"; các bộ có sẵn: \(known.joined(separator: ", "))",
+                "unknown criteria set \"\(id)\"; available: \(known.joined(separator: ", "))")
+        case .badCatalogue(let reason):
+            return l.pick("tệp danh mục tiêu chí không hợp lệ: \(reason)", "invalid criteria catalogue: \(reason)")
+        case .unknownIndicator(let code, let set, let same, let count):
+            if same.isEmpty {
+                return l.pick(
+                    "không có chỉ tiêu \(code) trong bộ \(set); các tiêu chí đánh số từ 1 đến \(count) (xem: ntm criteria)",
+                    "unknown indicator \(code) in set \(set); criteria are numbered 1 to \(count)")
+            }
+            let criterion = code.split(separator: ".").first.map(String.init) ?? code
+            return l.pick(
+                "không có chỉ tiêu \(code) trong bộ \(set); các chỉ tiêu của tiêu chí \(criterion) là \(same.joined(separator: ", "))",
+                "unknown indicator \(code) in set \(set); indicators of criterion \(criterion) are \(same.joined(separator: ", "))")
+        case .unknownCriterion(let text, let count):
+            return l.pick(
+                "không có tiêu chí \"\(text)\"; dùng số từ 1 đến \(count) hoặc \"general\" (hồ sơ chung)",
+                "unknown criterion \"\(text)\"; use a number from 1 to \(count) or \"general\"")
+        case .unknownStatus(let text):
+            return l.pick(
+                "trạng thái \"\(text)\" không hợp lệ; dùng: dat (đạt), chua-dat (chưa đạt), dang-thuc-hien (đang thực hiện)",
+                "unknown status \"\(text)\"; use dat (met), chua-dat (not met) or dang-thuc-hien (in progress)")
+        case .unknownVerdict(let text):
+            return l.pick(
+                "kết quả \"\(text)\" không hợp lệ; dùng: dat, khong-dat, cho",
+                "unknown verdict \"\(text)\"; use dat, khong-dat or cho")
+        case .badDate(let text, let option):
+            return l.pick(
+                "ngày \"\(text)\" (\(option)) không hợp lệ; viết dd/mm/yyyy, ví dụ 30/09/2021, hoặc yyyy-mm-dd",
+                "invalid date \"\(text)\" for \(option); write dd/mm/yyyy, e.g. 30/09/2021, or yyyy-mm-dd")
+        case .badNumber(let text):
+            return l.pick(
+                "giá trị đo \"\(text)\" không phải là số; ví dụ: 96,5 hoặc 96.5",
+                "measured value \"\(text)\" is not a number; e.g. 96.5")
+        case .badYesNo(let text):
+            return l.pick("\"\(text)\" không hợp lệ; dùng yes hoặc no", "\"\(text)\" is not valid; use yes or no")
+        case .unknownSector(let text, let known):
+            return l.pick(
+                "không có sở, ngành \"\(text)\"; các sở, ngành thẩm định: \(known.joined(separator: "; "))",
+                "unknown province sector \"\(text)\"; sectors: \(known.joined(separator: "; "))")
+        case .badCommuneSlug(let text):
+            return l.pick(
+                "mã xã \"\(text)\" không hợp lệ; dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ: dan-ly",
+                "invalid commune slug \"\(text)\"; use lower-case letters, digits and '-', e.g. dan-ly")
+        case .missingAuthor:
+            return l.pick(
+                "cần tên người ghi: thêm --by \"Họ Tên\" hoặc đặt biến môi trường NTM_USER",
+                "who is writing? add --by \"Name\" or set NTM_USER")
+        case .emptyTitle:
+            return l.pick("tên văn bản (--title) không được để trống", "the document title (--title) must not be empty")
+        case .unknownEvidence(let id):
+            return l.pick(
+                "không có minh chứng \"\(id)\" (có thể đã bị xóa); xem danh sách: ntm evidence list",
+                "no evidence \"\(id)\" (it may have been removed); see: ntm evidence list")
+        case .ambiguousEvidence(let id, let matches):
+            return l.pick(
+                "mã \"\(id)\" trùng với nhiều minh chứng (\(matches.joined(separator: ", "))); gõ thêm ký tự",
+                "\"\(id)\" matches several evidence documents (\(matches.joined(separator: ", "))); type more of it")
+        case .fileUnreadable(let path):
+            return l.pick("không đọc được tệp \(path)", "cannot read file \(path)")
+        case .nothingToChange:
+            return l.pick("không có gì để ghi: thêm ít nhất một tùy chọn", "nothing to write: give at least one option")
+        case .badSummary(let reason):
+            return l.pick("bản tóm tắt (--since) không hợp lệ: \(reason)", "invalid summary (--since): \(reason)")
+        }
+    }
+}
+
+extension ReplicaError {
+    /// The sentence in the given language.
+    public func message(_ language: Language) -> String {
+        let l = language
+        switch self {
+        case .missingDatabase(let path):
+            return l.pick(
+                "không có cơ sở dữ liệu tại \(path); tạo mới bằng: ntm init --replica MÃ --commune XÃ (hoặc chỉ --db / NTM_DB)",
+                "no replica database at \(path); create one with: ntm init --replica ID --commune SLUG (or point --db / NTM_DB at it)")
+        case .alreadyExists(let path):
+            return l.pick("đã có cơ sở dữ liệu tại \(path); không ghi đè", "a replica database already exists at \(path); not overwriting it")
+        case .notAReplica(let path, let reason):
+            return l.pick(
+                "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))")
+        case .newerFormat(let path, let found, let supported):
+            return l.pick(
+                "\(path) do phiên bản ntm mới hơn tạo (định dạng \(found)); bản này chỉ đọc được định dạng \(supported): hãy cập nhật ntm",
+                "\(path) was written by a newer ntm (format \(found)); this ntm reads format \(supported): upgrade ntm")
+        case .invalidReplicaID(let id):
+            return l.pick(
+                "mã bản sao \"\(id)\" không hợp lệ; dùng 1–64 ký tự a-z, 0-9, '.', '_', '-', ví dụ: xa-dan-ly-1",
+                "invalid replica id \"\(id)\"; use 1-64 of a-z, 0-9, '.', '_', '-', e.g. xa-dan-ly-1")
+        case .noSuchRow(let table, let row):
+            return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
+        case .bundle(let error): return error.message(language)
+        }
+    }
+}
+
+extension BundleError {
+    /// The sentence in the given language; every one ends by saying nothing was changed.
+    public func message(_ language: Language) -> String {
+        let l = language
+        let unchanged = l.pick("; không có gì bị thay đổi", "; nothing was changed")
+        let text: String
+        switch self {
+        case .unreadable(let path, let reason): text = l.pick("không đọc/ghi được gói \(path): \(reason)", "cannot read or write bundle \(path): \(reason)")
+        case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
+        case .notABundle(let reason): text = l.pick("không phải gói ntm (\(reason))", "not an ntm bundle (\(reason))")
+        case .unsupportedVersion(let version):
+            text = l.pick("gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)", "bundle version \(version) is not supported (this ntm reads version 1)")
+        case .schemaMismatch(let bundle, let replica):
+            text = l.pick(
+                "gói được tạo cho danh mục \(bundle), còn cơ sở dữ liệu này dùng \(replica)",
+                "the bundle was made for catalogue \(bundle), this replica uses \(replica)")
+        case .badLine(let line, let reason):
+            text = l.pick("dòng \(line) của gói không phải thao tác hợp lệ: \(reason)", "line \(line) of the bundle is not a valid operation: \(reason)")
+        case .lineTooLong(let line, let limit):
+            text = l.pick("dòng \(line) của gói dài quá \(limit) byte", "line \(line) of the bundle is longer than \(limit) bytes")
+        case .truncated(let count):
+            text = l.pick(
+                "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
+                "the bundle is truncated: it ends after \(count) operations without its end line")
+        case .countMismatch(let trailer, let found):
+            text = l.pick(
+                "dòng kết thúc ghi \(trailer) thao tác nhưng gói có \(found)",
+                "the end line announces \(trailer) operations but the bundle holds \(found)")
+        case .digestMismatch:
+            text = l.pick(
+                "gói đã bị sửa đổi: mã SHA-256 của các thao tác không khớp dòng kết thúc",
+                "the bundle was altered: its operations do not match the SHA-256 in its end line")
+        case .dataAfterTrailer(let line):
+            text = l.pick("gói có dữ liệu sau dòng kết thúc (dòng \(line))", "the bundle has data after its end line (line \(line))")
+        }
+        return text + unchanged
+    }
+}

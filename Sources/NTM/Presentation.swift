@@ -1,0 +1,112 @@
+import Foundation
+import SyncCore
+
+/// How replicated things are named for people: the subject of a row ("17.1 Tỷ lệ hộ …", "Sở Xây
+/// dựng"), a field ("trạng thái"), and a value ("chưa đạt", "30/09/2021").
+public struct Presentation: Sendable {
+    /// The catalogue that names indicators.
+    public let catalogue: Catalogue
+    /// The language.
+    public let language: Language
+
+    /// Creates a presentation.
+    public init(catalogue: Catalogue, language: Language) {
+        self.catalogue = catalogue
+        self.language = language
+    }
+
+    /// The row's subject in domain words.
+    public func subject(table: String, row: String, indicatorOfEvidence: String? = nil) -> String {
+        let parts = row.split(separator: "/").map(String.init)
+        let l = language
+        switch table {
+        case NTMSchema.Table.assessment:
+            let code = parts.last ?? row
+            return "\(l.pick("chỉ tiêu", "indicator")) \(code) \(indicatorName(code))"
+        case NTMSchema.Table.evidence:
+            let uid = parts.last ?? row
+            let code = indicatorOfEvidence.map { " (\(l.pick("chỉ tiêu", "indicator")) \($0))" } ?? ""
+            return "\(l.pick("minh chứng", "evidence")) \(uid)\(code)"
+        case NTMSchema.Table.appraisal:
+            let slug = parts.last ?? row
+            let name = catalogue.sectors.first { Text.slug($0) == slug } ?? slug
+            return "\(l.pick("thẩm định", "appraisal")): \(name)"
+        case NTMSchema.Table.dossier:
+            let part = parts.last ?? row
+            return part == "general" ? l.pick("hồ sơ chung", "general dossier") : "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \(part)"
+        case NTMSchema.Table.commune:
+            return "\(l.pick("xã", "commune")) \(row)"
+        default:
+            return "\(table) \(row)"
+        }
+    }
+
+    /// The indicator's name in the presentation's language.
+    public func indicatorName(_ code: String) -> String {
+        guard let indicator = catalogue.indicator(code) else { return "" }
+        return language == .vi ? indicator.nameVi : indicator.nameEn
+    }
+
+    /// The field's name in domain words.
+    public func field(table: String, column: String) -> String {
+        let l = language
+        switch (table, column) {
+        case (_, tombstoneColumn): return l.pick("xóa", "deleted")
+        case (NTMSchema.Table.assessment, "status"): return l.pick("trạng thái", "status")
+        case (NTMSchema.Table.assessment, "value"): return l.pick("giá trị đo", "measured value")
+        case (NTMSchema.Table.assessment, "deadline"): return l.pick("hạn hoàn thành", "deadline")
+        case (_, "note"): return l.pick("ghi chú", "note")
+        case (NTMSchema.Table.evidence, "title"): return l.pick("tên văn bản", "title")
+        case (NTMSchema.Table.evidence, "kind"): return l.pick("loại văn bản", "kind")
+        case (NTMSchema.Table.evidence, "number"): return l.pick("số hiệu", "document number")
+        case (NTMSchema.Table.evidence, "issued"): return l.pick("ngày ban hành", "date")
+        case (NTMSchema.Table.evidence, "issuer"): return l.pick("cơ quan ban hành", "issuer")
+        case (NTMSchema.Table.evidence, "indicator"): return l.pick("chỉ tiêu", "indicator")
+        case (NTMSchema.Table.evidence, "file_name"): return l.pick("tên tệp", "file name")
+        case (NTMSchema.Table.evidence, "file_size"): return l.pick("cỡ tệp", "file size")
+        case (NTMSchema.Table.evidence, "file_sha256"): return l.pick("mã SHA-256 của tệp", "file SHA-256")
+        case (NTMSchema.Table.appraisal, "sent"): return l.pick("ngày gửi hồ sơ", "sent")
+        case (NTMSchema.Table.appraisal, "inspected"): return l.pick("ngày kiểm tra", "inspected")
+        case (NTMSchema.Table.appraisal, "verdict"): return l.pick("kết quả", "verdict")
+        case (NTMSchema.Table.appraisal, "sector_name"): return l.pick("tên sở, ngành", "sector")
+        case (NTMSchema.Table.dossier, "complete"): return l.pick("hồ sơ hoàn thiện", "complete")
+        case (NTMSchema.Table.commune, "name"): return l.pick("tên xã", "name")
+        case (NTMSchema.Table.commune, "criteria_set"): return l.pick("bộ tiêu chí", "criteria set")
+        default: return column
+        }
+    }
+
+    /// A value as people read it.
+    public func value(_ value: FieldValue?, table: String, column: String) -> String {
+        let l = language
+        guard let value else { return l.pick("(trống)", "(empty)") }
+        switch value {
+        case .null: return l.pick("(trống)", "(empty)")
+        case .bool(let flag):
+            if column == tombstoneColumn { return flag ? l.pick("đã xóa", "deleted") : l.pick("khôi phục", "restored") }
+            return flag ? l.pick("có", "yes") : l.pick("không", "no")
+        case .int(let number): return formatNumber(Double(number), l)
+        case .double(let number): return formatNumber(number, l)
+        case .text(let text):
+            if table == NTMSchema.Table.assessment, column == "status", let status = AssessmentStatus(rawValue: text) {
+                return status.label(l)
+            }
+            if table == NTMSchema.Table.appraisal, column == "verdict", let verdict = Verdict(rawValue: text) {
+                return verdict.label(l)
+            }
+            if ["deadline", "issued", "sent", "inspected"].contains(column), let date = CalendarDate(parsing: text) {
+                return date.description
+            }
+            return text
+        }
+    }
+
+    /// A wall-clock time as `dd/mm/yyyy HH:mm` in the machine's time zone.
+    public static func time(_ wallMs: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(wallMs) / 1000))
+    }
+}

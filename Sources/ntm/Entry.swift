@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import NTM
+
+/// Runs the command line; every failure ends as one line on stderr and a non-zero exit.
+@main
+enum Entry {
+    static func main() {
+        let language = GlobalOptions.language(arguments: CommandLine.arguments)
+        let command: any ParsableCommand
+        do {
+            command = try NTMCommand.parseAsRoot()
+        } catch {
+            NTMCommand.exit(withError: error)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch let exit as ExitCode {
+            NTMCommand.exit(withError: exit)
+        } catch {
+            let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
+            FileHandle.standardError.write(Data((prefix + UserFacingError.message(error, language) + "\n").utf8))
+            Foundation.exit(1)
+        }
+    }
+}
+
+/// `ntm`: the commune's criteria evidence, offline, and its sync.
+struct NTMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ntm",
+        abstract: "Hồ sơ tiêu chí nông thôn mới của xã, làm việc không cần mạng và đồng bộ với huyện.",
+        discussion: """
+            Criteria evidence of a commune (New Rural Development), offline-first, synced with the district.
+            Cơ sở dữ liệu: --db PATH, hoặc biến NTM_DB, mặc định ./ntm.sqlite. Người ghi: --by hoặc NTM_USER.
+            Ngày viết dd/mm/yyyy. Tiếng Anh: --lang en.
+            """,
+        subcommands: [
+            InitCommand.self, AssessCommand.self, EvidenceCommand.self, AppraisalCommand.self, DossierCommand.self,
+            StatusCommand.self, LogCommand.self, ConflictsCommand.self, BundleCommand.self, SummaryCommand.self,
+            DumpCommand.self,
+        ])
+}
