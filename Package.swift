@@ -61,7 +61,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["SyncCore"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "ReplicaTests", dependencies: ["Replica", "SyncCore", "TestSupport"], swiftSettings: strict),
+            name: "ReplicaTests",
+            dependencies: ["Replica", "SyncCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "SyncCore", "ntm"], swiftSettings: strict),

@@ -14,13 +14,13 @@ final class Projector {
 
     init(_ db: Database, schema: ReplicatedSchema) throws {
         for table in schema.tables {
-            let names = ["id"] + table.keyColumns + table.columns.map(\.name)
+            let names = (["id"] + table.keyColumns + table.columns.map(\.name)).map(quoted)
             let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
             tables[table.name] = TableStatements(
                 table: table,
                 upsert: try SQLiteStatement(
-                    db, "INSERT OR REPLACE INTO \(table.name) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"),
-                delete: try SQLiteStatement(db, "DELETE FROM \(table.name) WHERE id = ?"))
+                    db, "INSERT OR REPLACE INTO \(quoted(table.name)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"),
+                delete: try SQLiteStatement(db, "DELETE FROM \(quoted(table.name)) WHERE id = ?"))
         }
     }
 

@@ -52,10 +52,10 @@ extension ReplicaStore {
         let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'projection_fingerprint'")
         if stored == schema.fingerprint { return }
         let previous = try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key LIKE 'projection_table:%'")
-        for table in previous { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+        for table in previous { try db.execute(sql: "DROP TABLE IF EXISTS \(quoted(table))") }
         try db.execute(sql: "DELETE FROM meta WHERE key LIKE 'projection_table:%'")
         for table in schema.tables {
-            try db.execute(sql: "DROP TABLE IF EXISTS \(table.name)")
+            try db.execute(sql: "DROP TABLE IF EXISTS \(quoted(table.name))")
             try db.execute(sql: table.createSQL)
             try db.execute(
                 sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: ["projection_table:\(table.name)", table.name])

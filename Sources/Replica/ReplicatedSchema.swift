@@ -48,9 +48,9 @@ public struct ReplicatedTable: Sendable, Hashable {
 
     /// The `CREATE TABLE` statement of the projection.
     var createSQL: String {
-        let key = keyColumns.map { "\($0) TEXT NOT NULL" }
-        let values = columns.map { "\($0.name) \($0.type.sqlType)" }
-        return "CREATE TABLE \(name) (id TEXT PRIMARY KEY NOT NULL, \((key + values).joined(separator: ", ")))"
+        let key = keyColumns.map { "\(quoted($0)) TEXT NOT NULL" }
+        let values = columns.map { "\(quoted($0.name)) \($0.type.sqlType)" }
+        return "CREATE TABLE \(quoted(name)) (id TEXT PRIMARY KEY NOT NULL, \((key + values).joined(separator: ", ")))"
     }
 }
 
@@ -80,3 +80,6 @@ public struct ReplicatedColumn: Sendable, Hashable {
         self.type = type
     }
 }
+
+/// An SQL identifier in double quotes, so that names such as `group` are safe.
+func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

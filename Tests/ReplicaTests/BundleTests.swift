@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import Replica
+import SyncCore
+import Testing
+import TestSupport
+
+/// Bundles are imported whole or not at all, and importing is idempotent and order-independent.
+@Suite struct BundleTests {
+    /// A sender with some history and a fresh receiver.
+    func setUp(_ folder: TemporaryDirectory) throws -> (ReplicaStore, ReplicaStore, String) {
+        let sender = try makeReplica(folder, "sender")
+        for index in 0..<20 {
+            try sender.write(
+                [RowChange(table: "t", row: "g/\(index % 7)", values: ["a": .text("giá trị \(index)"), "b": .int(Int64(index))])],
+                author: "Trần Văn Bình", note: index % 3 == 0 ? "ghi chú \(index)" : nil)
+        }
+        try sender.write([.delete(table: "t", row: "g/3")], author: "Trần Văn Bình")
+        let receiver = try makeReplica(folder, "receiver")
+        try receiver.write([RowChange(table: "t", row: "h/1", values: ["a": .text("của bên nhận")])], author: "An")
+        let path = folder.file("sender.ndjson")
+        _ = try sender.exportBundle(to: path)
+        return (sender, receiver, path)
+    }
+
+    func expectRefused(_ receiver: ReplicaStore, _ path: String, _ check: (BundleError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try receiver.dump()
+        do {
+            _ = try receiver.importBundle(from: path)
+            Issue.record("the bundle was accepted", sourceLocation: sourceLocation)
+        } catch ReplicaError.bundle(let error) {
+            #expect(check(error), "unexpected error \(error)", sourceLocation: sourceLocation)
+        }
+        #expect(try receiver.dump() == before, "a refused bundle changed the replica", sourceLocation: sourceLocation)
+        #expect(try receiver.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
+    }
+
+    @Test func importingTwiceChangesNothingTheSecondTime() throws {
+        let folder = TemporaryDirectory("twice")
+        let (sender, receiver, path) = try setUp(folder)
+        let first = try receiver.importBundle(from: path)
+        let dump = try receiver.dump()
+        let second = try receiver.importBundle(from: path)
+        #expect(first.applied == first.operations && first.duplicates == 0)
+        #expect(second.applied == 0 && second.duplicates == second.operations)
+        #expect(try receiver.dump() == dump)
+        // The receiver now holds everything the sender has.
+        _ = try receiver.exportBundle(to: folder.file("back.ndjson"))
+        _ = try sender.importBundle(from: folder.file("back.ndjson"))
+        #expect(try sender.dump() == receiver.dump())
+    }
+
+    @Test func bundlesInAnyOrderGiveTheSameState() throws {
+        let folder = TemporaryDirectory("order")
+        let (sender, _, _) = try setUp(folder)
+        // Three incremental bundles cut against a growing summary.
+        let observer = try makeReplica(folder, "observer")
+        var paths: [String] = []
+        for round in 0..<3 {
+            try sender.write([RowChange(table: "t", row: "g/\(round)", values: ["c": .text("vòng \(round)")])], author: "B")
+            let path = folder.file("inc\(round).ndjson")
+            _ = try sender.exportBundle(to: path, since: try observer.summary())
+            _ = try observer.importBundle(from: path)
+            paths.append(path)
+        }
+        let reference = try observer.dump()
+        for (index, order) in [[2, 0, 1], [1, 2, 0], [2, 1, 0, 2, 1]].enumerated() {
+            let replica = try makeReplica(folder, "o\(index)")
+            for position in order { _ = try replica.importBundle(from: paths[position]) }
+            #expect(try replica.summary() == observer.summary())
+            #expect(try replica.dump() == reference)
+        }
+    }
+
+    @Test func aBundleCutAtAnyByteIsRefusedWhole() throws {
+        let folder = TemporaryDirectory("cut")
+        let (_, receiver, path) = try setUp(folder)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let newlines = bytes.indices.filter { bytes[$0] == 0x0A }
+        var cuts = Set(newlines.map { $0 + 1 }.dropLast())
+        for _ in 0..<25 { cuts.insert(Int.random(in: 1..<bytes.count)) }
+        for cut in cuts.sorted() {
+            let truncated = folder.file("cut.ndjson")
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: truncated))
+            try expectRefused(receiver, truncated) { error in
+                switch error {
+                case .truncated, .notABundle, .empty: return true
+                default: return false
+                }
+            }
+        }
+    }
+
+    @Test func anAlteredBundleIsRefusedWhole() throws {
+        let folder = TemporaryDirectory("alter")
+        let (_, receiver, path) = try setUp(folder)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let altered = folder.file("altered.ndjson")
+        let cases: [(String, (BundleError) -> Bool)] = [
+            (text.replacingOccurrences(of: "giá trị 7", with: "giá trị 8"), { $0 == .digestMismatch }),
+            (text.replacingOccurrences(of: #""count":"#, with: #""count":1"#), { if case .countMismatch = $0 { return true } else { return false } }),
+            (text.replacingOccurrences(of: #""schema":"test-1""#, with: #""schema":"other-1""#), { if case .schemaMismatch = $0 { return true } else { return false } }),
+            (text.replacingOccurrences(of: #""version":1"#, with: #""version":2"#), { $0 == .unsupportedVersion(2) }),
+            (text + "{\"type\":\"op\"}\n", { if case .dataAfterTrailer = $0 { return true } else { return false } }),
+            (text.replacingOccurrences(of: #""seq":5,"#, with: #""seq":"5","#), { if case .badLine(let line, _) = $0 { return line == 6 } else { return false } }),
+            ("{\"type\":\"hello\"}\n", { if case .notABundle = $0 { return true } else { return false } }),
+            ("", { $0 == .empty }),
+            ("not json\n", { if case .notABundle = $0 { return true } else { return false } }),
+        ]
+        for (content, check) in cases {
+            try content.write(toFile: altered, atomically: true, encoding: .utf8)
+            try expectRefused(receiver, altered, check)
+        }
+        // Invalid UTF-8 inside an operation line.
+        var bytes = Array(text.utf8)
+        let index = bytes.firstIndex(of: 0xC3)!
+        bytes[index] = 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: altered))
+        try expectRefused(receiver, altered) { if case .badLine = $0 { return true } else { return false } }
+        // A line over 1 MiB.
+        let long = String(text.split(separator: "\n")[0]) + "\n" + String(repeating: " ", count: BundleFormat.maximumLineLength + 10) + "\n"
+        try long.write(toFile: altered, atomically: true, encoding: .utf8)
+        try expectRefused(receiver, altered) { if case .lineTooLong = $0 { return true } else { return false } }
+    }
+
+    @Test func aMissingFileIsAClearError() throws {
+        let folder = TemporaryDirectory("missing")
+        let receiver = try makeReplica(folder, "r")
+        #expect(throws: ReplicaError.bundle(.unreadable(path: folder.file("none.ndjson"), reason: "no such file"))) {
+            try receiver.importBundle(from: folder.file("none.ndjson"))
+        }
+    }
+
+    @Test func exportSinceASummaryCarriesOnlyWhatTheReceiverLacks() throws {
+        let folder = TemporaryDirectory("since")
+        let (sender, receiver, path) = try setUp(folder)
+        _ = try receiver.importBundle(from: path)
+        try sender.write([RowChange(table: "t", row: "g/9", values: ["a": .text("mới")])], author: "B")
+        let stats = try sender.exportBundle(to: folder.file("delta.ndjson"), since: try receiver.summary())
+        #expect(stats.operations == 1)
+        let roundTrip = try Summary(json: try JSONParser.parse(JSONWriter.string(try receiver.summary().json)))
+        #expect(roundTrip == (try receiver.summary()))
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+        let folder = TemporaryDirectory("newer")
+        let replica = try makeReplica(folder, "r")
+        try replica.setMetadata("format", "2")
+        #expect(throws: ReplicaError.newerFormat(path: replica.path, found: 2, supported: 1)) {
+            try ReplicaStore.open(at: replica.path, schema: testSchema)
+        }
+        #expect(throws: ReplicaError.missingDatabase(path: folder.file("none.sqlite"))) {
+            try ReplicaStore.open(at: folder.file("none.sqlite"), schema: testSchema)
+        }
+        try "not a database".write(toFile: folder.file("junk.sqlite"), atomically: true, encoding: .utf8)
+        #expect(throws: ReplicaError.self) { try ReplicaStore.open(at: folder.file("junk.sqlite"), schema: testSchema) }
+    }
+
+    @Test func theDatabaseIsOneFileInWALModeWithReadableTables() throws {
+        let folder = TemporaryDirectory("wal")
+        let replica = try makeReplica(folder, "r")
+        try replica.write([RowChange(table: "t", row: "g/1", values: ["a": .text("x"), "b": .int(3)])], author: "A")
+        let mode = try replica.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let row = try #require(try replica.read { db in try Row.fetchOne(db, sql: "SELECT * FROM t") })
+        let texts: [String?] = [row["id"], row["group"], row["item"], row["a"]]
+        let number: Int? = row["b"]
+        #expect(texts == ["g/1", "g", "1", "x"])
+        #expect(number == 3)
+    }
+}
