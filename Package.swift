@@ -66,7 +66,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "SyncCore", "ntm"], swiftSettings: strict),
+            name: "CLITests", dependencies: ["TestSupport", "SyncCore", "Replica", "NTM", "ntm"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

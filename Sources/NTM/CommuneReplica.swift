@@ -30,23 +30,25 @@ public final class CommuneReplica: Sendable {
     }
 
     /// Creates a commune replica and records the commune (name and criteria set) as its first writes.
+    /// `author`, when given, becomes the default author of later writes on this replica; otherwise the
+    /// first writes are signed with the replica id and later writes must name their author.
     /// - Throws: ``NTMError`` for a bad slug or unknown set, ``ReplicaError`` for the database.
     public static func create(
-        at path: String, replicaID: String, commune: String, name: String?, setID: String, author: String,
+        at path: String, replicaID: String, commune: String, name: String?, setID: String, author: String?,
         clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock, makeID: @escaping @Sendable () -> String = randomID
     ) throws -> CommuneReplica {
         guard !commune.isEmpty, commune == Text.slug(commune), commune.count <= 64 else { throw NTMError.badCommuneSlug(commune) }
         let catalogue = try Catalogue.shipped(setID)
         let store = try ReplicaStore.create(
             at: path, replicaID: replicaID, schema: NTMSchema.schema(for: catalogue),
-            metadata: ["commune": commune, "criteria_set": setID, "default_author": author], clock: clock)
+            metadata: ["commune": commune, "criteria_set": setID, "default_author": author ?? ""], clock: clock)
         let replica = CommuneReplica(store: store, catalogue: catalogue, commune: commune, makeID: makeID)
         try store.write(
             [
                 RowChange(
                     table: NTMSchema.Table.commune, row: commune,
                     values: ["name": .text(Text.normalized(name ?? commune)), "criteria_set": .text(setID)])
-            ], author: author)
+            ], author: author ?? replicaID)
         return replica
     }
 

@@ -4,8 +4,9 @@ import Replica
 
 /// Turns any error a command can end with into one line for a person, in their language.
 public enum UserFacingError {
-    /// The sentence, without a trailing newline.
-    public static func message(_ error: any Error, _ language: Language) -> String {
+    /// The sentence, without a trailing newline; nil for errors that are not the user's to act on
+    /// through ntm (argument-parser errors, which print their own help).
+    public static func message(_ error: any Error, _ language: Language) -> String? {
         switch error {
         case let error as NTMError: return error.message(language)
         case let error as ReplicaError: return error.message(language)
@@ -22,7 +23,7 @@ public enum UserFacingError {
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
             return language.pick("lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
         default:
-            return "\(error)"
+            return nil
         }
     }
 }

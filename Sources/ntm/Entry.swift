@@ -19,8 +19,9 @@ enum Entry {
         } catch let exit as ExitCode {
             NTMCommand.exit(withError: exit)
         } catch {
+            guard let message = UserFacingError.message(error, language) else { NTMCommand.exit(withError: error) }
             let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
-            FileHandle.standardError.write(Data((prefix + UserFacingError.message(error, language) + "\n").utf8))
+            FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
             Foundation.exit(1)
         }
     }

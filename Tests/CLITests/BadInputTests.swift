@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every mistake a person can make ends in one clear line on stderr, a non-zero exit, no stack trace,
+/// and nothing already committed lost or changed.
+@Suite struct BadInputTests {
+    let ntm = NTMBinary()
+
+    /// A replica with a little history, and a bundle from another laptop of the same commune.
+    func prepared() throws -> TemporaryDirectory {
+        let folder = TemporaryDirectory("cli-bad")
+        let env = ["NTM_USER": "Lan"]
+        for arguments in [
+            ["init", "--replica", "xa-1", "--commune", "dan-ly"],
+            ["assess", "17.1", "dat", "--value", "96"],
+            ["init", "--replica", "xa-2", "--commune", "dan-ly", "--db", "other.sqlite"],
+            ["assess", "18.1", "dat", "--db", "other.sqlite"],
+            ["bundle", "export", "good.ndjson", "--db", "other.sqlite"],
+        ] {
+            let result = try ntm.run(arguments, in: folder.path, environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let good = try String(contentsOfFile: folder.file("good.ndjson"), encoding: .utf8)
+        try String(good.prefix(good.count - 30)).write(toFile: folder.file("truncated.ndjson"), atomically: true, encoding: .utf8)
+        try good.replacingOccurrences(of: #""value":"dat""#, with: #""value":"chua-dat""#)
+            .write(toFile: folder.file("altered.ndjson"), atomically: true, encoding: .utf8)
+        try good.replacingOccurrences(of: "ntm-1/qd1980-2016@", with: "ntm-1/qd318-2022@")
+            .write(toFile: folder.file("other-catalogue.ndjson"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    static let cases: [(arguments: [String], expected: String)] = [
+        (["assess", "17.9", "dat"], "không có chỉ tiêu 17.9 trong bộ qd1980-2016; các chỉ tiêu của tiêu chí 17 là 17.1, 17.2, 17.3, 17.4, 17.5, 17.6, 17.7, 17.8"),
+        (["assess", "17.1", "tốt"], "trạng thái \"tốt\" không hợp lệ"),
+        (["assess", "17.1", "dat", "--deadline", "31/02/2021"], "ngày \"31/02/2021\" (--deadline) không hợp lệ"),
+        (["assess", "17.1", "dat", "--deadline", "2021-13-01"], "ngày \"2021-13-01\" (--deadline) không hợp lệ"),
+        (["assess", "17.1", "dat", "--value", "nhiều"], "giá trị đo \"nhiều\" không phải là số"),
+        (["status", "--db", "missing.sqlite"], "không có cơ sở dữ liệu tại missing.sqlite; tạo mới bằng: ntm init"),
+        (["init", "--replica", "xa-1", "--commune", "dan-ly"], "đã có cơ sở dữ liệu tại ./ntm.sqlite"),
+        (["init", "--replica", "Xã 1", "--commune", "dan-ly", "--db", "new.sqlite"], "mã bản sao \"Xã 1\" không hợp lệ"),
+        (["init", "--replica", "xa-3", "--commune", "Dân Lý", "--db", "new.sqlite"], "mã xã \"Dân Lý\" không hợp lệ"),
+        (["init", "--replica", "xa-3", "--commune", "dan-ly", "--set", "qd999", "--db", "new.sqlite"], "không có bộ tiêu chí \"qd999\""),
+        (["appraisal", "Sở Ngoại giao", "--sent", "01/01/2020"], "không có sở, ngành \"Sở Ngoại giao\""),
+        (["appraisal", "so xay dung", "--verdict", "tạm"], "kết quả \"tạm\" không hợp lệ"),
+        (["appraisal", "so xay dung"], "không có gì để ghi"),
+        (["dossier", "20", "--complete", "yes"], "không có tiêu chí \"20\""),
+        (["dossier", "5", "--complete", "maybe"], "\"maybe\" không hợp lệ; dùng yes hoặc no"),
+        (["evidence", "remove", "abcd"], "không có minh chứng \"abcd\""),
+        (["evidence", "add", "17.1", "--title", "  "], "tên văn bản (--title) không được để trống"),
+        (["evidence", "add", "17.1", "--title", "x", "--file", "no-such-file.pdf"], "không đọc được tệp no-such-file.pdf"),
+        (["bundle", "import", "truncated.ndjson"], "gói bị cắt cụt"),
+        (["bundle", "import", "altered.ndjson"], "gói đã bị sửa đổi"),
+        (["bundle", "import", "other-catalogue.ndjson"], "gói được tạo cho danh mục ntm-1/qd318-2022@"),
+        (["bundle", "import", "nowhere.ndjson"], "không đọc/ghi được gói nowhere.ndjson"),
+        (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
+        (["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"], "invalid date \"32/01/2020\" for --deadline"),
+    ]
+
+    @Test(arguments: cases)
+    func aMistakeEndsInOneClearLineAndChangesNothing(arguments: [String], expected: String) throws {
+        let folder = try prepared()
+        let before = try ntm.run(["dump"], in: folder.path).stdout
+        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Lan"])
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("ntm: lỗi: ") || result.stderr.hasPrefix("ntm: error: "))
+        #expect(result.stderr.contains(expected), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("0x0"))
+        #expect(try ntm.run(["dump"], in: folder.path).stdout == before, "the database changed")
+    }
+
+    @Test func writingWithoutAnAuthorIsRefused() throws {
+        let folder = TemporaryDirectory("cli-author")
+        // No --by and no NTM_USER at init: nothing to fall back on later.
+        #expect(try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly"], in: folder.path).status == 0)
+        try? FileManager.default.removeItem(atPath: folder.file("ntm.sqlite"))
+        #expect(try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--by", ""], in: folder.path).status == 0)
+        let result = try ntm.run(["assess", "17.1", "dat"], in: folder.path)
+        #expect(result.status == 1)
+        #expect(result.stderr == "ntm: lỗi: cần tên người ghi: thêm --by \"Họ Tên\" hoặc đặt biến môi trường NTM_USER\n")
+        // The name given at init is used when nothing else is.
+        let named = TemporaryDirectory("cli-author2")
+        _ = try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--by", "Trần Thị Mai"], in: named.path)
+        #expect(try ntm.run(["assess", "17.1", "dat"], in: named.path).status == 0)
+        #expect(try ntm.run(["log", "17.1"], in: named.path).stdout.contains("Trần Thị Mai (xa-1)"))
+    }
+
+    @Test func aDatabaseFromANewerNtmIsRefusedAndLeftAlone() throws {
+        let folder = try prepared()
+        let update = Process()
+        update.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        update.arguments = [folder.file("ntm.sqlite"), "UPDATE meta SET value = '2' WHERE key = 'format'"]
+        try update.run()
+        update.waitUntilExit()
+        let result = try ntm.run(["status"], in: folder.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("do phiên bản ntm mới hơn tạo (định dạng 2); bản này chỉ đọc được định dạng 1"))
+        let english = try ntm.run(["status", "--lang", "en"], in: folder.path)
+        #expect(english.stderr.contains("written by a newer ntm (format 2)"))
+    }
+
+    @Test func usageErrorsExitNonZero() throws {
+        let folder = TemporaryDirectory("cli-usage")
+        let result = try ntm.run(["assess"], in: folder.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Missing expected argument"))
+        #expect(try ntm.run(["frobnicate"], in: folder.path).status != 0)
+        #expect(try ntm.run(["--help"], in: folder.path).status == 0)
+    }
+}
