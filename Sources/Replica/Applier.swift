@@ -26,14 +26,17 @@ final class Applier {
     private var writer = JSONWriter(capacity: 1024)
     private(set) var summary: Summary
     private var touchedOrigins: Set<String> = []
+    private var lastOrigin = ""
     /// Operations newly logged by this applier.
     private(set) var applied = 0
     /// Operations skipped because their dot was already in the log.
     private(set) var duplicates = 0
-    /// How many cached rows trigger a flush.
-    var flushThreshold = 2048
+    /// How many cached rows trigger a flush. Rows stay cached for the whole transaction up to this
+    /// bound, so a row written many times in one import is read and written once.
+    let flushThreshold: Int
 
-    init(_ db: Database, schema: ReplicatedSchema) throws {
+    init(_ db: Database, schema: ReplicatedSchema, rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit) throws {
+        flushThreshold = rowCacheLimit
         insertOperation = try SQLiteStatement(
             db,
             "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES (?,?,?,?,?,?,?,?,?,?)")
@@ -52,35 +55,45 @@ final class Applier {
     /// Logs and merges one operation. Returns false when its dot was already in the log.
     @discardableResult
     func apply(_ op: SyncOperation) throws -> Bool {
-        if summary.contains(op.dot) {
+        try apply(PreparedOperation(op))
+    }
+
+    /// Logs and merges one operation whose log text was prepared (on the bundle reader's thread).
+    @discardableResult
+    func apply(_ prepared: PreparedOperation) throws -> Bool {
+        let op = prepared.operation
+        guard summary.insertIfAbsent(op.dot) else {
             duplicates += 1
             return false
         }
-        summary.insert(op.dot)
-        touchedOrigins.insert(op.dot.origin)
-        try log(op)
+        if !bytesEqual(op.dot.origin, lastOrigin) {
+            touchedOrigins.insert(op.dot.origin)
+            lastOrigin = op.dot.origin
+        }
+        try log(prepared)
         let key = op.key.rowKey
-        var row = try cached(key)
-        if row.state.apply(op) { row.dirty = true }
-        cache[key] = row
+        var index = cache.index(forKey: key)
+        if index == nil {
+            try load(key)
+            index = cache.index(forKey: key)
+        }
+        // Mutate the cached row in place: copying it out would copy its fields on every operation.
+        if cache.values[index!].state.apply(op) { cache.values[index!].dirty = true }
         applied += 1
         if cache.count >= flushThreshold { try flush() }
         return true
     }
 
-    private func log(_ op: SyncOperation) throws {
+    private func log(_ prepared: PreparedOperation) throws {
+        let op = prepared.operation
         let statement = insertOperation
         statement.bind(1, op.dot.origin)
         statement.bind(2, Int64(op.dot.seq))
         statement.bind(3, op.key.table)
         statement.bind(4, op.key.row)
         statement.bind(5, op.key.column)
-        writer.reset()
-        writer.write(op.value.json)
-        statement.bind(6, bytes: writer.bytes)
-        writer.reset()
-        SyncOperation.write(context: op.context, to: &writer)
-        statement.bind(7, bytes: writer.bytes)
+        statement.bind(6, bytes: prepared.valueJSON)
+        statement.bind(7, bytes: prepared.contextJSON)
         statement.bind(8, op.author)
         statement.bind(9, op.wallMs)
         statement.bind(10, text: op.note)
@@ -89,6 +102,11 @@ final class Applier {
 
     private func cached(_ key: RowKey) throws -> CachedRow {
         if let row = cache[key] { return row }
+        try load(key)
+        return cache[key]!
+    }
+
+    private func load(_ key: RowKey) throws {
         selectRow.bind(1, key.table)
         selectRow.bind(2, key.row)
         var state = RowState()
@@ -103,9 +121,7 @@ final class Applier {
             existed = true
             selectRow.reset()
         }
-        let row = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [], existed: existed)
-        cache[key] = row
-        return row
+        cache[key] = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [], existed: existed)
     }
 
     /// Writes every changed cached row (state, projection, conflicts) and empties the cache.
@@ -155,5 +171,23 @@ extension ReplicaStore {
             origins[row["origin"]] = try JSONParser.parse(text)
         }
         return try Summary(json: .object(origins))
+    }
+}
+
+/// An operation with the JSON text the log stores for its value and context, prepared ahead (on the
+/// bundle reader's thread) so that the applying thread only binds it.
+struct PreparedOperation: Sendable {
+    let operation: SyncOperation
+    let valueJSON: [UInt8]
+    let contextJSON: [UInt8]
+
+    init(_ operation: SyncOperation) {
+        self.operation = operation
+        var writer = JSONWriter(capacity: 32)
+        writer.write(operation.value.json)
+        valueJSON = writer.bytes
+        writer.reset()
+        SyncOperation.write(context: operation.context, to: &writer)
+        contextJSON = writer.bytes
     }
 }

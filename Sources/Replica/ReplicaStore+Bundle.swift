@@ -95,87 +95,39 @@ extension ReplicaStore {
     }
 
     /// Imports a bundle in one transaction: the header, every operation line and the trailer's count
-    /// and SHA-256 are checked while the operations are applied, and any failure rolls the whole
-    /// import back. Operations already held are skipped, so importing twice changes nothing.
+    /// and SHA-256 are checked (on a reader thread) while the operations are applied, and any failure
+    /// rolls the whole import back. Operations already held are skipped, so importing twice changes
+    /// nothing.
     ///
     /// - Throws: ``ReplicaError/bundle(_:)`` saying what is wrong; nothing is changed then.
     public func importBundle(from path: String) throws -> BundleStats {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ReplicaError.bundle(.unreadable(path: path, reason: exists ? "permission denied" : "no such file"))
+        }
+        let reader = BundleReader(path: path, schemaTag: schema.tag)
         do {
-            return try queue.write { db in try Self.importBundle(path: path, schema: schema, db: db) }
-        } catch let error as BundleError {
-            throw ReplicaError.bundle(error)
-        } catch let failure as LineReader.Failure {
-            switch failure {
-            case .tooLong(let line):
-                throw ReplicaError.bundle(.lineTooLong(line: line, limit: BundleFormat.maximumLineLength))
-            case .io(let reason): throw ReplicaError.bundle(.unreadable(path: path, reason: reason))
-            }
-        }
-    }
-
-    private static func importBundle(path: String, schema: ReplicatedSchema, db: Database) throws -> BundleStats {
-        let reader = try LineReader(path: path, maximumLineLength: BundleFormat.maximumLineLength)
-        let applier = try Applier(db, schema: schema)
-        var hasher = SHA256()
-        var headerSeen = false
-        var trailerSeen = false
-        var count = 0
-        var bytes = 0
-        try reader.forEachLine { number, line, terminated in
-            bytes += line.count + (terminated ? 1 : 0)
-            guard terminated else {
-                throw headerSeen ? BundleError.truncated(operationsRead: count) : BundleError.notABundle(reason: "no complete first line")
-            }
-            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
-            let json: JSONValue
-            do {
-                json = try JSONParser.parse(buffer: line)
-            } catch {
-                if !headerSeen { throw BundleError.notABundle(reason: "the first line is not JSON (\(error))") }
-                throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
-            }
-            if !headerSeen {
-                try checkHeader(json, schema: schema)
-                headerSeen = true
-                return
-            }
-            if json["type"]?.string == "end" {
-                guard let announced = json["count"]?.int, let digest = json["sha256"]?.string else {
-                    throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
+            return try queue.write { db in
+                let applier = try Applier(db, schema: schema, rowCacheLimit: rowCacheLimit)
+                while true {
+                    switch reader.next() {
+                    case .operations(let batch):
+                        for op in batch { try applier.apply(op) }
+                    case .failed(let error):
+                        throw error
+                    case .finished(let count, let bytes):
+                        try applier.finish()
+                        return BundleStats(
+                            operations: count, applied: applier.applied, duplicates: applier.duplicates, bytes: bytes)
+                    }
                 }
-                guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
-                let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-                guard actual == digest.lowercased() else { throw BundleError.digestMismatch }
-                trailerSeen = true
-                return
             }
-            let op: SyncOperation
-            do {
-                op = try SyncOperation(json: json)
-            } catch {
-                throw BundleError.badLine(line: number, reason: "\(error)")
-            }
-            hasher.update(bufferPointer: line)
-            hasher.update(data: [0x0A])
-            count += 1
-            try applier.apply(op)
+        } catch let error as BundleError {
+            reader.cancel()
+            throw ReplicaError.bundle(error)
+        } catch {
+            reader.cancel()
+            throw error
         }
-        if !headerSeen { throw BundleError.empty }
-        if !trailerSeen { throw BundleError.truncated(operationsRead: count) }
-        try applier.finish()
-        return BundleStats(operations: count, applied: applier.applied, duplicates: applier.duplicates, bytes: bytes)
-    }
-
-    private static func checkHeader(_ json: JSONValue, schema: ReplicatedSchema) throws {
-        guard json["type"]?.string == "bundle" else {
-            throw BundleError.notABundle(reason: "the first line is not a bundle header")
-        }
-        guard let version = json["version"]?.int else { throw BundleError.notABundle(reason: "the header has no version") }
-        guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
-        guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
-            throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")
-        }
-        guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
-        guard tag == schema.tag else { throw BundleError.schemaMismatch(bundle: tag, replica: schema.tag) }
     }
 }

@@ -25,15 +25,24 @@ public final class ReplicaStore: Sendable {
     public let schema: ReplicatedSchema
     /// The wall clock in milliseconds (informational: provenance and display order only).
     public let clock: @Sendable () -> Int64
+    /// How many rows a transaction keeps in memory before writing them back (see `Applier`).
+    public let rowCacheLimit: Int
     let queue: DatabaseQueue
 
-    private init(path: String, queue: DatabaseQueue, replicaID: String, schema: ReplicatedSchema, clock: @escaping @Sendable () -> Int64) {
+    private init(
+        path: String, queue: DatabaseQueue, replicaID: String, schema: ReplicatedSchema,
+        clock: @escaping @Sendable () -> Int64, rowCacheLimit: Int
+    ) {
         self.path = path
         self.queue = queue
         self.replicaID = replicaID
         self.schema = schema
         self.clock = clock
+        self.rowCacheLimit = max(1, rowCacheLimit)
     }
+
+    /// The default bound of rows cached in a transaction: about 100 MB at four fields a row.
+    public static let defaultRowCacheLimit = 65_536
 
     /// The system wall clock in milliseconds since 1970.
     public static let systemClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
@@ -42,7 +51,7 @@ public final class ReplicaStore: Sendable {
     /// - Throws: ``ReplicaError/alreadyExists(path:)``, ``ReplicaError/invalidReplicaID(_:)``, or a database error.
     public static func create(
         at path: String, replicaID: String, schema: ReplicatedSchema, metadata: [String: String] = [:],
-        clock: @escaping @Sendable () -> Int64 = systemClock
+        clock: @escaping @Sendable () -> Int64 = systemClock, rowCacheLimit: Int = defaultRowCacheLimit
     ) throws -> ReplicaStore {
         guard Identifiers.isReplicaID(replicaID) else { throw ReplicaError.invalidReplicaID(replicaID) }
         if FileManager.default.fileExists(atPath: path) { throw ReplicaError.alreadyExists(path: path) }
@@ -60,14 +69,16 @@ public final class ReplicaStore: Sendable {
             }
             try ensureProjections(db, schema: schema)
         }
-        return ReplicaStore(path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock)
+        return ReplicaStore(
+            path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock, rowCacheLimit: rowCacheLimit)
     }
 
     /// Opens an existing replica database.
     /// - Throws: ``ReplicaError/missingDatabase(path:)``, ``ReplicaError/notAReplica(path:reason:)``,
     ///   ``ReplicaError/newerFormat(path:found:supported:)``.
     public static func open(
-        at path: String, schema: ReplicatedSchema, clock: @escaping @Sendable () -> Int64 = systemClock
+        at path: String, schema: ReplicatedSchema, clock: @escaping @Sendable () -> Int64 = systemClock,
+        rowCacheLimit: Int = defaultRowCacheLimit
     ) throws -> ReplicaStore {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.missingDatabase(path: path) }
         let queue: DatabaseQueue
@@ -92,7 +103,8 @@ public final class ReplicaStore: Sendable {
         }
         try migrator.migrate(queue)
         try queue.write { db in try ensureProjections(db, schema: schema) }
-        return ReplicaStore(path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock)
+        return ReplicaStore(
+            path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock, rowCacheLimit: rowCacheLimit)
     }
 
     private static func configuration() -> Configuration {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The unit of replication: one column of one row of one table.
 public struct FieldKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The table name (`[a-z_][a-z0-9_]*`).
@@ -75,7 +81,17 @@ public let tombstoneColumn = "_deleted"
 /// Whether two strings have the same UTF-8 bytes (Swift's `==` also equates canonically equivalent
 /// strings, which SQLite and other implementations do not).
 @inlinable
-public func bytesEqual(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
+public func bytesEqual(_ lhs: String, _ rhs: String) -> Bool {
+    guard lhs.utf8.count == rhs.utf8.count else { return false }
+    if let equal = lhs.utf8.withContiguousStorageIfAvailable({ left in
+        rhs.utf8.withContiguousStorageIfAvailable { right in
+            left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+        }
+    }), let equal {
+        return equal
+    }
+    return lhs.utf8.elementsEqual(rhs.utf8)
+}
 
 /// Byte-wise order of two strings' UTF-8, as SQLite's BINARY collation.
 @inlinable
@@ -84,5 +100,6 @@ public func bytesLess(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicogra
 @usableFromInline
 func hashBytes(_ text: String, into hasher: inout Hasher) {
     hasher.combine(text.utf8.count)
-    for byte in text.utf8 { hasher.combine(byte) }
+    let done = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    if done == nil { for byte in text.utf8 { hasher.combine(byte) } }
 }

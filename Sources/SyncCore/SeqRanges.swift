@@ -35,6 +35,17 @@ public struct SeqRanges: Hashable, Sendable {
         return low < ranges.count && ranges[low].contains(seq)
     }
 
+    /// Adds one number unless present; returns whether it was added.
+    public mutating func insertIfAbsent(_ seq: UInt64) -> Bool {
+        if let last = ranges.last, last.upperBound + 1 == seq {
+            ranges[ranges.count - 1] = last.lowerBound...seq
+            return true
+        }
+        if contains(seq) { return false }
+        insert(seq...seq)
+        return true
+    }
+
     /// Adds one number.
     public mutating func insert(_ seq: UInt64) {
         if let last = ranges.last {
@@ -89,6 +100,12 @@ public struct Summary: Hashable, Sendable {
 
     /// Records that `dot` is held.
     public mutating func insert(_ dot: Dot) { origins[dot.origin, default: SeqRanges()].insert(dot.seq) }
+
+    /// Records that `dot` is held; returns false (and changes nothing) if it already was. One
+    /// dictionary access, for the apply loop.
+    public mutating func insertIfAbsent(_ dot: Dot) -> Bool {
+        origins[dot.origin, default: SeqRanges()].insertIfAbsent(dot.seq)
+    }
 
     /// The number of operations held.
     public var count: UInt64 { origins.values.reduce(0) { $0 + $1.count } }

@@ -22,8 +22,12 @@ final class ManualClock: @unchecked Sendable {
     var closure: @Sendable () -> Int64 { { self.tick() } }
 }
 
-func makeReplica(_ folder: TemporaryDirectory, _ id: String, clock: ManualClock = ManualClock(1_700_000_000_000)) throws -> ReplicaStore {
-    try ReplicaStore.create(at: folder.file("\(id).sqlite"), replicaID: id, schema: testSchema, clock: clock.closure)
+func makeReplica(
+    _ folder: TemporaryDirectory, _ id: String, clock: ManualClock = ManualClock(1_700_000_000_000),
+    rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit
+) throws -> ReplicaStore {
+    try ReplicaStore.create(
+        at: folder.file("\(id).sqlite"), replicaID: id, schema: testSchema, clock: clock.closure, rowCacheLimit: rowCacheLimit)
 }
 
 /// Sends what `receiver` lacks from `sender` through a bundle file; returns the bundle path.

@@ -17,7 +17,9 @@ import TestSupport
         var random = SeededRandom(seed: seed)
         let folder = TemporaryDirectory("laws")
         let clock = ManualClock(1_700_000_000_000)
-        let replicas = try (0..<5).map { try makeReplica(folder, "r\($0)", clock: clock) }
+        // Two replicas flush their row cache after every row, so that flushes inside a transaction are
+        // exercised as well as the single flush at commit.
+        let replicas = try (0..<5).map { try makeReplica(folder, "r\($0)", clock: clock, rowCacheLimit: $0 < 2 ? 1 : 65_536) }
         var oldBundles: [String] = []
         var partitioned = Set<Int>()
         var writes = 0

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Replica
+import SyncCore
+
+/// `ntm-bench`: the benchmark driver behind `scripts/bench.sh`. Each figure runs in its own process so
+/// that its peak memory is its own. Prints one JSON line per figure.
+@main
+enum Bench {
+    static let schema = ReplicatedSchema(
+        tag: "bench-1",
+        tables: [
+            ReplicatedTable(
+                name: "t", keyColumns: ["grp", "item"],
+                columns: [.init("a", .text), .init("b", .integer), .init("c", .text), .init("d", .text)])
+        ])
+
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let verb = arguments.first else { usage() }
+        func option(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        func required(_ name: String) -> String {
+            guard let value = option(name) else { usage() }
+            return value
+        }
+        let generator = BenchGenerator(
+            operations: Int(option("--ops") ?? "1000000")!, origins: Int(option("--origins") ?? "500")!,
+            concurrentShare: Double(option("--concurrent") ?? "0.1")!, seed: 42)
+        switch verb {
+        case "gen":
+            try generator.writeBundle(to: required("--out"), schemaTag: schema.tag)
+        case "apply":
+            let db = required("--db")
+            let replica = try ReplicaStore.create(at: db, replicaID: "bench-receiver", schema: schema)
+            let started = Date()
+            let stats = try replica.importBundle(from: required("--bundle"))
+            let seconds = Date().timeIntervalSince(started)
+            let conflicts = try replica.conflictCount()
+            report(
+                "apply", operations: stats.operations, seconds: seconds,
+                extra: ["conflicts": .int(Int64(conflicts)), "bundle_mb": .double((Double(stats.bytes) / 1_048_576 * 10).rounded() / 10)])
+        case "raw":
+            try raw(generator: generator, db: required("--db"))
+        default:
+            usage()
+        }
+    }
+
+    /// The ceiling: the same operation rows inserted into a plain table with one prepared statement in
+    /// one transaction. The rows are generated before the clock starts.
+    static func raw(generator: BenchGenerator, db: String) throws {
+        var rows: [(String, Int64, String, String, String, String)] = []
+        rows.reserveCapacity(generator.operations)
+        generator.forEach { op in
+            rows.append((op.dot.origin, Int64(op.dot.seq), op.key.table, op.key.row, op.key.column, op.value.description))
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let queue = try DatabaseQueue(path: db, configuration: configuration)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE ops (origin TEXT, seq INTEGER, tbl TEXT, row TEXT, col TEXT, value TEXT)")
+        }
+        let started = Date()
+        try queue.write { db in
+            let statement = try db.makeStatement(sql: "INSERT INTO ops VALUES (?, ?, ?, ?, ?, ?)")
+            let handle = statement.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            for row in rows {
+                sqlite3_bind_text(handle, 1, row.0, -1, transient)
+                sqlite3_bind_int64(handle, 2, row.1)
+                sqlite3_bind_text(handle, 3, row.2, -1, transient)
+                sqlite3_bind_text(handle, 4, row.3, -1, transient)
+                sqlite3_bind_text(handle, 5, row.4, -1, transient)
+                sqlite3_bind_text(handle, 6, row.5, -1, transient)
+                guard sqlite3_step(handle) == SQLITE_DONE else { throw DatabaseError(message: "insert failed") }
+                sqlite3_reset(handle)
+            }
+        }
+        report("sqlite_raw", operations: rows.count, seconds: Date().timeIntervalSince(started), extra: [:])
+    }
+
+    static func report(_ name: String, operations: Int, seconds: Double, extra: [String: JSONValue]) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        var object: JSONObject = [
+            "name": .string(name), "ops": .int(Int64(operations)), "seconds": .double((seconds * 1000).rounded() / 1000),
+            "ops_per_s": .int(Int64(Double(operations) / seconds)), "peak_rss_mb": .int(Int64(usage.ru_maxrss / 1024)),
+        ]
+        for (key, value) in extra.sorted(by: { $0.key < $1.key }) { object[key] = value }
+        print(JSONWriter.string(.object(object)))
+    }
+
+    static func usage() -> Never {
+        FileHandle.standardError.write(
+            Data("usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n".utf8))
+        exit(2)
+    }
+}

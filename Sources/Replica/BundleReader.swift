@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+import SyncCore
+
+/// Reads, checks and parses a bundle on its own thread, handing operations to the applying thread in
+/// batches through a bounded queue, so that parsing and hashing overlap the SQLite work and memory stays
+/// bounded whatever the bundle's size.
+///
+/// The reader checks everything the format promises: the header (type, version, schema), every line as
+/// an operation, the trailer's count and SHA-256, and that nothing follows the trailer. Its last item is
+/// `.finished` or `.failed`; the consumer must not commit before `.finished`.
+final class BundleReader: @unchecked Sendable {
+    enum Item: Sendable {
+        case operations([PreparedOperation])
+        case finished(operations: Int, bytes: Int)
+        case failed(BundleError)
+    }
+
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var cancelled = false
+    private let capacity = 4
+    private let batchSize = 2048
+
+    /// Starts reading `path` on a new thread.
+    init(path: String, schemaTag: String) {
+        let thread = Thread { [self] in self.produce(path: path, schemaTag: schemaTag) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// The next item, waiting for it if needed.
+    func next() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// Stops the reader (the consumer failed); safe to call more than once.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        items.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private struct Cancelled: Error {}
+
+    private func put(_ item: Item) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    private func produce(path: String, schemaTag: String) {
+        do {
+            let (count, bytes) = try read(path: path, schemaTag: schemaTag)
+            try put(.finished(operations: count, bytes: bytes))
+        } catch is Cancelled {
+            return
+        } catch let error as BundleError {
+            try? put(.failed(error))
+        } catch let failure as LineReader.Failure {
+            switch failure {
+            case .tooLong(let line): try? put(.failed(.lineTooLong(line: line, limit: BundleFormat.maximumLineLength)))
+            case .io(let reason): try? put(.failed(.unreadable(path: path, reason: reason)))
+            }
+        } catch {
+            try? put(.failed(.unreadable(path: path, reason: "\(error)")))
+        }
+    }
+
+    private func read(path: String, schemaTag: String) throws -> (Int, Int) {
+        let reader = try LineReader(path: path, maximumLineLength: BundleFormat.maximumLineLength)
+        var hasher = SHA256()
+        var headerSeen = false
+        var trailerSeen = false
+        var count = 0
+        var bytes = 0
+        var batch: [PreparedOperation] = []
+        batch.reserveCapacity(batchSize)
+        try reader.forEachLine { number, line, terminated in
+            bytes += line.count + (terminated ? 1 : 0)
+            guard terminated else {
+                throw headerSeen ? BundleError.truncated(operationsRead: count) : BundleError.notABundle(reason: "no complete first line")
+            }
+            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
+            if headerSeen, let op = try Self.operation(line, number: number) {
+                hasher.update(bufferPointer: line)
+                hasher.update(data: [0x0A])
+                count += 1
+                batch.append(PreparedOperation(op))
+                if batch.count == batchSize {
+                    try put(.operations(batch))
+                    batch.removeAll(keepingCapacity: true)
+                }
+                return
+            }
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(buffer: line)
+            } catch {
+                if !headerSeen { throw BundleError.notABundle(reason: "the first line is not JSON (\(error))") }
+                throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
+            }
+            if !headerSeen {
+                try Self.checkHeader(json, schemaTag: schemaTag)
+                headerSeen = true
+                return
+            }
+            // Not an operation: it must be the trailer.
+            guard let announced = json["count"]?.int, let digest = json["sha256"]?.string else {
+                throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
+            }
+            guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
+            let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            guard actual == digest.lowercased() else { throw BundleError.digestMismatch }
+            trailerSeen = true
+        }
+        if !headerSeen { throw BundleError.empty }
+        if !trailerSeen { throw BundleError.truncated(operationsRead: count) }
+        if !batch.isEmpty { try put(.operations(batch)) }
+        return (count, bytes)
+    }
+
+    /// The operation on this line, or nil when the line is the trailer (`"type":"end"`).
+    private static func operation(_ line: UnsafeRawBufferPointer, number: Int) throws -> SyncOperation? {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(buffer: line)
+        } catch {
+            throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
+        }
+        if json["type"]?.string == "end" { return nil }
+        do {
+            return try SyncOperation(json: json)
+        } catch {
+            throw BundleError.badLine(line: number, reason: "\(error)")
+        }
+    }
+
+    private static func checkHeader(_ json: JSONValue, schemaTag: String) throws {
+        guard json["type"]?.string == "bundle" else {
+            throw BundleError.notABundle(reason: "the first line is not a bundle header")
+        }
+        guard let version = json["version"]?.int else { throw BundleError.notABundle(reason: "the header has no version") }
+        guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
+        guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
+            throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")
+        }
+        guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
+        guard tag == schemaTag else { throw BundleError.schemaMismatch(bundle: tag, replica: schemaTag) }
+    }
+}
