@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date without time, as officials write it: entered as `dd/mm/yyyy` (also `d/m/yyyy`) or
 /// ISO `yyyy-mm-dd`, stored as ISO, shown as `dd/mm/yyyy`.
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -54,5 +56,3 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 }
-
-import Foundation

@@ -81,11 +81,14 @@ extension CommuneReplica {
                 EvidenceRecord(
                     uid: row["uid"], indicator: row["indicator"] ?? "", kind: row["kind"], title: row["title"] ?? "",
                     number: row["number"], issued: (row["issued"] as String?).flatMap(CalendarDate.init(parsing:)),
-                    issuer: row["issuer"], fileName: row["file_name"], fileSize: row["file_size"], fileSHA256: row["file_sha256"])
+                    issuer: row["issuer"], fileName: row["file_name"], fileSize: row["file_size"],
+                    fileSHA256: row["file_sha256"])
             }
             .filter { filterCode == nil || $0.indicator == filterCode }
             .sorted {
-                (order[$0.indicator] ?? .max, $0.issued?.iso ?? "", $0.title, $0.uid) < (order[$1.indicator] ?? .max, $1.issued?.iso ?? "", $1.title, $1.uid)
+                (order[$0.indicator] ?? .max, $0.issued?.iso ?? "", $0.title, $0.uid) < (
+                    order[$1.indicator] ?? .max, $1.issued?.iso ?? "", $1.title, $1.uid
+                )
             }
     }
 
@@ -100,11 +103,13 @@ extension CommuneReplica {
                 ).map { ($0["indicator"] as String, ($0["status"] as String?) ?? "") }, uniquingKeysWith: { a, _ in a })
             let dossiers = Dictionary(
                 try Row.fetchAll(
-                    db, sql: "SELECT part, complete FROM dossier WHERE commune = ? AND criteria_set = ?", arguments: [commune, set]
+                    db, sql: "SELECT part, complete FROM dossier WHERE commune = ? AND criteria_set = ?",
+                    arguments: [commune, set]
                 ).map { ($0["part"] as String, ($0["complete"] as Bool?) ?? false) }, uniquingKeysWith: { a, _ in a })
             let appraisals = try Row.fetchAll(
                 db, sql: "SELECT sent, inspected, verdict FROM appraisal WHERE commune = ?", arguments: [commune])
-            let evidenceCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence WHERE commune = ?", arguments: [commune]) ?? 0
+            let evidenceCount =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence WHERE commune = ?", arguments: [commune]) ?? 0
             return (statuses, dossiers, appraisals, evidenceCount)
         }
         let met = Set(statuses.filter { $0.value == AssessmentStatus.met.rawValue }.keys)
@@ -114,7 +119,8 @@ extension CommuneReplica {
         }.count
         return CommuneStatus(
             commune: commune, communeName: communeName, setID: set, replicaID: store.replicaID,
-            criteriaTotal: catalogue.criteria.count, criteriaMet: criteriaMet, indicatorsTotal: catalogue.indicators.count,
+            criteriaTotal: catalogue.criteria.count, criteriaMet: criteriaMet,
+            indicatorsTotal: catalogue.indicators.count,
             indicatorsAssessed: statuses.keys.filter { catalogue.indicator($0) != nil }.count,
             indicatorsMet: met.filter { catalogue.indicator($0) != nil }.count,
             dossiersComplete: catalogue.criteria.filter { dossiers[String($0.number)] == true }.count,
@@ -134,7 +140,8 @@ extension CommuneReplica {
             let assessment = try store.history(
                 table: NTMSchema.Table.assessment,
                 rows: [NTMSchema.assessmentRow(commune: commune, set: catalogue.id, code: indicator.code)])
-            let evidenceRows = try store.rows(table: NTMSchema.Table.evidence, everWritten: "indicator", value: .text(indicator.code))
+            let evidenceRows = try store.rows(
+                table: NTMSchema.Table.evidence, everWritten: "indicator", value: .text(indicator.code))
             let evidence = try store.history(table: NTMSchema.Table.evidence, rows: evidenceRows)
             return (assessment + evidence).sorted { $0.operation.position < $1.operation.position }
         }
@@ -154,7 +161,9 @@ extension CommuneReplica {
         return try store.conflicts().map { record in
             let key = record.key
             var indicator: String?
-            if key.table == NTMSchema.Table.assessment { indicator = key.row.split(separator: "/").last.map(String.init) }
+            if key.table == NTMSchema.Table.assessment {
+                indicator = key.row.split(separator: "/").last.map(String.init)
+            }
             if key.table == NTMSchema.Table.evidence {
                 indicator = try store.rowState(table: key.table, row: key.row)?.fields["indicator"]?.provisional?.text
             }
@@ -163,7 +172,8 @@ extension CommuneReplica {
                 id: digest.prefix(4).map { String(format: "%02x", $0) }.joined(), table: key.table, row: key.row,
                 column: key.column, kind: record.kind,
                 subject: presentation.subject(
-                    table: key.table, row: key.row, indicatorOfEvidence: key.table == NTMSchema.Table.evidence ? indicator : nil),
+                    table: key.table, row: key.row,
+                    indicatorOfEvidence: key.table == NTMSchema.Table.evidence ? indicator : nil),
                 field: presentation.field(table: key.table, column: key.column), indicator: indicator,
                 values: record.values.map { op in
                     ConflictView.Value(

@@ -45,7 +45,11 @@ extension CommuneReplica {
         }
         let uid = makeID()
         try store.write(
-            [RowChange(table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid), values: values)],
+            [
+                RowChange(
+                    table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid),
+                    values: values)
+            ],
             author: author)
         return uid
     }
@@ -55,13 +59,16 @@ extension CommuneReplica {
     @discardableResult
     public func removeEvidence(_ id: String, author: String) throws -> String {
         let uid = try resolveEvidence(id)
-        try store.write([.delete(table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid))], author: author)
+        try store.write(
+            [.delete(table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid))],
+            author: author)
         return uid
     }
 
     /// Records a province sector's appraisal: when the dossier was sent, when the sector inspected, its verdict.
     @discardableResult
-    public func appraisal(sector text: String, sent: String?, inspected: String?, verdict: String?, author: String) throws
+    public func appraisal(sector text: String, sent: String?, inspected: String?, verdict: String?, author: String)
+        throws
         -> String
     {
         let sector = try sector(text)
@@ -75,7 +82,11 @@ extension CommuneReplica {
         guard !values.isEmpty else { throw NTMError.nothingToChange }
         values["sector_name"] = .text(sector)
         try store.write(
-            [RowChange(table: NTMSchema.Table.appraisal, row: NTMSchema.appraisalRow(commune: commune, sector: sector), values: values)],
+            [
+                RowChange(
+                    table: NTMSchema.Table.appraisal, row: NTMSchema.appraisalRow(commune: commune, sector: sector),
+                    values: values)
+            ],
             author: author)
         return sector
     }
@@ -94,7 +105,8 @@ extension CommuneReplica {
         try store.write(
             [
                 RowChange(
-                    table: NTMSchema.Table.dossier, row: NTMSchema.dossierRow(commune: commune, set: catalogue.id, part: part),
+                    table: NTMSchema.Table.dossier,
+                    row: NTMSchema.dossierRow(commune: commune, set: catalogue.id, part: part),
                     values: ["complete": .bool(complete)])
             ], author: author)
     }

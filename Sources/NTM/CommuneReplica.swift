@@ -35,9 +35,12 @@ public final class CommuneReplica: Sendable {
     /// - Throws: ``NTMError`` for a bad slug or unknown set, ``ReplicaError`` for the database.
     public static func create(
         at path: String, replicaID: String, commune: String, name: String?, setID: String, author: String?,
-        clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock, makeID: @escaping @Sendable () -> String = randomID
+        clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock,
+        makeID: @escaping @Sendable () -> String = randomID
     ) throws -> CommuneReplica {
-        guard !commune.isEmpty, commune == Text.slug(commune), commune.count <= 64 else { throw NTMError.badCommuneSlug(commune) }
+        guard !commune.isEmpty, commune == Text.slug(commune), commune.count <= 64 else {
+            throw NTMError.badCommuneSlug(commune)
+        }
         let catalogue = try Catalogue.shipped(setID)
         let store = try ReplicaStore.create(
             at: path, replicaID: replicaID, schema: NTMSchema.schema(for: catalogue),
@@ -73,7 +76,9 @@ public final class CommuneReplica: Sendable {
     }
 
     /// The author recorded at `ntm init`, if any.
-    public var defaultAuthor: String? { (try? store.metadata("default_author")).flatMap { $0?.isEmpty == false ? $0 : nil } }
+    public var defaultAuthor: String? {
+        (try? store.metadata("default_author")).flatMap { $0?.isEmpty == false ? $0 : nil }
+    }
 
     /// The commune's display name.
     public var communeName: String {

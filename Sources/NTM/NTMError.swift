@@ -41,7 +41,8 @@ public enum NTMError: Error, Equatable, Sendable {
             let criterion = code.split(separator: ".").first.map(String.init) ?? code
             return l.pick(
                 "không có chỉ tiêu \(code) trong bộ \(set); các chỉ tiêu của tiêu chí \(criterion) là \(same.joined(separator: ", "))",
-                "unknown indicator \(code) in set \(set); indicators of criterion \(criterion) are \(same.joined(separator: ", "))")
+                "unknown indicator \(code) in set \(set); indicators of criterion \(criterion) are \(same.joined(separator: ", "))"
+            )
         case .unknownCriterion(let text, let count):
             return l.pick(
                 "không có tiêu chí \"\(text)\"; dùng số từ 1 đến \(count) hoặc \"general\" (hồ sơ chung)",
@@ -104,12 +105,16 @@ extension ReplicaError {
         case .missingDatabase(let path):
             return l.pick(
                 "không có cơ sở dữ liệu tại \(path); tạo mới bằng: ntm init --replica MÃ --commune XÃ (hoặc chỉ --db / NTM_DB)",
-                "no replica database at \(path); create one with: ntm init --replica ID --commune SLUG (or point --db / NTM_DB at it)")
+                "no replica database at \(path); create one with: ntm init --replica ID --commune SLUG (or point --db / NTM_DB at it)"
+            )
         case .alreadyExists(let path):
-            return l.pick("đã có cơ sở dữ liệu tại \(path); không ghi đè", "a replica database already exists at \(path); not overwriting it")
+            return l.pick(
+                "đã có cơ sở dữ liệu tại \(path); không ghi đè",
+                "a replica database already exists at \(path); not overwriting it")
         case .notAReplica(let path, let reason):
             return l.pick(
-                "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))")
+                "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))"
+            )
         case .newerFormat(let path, let found, let supported):
             return l.pick(
                 "\(path) do phiên bản ntm mới hơn tạo (định dạng \(found)); bản này chỉ đọc được định dạng \(supported): hãy cập nhật ntm",
@@ -132,19 +137,26 @@ extension BundleError {
         let unchanged = l.pick("; không có gì bị thay đổi", "; nothing was changed")
         let text: String
         switch self {
-        case .unreadable(let path, let reason): text = l.pick("không đọc/ghi được gói \(path): \(reason)", "cannot read or write bundle \(path): \(reason)")
+        case .unreadable(let path, let reason):
+            text = l.pick("không đọc/ghi được gói \(path): \(reason)", "cannot read or write bundle \(path): \(reason)")
         case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
         case .notABundle(let reason): text = l.pick("không phải gói ntm (\(reason))", "not an ntm bundle (\(reason))")
         case .unsupportedVersion(let version):
-            text = l.pick("gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)", "bundle version \(version) is not supported (this ntm reads version 1)")
+            text = l.pick(
+                "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)",
+                "bundle version \(version) is not supported (this ntm reads version 1)")
         case .schemaMismatch(let bundle, let replica):
             text = l.pick(
                 "gói được tạo cho danh mục \(bundle), còn cơ sở dữ liệu này dùng \(replica)",
                 "the bundle was made for catalogue \(bundle), this replica uses \(replica)")
         case .badLine(let line, let reason):
-            text = l.pick("dòng \(line) của gói không phải thao tác hợp lệ: \(reason)", "line \(line) of the bundle is not a valid operation: \(reason)")
+            text = l.pick(
+                "dòng \(line) của gói không phải thao tác hợp lệ: \(reason)",
+                "line \(line) of the bundle is not a valid operation: \(reason)")
         case .lineTooLong(let line, let limit):
-            text = l.pick("dòng \(line) của gói dài quá \(limit) byte", "line \(line) of the bundle is longer than \(limit) bytes")
+            text = l.pick(
+                "dòng \(line) của gói dài quá \(limit) byte", "line \(line) of the bundle is longer than \(limit) bytes"
+            )
         case .truncated(let count):
             text = l.pick(
                 "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
@@ -158,7 +170,9 @@ extension BundleError {
                 "gói đã bị sửa đổi: mã SHA-256 của các thao tác không khớp dòng kết thúc",
                 "the bundle was altered: its operations do not match the SHA-256 in its end line")
         case .dataAfterTrailer(let line):
-            text = l.pick("gói có dữ liệu sau dòng kết thúc (dòng \(line))", "the bundle has data after its end line (line \(line))")
+            text = l.pick(
+                "gói có dữ liệu sau dòng kết thúc (dòng \(line))",
+                "the bundle has data after its end line (line \(line))")
         }
         return text + unchanged
     }

@@ -23,7 +23,9 @@ public enum NTMSchema {
                     columns: [.init("name", .text), .init("criteria_set", .text)]),
                 ReplicatedTable(
                     name: Table.assessment, keyColumns: ["commune", "criteria_set", "indicator"],
-                    columns: [.init("status", .text), .init("value", .real), .init("note", .text), .init("deadline", .text)]),
+                    columns: [
+                        .init("status", .text), .init("value", .real), .init("note", .text), .init("deadline", .text),
+                    ]),
                 ReplicatedTable(
                     name: Table.evidence, keyColumns: ["commune", "uid"],
                     columns: [
@@ -33,7 +35,10 @@ public enum NTMSchema {
                     ]),
                 ReplicatedTable(
                     name: Table.appraisal, keyColumns: ["commune", "sector"],
-                    columns: [.init("sector_name", .text), .init("sent", .text), .init("inspected", .text), .init("verdict", .text)]),
+                    columns: [
+                        .init("sector_name", .text), .init("sent", .text), .init("inspected", .text),
+                        .init("verdict", .text),
+                    ]),
                 ReplicatedTable(
                     name: Table.dossier, keyColumns: ["commune", "criteria_set", "part"],
                     columns: [.init("complete", .boolean)]),
@@ -41,7 +46,9 @@ public enum NTMSchema {
     }
 
     /// The assessment row of an indicator.
-    public static func assessmentRow(commune: String, set: String, code: String) -> String { "\(commune)/\(set)/\(code)" }
+    public static func assessmentRow(commune: String, set: String, code: String) -> String {
+        "\(commune)/\(set)/\(code)"
+    }
     /// The dossier row of a criterion number or `general`.
     public static func dossierRow(commune: String, set: String, part: String) -> String { "\(commune)/\(set)/\(part)" }
     /// The appraisal row of a sector.

@@ -33,7 +33,9 @@ public struct Presentation: Sendable {
             return "\(l.pick("thẩm định", "appraisal")): \(name)"
         case NTMSchema.Table.dossier:
             let part = parts.last ?? row
-            return part == "general" ? l.pick("hồ sơ chung", "general dossier") : "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \(part)"
+            return part == "general"
+                ? l.pick("hồ sơ chung", "general dossier")
+                : "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \(part)"
         case NTMSchema.Table.commune:
             return "\(l.pick("xã", "commune")) \(row)"
         default:

@@ -21,7 +21,8 @@ public enum UserFacingError {
             return language.pick("lỗi cơ sở dữ liệu: \(detail)", "database error: \(detail)")
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
-            return language.pick("lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
+            return language.pick(
+                "lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
         default:
             return nil
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An indicator's assessed status.
 public enum AssessmentStatus: String, Sendable, CaseIterable {
     /// Đạt: met.
@@ -82,5 +84,3 @@ public func formatNumber(_ value: Double, _ language: Language) -> String {
     if language == .vi { text = text.replacingOccurrences(of: ".", with: ",") }
     return text
 }
-
-import Foundation

@@ -42,7 +42,10 @@ enum Bench {
             let conflicts = try replica.conflictCount()
             report(
                 "apply", operations: stats.operations, seconds: seconds,
-                extra: ["conflicts": .int(Int64(conflicts)), "bundle_mb": .double((Double(stats.bytes) / 1_048_576 * 10).rounded() / 10)])
+                extra: [
+                    "conflicts": .int(Int64(conflicts)),
+                    "bundle_mb": .double((Double(stats.bytes) / 1_048_576 * 10).rounded() / 10),
+                ])
         case "raw":
             try raw(generator: generator, db: required("--db"))
         default:
@@ -56,7 +59,8 @@ enum Bench {
         var rows: [(String, Int64, String, String, String, String)] = []
         rows.reserveCapacity(generator.operations)
         generator.forEach { op in
-            rows.append((op.dot.origin, Int64(op.dot.seq), op.key.table, op.key.row, op.key.column, op.value.description))
+            rows.append(
+                (op.dot.origin, Int64(op.dot.seq), op.key.table, op.key.row, op.key.column, op.value.description))
         }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -90,7 +94,8 @@ enum Bench {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         var object: JSONObject = [
-            "name": .string(name), "ops": .int(Int64(operations)), "seconds": .double((seconds * 1000).rounded() / 1000),
+            "name": .string(name), "ops": .int(Int64(operations)),
+            "seconds": .double((seconds * 1000).rounded() / 1000),
             "ops_per_s": .int(Int64(Double(operations) / seconds)), "peak_rss_mb": .int(Int64(usage.ru_maxrss / 1024)),
         ]
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { object[key] = value }
@@ -99,7 +104,9 @@ enum Bench {
 
     static func usage() -> Never {
         FileHandle.standardError.write(
-            Data("usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n".utf8))
+            Data(
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n"
+                    .utf8))
         exit(2)
     }
 }

@@ -39,7 +39,8 @@ final class Applier {
         flushThreshold = rowCacheLimit
         insertOperation = try SQLiteStatement(
             db,
-            "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES (?,?,?,?,?,?,?,?,?,?)")
+            "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        )
         selectRow = try SQLiteStatement(db, "SELECT state FROM row_state WHERE tbl = ? AND row = ?")
         upsertRow = try SQLiteStatement(db, "INSERT OR REPLACE INTO row_state (tbl, row, state) VALUES (?, ?, ?)")
         deleteConflicts = try SQLiteStatement(db, "DELETE FROM conflict WHERE tbl = ? AND row = ?")
@@ -156,7 +157,8 @@ final class Applier {
         try flush()
         for origin in touchedOrigins.sorted() {
             upsertHoldings.bind(1, origin)
-            upsertHoldings.bind(2, JSONWriter.string(Summary(origins: [origin: summary.origins[origin]!]).json[origin]!))
+            upsertHoldings.bind(
+                2, JSONWriter.string(Summary(origins: [origin: summary.origins[origin]!]).json[origin]!))
             try upsertHoldings.run()
         }
         touchedOrigins.removeAll()

@@ -89,7 +89,9 @@ final class BundleReader: @unchecked Sendable {
         try reader.forEachLine { number, line, terminated in
             bytes += line.count + (terminated ? 1 : 0)
             guard terminated else {
-                throw headerSeen ? BundleError.truncated(operationsRead: count) : BundleError.notABundle(reason: "no complete first line")
+                throw headerSeen
+                    ? BundleError.truncated(operationsRead: count)
+                    : BundleError.notABundle(reason: "no complete first line")
             }
             if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
             if headerSeen, let op = try Self.operation(line, number: number) {
@@ -150,7 +152,9 @@ final class BundleReader: @unchecked Sendable {
         guard json["type"]?.string == "bundle" else {
             throw BundleError.notABundle(reason: "the first line is not a bundle header")
         }
-        guard let version = json["version"]?.int else { throw BundleError.notABundle(reason: "the header has no version") }
+        guard let version = json["version"]?.int else {
+            throw BundleError.notABundle(reason: "the header has no version")
+        }
         guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
         guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
             throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")

@@ -13,7 +13,8 @@ struct LineReader {
 
     init(path: String, maximumLineLength: Int) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw BundleError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+            throw BundleError.unreadable(
+                path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
         }
         self.handle = handle
         self.maximumLineLength = maximumLineLength

@@ -19,7 +19,9 @@ final class Projector {
             tables[table.name] = TableStatements(
                 table: table,
                 upsert: try SQLiteStatement(
-                    db, "INSERT OR REPLACE INTO \(quoted(table.name)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"),
+                    db,
+                    "INSERT OR REPLACE INTO \(quoted(table.name)) (\(names.joined(separator: ", "))) VALUES (\(placeholders))"
+                ),
                 delete: try SQLiteStatement(db, "DELETE FROM \(quoted(table.name)) WHERE id = ?"))
         }
     }
@@ -36,7 +38,8 @@ final class Projector {
         let upsert = statements.upsert
         upsert.bind(1, row)
         var index: Int32 = 2
-        let parts = statements.table.keyColumns.isEmpty ? [] : row.split(separator: "/", omittingEmptySubsequences: false)
+        let parts =
+            statements.table.keyColumns.isEmpty ? [] : row.split(separator: "/", omittingEmptySubsequences: false)
         for position in statements.table.keyColumns.indices {
             upsert.bind(index, position < parts.count ? String(parts[position]) : "")
             index += 1

@@ -24,7 +24,8 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyExists(let path): return "a replica database already exists at \(path)"
         case .notAReplica(let path, let reason): return "\(path) is not an ntm replica database (\(reason))"
         case .newerFormat(let path, let found, let supported):
-            return "\(path) was written by a newer ntm (database format \(found)); this ntm reads format \(supported) at most: upgrade ntm"
+            return
+                "\(path) was written by a newer ntm (database format \(found)); this ntm reads format \(supported) at most: upgrade ntm"
         case .invalidReplicaID(let id):
             return "invalid replica id \"\(id)\": use 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
         case .bundle(let error): return error.description
@@ -63,12 +64,14 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "cannot read bundle \(path): \(reason)"
         case .empty: return "the bundle file is empty"
         case .notABundle(let reason): return "not an ntm bundle: \(reason)"
-        case .unsupportedVersion(let version): return "bundle version \(version) is not supported (this ntm reads version 1)"
+        case .unsupportedVersion(let version):
+            return "bundle version \(version) is not supported (this ntm reads version 1)"
         case .schemaMismatch(let bundle, let replica):
             return "the bundle was made for catalogue \(bundle), this replica uses \(replica)"
         case .badLine(let line, let reason): return "line \(line) of the bundle is not a valid operation: \(reason)"
         case .lineTooLong(let line, let limit): return "line \(line) of the bundle is longer than \(limit) bytes"
-        case .truncated(let count): return "the bundle is truncated: it ends after \(count) operations without its end line"
+        case .truncated(let count):
+            return "the bundle is truncated: it ends after \(count) operations without its end line"
         case .countMismatch(let trailer, let found):
             return "the bundle's end line announces \(trailer) operations but it holds \(found)"
         case .digestMismatch: return "the bundle was altered: its operations do not match the SHA-256 in its end line"

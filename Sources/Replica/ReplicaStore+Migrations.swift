@@ -58,7 +58,8 @@ extension ReplicaStore {
             try db.execute(sql: "DROP TABLE IF EXISTS \(quoted(table.name))")
             try db.execute(sql: table.createSQL)
             try db.execute(
-                sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: ["projection_table:\(table.name)", table.name])
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?)",
+                arguments: ["projection_table:\(table.name)", table.name])
         }
         try db.execute(
             sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('projection_fingerprint', ?)",

@@ -31,7 +31,8 @@ extension ReplicaStore {
     /// Every open conflict, sorted by table, row and column, with its competing writes.
     public func conflicts() throws -> [ConflictRecord] {
         try queue.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
             var records: [ConflictRecord] = []
             var states: [RowKey: RowState] = [:]
             for row in rows {
@@ -39,7 +40,8 @@ extension ReplicaStore {
                 guard let kind = Conflict.Kind(rawValue: row["kind"]) else { continue }
                 if states[key.rowKey] == nil {
                     let text = try String.fetchOne(
-                        db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?", arguments: [key.table, key.row])
+                        db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?",
+                        arguments: [key.table, key.row])
                     states[key.rowKey] = try RowState(stored: Array((text ?? "{}").utf8))
                 }
                 let state = states[key.rowKey]!

@@ -89,12 +89,15 @@ public final class ReplicaStore: Sendable {
             throw ReplicaError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         let replicaID: String = try queue.read { db in
-            guard try db.tableExists("meta") else { throw ReplicaError.notAReplica(path: path, reason: "no meta table") }
+            guard try db.tableExists("meta") else {
+                throw ReplicaError.notAReplica(path: path, reason: "no meta table")
+            }
             let format = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'").flatMap { Int($0) }
             guard let format else { throw ReplicaError.notAReplica(path: path, reason: "no format version") }
             let superseded = try migrator.hasBeenSuperseded(db)
             if format > formatVersion || superseded {
-                throw ReplicaError.newerFormat(path: path, found: max(format, formatVersion + 1), supported: formatVersion)
+                throw ReplicaError.newerFormat(
+                    path: path, found: max(format, formatVersion + 1), supported: formatVersion)
             }
             guard let id = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'replica_id'") else {
                 throw ReplicaError.notAReplica(path: path, reason: "no replica id")
@@ -150,15 +153,19 @@ extension ReplicaStore {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.missingDatabase(path: path) }
         var metadata: [String: String] = [:]
         do {
-            let probe = try DatabaseQueue(path: path, configuration: {
-                var configuration = Configuration()
-                configuration.readonly = true
-                return configuration
-            }())
+            let probe = try DatabaseQueue(
+                path: path,
+                configuration: {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    return configuration
+                }())
             metadata = try probe.read { db in
                 guard try db.tableExists("meta") else { return [:] }
                 return Dictionary(
-                    try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as String) },
+                    try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+                        ($0["key"] as String, $0["value"] as String)
+                    },
                     uniquingKeysWith: { first, _ in first })
             }
             try probe.close()

@@ -45,7 +45,8 @@ extension ReplicaStore {
                     next += 1
                     let state = try applier.state(of: key)
                     let op = SyncOperation(
-                        dot: Dot(origin: replicaID, seq: next), key: FieldKey(table: change.table, row: change.row, column: column),
+                        dot: Dot(origin: replicaID, seq: next),
+                        key: FieldKey(table: change.table, row: change.row, column: column),
                         value: change.values[column]!, context: state.context(forWriting: column), author: author,
                         wallMs: wallMs, note: note)
                     try applier.apply(op)

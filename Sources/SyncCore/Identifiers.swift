@@ -9,13 +9,16 @@ public enum Identifiers {
     public static func isReplicaID(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, bytes.count <= maxReplicaLength, isLowerAlnum(first) else { return false }
-        return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        return bytes.allSatisfy {
+            isLowerAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 
     /// A table or column name: 1–64 of `a-z 0-9 _`, not starting with a digit.
     public static func isName(_ text: String) -> Bool {
         let bytes = text.utf8
-        guard let first = bytes.first, bytes.count <= 64, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+        guard let first = bytes.first, bytes.count <= 64, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+        else {
             return false
         }
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "_") }

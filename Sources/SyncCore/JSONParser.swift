@@ -28,7 +28,10 @@ public struct JSONParser {
         let result =
             bytes.withContiguousStorageIfAvailable { buffer in
                 Result { () throws(JSONParseError) in try parse(buffer: UnsafeRawBufferPointer(buffer)) }
-            } ?? Array(bytes).withUnsafeBytes { buffer in Result { () throws(JSONParseError) in try parse(buffer: buffer) } }
+            }
+            ?? Array(bytes).withUnsafeBytes { buffer in
+                Result { () throws(JSONParseError) in try parse(buffer: buffer) }
+            }
         return try result.get()
     }
 
@@ -93,7 +96,9 @@ public struct JSONParser {
         }
 
         mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
-            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            guard depth <= JSONParser.maximumDepth else {
+                throw error("nesting deeper than \(JSONParser.maximumDepth)")
+            }
             index += 1
             var members: [(key: String, value: JSONValue)] = []
             skipWhitespace()
@@ -125,7 +130,9 @@ public struct JSONParser {
         }
 
         mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
-            guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+            guard depth <= JSONParser.maximumDepth else {
+                throw error("nesting deeper than \(JSONParser.maximumDepth)")
+            }
             index += 1
             var elements: [JSONValue] = []
             skipWhitespace()

@@ -50,7 +50,8 @@ public struct JSONWriter {
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
             let members =
-                sortedKeys ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
+                sortedKeys
+                ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
             for (position, member) in members.enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
                 write(string: member.key)

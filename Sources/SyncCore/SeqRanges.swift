@@ -115,7 +115,13 @@ public struct Summary: Hashable, Sendable {
         .object(
             JSONObject(
                 origins.keys.sorted().map { origin in
-                    (origin, .array(origins[origin]!.ranges.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) }))
+                    (
+                        origin,
+                        .array(
+                            origins[origin]!.ranges.map {
+                                .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))])
+                            })
+                    )
                 }))
     }
 
@@ -135,10 +141,12 @@ public struct Summary: Hashable, Sendable {
             }
             var ranges = SeqRanges()
             for pair in pairs {
-                guard case .array(let bounds) = pair, bounds.count == 2, let low = bounds[0].int, let high = bounds[1].int,
+                guard case .array(let bounds) = pair, bounds.count == 2, let low = bounds[0].int,
+                    let high = bounds[1].int,
                     low >= 1, high >= low, UInt64(high) <= SyncOperation.maxSeq
                 else {
-                    throw OperationFormatError(field: "origins", reason: "a range of \(origin) must be [first, last] with 1 <= first <= last")
+                    throw OperationFormatError(
+                        field: "origins", reason: "a range of \(origin) must be [first, last] with 1 <= first <= last")
                 }
                 ranges.insert(UInt64(low)...UInt64(high))
             }

@@ -24,9 +24,13 @@ extension SyncOperation {
     /// - Throws: ``OperationFormatError`` naming the first member that is missing or wrong.
     public init(json: JSONValue) throws(OperationFormatError) {
         guard case .object(let object) = json else { throw OperationFormatError(field: "", reason: "not an object") }
-        guard object["type"]?.string == "op" else { throw OperationFormatError(field: "type", reason: "must be \"op\"") }
+        guard object["type"]?.string == "op" else {
+            throw OperationFormatError(field: "type", reason: "must be \"op\"")
+        }
         func text(_ name: String) throws(OperationFormatError) -> String {
-            guard let value = object[name]?.string else { throw OperationFormatError(field: name, reason: "must be a string") }
+            guard let value = object[name]?.string else {
+                throw OperationFormatError(field: name, reason: "must be a string")
+            }
             return value
         }
         func sequence(_ value: JSONValue?, _ name: String) throws(OperationFormatError) -> UInt64 {
@@ -37,7 +41,8 @@ extension SyncOperation {
         }
         let origin = try text("origin")
         guard Identifiers.isReplicaID(origin) else {
-            throw OperationFormatError(field: "origin", reason: "not a replica id (a-z, 0-9, '.', '_', '-', at most 64)")
+            throw OperationFormatError(
+                field: "origin", reason: "not a replica id (a-z, 0-9, '.', '_', '-', at most 64)")
         }
         let seq = try sequence(object["seq"], "seq")
         let table = try text("table")
@@ -47,7 +52,9 @@ extension SyncOperation {
             throw OperationFormatError(field: "row", reason: "must be 1-512 bytes without control characters")
         }
         let column = try text("column")
-        guard Identifiers.isName(column) else { throw OperationFormatError(field: "column", reason: "not a column name") }
+        guard Identifiers.isName(column) else {
+            throw OperationFormatError(field: "column", reason: "not a column name")
+        }
         guard let member = object["value"], let value = FieldValue(json: member) else {
             throw OperationFormatError(field: "value", reason: "must be null, a boolean, a number or a string")
         }
@@ -68,7 +75,9 @@ extension SyncOperation {
             throw OperationFormatError(field: "value", reason: "the tombstone \(tombstoneColumn) takes true or false")
         }
         let author = try text("author")
-        guard author.utf8.count <= 256 else { throw OperationFormatError(field: "author", reason: "longer than 256 bytes") }
+        guard author.utf8.count <= 256 else {
+            throw OperationFormatError(field: "author", reason: "longer than 256 bytes")
+        }
         guard let wallMs = object["wall_ms"]?.int else {
             throw OperationFormatError(field: "wall_ms", reason: "must be an integer (milliseconds since 1970)")
         }

@@ -4,7 +4,8 @@ import NTM
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess", abstract: "Ghi kết quả tự đánh giá một chỉ tiêu (record an indicator's assessment).",
-        discussion: "STATUS: dat (đạt), chua-dat (chưa đạt), dang-thuc-hien (đang thực hiện); có dấu hay không dấu đều được.")
+        discussion:
+            "STATUS: dat (đạt), chua-dat (chưa đạt), dang-thuc-hien (đang thực hiện); có dấu hay không dấu đều được.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -26,7 +27,8 @@ struct AssessCommand: ParsableCommand {
     func run() throws {
         let replica = try options.open()
         let ops = try replica.assess(
-            code: code, status: status, value: value, note: note, deadline: deadline, author: try options.author(replica))
+            code: code, status: status, value: value, note: note, deadline: deadline,
+            author: try options.author(replica))
         let presentation = options.presentation(replica)
         let table = NTMSchema.Table.assessment
         let changes = ops.map {
@@ -39,7 +41,8 @@ struct AssessCommand: ParsableCommand {
 
 struct AppraisalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "appraisal", abstract: "Ghi việc thẩm định của một sở, ngành tỉnh (record a province sector's appraisal).")
+        commandName: "appraisal",
+        abstract: "Ghi việc thẩm định của một sở, ngành tỉnh (record a province sector's appraisal).")
 
     @OptionGroup var options: GlobalOptions
 
@@ -80,7 +83,10 @@ struct DossierCommand: ParsableCommand {
         guard let flag = parseYesNo(complete) else { throw NTMError.badYesNo(complete) }
         try replica.dossier(part: part, complete: flag, author: try options.author(replica))
         let l = options.language
-        let what = Text.slug(part) == "general" || Text.slug(part) == "chung" ? l.pick("Hồ sơ chung", "General dossier") : l.pick("Hồ sơ tiêu chí \(part)", "Dossier of criterion \(part)")
+        let what =
+            Text.slug(part) == "general" || Text.slug(part) == "chung"
+            ? l.pick("Hồ sơ chung", "General dossier")
+            : l.pick("Hồ sơ tiêu chí \(part)", "Dossier of criterion \(part)")
         say("\(what): " + (flag ? l.pick("đã hoàn thiện", "complete") : l.pick("chưa hoàn thiện", "not complete")))
     }
 }

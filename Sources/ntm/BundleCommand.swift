@@ -14,15 +14,18 @@ struct BundleCommand: ParsableCommand {
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Tệp gói sẽ ghi.") var file: String
-        @Option(help: "Bản tóm tắt của bên nhận (tệp do `ntm summary` in ra, hoặc JSON): chỉ gửi phần bên nhận còn thiếu.")
+        @Option(
+            help: "Bản tóm tắt của bên nhận (tệp do `ntm summary` in ra, hoặc JSON): chỉ gửi phần bên nhận còn thiếu.")
         var since: String?
 
         func run() throws {
             let replica = try options.open()
             let summary = try since.map(Self.readSummary)
             let stats = try replica.store.exportBundle(to: file, since: summary)
-            say(options.language.pick("Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
-                                      "Wrote \(stats.operations) operations to \(file) (\(stats.bytes) bytes)"))
+            say(
+                options.language.pick(
+                    "Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
+                    "Wrote \(stats.operations) operations to \(file) (\(stats.bytes) bytes)"))
         }
 
         static func readSummary(_ text: String) throws -> Summary {
@@ -46,7 +49,8 @@ struct BundleCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Nhập một tệp gói (kiểm tra toàn bộ; lỗi thì không thay đổi gì).")
+        static let configuration = CommandConfiguration(
+            abstract: "Nhập một tệp gói (kiểm tra toàn bộ; lỗi thì không thay đổi gì).")
 
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Tệp gói.") var file: String
@@ -58,9 +62,12 @@ struct BundleCommand: ParsableCommand {
             let l = options.language
             var line = l.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
-                "Imported \(file): \(stats.operations) operations, \(stats.applied) new, \(stats.duplicates) already held")
+                "Imported \(file): \(stats.operations) operations, \(stats.applied) new, \(stats.duplicates) already held"
+            )
             if conflicts > 0 {
-                line += l.pick("; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)", "; \(conflicts) open conflicts (see: ntm conflicts)")
+                line += l.pick(
+                    "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
+                    "; \(conflicts) open conflicts (see: ntm conflicts)")
             }
             say(line)
         }

@@ -24,7 +24,9 @@ struct EvidenceCommand: ParsableCommand {
             let uid = try replica.addEvidence(
                 code: code, title: title, kind: kind, number: number, date: date, issuer: issuer, file: file,
                 author: try options.author(replica))
-            say(options.language.pick("Đã thêm minh chứng \(uid) cho chỉ tiêu \(code)", "Added evidence \(uid) to indicator \(code)"))
+            say(
+                options.language.pick(
+                    "Đã thêm minh chứng \(uid) cho chỉ tiêu \(code)", "Added evidence \(uid) to indicator \(code)"))
         }
     }
 
@@ -49,9 +51,13 @@ struct EvidenceCommand: ParsableCommand {
                 if let issued = record.issued { parts.append(l.pick("ngày \(issued)", "dated \(issued)")) }
                 if let issuer = record.issuer { parts.append(issuer) }
                 if let file = record.fileName {
-                    parts.append("\(l.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)")
+                    parts.append(
+                        "\(l.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)"
+                    )
                 }
-                say("\(record.uid)  \(record.indicator.padding(toLength: 5, withPad: " ", startingAt: 0))  \(parts.joined(separator: " · "))")
+                say(
+                    "\(record.uid)  \(record.indicator.padding(toLength: 5, withPad: " ", startingAt: 0))  \(parts.joined(separator: " · "))"
+                )
             }
             say(l.pick("\(records.count) minh chứng", "\(records.count) documents"))
         }

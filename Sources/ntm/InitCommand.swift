@@ -22,7 +22,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let author = try? options.author(nil)
         let created = try CommuneReplica.create(
-            at: options.databasePath, replicaID: replica, commune: commune, name: name, setID: criteriaSet, author: author)
+            at: options.databasePath, replicaID: replica, commune: commune, name: name, setID: criteriaSet,
+            author: author)
         let l = options.language
         say(
             l.pick(

@@ -2,7 +2,8 @@ import ArgumentParser
 import NTM
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Tóm tắt tình hình của xã (a short summary).")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Tóm tắt tình hình của xã (a short summary).")
 
     @OptionGroup var options: GlobalOptions
 
@@ -10,22 +11,38 @@ struct StatusCommand: ParsableCommand {
         let replica = try options.open()
         let s = try replica.status()
         let l = options.language
-        say(l.pick("Xã \(s.communeName) (\(s.commune)) · bộ tiêu chí \(s.setID) · bản sao \(s.replicaID)",
-                   "Commune \(s.communeName) (\(s.commune)) · set \(s.setID) · replica \(s.replicaID)"))
-        say(l.pick("Tiêu chí đạt: \(s.criteriaMet)/\(s.criteriaTotal) · chỉ tiêu đạt: \(s.indicatorsMet)/\(s.indicatorsTotal) (đã đánh giá \(s.indicatorsAssessed)/\(s.indicatorsTotal))",
-                   "Criteria met: \(s.criteriaMet)/\(s.criteriaTotal) · indicators met: \(s.indicatorsMet)/\(s.indicatorsTotal) (assessed \(s.indicatorsAssessed)/\(s.indicatorsTotal))"))
-        say(l.pick("Hồ sơ tiêu chí hoàn thiện: \(s.dossiersComplete)/\(s.criteriaTotal) · hồ sơ chung: \(s.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
-                   "Criteria dossiers complete: \(s.dossiersComplete)/\(s.criteriaTotal) · general dossier: \(s.generalDossier ? "complete" : "missing")"))
-        say(l.pick("Thẩm định của tỉnh: đã gửi \(s.sectorsSent)/\(s.sectorsTotal) ngành, \(s.sectorsInspected) ngành đã về kiểm tra, \(s.sectorsPassed) ngành đánh giá đạt",
-                   "Province appraisal: sent to \(s.sectorsSent)/\(s.sectorsTotal) sectors, \(s.sectorsInspected) inspected, \(s.sectorsPassed) verdicts met"))
+        say(
+            l.pick(
+                "Xã \(s.communeName) (\(s.commune)) · bộ tiêu chí \(s.setID) · bản sao \(s.replicaID)",
+                "Commune \(s.communeName) (\(s.commune)) · set \(s.setID) · replica \(s.replicaID)"))
+        say(
+            l.pick(
+                "Tiêu chí đạt: \(s.criteriaMet)/\(s.criteriaTotal) · chỉ tiêu đạt: \(s.indicatorsMet)/\(s.indicatorsTotal) (đã đánh giá \(s.indicatorsAssessed)/\(s.indicatorsTotal))",
+                "Criteria met: \(s.criteriaMet)/\(s.criteriaTotal) · indicators met: \(s.indicatorsMet)/\(s.indicatorsTotal) (assessed \(s.indicatorsAssessed)/\(s.indicatorsTotal))"
+            ))
+        say(
+            l.pick(
+                "Hồ sơ tiêu chí hoàn thiện: \(s.dossiersComplete)/\(s.criteriaTotal) · hồ sơ chung: \(s.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
+                "Criteria dossiers complete: \(s.dossiersComplete)/\(s.criteriaTotal) · general dossier: \(s.generalDossier ? "complete" : "missing")"
+            ))
+        say(
+            l.pick(
+                "Thẩm định của tỉnh: đã gửi \(s.sectorsSent)/\(s.sectorsTotal) ngành, \(s.sectorsInspected) ngành đã về kiểm tra, \(s.sectorsPassed) ngành đánh giá đạt",
+                "Province appraisal: sent to \(s.sectorsSent)/\(s.sectorsTotal) sectors, \(s.sectorsInspected) inspected, \(s.sectorsPassed) verdicts met"
+            ))
         say(l.pick("Minh chứng: \(s.evidenceCount) văn bản", "Evidence: \(s.evidenceCount) documents"))
         if s.openConflicts > 0 {
-            say(l.pick("Xung đột chưa xử lý: \(s.openConflicts) (xem: ntm conflicts)", "Open conflicts: \(s.openConflicts) (see: ntm conflicts)"))
+            say(
+                l.pick(
+                    "Xung đột chưa xử lý: \(s.openConflicts) (xem: ntm conflicts)",
+                    "Open conflicts: \(s.openConflicts) (see: ntm conflicts)"))
         } else {
             say(l.pick("Không có xung đột.", "No conflicts."))
         }
-        say(l.pick("Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
-                   "Log: \(s.operations) operations (\(s.localOperations) written here)"))
+        say(
+            l.pick(
+                "Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
+                "Log: \(s.operations) operations (\(s.localOperations) written here)"))
     }
 }
 
@@ -54,16 +71,19 @@ struct LogCommand: ParsableCommand {
         for entry in entries {
             let op = entry.operation.operation
             let table = op.key.table
-            let subject = presentation.subject(table: table, row: op.key.row, indicatorOfEvidence: evidenceIndicator[op.key.row])
+            let subject = presentation.subject(
+                table: table, row: op.key.row, indicatorOfEvidence: evidenceIndicator[op.key.row])
             let field = presentation.field(table: table, column: op.key.column)
             let new = presentation.value(op.value, table: table, column: op.key.column)
             let old: String
             if entry.replaced.isEmpty {
                 old = l.pick("(mới)", "(new)")
             } else {
-                old = entry.replaced.map { presentation.value($0.value, table: table, column: op.key.column) }.joined(separator: " | ")
+                old = entry.replaced.map { presentation.value($0.value, table: table, column: op.key.column) }.joined(
+                    separator: " | ")
             }
-            var line = "\(Presentation.time(op.wallMs))  \(op.author) (\(op.dot.origin))  \(subject) · \(field): \(old) → \(new)"
+            var line =
+                "\(Presentation.time(op.wallMs))  \(op.author) (\(op.dot.origin))  \(subject) · \(field): \(old) → \(new)"
             if entry.replaced.count > 1 { line += l.pick("  [giải quyết xung đột]", "  [resolved a conflict]") }
             if let note = op.note { line += "  «\(note)»" }
             say(line)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every mistake a person can make ends in one clear line on stderr, a non-zero exit, no stack trace,
 /// and nothing already committed lost or changed.
@@ -22,7 +22,8 @@ import TestSupport
             #expect(result.status == 0, "\(result.stderr)")
         }
         let good = try String(contentsOfFile: folder.file("good.ndjson"), encoding: .utf8)
-        try String(good.prefix(good.count - 30)).write(toFile: folder.file("truncated.ndjson"), atomically: true, encoding: .utf8)
+        try String(good.prefix(good.count - 30)).write(
+            toFile: folder.file("truncated.ndjson"), atomically: true, encoding: .utf8)
         try good.replacingOccurrences(of: #""value":"dat""#, with: #""value":"chua-dat""#)
             .write(toFile: folder.file("altered.ndjson"), atomically: true, encoding: .utf8)
         try good.replacingOccurrences(of: "ntm-1/qd1980-2016@", with: "ntm-1/qd318-2022@")
@@ -31,16 +32,25 @@ import TestSupport
     }
 
     static let cases: [(arguments: [String], expected: String)] = [
-        (["assess", "17.9", "dat"], "không có chỉ tiêu 17.9 trong bộ qd1980-2016; các chỉ tiêu của tiêu chí 17 là 17.1, 17.2, 17.3, 17.4, 17.5, 17.6, 17.7, 17.8"),
+        (
+            ["assess", "17.9", "dat"],
+            "không có chỉ tiêu 17.9 trong bộ qd1980-2016; các chỉ tiêu của tiêu chí 17 là 17.1, 17.2, 17.3, 17.4, 17.5, 17.6, 17.7, 17.8"
+        ),
         (["assess", "17.1", "tốt"], "trạng thái \"tốt\" không hợp lệ"),
         (["assess", "17.1", "dat", "--deadline", "31/02/2021"], "ngày \"31/02/2021\" (--deadline) không hợp lệ"),
         (["assess", "17.1", "dat", "--deadline", "2021-13-01"], "ngày \"2021-13-01\" (--deadline) không hợp lệ"),
         (["assess", "17.1", "dat", "--value", "nhiều"], "giá trị đo \"nhiều\" không phải là số"),
         (["status", "--db", "missing.sqlite"], "không có cơ sở dữ liệu tại missing.sqlite; tạo mới bằng: ntm init"),
         (["init", "--replica", "xa-1", "--commune", "dan-ly"], "đã có cơ sở dữ liệu tại ./ntm.sqlite"),
-        (["init", "--replica", "Xã 1", "--commune", "dan-ly", "--db", "new.sqlite"], "mã bản sao \"Xã 1\" không hợp lệ"),
+        (
+            ["init", "--replica", "Xã 1", "--commune", "dan-ly", "--db", "new.sqlite"],
+            "mã bản sao \"Xã 1\" không hợp lệ"
+        ),
         (["init", "--replica", "xa-3", "--commune", "Dân Lý", "--db", "new.sqlite"], "mã xã \"Dân Lý\" không hợp lệ"),
-        (["init", "--replica", "xa-3", "--commune", "dan-ly", "--set", "qd999", "--db", "new.sqlite"], "không có bộ tiêu chí \"qd999\""),
+        (
+            ["init", "--replica", "xa-3", "--commune", "dan-ly", "--set", "qd999", "--db", "new.sqlite"],
+            "không có bộ tiêu chí \"qd999\""
+        ),
         (["appraisal", "Sở Ngoại giao", "--sent", "01/01/2020"], "không có sở, ngành \"Sở Ngoại giao\""),
         (["appraisal", "so xay dung", "--verdict", "tạm"], "kết quả \"tạm\" không hợp lệ"),
         (["appraisal", "so xay dung"], "không có gì để ghi"),
@@ -48,13 +58,19 @@ import TestSupport
         (["dossier", "5", "--complete", "maybe"], "\"maybe\" không hợp lệ; dùng yes hoặc no"),
         (["evidence", "remove", "abcd"], "không có minh chứng \"abcd\""),
         (["evidence", "add", "17.1", "--title", "  "], "tên văn bản (--title) không được để trống"),
-        (["evidence", "add", "17.1", "--title", "x", "--file", "no-such-file.pdf"], "không đọc được tệp no-such-file.pdf"),
+        (
+            ["evidence", "add", "17.1", "--title", "x", "--file", "no-such-file.pdf"],
+            "không đọc được tệp no-such-file.pdf"
+        ),
         (["bundle", "import", "truncated.ndjson"], "gói bị cắt cụt"),
         (["bundle", "import", "altered.ndjson"], "gói đã bị sửa đổi"),
         (["bundle", "import", "other-catalogue.ndjson"], "gói được tạo cho danh mục ntm-1/qd318-2022@"),
         (["bundle", "import", "nowhere.ndjson"], "không đọc/ghi được gói nowhere.ndjson"),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
-        (["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"], "invalid date \"32/01/2020\" for --deadline"),
+        (
+            ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],
+            "invalid date \"32/01/2020\" for --deadline"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -76,10 +92,12 @@ import TestSupport
         // No --by and no NTM_USER at init: nothing to fall back on later.
         #expect(try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly"], in: folder.path).status == 0)
         try? FileManager.default.removeItem(atPath: folder.file("ntm.sqlite"))
-        #expect(try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--by", ""], in: folder.path).status == 0)
+        #expect(
+            try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--by", ""], in: folder.path).status == 0)
         let result = try ntm.run(["assess", "17.1", "dat"], in: folder.path)
         #expect(result.status == 1)
-        #expect(result.stderr == "ntm: lỗi: cần tên người ghi: thêm --by \"Họ Tên\" hoặc đặt biến môi trường NTM_USER\n")
+        #expect(
+            result.stderr == "ntm: lỗi: cần tên người ghi: thêm --by \"Họ Tên\" hoặc đặt biến môi trường NTM_USER\n")
         // The name given at init is used when nothing else is.
         let named = TemporaryDirectory("cli-author2")
         _ = try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--by", "Trần Thị Mai"], in: named.path)

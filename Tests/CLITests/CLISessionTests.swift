@@ -1,15 +1,20 @@
 import Foundation
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 /// The CLI run as a commune official runs it: the built binary, its output and exit codes.
 @Suite struct CLISessionTests {
     let ntm = NTMBinary()
 
-    func ok(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Nguyễn Thị Lan", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func ok(
+        _ arguments: [String], _ folder: TemporaryDirectory, user: String = "Nguyễn Thị Lan",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
         let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)",
+            sourceLocation: sourceLocation)
         #expect(result.stderr.isEmpty, sourceLocation: sourceLocation)
         return result.stdout
     }
@@ -24,15 +29,21 @@ import TestSupport
         #expect(assessed.contains("trạng thái: chưa đạt"))
         #expect(assessed.contains("giá trị đo: 82,5"))
         #expect(assessed.contains("hạn hoàn thành: 30/09/2021"))
-        _ = try ok(["assess", "17.1", "Đạt", "--value", "96.5", "--note", "Theo biên bản kiểm tra"], folder, user: "Lê Văn Hùng")
+        _ = try ok(
+            ["assess", "17.1", "Đạt", "--value", "96.5", "--note", "Theo biên bản kiểm tra"], folder,
+            user: "Lê Văn Hùng")
         // NFD input is stored as NFC.
         _ = try ok(["assess", "15.1", "dang-thuc-hien", "--note", "Ba\u{0309}o hie\u{0302}\u{0309}m"], folder)
 
         try Data("ảnh chụp".utf8).write(to: URL(fileURLWithPath: folder.file("bien-ban.jpg")))
         let added = try ok(
-            ["evidence", "add", "17.1", "--title", "Biên bản kiểm tra nước sạch", "--kind", "biên bản", "--number", "12/BB-UBND",
-             "--date", "02/10/2018", "--issuer", "UBND xã Dân Lý", "--file", "bien-ban.jpg"], folder)
-        let uid = try #require(added.split(separator: " ").first { $0.count == 12 && $0.allSatisfy(\.isHexDigit) }.map(String.init))
+            [
+                "evidence", "add", "17.1", "--title", "Biên bản kiểm tra nước sạch", "--kind", "biên bản", "--number",
+                "12/BB-UBND",
+                "--date", "02/10/2018", "--issuer", "UBND xã Dân Lý", "--file", "bien-ban.jpg",
+            ], folder)
+        let uid = try #require(
+            added.split(separator: " ").first { $0.count == 12 && $0.allSatisfy(\.isHexDigit) }.map(String.init))
         _ = try ok(["evidence", "add", "15.1", "--title", "Danh sách BHYT"], folder)
         let list = try ok(["evidence", "list", "17.1"], folder)
         #expect(list.contains(uid))
@@ -41,7 +52,8 @@ import TestSupport
         #expect(!list.contains("Danh sách BHYT"))
 
         _ = try ok(["appraisal", "so xay dung", "--sent", "02/10/2018"], folder)
-        _ = try ok(["appraisal", "Sở Nội vụ", "--sent", "2018-10-02", "--inspected", "05/10/2018", "--verdict", "đạt"], folder)
+        _ = try ok(
+            ["appraisal", "Sở Nội vụ", "--sent", "2018-10-02", "--inspected", "05/10/2018", "--verdict", "đạt"], folder)
         _ = try ok(["dossier", "17", "--complete", "yes"], folder)
         _ = try ok(["dossier", "general", "--complete", "không"], folder)
 
@@ -73,15 +85,21 @@ import TestSupport
         #expect(!dump.unicodeScalars.contains("\u{0309}"), "stored text must be NFC")
         #expect(try ok(["conflicts"], folder).contains("Không có xung đột."))
         let tables = try sqlite(folder.file("ntm.sqlite"), ".tables")
-        for table in ["assessment", "evidence", "appraisal", "dossier", "commune", "oplog"] { #expect(tables.contains(table)) }
-        let row = try sqlite(folder.file("ntm.sqlite"), "select indicator, status, value from assessment where indicator = '17.1'")
+        for table in ["assessment", "evidence", "appraisal", "dossier", "commune", "oplog"] {
+            #expect(tables.contains(table))
+        }
+        let row = try sqlite(
+            folder.file("ntm.sqlite"), "select indicator, status, value from assessment where indicator = '17.1'")
         #expect(row.trimmingCharacters(in: .whitespacesAndNewlines) == "17.1|dat|96.5")
     }
 
     @Test func twoLaptopsEditOfflineExchangeBundlesAndSeeTheSameConflict() throws {
         let folder = TemporaryDirectory("cli-two")
-        _ = try ok(["init", "--replica", "xa-a", "--commune", "tan-ninh", "--name", "Tân Ninh", "--db", "a.sqlite"], folder)
-        _ = try ok(["init", "--replica", "xa-b", "--commune", "tan-ninh", "--name", "Tân Ninh", "--db", "b.sqlite"], folder, user: "Hùng")
+        _ = try ok(
+            ["init", "--replica", "xa-a", "--commune", "tan-ninh", "--name", "Tân Ninh", "--db", "a.sqlite"], folder)
+        _ = try ok(
+            ["init", "--replica", "xa-b", "--commune", "tan-ninh", "--name", "Tân Ninh", "--db", "b.sqlite"], folder,
+            user: "Hùng")
         _ = try ok(["assess", "19.2", "dat", "--db", "a.sqlite"], folder)
         _ = try ok(["bundle", "export", "a1.ndjson", "--db", "a.sqlite"], folder)
         let imported = try ok(["bundle", "import", "a1.ndjson", "--db", "b.sqlite"], folder, user: "Hùng")
@@ -89,7 +107,8 @@ import TestSupport
         // Offline, both change 19.2.
         _ = try ok(["assess", "19.2", "chua-dat", "--note", "chờ xác nhận của công an", "--db", "a.sqlite"], folder)
         _ = try ok(["assess", "19.2", "dang-thuc-hien", "--db", "b.sqlite"], folder, user: "Hùng")
-        try "\(try ok(["summary", "--db", "b.sqlite"], folder))".write(toFile: folder.file("b.summary"), atomically: true, encoding: .utf8)
+        try "\(try ok(["summary", "--db", "b.sqlite"], folder))".write(
+            toFile: folder.file("b.summary"), atomically: true, encoding: .utf8)
         let exported = try ok(["bundle", "export", "a2.ndjson", "--since", "b.summary", "--db", "a.sqlite"], folder)
         #expect(exported.contains("Đã ghi 2 thao tác"))
         _ = try ok(["bundle", "export", "b2.ndjson", "--db", "b.sqlite"], folder, user: "Hùng")

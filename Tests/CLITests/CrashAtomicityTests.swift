@@ -2,8 +2,8 @@ import Foundation
 import NTM
 import Replica
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 /// A commune laptop loses power while importing: the child process importing a large bundle is killed
 /// with SIGKILL at random moments. Each time, SQLite's integrity check passes, the replica holds either
@@ -14,14 +14,16 @@ import TestSupport
     /// Writes about `rows` × 4 operations on a source replica and exports them.
     func largeBundle(in folder: TemporaryDirectory, rows: Int) throws -> String {
         let source = try CommuneReplica.create(
-            at: folder.file("source.sqlite"), replicaID: "xa-nguon", commune: "dan-ly", name: "Dân Lý", setID: "qd1980-2016",
+            at: folder.file("source.sqlite"), replicaID: "xa-nguon", commune: "dan-ly", name: "Dân Lý",
+            setID: "qd1980-2016",
             author: "Lan")
         let codes = source.catalogue.indicators.map(\.code)
         var changes: [RowChange] = []
         for index in 0..<rows {
             changes.append(
                 RowChange(
-                    table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: "dan-ly", uid: String(format: "%012x", index)),
+                    table: NTMSchema.Table.evidence,
+                    row: NTMSchema.evidenceRow(commune: "dan-ly", uid: String(format: "%012x", index)),
                     values: [
                         "indicator": .text(codes[index % codes.count]), "title": .text("Biên bản số \(index)"),
                         "kind": .text("biên bản"), "number": .text("\(index)/BB-UBND"),
@@ -40,11 +42,16 @@ import TestSupport
     @Test func killingAnImportAtRandomMomentsLosesNothing() throws {
         let folder = TemporaryDirectory("crash")
         let bundle = try largeBundle(in: folder, rows: 2_500)
-        #expect(try ntm.run(["init", "--replica", "xa-dich", "--commune", "dan-ly", "--by", "Hùng", "--db", "template.sqlite"], in: folder.path).status == 0)
+        #expect(
+            try ntm.run(
+                ["init", "--replica", "xa-dich", "--commune", "dan-ly", "--by", "Hùng", "--db", "template.sqlite"],
+                in: folder.path
+            ).status == 0)
         let before = try ntm.run(["dump", "--db", "template.sqlite"], in: folder.path).stdout
 
         // The uninterrupted import, timed, gives the expected final state.
-        try FileManager.default.copyItem(atPath: folder.file("template.sqlite"), toPath: folder.file("reference.sqlite"))
+        try FileManager.default.copyItem(
+            atPath: folder.file("template.sqlite"), toPath: folder.file("reference.sqlite"))
         let started = Date()
         let reference = try ntm.run(["bundle", "import", bundle, "--db", "reference.sqlite"], in: folder.path)
         let duration = Date().timeIntervalSince(started)

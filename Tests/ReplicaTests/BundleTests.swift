@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Replica
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 /// Bundles are imported whole or not at all, and importing is idempotent and order-independent.
 @Suite struct BundleTests {
@@ -12,7 +12,11 @@ import TestSupport
         let sender = try makeReplica(folder, "sender")
         for index in 0..<20 {
             try sender.write(
-                [RowChange(table: "t", row: "g/\(index % 7)", values: ["a": .text("giá trị \(index)"), "b": .int(Int64(index))])],
+                [
+                    RowChange(
+                        table: "t", row: "g/\(index % 7)",
+                        values: ["a": .text("giá trị \(index)"), "b": .int(Int64(index))])
+                ],
                 author: "Trần Văn Bình", note: index % 3 == 0 ? "ghi chú \(index)" : nil)
         }
         try sender.write([.delete(table: "t", row: "g/3")], author: "Trần Văn Bình")
@@ -23,7 +27,10 @@ import TestSupport
         return (sender, receiver, path)
     }
 
-    func expectRefused(_ receiver: ReplicaStore, _ path: String, _ check: (BundleError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(
+        _ receiver: ReplicaStore, _ path: String, _ check: (BundleError) -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let before = try receiver.dump()
         do {
             _ = try receiver.importBundle(from: path)
@@ -57,7 +64,8 @@ import TestSupport
         let observer = try makeReplica(folder, "observer")
         var paths: [String] = []
         for round in 0..<3 {
-            try sender.write([RowChange(table: "t", row: "g/\(round)", values: ["c": .text("vòng \(round)")])], author: "B")
+            try sender.write(
+                [RowChange(table: "t", row: "g/\(round)", values: ["c": .text("vòng \(round)")])], author: "B")
             let path = folder.file("inc\(round).ndjson")
             _ = try sender.exportBundle(to: path, since: try observer.summary())
             _ = try observer.importBundle(from: path)
@@ -98,11 +106,20 @@ import TestSupport
         let altered = folder.file("altered.ndjson")
         let cases: [(String, (BundleError) -> Bool)] = [
             (text.replacingOccurrences(of: "giá trị 7", with: "giá trị 8"), { $0 == .digestMismatch }),
-            (text.replacingOccurrences(of: #""count":"#, with: #""count":1"#), { if case .countMismatch = $0 { return true } else { return false } }),
-            (text.replacingOccurrences(of: #""schema":"test-1""#, with: #""schema":"other-1""#), { if case .schemaMismatch = $0 { return true } else { return false } }),
+            (
+                text.replacingOccurrences(of: #""count":"#, with: #""count":1"#),
+                { if case .countMismatch = $0 { return true } else { return false } }
+            ),
+            (
+                text.replacingOccurrences(of: #""schema":"test-1""#, with: #""schema":"other-1""#),
+                { if case .schemaMismatch = $0 { return true } else { return false } }
+            ),
             (text.replacingOccurrences(of: #""version":1"#, with: #""version":2"#), { $0 == .unsupportedVersion(2) }),
             (text + "{\"type\":\"op\"}\n", { if case .dataAfterTrailer = $0 { return true } else { return false } }),
-            (text.replacingOccurrences(of: #""seq":5,"#, with: #""seq":"5","#), { if case .badLine(let line, _) = $0 { return line == 6 } else { return false } }),
+            (
+                text.replacingOccurrences(of: #""seq":5,"#, with: #""seq":"5","#),
+                { if case .badLine(let line, _) = $0 { return line == 6 } else { return false } }
+            ),
             ("{\"type\":\"hello\"}\n", { if case .notABundle = $0 { return true } else { return false } }),
             ("", { $0 == .empty }),
             ("not json\n", { if case .notABundle = $0 { return true } else { return false } }),
@@ -118,7 +135,9 @@ import TestSupport
         try Data(bytes).write(to: URL(fileURLWithPath: altered))
         try expectRefused(receiver, altered) { if case .badLine = $0 { return true } else { return false } }
         // A line over 1 MiB.
-        let long = String(text.split(separator: "\n")[0]) + "\n" + String(repeating: " ", count: BundleFormat.maximumLineLength + 10) + "\n"
+        let long =
+            String(text.split(separator: "\n")[0]) + "\n"
+            + String(repeating: " ", count: BundleFormat.maximumLineLength + 10) + "\n"
         try long.write(toFile: altered, atomically: true, encoding: .utf8)
         try expectRefused(receiver, altered) { if case .lineTooLong = $0 { return true } else { return false } }
     }

@@ -6,7 +6,11 @@ import TestSupport
 /// A generic schema (no NTM) for engine tests: one projected table with three columns.
 let testSchema = ReplicatedSchema(
     tag: "test-1",
-    tables: [ReplicatedTable(name: "t", keyColumns: ["group", "item"], columns: [.init("a", .text), .init("b", .integer), .init("c", .text)])])
+    tables: [
+        ReplicatedTable(
+            name: "t", keyColumns: ["group", "item"],
+            columns: [.init("a", .text), .init("b", .integer), .init("c", .text)])
+    ])
 
 /// A clock the test moves by hand.
 final class ManualClock: @unchecked Sendable {
@@ -27,12 +31,15 @@ func makeReplica(
     rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit
 ) throws -> ReplicaStore {
     try ReplicaStore.create(
-        at: folder.file("\(id).sqlite"), replicaID: id, schema: testSchema, clock: clock.closure, rowCacheLimit: rowCacheLimit)
+        at: folder.file("\(id).sqlite"), replicaID: id, schema: testSchema, clock: clock.closure,
+        rowCacheLimit: rowCacheLimit)
 }
 
 /// Sends what `receiver` lacks from `sender` through a bundle file; returns the bundle path.
 @discardableResult
-func exchange(from sender: ReplicaStore, to receiver: ReplicaStore, folder: TemporaryDirectory, name: String) throws -> String {
+func exchange(from sender: ReplicaStore, to receiver: ReplicaStore, folder: TemporaryDirectory, name: String) throws
+    -> String
+{
     let path = folder.file(name)
     _ = try sender.exportBundle(to: path, since: try receiver.summary())
     _ = try receiver.importBundle(from: path)

@@ -1,8 +1,9 @@
 import Foundation
+import GRDB
 import Replica
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 /// The merge laws on real SQLite replicas exchanging real bundle files: random writes on few fields
 /// (so that conflicts are frequent), bundles delivered late, twice and out of order, replicas cut off
@@ -19,7 +20,9 @@ import TestSupport
         let clock = ManualClock(1_700_000_000_000)
         // Two replicas flush their row cache after every row, so that flushes inside a transaction are
         // exercised as well as the single flush at commit.
-        let replicas = try (0..<5).map { try makeReplica(folder, "r\($0)", clock: clock, rowCacheLimit: $0 < 2 ? 1 : 65_536) }
+        let replicas = try (0..<5).map {
+            try makeReplica(folder, "r\($0)", clock: clock, rowCacheLimit: $0 < 2 ? 1 : 65_536)
+        }
         var oldBundles: [String] = []
         var partitioned = Set<Int>()
         var writes = 0
@@ -36,7 +39,9 @@ import TestSupport
                     case "b": .int(Int64.random(in: 0..<3, using: &random))
                     default: .text(["đạt", "chưa đạt", "x"].randomElement(using: &random)!)
                     }
-                let changes = [RowChange(table: "t", row: Self.rows.randomElement(using: &random)!, values: [column: value])]
+                let changes = [
+                    RowChange(table: "t", row: Self.rows.randomElement(using: &random)!, values: [column: value])
+                ]
                 try replicas[index].write(changes, author: "người \(index)")
                 writes += 1
                 continue
@@ -44,7 +49,8 @@ import TestSupport
             let other = Int.random(in: 0..<replicas.count, using: &random)
             guard other != index, !partitioned.contains(index), !partitioned.contains(other) else { continue }
             if random.chance(0.5) || oldBundles.isEmpty {
-                oldBundles.append(try exchange(from: replicas[other], to: replicas[index], folder: folder, name: "b\(step).ndjson"))
+                oldBundles.append(
+                    try exchange(from: replicas[other], to: replicas[index], folder: folder, name: "b\(step).ndjson"))
             } else {
                 // A stale bundle, cut for someone else at some earlier time: duplicates and gaps.
                 _ = try replicas[index].importBundle(from: oldBundles.randomElement(using: &random)!)
@@ -79,7 +85,8 @@ import TestSupport
         for replica in replicas {
             var fromStates = Set<String>()
             for row in Self.rows {
-                for conflict in try replica.rowState(table: "t", row: row)?.conflicts ?? [] where conflict.kind == .value {
+                for conflict in try replica.rowState(table: "t", row: row)?.conflicts ?? []
+                where conflict.kind == .value {
                     fromStates.insert("t/\(row)#\(conflict.column)")
                 }
             }
@@ -88,7 +95,9 @@ import TestSupport
             #expect(found == expected, "seed \(seed): \(replica.replicaID)")
         }
         #expect(!expected.isEmpty, "the history should produce conflicts")
-        let editDelete = try replicas.map { Set(try $0.conflicts().filter { $0.kind == .editDelete }.map { "\($0.key)" }) }
+        let editDelete = try replicas.map {
+            Set(try $0.conflicts().filter { $0.kind == .editDelete }.map { "\($0.key)" })
+        }
         #expect(Set(editDelete).count == 1)
     }
 
@@ -103,9 +112,14 @@ import TestSupport
         #expect(try a.conflictCount() == 1)
         #expect(try b.conflictCount() == 1)
         #expect(try c.conflictCount() == 1)
-        #expect(try c.conflicts()[0].values.map(\.value).sorted { $0.description < $1.description } == [.text("chưa đạt"), .text("đạt")])
+        #expect(
+            try c.conflicts()[0].values.map(\.value).sorted { $0.description < $1.description } == [
+                .text("chưa đạt"), .text("đạt"),
+            ])
         // C decides; the decision reaches A and B through the district (here: bundles).
-        try c.write([RowChange(table: "t", row: "g/1", values: ["a": .text("đạt")])], author: "C", note: "đã kiểm tra tại thực địa")
+        try c.write(
+            [RowChange(table: "t", row: "g/1", values: ["a": .text("đạt")])], author: "C",
+            note: "đã kiểm tra tại thực địa")
         #expect(try c.conflictCount() == 0)
         try exchange(from: c, to: a, folder: folder, name: "y.ndjson")
         try exchange(from: a, to: b, folder: folder, name: "z.ndjson")
@@ -168,5 +182,3 @@ import TestSupport
         #expect(try a.read { db in try String.fetchOne(db, sql: "SELECT c FROM t WHERE id = 'g/1'") } == "thêm ghi chú")
     }
 }
-
-import GRDB

@@ -3,7 +3,10 @@ import Testing
 
 @Suite struct JSONTests {
     @Test(arguments: [
-        (#"{"a":1,"b":[true,false,null],"c":"x\u00e9\n","d":-2.5e3}"#, #"{"a":1,"b":[true,false,null],"c":"xé\n","d":-2500.0}"#),
+        (
+            #"{"a":1,"b":[true,false,null],"c":"x\u00e9\n","d":-2.5e3}"#,
+            #"{"a":1,"b":[true,false,null],"c":"xé\n","d":-2500.0}"#
+        ),
         (#"  [ 1 , 2 ]  "#, "[1,2]"),
         (#""\ud83d\ude00""#, "\"😀\""),
         ("9223372036854775807", "9223372036854775807"),
@@ -68,7 +71,11 @@ struct SeededRandomLocal {
         case 1: return .bool(next() % 2 == 0)
         case 2: return .int(Int64(bitPattern: next() &* 31) >> Int64(next() % 60))
         case 3: return .double(Double(Int64(next() % 100000)) / 64.0 + 0.5)
-        case 4: return .string(String((0..<Int(next() % 6)).map { _ in ["a", "é", "\"", "\n", "ư", "😀", "\\"][Int(next() % 7)] }.joined()))
+        case 4:
+            return .string(
+                String(
+                    (0..<Int(next() % 6)).map { _ in ["a", "é", "\"", "\n", "ư", "😀", "\\"][Int(next() % 7)] }.joined())
+            )
         case 5: return .array((0..<Int(next() % 4)).map { _ in value(depth: depth + 1) })
         default:
             var keys = Set<String>()

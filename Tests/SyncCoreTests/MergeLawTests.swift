@@ -1,6 +1,6 @@
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 /// The laws of DESIGN.md section 4, checked over random histories: whatever the delivery order,
 /// duplicates and partitions, replicas that received the same writes hold the same state, and each
@@ -23,7 +23,8 @@ import TestSupport
             if random.chance(0.6) {
                 let column = Self.columns.randomElement(using: &random)!
                 let value: FieldValue =
-                    column == tombstoneColumn ? .bool(random.chance(0.7)) : .int(Int64.random(in: 0..<4, using: &random))
+                    column == tombstoneColumn
+                    ? .bool(random.chance(0.7)) : .int(Int64.random(in: 0..<4, using: &random))
                 log.append(
                     replicas[index].write(
                         row: Self.rows.randomElement(using: &random)!, column: column, value: value,
@@ -73,12 +74,17 @@ import TestSupport
         for replica in replicas {
             var found = Set<String>()
             for (key, row) in replica.rows {
-                for conflict in row.conflicts where conflict.kind == .value { found.insert("\(key.row)#\(conflict.column):value") }
+                for conflict in row.conflicts where conflict.kind == .value {
+                    found.insert("\(key.row)#\(conflict.column):value")
+                }
             }
             #expect(found == expected, "seed \(seed) \(replica.id)")
         }
         let editDelete = replicas.map { replica in
-            Set(replica.rows.flatMap { key, row in row.conflicts.filter { $0.kind == .editDelete }.map { "\(key.row)#\($0.column)" } })
+            Set(
+                replica.rows.flatMap { key, row in
+                    row.conflicts.filter { $0.kind == .editDelete }.map { "\(key.row)#\($0.column)" }
+                })
         }
         #expect(Set(editDelete).count == 1)
     }

@@ -1,9 +1,12 @@
 import SyncCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MergeRuleTests {
-    func op(_ origin: String, _ seq: UInt64, _ value: FieldValue, context: [(String, UInt64)] = [], wall: Int64 = 0, column: String = "c")
+    func op(
+        _ origin: String, _ seq: UInt64, _ value: FieldValue, context: [(String, UInt64)] = [], wall: Int64 = 0,
+        column: String = "c"
+    )
         -> SyncOperation
     {
         SyncOperation(
@@ -109,7 +112,8 @@ import TestSupport
 
     @Test func operationWireFormRoundTripsAndRefusesBadMembers() throws {
         let original = SyncOperation(
-            dot: Dot(origin: "xa-dan-ly-1", seq: 42), key: FieldKey(table: "assessment", row: "dan-ly/qd1980-2016/17.1", column: "status"),
+            dot: Dot(origin: "xa-dan-ly-1", seq: 42),
+            key: FieldKey(table: "assessment", row: "dan-ly/qd1980-2016/17.1", column: "status"),
             value: .text("dat"), context: VersionVector([("xa-dan-ly-1", 41), ("hub", 7)]), author: "Nguyễn Thị Lan",
             wallMs: 1_763_906_400_000, note: "theo biên bản")
         let line = original.jsonLine

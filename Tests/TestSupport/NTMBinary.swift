@@ -26,7 +26,9 @@ public struct NTMBinary: Sendable {
     }
 
     /// Runs `ntm` with `arguments`; the environment has no NTM_* variables unless given.
-    public func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], stdin: String? = nil)
+    public func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], stdin: String? = nil
+    )
         throws -> RunResult
     {
         let process = try start(arguments, in: directory, environment: environment, stdin: stdin)
@@ -45,7 +47,9 @@ public struct NTMBinary: Sendable {
     }
 
     /// Starts `ntm` without waiting (for tests that kill it).
-    public func start(_ arguments: [String], in directory: String, environment: [String: String] = [:], stdin: String? = nil)
+    public func start(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], stdin: String? = nil
+    )
         throws -> Process
     {
         let process = Process()

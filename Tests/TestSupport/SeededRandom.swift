@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, repeatable random number generator (SplitMix64), so that a failing law test can be
 /// re-run with the same seed.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -16,4 +18,21 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// True with probability `p`.
     public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+}
+
+/// Ids `000000000001`, `000000000002`, … for tests that need byte-stable output.
+public final class IncrementingIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counter = 0
+
+    /// Starts at 1.
+    public init() {}
+
+    /// The next id.
+    public func next() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        counter += 1
+        return String(format: "%012x", counter)
+    }
 }

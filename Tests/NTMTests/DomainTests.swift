@@ -1,0 +1,152 @@
+import Foundation
+import NTM
+import Replica
+import SyncCore
+import TestSupport
+import Testing
+
+@Suite struct CatalogueTests {
+    @Test func theShippedSetMatchesTheSharedCatalogue() throws {
+        let catalogue = try Catalogue.shipped("qd1980-2016")
+        #expect(catalogue.criteria.count == 19)
+        #expect(catalogue.indicators.count == 49)
+        #expect(catalogue.indicators(of: 17).map(\.code) == (1...8).map { "17.\($0)" })
+        #expect(catalogue.indicator("15.1")?.department == "Bảo hiểm xã hội huyện")
+        // Seed 004: the dossier goes to 17 province sectors.
+        #expect(catalogue.sectors.count == 17)
+        #expect(catalogue.digest.count == 16)
+        // Every indicator has an owner (seed 002 covers all 49).
+        #expect(catalogue.indicators.allSatisfy { !$0.department.isEmpty && !$0.sector.isEmpty })
+    }
+
+    @Test func anUnknownSetNamesTheKnownOnes() {
+        #expect(throws: NTMError.unknownCriteriaSet("qd999", known: ["qd1980-2016"])) { try Catalogue.shipped("qd999") }
+    }
+}
+
+@Suite struct TextTests {
+    @Test(arguments: [
+        ("chưa đạt", "chua dat"), ("ĐẠT", "dat"), ("Đang  thực hiện", "dang thuc hien"), ("Sở Xây dựng", "so xay dung"),
+        ("Nu\u{031B}o\u{031B}\u{0301}c sa\u{0323}ch", "nuoc sach"),
+    ])
+    func foldingIgnoresDiacriticsCaseAndSpacing(input: String, folded: String) {
+        #expect(Text.folded(input) == folded)
+    }
+
+    @Test func normalisingGivesNFC() {
+        let nfd = "Xua\u{0302}n Tru\u{031B}o\u{031B}\u{0300}ng"
+        let nfc = Text.normalized(nfd)
+        #expect(Array(nfc.utf8) == Array("Xuân Trường".precomposedStringWithCanonicalMapping.utf8))
+        #expect(nfc.unicodeScalars.count == 11)
+    }
+
+    @Test func slugs() {
+        #expect(Text.slug("Sở Giao thông vận tải") == "so-giao-thong-van-tai")
+        #expect(Text.slug("Bộ Chỉ huy Quân sự tỉnh") == "bo-chi-huy-quan-su-tinh")
+    }
+}
+
+@Suite struct VocabularyTests {
+    @Test(arguments: [
+        ("dat", AssessmentStatus.met), ("Đạt", .met), ("đạt", .met), ("chua-dat", .notMet), ("chưa đạt", .notMet),
+        ("Chua Dat", .notMet), ("dang-thuc-hien", .inProgress), ("đang thực hiện", .inProgress),
+    ])
+    func statusesAreAcceptedWithOrWithoutDiacritics(text: String, status: AssessmentStatus) {
+        #expect(AssessmentStatus(parsing: text) == status)
+    }
+
+    @Test func unknownStatusesAreRefused() {
+        #expect(AssessmentStatus(parsing: "tốt") == nil)
+        #expect(Verdict(parsing: "đạt") == .met)
+        #expect(Verdict(parsing: "không đạt") == .notMet)
+        #expect(Verdict(parsing: "chờ") == .pending)
+    }
+
+    @Test(arguments: [
+        ("30/9/2021", "2021-09-30"), ("02/11/2018", "2018-11-02"), ("2020-04-23", "2020-04-23"),
+        ("29/02/2020", "2020-02-29"),
+        ("1.10.2021", "2021-10-01"),
+    ])
+    func datesAreReadAsOfficialsWriteThem(text: String, iso: String) throws {
+        let date = try #require(CalendarDate(parsing: text))
+        #expect(date.iso == iso)
+        #expect(CalendarDate(parsing: date.iso) == date)
+    }
+
+    @Test(arguments: [
+        "31/02/2021", "29/02/2021", "00/01/2020", "12/13/2020", "2020-02-30", "30/9/21", "hôm qua", "1/2/3/4",
+    ])
+    func impossibleDatesAreRefused(text: String) {
+        #expect(CalendarDate(parsing: text) == nil)
+    }
+
+    @Test func numbersAndDatesPrintTheVietnameseWay() {
+        #expect(CalendarDate(year: 2021, month: 9, day: 30)?.description == "30/09/2021")
+        #expect(formatNumber(96.5, .vi) == "96,5")
+        #expect(formatNumber(96.5, .en) == "96.5")
+        #expect(formatNumber(85, .vi) == "85")
+        #expect(parseMeasuredValue("96,5%") == 96.5)
+        #expect(parseMeasuredValue("abc") == nil)
+    }
+}
+
+@Suite struct CommuneReplicaTests {
+    func replica(_ folder: TemporaryDirectory) throws -> CommuneReplica {
+        let ids = IncrementingIDs()
+        return try CommuneReplica.create(
+            at: folder.file("x.sqlite"), replicaID: "xa-1", commune: "xuan-truong", name: "Xuân Trường",
+            setID: "qd1980-2016",
+            author: "Mai", clock: { 1_700_000_000_000 },
+            makeID: { ids.next() })
+    }
+
+    @Test func statusCountsCriteriaMetOnlyWhenAllTheirIndicatorsAre() throws {
+        let folder = TemporaryDirectory("domain")
+        let replica = try replica(folder)
+        for code in ["17.1", "17.2", "17.3", "17.4", "17.5", "17.6", "17.7"] {
+            try replica.assess(code: code, status: "dat", author: "Mai")
+        }
+        #expect(try replica.status().criteriaMet == 0)
+        try replica.assess(code: "17.8", status: "dat", author: "Mai")
+        try replica.assess(code: "5", status: "dat", author: "Mai")
+        let status = try replica.status()
+        #expect(status.criteriaMet == 2)
+        #expect(status.indicatorsMet == 9)
+        try replica.assess(code: "5", status: "chua dat", author: "Mai")
+        #expect(try replica.status().criteriaMet == 1)
+    }
+
+    @Test func sectorsMatchByNameSlugOrUniquePart() throws {
+        let folder = TemporaryDirectory("sectors")
+        let replica = try replica(folder)
+        #expect(try replica.sector("so xay dung") == "Sở Xây dựng")
+        #expect(try replica.sector("so-giao-thong-van-tai") == "Sở Giao thông vận tải")
+        #expect(try replica.sector("công an") == "Công an tỉnh")
+        #expect(throws: NTMError.self) { try replica.sector("Sở") }
+    }
+
+    @Test func evidenceIdsResolveByUniquePrefix() throws {
+        let folder = TemporaryDirectory("evidence")
+        let replica = try replica(folder)
+        let first = try replica.addEvidence(code: "17.1", title: "A", author: "Mai")
+        let second = try replica.addEvidence(code: "17.1", title: "B", author: "Mai")
+        #expect(first == "000000000001" && second == "000000000002")
+        #expect(throws: NTMError.ambiguousEvidence("00000000", matches: [first, second])) {
+            try replica.removeEvidence("00000000", author: "Mai")
+        }
+        #expect(try replica.removeEvidence("000000000002", author: "Mai") == second)
+        #expect(try replica.evidence().map(\.uid) == [first])
+        #expect(throws: NTMError.unknownEvidence("000000000002")) {
+            try replica.removeEvidence("000000000002", author: "Mai")
+        }
+    }
+
+    @Test func theSchemaTagNamesTheCatalogueData() throws {
+        let folder = TemporaryDirectory("tag")
+        let replica = try replica(folder)
+        #expect(replica.store.schema.tag == "ntm-1/qd1980-2016@\(replica.catalogue.digest)")
+        let reopened = try CommuneReplica.open(at: folder.file("x.sqlite"))
+        #expect(reopened.commune == "xuan-truong")
+        #expect(reopened.communeName == "Xuân Trường")
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Speed and memory, measured in a release build. Prints one JSON line per figure, each with its
+# baseline from the same run on the same machine:
+#   sqlite_raw  the ceiling: the same operation rows inserted into a plain table, one prepared
+#               statement, one transaction
+#   apply       a bundle of OPS operations from ORIGINS origins (10% concurrent writes to shared
+#               fields) imported into a fresh replica on disk, streamed, in one transaction
+#   apply_vs_raw  the ratio, with the targets (ratio >= 0.5, peak memory < 150 MB)
+# Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ops=${1:-1000000}
+origins=${2:-500}
+work=.build-bench
+mkdir -p "$work"
+swift build -c release --product ntm-bench >&2
+bench=$(swift build -c release --product ntm-bench --show-bin-path)/ntm-bench
+bundle="$work/apply-$ops-$origins.ndjson"
+if [ ! -s "$bundle" ]; then
+  echo "generating $bundle ..." >&2
+  "$bench" gen --ops "$ops" --origins "$origins" --out "$bundle.tmp" && mv "$bundle.tmp" "$bundle"
+fi
+rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
+raw=$("$bench" raw --ops "$ops" --origins "$origins" --db "$work/raw.sqlite")
+echo "$raw"
+apply=$("$bench" apply --bundle "$bundle" --db "$work/apply.sqlite")
+echo "$apply"
+python3 - "$raw" "$apply" <<'PY'
+import json, sys
+raw, apply = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ratio = apply["ops_per_s"] / raw["ops_per_s"]
+print(json.dumps({"name": "apply_vs_raw", "ratio": round(ratio, 3), "target_ratio": 0.5,
+                  "apply_peak_rss_mb": apply["peak_rss_mb"], "target_peak_rss_mb": 150,
+                  "meets_ratio": ratio >= 0.5, "meets_memory": apply["peak_rss_mb"] < 150}))
+PY
+rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
