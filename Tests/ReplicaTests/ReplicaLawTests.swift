@@ -75,13 +75,7 @@ import Testing
         _ = try replicas[0].exportBundle(to: healed)
         let all = try operations(inBundle: healed)
         #expect(all.count == writes)
-        var byField: [FieldKey: [SyncOperation]] = [:]
-        for op in all { byField[op.key, default: []].append(op) }
-        var expected = Set<String>()
-        for (key, ops) in byField {
-            let maximal = ops.filter { candidate in !ops.contains { $0.context.covers(candidate.dot) } }
-            if Set(maximal.map(\.value)).count > 1 { expected.insert("\(key)") }
-        }
+        let expected = Set(Oracle.conflictingFields(all).map { "\($0)" })
         for replica in replicas {
             var fromStates = Set<String>()
             for row in Self.rows {

@@ -52,10 +52,8 @@ import Testing
         let reference = replicas[0].fingerprint
         for replica in replicas { #expect(replica.fingerprint == reference, "seed \(seed): \(replica.id) differs") }
 
-        var writes: [FieldKey: [SyncOperation]] = [:]
-        for op in log { writes[op.key, default: []].append(op) }
-        for (key, ops) in writes {
-            let maximal = Set(ops.filter { candidate in !ops.contains { $0.context.covers(candidate.dot) } }.map(\.dot))
+        for (key, ops) in Oracle.maximalWrites(log) {
+            let maximal = Set(ops.map(\.dot))
             let siblings = Set(replicas[0].rows[key.rowKey]!.fields[key.column]!.siblings.map(\.dot))
             #expect(siblings == maximal, "seed \(seed): \(key)")
         }
@@ -64,13 +62,7 @@ import Testing
     @Test(arguments: 1...10)
     func conflictsAreIdenticalEverywhereAndExactlyTheConcurrentDistinctWrites(seed: UInt64) {
         let (replicas, log) = randomHistory(seed: seed &+ 1000, replicas: 6, steps: 800)
-        var writes: [FieldKey: [SyncOperation]] = [:]
-        for op in log { writes[op.key, default: []].append(op) }
-        var expected = Set<String>()
-        for (key, ops) in writes {
-            let maximal = ops.filter { candidate in !ops.contains { $0.context.covers(candidate.dot) } }
-            if Set(maximal.map(\.value)).count > 1 { expected.insert("\(key.row)#\(key.column):value") }
-        }
+        let expected = Set(Oracle.conflictingFields(log).map { "\($0.row)#\($0.column):value" })
         for replica in replicas {
             var found = Set<String>()
             for (key, row) in replica.rows {
