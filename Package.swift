@@ -66,7 +66,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "SyncCore", "Replica", "NTM", "ntm"], swiftSettings: strict),
+            name: "CLITests",
+            dependencies: [
+                "TestSupport", "SyncCore", "Replica", "NTM", "ntm", .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

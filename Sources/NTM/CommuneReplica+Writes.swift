@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import Replica
 import SyncCore
 
@@ -54,11 +55,25 @@ extension CommuneReplica {
         return uid
     }
 
-    /// Removes an evidence document by id or by a unique prefix of it (at least 4 characters).
+    /// Renames the commune (the name shown everywhere); also how a conflict over the name is settled.
+    public func rename(_ name: String, author: String) throws {
+        let clean = Text.normalized(name)
+        guard !clean.isEmpty else { throw NTMError.emptyTitle }
+        try store.write(
+            [RowChange(table: NTMSchema.Table.commune, row: commune, values: ["name": .text(clean)])], author: author)
+    }
+
+    /// Removes an evidence document by id or by a unique prefix of it (at least 4 characters). A
+    /// document already removed while someone else edited it (an edit-delete conflict) can be removed
+    /// again, which confirms the removal and settles the conflict.
     /// - Returns: the full id removed.
     @discardableResult
     public func removeEvidence(_ id: String, author: String) throws -> String {
-        let uid = try resolveEvidence(id)
+        let disputed = try store.conflicts().filter {
+            $0.kind == .editDelete && $0.key.table == NTMSchema.Table.evidence
+        }
+        .compactMap { evidenceID(ofRow: $0.key.row) }
+        let uid = try resolveEvidence(id, among: try evidence().map(\.uid) + disputed)
         try store.write(
             [.delete(table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid))],
             author: author)
@@ -111,9 +126,36 @@ extension CommuneReplica {
             ], author: author)
     }
 
-    func resolveEvidence(_ id: String) throws -> String {
+    /// Restores a removed evidence document (by id or unique prefix); its fields are kept, including
+    /// edits made while it was removed.
+    @discardableResult
+    public func restoreEvidence(_ id: String, author: String) throws -> String {
+        let prefix = "\(commune)/"
+        let removed = try store.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT row FROM row_state WHERE tbl = ? AND substr(row, 1, ?) = ?",
+                arguments: [NTMSchema.Table.evidence, prefix.utf8.count, prefix])
+        }.filter { (try? store.rowState(table: NTMSchema.Table.evidence, row: $0))??.isDeleted == true }
+        let uid = try resolveEvidence(id, among: removed.compactMap { evidenceID(ofRow: $0) })
+        try store.write(
+            [
+                RowChange(
+                    table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid),
+                    values: [tombstoneColumn: .bool(false)])
+            ], author: author)
+        return uid
+    }
+
+    func evidenceID(ofRow row: String) -> String? {
+        let prefix = "\(commune)/"
+        return row.hasPrefix(prefix) ? String(row.dropFirst(prefix.count)) : nil
+    }
+
+    func resolveEvidence(_ id: String) throws -> String { try resolveEvidence(id, among: try evidence().map(\.uid)) }
+
+    func resolveEvidence(_ id: String, among candidates: [String]) throws -> String {
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
-        let ids = try evidence().map(\.uid)
+        let ids = Array(Set(candidates)).sorted()
         if ids.contains(key) { return key }
         let matches = key.count >= 4 ? ids.filter { $0.hasPrefix(key) } : []
         if matches.count == 1 { return matches[0] }

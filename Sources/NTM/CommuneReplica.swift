@@ -46,12 +46,11 @@ public final class CommuneReplica: Sendable {
             at: path, replicaID: replicaID, schema: NTMSchema.schema(for: catalogue),
             metadata: ["commune": commune, "criteria_set": setID, "default_author": author ?? ""], clock: clock)
         let replica = CommuneReplica(store: store, catalogue: catalogue, commune: commune, makeID: makeID)
+        // The name is written only when given, so that a second laptop's `init` cannot conflict with it.
+        var values: [String: FieldValue] = ["criteria_set": .text(setID)]
+        if let name { values["name"] = .text(Text.normalized(name)) }
         try store.write(
-            [
-                RowChange(
-                    table: NTMSchema.Table.commune, row: commune,
-                    values: ["name": .text(Text.normalized(name ?? commune)), "criteria_set": .text(setID)])
-            ], author: author ?? replicaID)
+            [RowChange(table: NTMSchema.Table.commune, row: commune, values: values)], author: author ?? replicaID)
         return replica
     }
 

@@ -15,6 +15,7 @@ public enum NTMError: Error, Equatable, Sendable {
     case unknownSector(String, known: [String])
     case badCommuneSlug(String)
     case missingAuthor
+    case authorTooLong(Int)
     case emptyTitle
     case unknownEvidence(String)
     case ambiguousEvidence(String, matches: [String])
@@ -77,6 +78,10 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "cần tên người ghi: thêm --by \"Họ Tên\" hoặc đặt biến môi trường NTM_USER",
                 "who is writing? add --by \"Name\" or set NTM_USER")
+        case .authorTooLong(let bytes):
+            return l.pick(
+                "tên người ghi dài \(bytes) byte; tối đa 256 byte",
+                "the author's name is \(bytes) bytes long; at most 256")
         case .emptyTitle:
             return l.pick("tên văn bản (--title) không được để trống", "the document title (--title) must not be empty")
         case .unknownEvidence(let id):
@@ -125,6 +130,8 @@ extension ReplicaError {
                 "invalid replica id \"\(id)\"; use 1-64 of a-z, 0-9, '.', '_', '-', e.g. xa-dan-ly-1")
         case .noSuchRow(let table, let row):
             return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
+        case .invalidWrite(let reason):
+            return l.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
         case .bundle(let error): return error.message(language)
         }
     }
@@ -138,7 +145,17 @@ extension BundleError {
         let text: String
         switch self {
         case .unreadable(let path, let reason):
-            text = l.pick("không đọc/ghi được gói \(path): \(reason)", "cannot read or write bundle \(path): \(reason)")
+            text = l.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
+        case .unwritable(let path, let reason):
+            text = l.pick("không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
+        case .destinationIsFolder(let path):
+            text = l.pick(
+                "\(path) là một thư mục: hãy ghi tên tệp, ví dụ \(path)/goi.ndjson",
+                "\(path) is a folder: give a file name inside it")
+        case .destinationIsDatabase(let path):
+            text = l.pick(
+                "\(path) chính là cơ sở dữ liệu của bản sao: hãy chọn tên tệp khác",
+                "\(path) is the replica's own database: give another file name")
         case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
         case .notABundle(let reason): text = l.pick("không phải gói ntm (\(reason))", "not an ntm bundle (\(reason))")
         case .unsupportedVersion(let version):

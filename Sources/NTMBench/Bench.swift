@@ -27,9 +27,11 @@ enum Bench {
             guard let value = option(name) else { usage() }
             return value
         }
-        let generator = BenchGenerator(
-            operations: Int(option("--ops") ?? "1000000")!, origins: Int(option("--origins") ?? "500")!,
-            concurrentShare: Double(option("--concurrent") ?? "0.1")!, seed: 42)
+        guard let operations = Int(option("--ops") ?? "1000000"), operations > 0,
+            let origins = Int(option("--origins") ?? "500"), origins > 0,
+            let share = Double(option("--concurrent") ?? "0.1"), (0...1).contains(share)
+        else { usage() }
+        let generator = BenchGenerator(operations: operations, origins: origins, concurrentShare: share, seed: 42)
         switch verb {
         case "gen":
             try generator.writeBundle(to: required("--out"), schemaTag: schema.tag)

@@ -43,7 +43,8 @@ struct BenchGenerator {
                     let key = FieldKey(table: "t", row: row, column: column)
                     let current = vectors[key] ?? VersionVector()
                     var context = current
-                    if concurrent, let last = latest[key] {
+                    // (A replica's own writes to a field are always ordered: it never misses its own write.)
+                    if concurrent, let last = latest[key], last.origin != dot.origin {
                         context = VersionVector(
                             current.entries.map { ($0.replica, $0.replica == last.origin ? last.seq - 1 : $0.seq) })
                     }

@@ -88,12 +88,12 @@ final class BundleReader: @unchecked Sendable {
         batch.reserveCapacity(batchSize)
         try reader.forEachLine { number, line, terminated in
             bytes += line.count + (terminated ? 1 : 0)
+            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
             guard terminated else {
                 throw headerSeen
                     ? BundleError.truncated(operationsRead: count)
                     : BundleError.notABundle(reason: "no complete first line")
             }
-            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
             if headerSeen, let op = try Self.operation(line, number: number) {
                 hasher.update(bufferPointer: line)
                 hasher.update(data: [0x0A])
@@ -123,7 +123,7 @@ final class BundleReader: @unchecked Sendable {
             }
             guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
             let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            guard actual == digest.lowercased() else { throw BundleError.digestMismatch }
+            guard actual == digest else { throw BundleError.digestMismatch }
             trailerSeen = true
         }
         if !headerSeen { throw BundleError.empty }
@@ -158,6 +158,14 @@ final class BundleReader: @unchecked Sendable {
         guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
         guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
             throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")
+        }
+        guard json["created_ms"]?.int != nil else {
+            throw BundleError.notABundle(reason: "the header has no integer \"created_ms\"")
+        }
+        if let since = json["since"] {
+            do { _ = try Summary(json: since) } catch {
+                throw BundleError.notABundle(reason: "the header's \"since\" is not a summary: \(error.reason)")
+            }
         }
         guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
         guard tag == schemaTag else { throw BundleError.schemaMismatch(bundle: tag, replica: schemaTag) }

@@ -26,6 +26,17 @@ final class Projector {
         }
     }
 
+    /// The value as the column's type, or nil (NULL) when it is of another kind: whatever another replica
+    /// wrote, readers of a projection always find the declared type. The replicated state keeps the value.
+    static func coerced(_ value: FieldValue?, to type: ReplicatedColumn.ColumnType) -> FieldValue? {
+        switch (type, value) {
+        case (_, nil), (_, .null?): return nil
+        case (.text, .text?), (.boolean, .bool?), (.integer, .int?), (.real, .double?): return value
+        case (.real, .int(let number)?): return .double(Double(number))
+        default: return nil
+        }
+    }
+
     /// Writes the row's projection, or removes it when the row is deleted. Tables outside the schema
     /// are replicated but not projected.
     func project(table: String, row: String, state: RowState) throws {
@@ -45,7 +56,7 @@ final class Projector {
             index += 1
         }
         for column in statements.table.columns {
-            upsert.bind(index, values[column.name])
+            upsert.bind(index, Self.coerced(values[column.name], to: column.type))
             index += 1
         }
         try upsert.run()

@@ -17,6 +17,8 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     case bundle(BundleError)
     /// A write names a row that does not exist, or was deleted.
     case noSuchRow(table: String, row: String)
+    /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
+    case invalidWrite(String)
 
     public var description: String {
         switch self {
@@ -30,14 +32,21 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid replica id \"\(id)\": use 1-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"
         case .bundle(let error): return error.description
         case .noSuchRow(let table, let row): return "no row \(row) in \(table)"
+        case .invalidWrite(let reason): return "this change cannot be written: \(reason)"
         }
     }
 }
 
 /// Why a bundle was refused. The bundle is refused whole: nothing of it is applied.
 public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file could not be read or written.
+    /// The file could not be read.
     case unreadable(path: String, reason: String)
+    /// The bundle could not be written there.
+    case unwritable(path: String, reason: String)
+    /// The export was pointed at a folder.
+    case destinationIsFolder(path: String)
+    /// The export was pointed at the replica's own database.
+    case destinationIsDatabase(path: String)
     /// The file is empty.
     case empty
     /// The first line is not a bundle header.
@@ -62,6 +71,9 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read bundle \(path): \(reason)"
+        case .unwritable(let path, let reason): return "cannot write the bundle to \(path): \(reason)"
+        case .destinationIsFolder(let path): return "\(path) is a folder: give a file name inside it"
+        case .destinationIsDatabase(let path): return "\(path) is the replica's own database: give another file name"
         case .empty: return "the bundle file is empty"
         case .notABundle(let reason): return "not an ntm bundle: \(reason)"
         case .unsupportedVersion(let version):

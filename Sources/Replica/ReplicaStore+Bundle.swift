@@ -3,6 +3,10 @@ import Foundation
 import GRDB
 import SyncCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What an export or import did.
 public struct BundleStats: Sendable, Equatable {
     /// SyncOperation lines in the bundle.
@@ -35,12 +39,32 @@ extension ReplicaStore {
     /// Writes every logged operation the holder of `since` lacks (all of them when nil) to a bundle at
     /// `path`, in log order. The file is written under a temporary name and renamed when complete, so a
     /// half-written bundle never carries the final name.
+    ///
+    /// - Throws: ``ReplicaError/bundle(_:)`` when the destination is a folder, the replica's own
+    ///   database, or cannot be written.
     public func exportBundle(to path: String, since: Summary? = nil) throws -> BundleStats {
+        do {
+            return try writeBundle(to: path, since: since)
+        } catch let error as BundleError {
+            throw ReplicaError.bundle(error)
+        }
+    }
+
+    private func writeBundle(to path: String, since: Summary?) throws -> BundleStats {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw BundleError.destinationIsFolder(path: path)
+        }
+        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let database = URL(fileURLWithPath: self.path).standardizedFileURL.resolvingSymlinksInPath().path
+        if [database, database + "-wal", database + "-shm"].contains(target) {
+            throw BundleError.destinationIsDatabase(path: path)
+        }
         let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
         else {
-            throw BundleError.unreadable(path: path, reason: "cannot create the file")
+            throw BundleError.unwritable(path: path, reason: "cannot create the file")
         }
         var succeeded = false
         defer {
@@ -88,8 +112,10 @@ extension ReplicaStore {
         try drain()
         try handle.synchronize()
         try handle.close()
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        // rename(2) replaces an existing file atomically: the old bundle stays whole until the new one is.
+        guard rename(temporary, path) == 0 else {
+            throw BundleError.unwritable(path: path, reason: String(cString: strerror(errno)))
+        }
         succeeded = true
         return BundleStats(operations: count, bytes: bytes)
     }

@@ -49,12 +49,28 @@ extension ReplicaStore {
                         key: FieldKey(table: change.table, row: change.row, column: column),
                         value: change.values[column]!, context: state.context(forWriting: column), author: author,
                         wallMs: wallMs, note: note)
+                    try Self.checkSendable(op)
                     try applier.apply(op)
                     written.append(op)
                 }
             }
             try applier.finish()
             return written
+        }
+    }
+
+    /// Refuses a local write that other replicas would refuse: every operation must read back through
+    /// the wire rules and fit on one line.
+    static func checkSendable(_ op: SyncOperation) throws {
+        var writer = JSONWriter()
+        op.write(to: &writer)
+        guard writer.bytes.count < BundleFormat.maximumLineLength else {
+            throw ReplicaError.invalidWrite("the operation is longer than \(BundleFormat.maximumLineLength) bytes")
+        }
+        do {
+            _ = try SyncOperation(line: writer.bytes)
+        } catch {
+            throw ReplicaError.invalidWrite(error.description)
         }
     }
 

@@ -101,6 +101,7 @@ public struct JSONParser {
             }
             index += 1
             var members: [(key: String, value: JSONValue)] = []
+            var seen = Set<[UInt8]>()
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -110,7 +111,13 @@ public struct JSONParser {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
                 let key = try string()
-                for member in members where member.key == key { throw error("duplicate key \"\(key)\"") }
+                // Keys compare by bytes (RFC 8259 compares code units); a set keeps large objects linear.
+                if members.count < 16 {
+                    for member in members where bytesEqual(member.key, key) { throw error("duplicate key \"\(key)\"") }
+                } else {
+                    if seen.isEmpty { seen = Set(members.map { Array($0.key.utf8) }) }
+                    guard seen.insert(Array(key.utf8)).inserted else { throw error("duplicate key \"\(key)\"") }
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1

@@ -114,7 +114,7 @@ public struct Summary: Hashable, Sendable {
     public var json: JSONValue {
         .object(
             JSONObject(
-                origins.keys.sorted().map { origin in
+                origins.keys.filter { !origins[$0]!.isEmpty }.sorted(by: bytesLess).map { origin in
                     (
                         origin,
                         .array(

@@ -15,6 +15,10 @@ public struct OperationFormatError: Error, Equatable, Sendable, CustomStringConv
 }
 
 extension SyncOperation {
+    /// The most entries a context may have: far more replicas than a district has, few enough that a
+    /// hostile line cannot make a field's vector huge.
+    public static let maxContextEntries = 1024
+
     /// The largest sequence number accepted: 2^53 − 1, so that every JSON implementation reads it exactly.
     public static let maxSeq: UInt64 = (1 << 53) - 1
 
@@ -61,8 +65,11 @@ extension SyncOperation {
         guard case .object(let contextObject) = object["context"] else {
             throw OperationFormatError(field: "context", reason: "must be an object of replica id to sequence")
         }
+        guard contextObject.members.count <= SyncOperation.maxContextEntries else {
+            throw OperationFormatError(field: "context", reason: "more than \(SyncOperation.maxContextEntries) entries")
+        }
         var context = VersionVector()
-        for (replica, entry) in contextObject.members {
+        for (replica, entry) in contextObject.members.sorted(by: { bytesLess($0.key, $1.key) }) {
             guard Identifiers.isReplicaID(replica) else {
                 throw OperationFormatError(field: "context", reason: "\"\(replica)\" is not a replica id")
             }

@@ -38,7 +38,8 @@ struct NTMCommand: ParsableCommand {
             Ngày viết dd/mm/yyyy. Tiếng Anh: --lang en.
             """,
         subcommands: [
-            InitCommand.self, AssessCommand.self, EvidenceCommand.self, AppraisalCommand.self, DossierCommand.self,
+            InitCommand.self, CommuneCommand.self, AssessCommand.self, EvidenceCommand.self, AppraisalCommand.self,
+            DossierCommand.self,
             StatusCommand.self, LogCommand.self, ConflictsCommand.self, BundleCommand.self, SummaryCommand.self,
             DumpCommand.self,
         ])

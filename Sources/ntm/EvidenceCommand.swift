@@ -5,7 +5,7 @@ import NTM
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence", abstract: "Minh chứng: văn bản, biên bản, báo cáo (evidence documents).",
-        subcommands: [Add.self, List.self, Remove.self])
+        subcommands: [Add.self, List.self, Remove.self, Restore.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm một minh chứng cho chỉ tiêu.")
@@ -73,6 +73,22 @@ struct EvidenceCommand: ParsableCommand {
             let replica = try options.open()
             let uid = try replica.removeEvidence(id, author: try options.author(replica))
             say(options.language.pick("Đã xóa minh chứng \(uid)", "Removed evidence \(uid)"))
+        }
+    }
+}
+
+extension EvidenceCommand {
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Khôi phục một minh chứng đã xóa (giữ cả những chỉnh sửa trong lúc bị xóa).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã minh chứng (ít nhất 4 ký tự đầu).") var id: String
+
+        func run() throws {
+            let replica = try options.open()
+            let uid = try replica.restoreEvidence(id, author: try options.author(replica))
+            say(options.language.pick("Đã khôi phục minh chứng \(uid)", "Restored evidence \(uid)"))
         }
     }
 }

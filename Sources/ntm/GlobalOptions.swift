@@ -39,6 +39,7 @@ struct GlobalOptions: ParsableArguments {
         guard let name = candidates.compactMap({ $0.map(Text.normalized) }).first(where: { !$0.isEmpty }) else {
             throw NTMError.missingAuthor
         }
+        guard name.utf8.count <= 256 else { throw NTMError.authorTooLong(name.utf8.count) }
         return name
     }
 

@@ -20,7 +20,8 @@ struct InitCommand: ParsableCommand {
     var criteriaSet: String = "qd1980-2016"
 
     func run() throws {
-        let author = try? options.author(nil)
+        var author: String?
+        do { author = try options.author(nil) } catch NTMError.missingAuthor { author = nil }
         let created = try CommuneReplica.create(
             at: options.databasePath, replicaID: replica, commune: commune, name: name, setID: criteriaSet,
             author: author)

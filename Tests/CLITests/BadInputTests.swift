@@ -65,7 +65,7 @@ import Testing
         (["bundle", "import", "truncated.ndjson"], "gói bị cắt cụt"),
         (["bundle", "import", "altered.ndjson"], "gói đã bị sửa đổi"),
         (["bundle", "import", "other-catalogue.ndjson"], "gói được tạo cho danh mục ntm-1/qd318-2022@"),
-        (["bundle", "import", "nowhere.ndjson"], "không đọc/ghi được gói nowhere.ndjson"),
+        (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson"),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
         (
             ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],

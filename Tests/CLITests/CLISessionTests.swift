@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SyncCore
 import TestSupport
@@ -140,6 +141,56 @@ import Testing
         #expect(try ok(["dump", "--db", "a.sqlite"], folder) == (try ok(["dump", "--db", "b.sqlite"], folder)))
     }
 
+    @Test func aSecondLaptopWithoutANameDoesNotConflictAndRemovalsCanBeUndone() throws {
+        let folder = TemporaryDirectory("cli-restore")
+        _ = try ok(
+            ["init", "--replica", "xa-a", "--commune", "dan-ly", "--name", "Dân Lý", "--db", "a.sqlite"], folder)
+        _ = try ok(["init", "--replica", "xa-b", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
+        let added = try ok(["evidence", "add", "17.1", "--title", "Biên bản", "--db", "a.sqlite"], folder)
+        let uid = try #require(added.split(separator: " ").first { $0.count == 12 }.map(String.init))
+        _ = try ok(["bundle", "export", "a.ndjson", "--db", "a.sqlite"], folder)
+        _ = try ok(["bundle", "import", "a.ndjson", "--db", "b.sqlite"], folder)
+        _ = try ok(["bundle", "export", "b.ndjson", "--db", "b.sqlite"], folder)
+        _ = try ok(["bundle", "import", "b.ndjson", "--db", "a.sqlite"], folder)
+        #expect(try ok(["conflicts", "--db", "a.sqlite"], folder).contains("Không có xung đột."))
+        #expect(try ok(["commune", "--db", "b.sqlite"], folder).contains("Xã Dân Lý (dan-ly)"))
+        // A removes the document; B receives the removal and undoes it; the restore travels back to A.
+        _ = try ok(["evidence", "remove", uid, "--db", "a.sqlite"], folder)
+        _ = try ok(["bundle", "export", "a.ndjson", "--db", "a.sqlite"], folder)  // replaces the earlier a.ndjson
+        _ = try ok(["bundle", "import", "a.ndjson", "--db", "b.sqlite"], folder)
+        #expect(try ok(["evidence", "list", "--db", "b.sqlite"], folder).contains("Chưa có minh chứng."))
+        // Restoring brings it back everywhere.
+        let restored = try ok(["evidence", "restore", String(uid.prefix(6)), "--db", "b.sqlite"], folder)
+        #expect(restored.contains(uid))
+        #expect(try ok(["evidence", "list", "17.1", "--db", "b.sqlite"], folder).contains(uid))
+        _ = try ok(["bundle", "export", "b2.ndjson", "--db", "b.sqlite"], folder)
+        _ = try ok(["bundle", "import", "b2.ndjson", "--db", "a.sqlite"], folder)
+        #expect(try ok(["evidence", "list", "17.1", "--db", "a.sqlite"], folder).contains(uid))
+        #expect(try ok(["dump", "--db", "a.sqlite"], folder) == (try ok(["dump", "--db", "b.sqlite"], folder)))
+    }
+
+    @Test func valuesOfAnUnexpectedTypeFromAnotherReplicaDoNotBreakReading() throws {
+        let folder = TemporaryDirectory("cli-types")
+        _ = try ok(["init", "--replica", "xa-a", "--commune", "dan-ly", "--db", "a.sqlite"], folder)
+        _ = try ok(["bundle", "export", "template.ndjson", "--db", "a.sqlite"], folder)
+        let header = try String(contentsOfFile: folder.file("template.ndjson"), encoding: .utf8).split(separator: "\n")[
+            0]
+        let ops = [
+            #"{"type":"op","origin":"la","seq":1,"table":"dossier","row":"dan-ly/qd1980-2016/5","column":"complete","value":"yes","context":{},"author":"x","wall_ms":1}"#,
+            #"{"type":"op","origin":"la","seq":2,"table":"evidence","row":"dan-ly/abcdefabcdef","column":"file_size","value":"big","context":{},"author":"x","wall_ms":1}"#,
+            #"{"type":"op","origin":"la","seq":3,"table":"evidence","row":"dan-ly/abcdefabcdef","column":"title","value":7,"context":{},"author":"x","wall_ms":1}"#,
+            #"{"type":"op","origin":"la","seq":4,"table":"assessment","row":"dan-ly/qd1980-2016/17.1","column":"value","value":"nhiều","context":{},"author":"x","wall_ms":1}"#,
+        ]
+        let body = ops.map { $0 + "\n" }.joined()
+        let digest = sha256Hex(Array(body.utf8))
+        let bundle = "\(header)\n\(body){\"type\":\"end\",\"count\":\(ops.count),\"sha256\":\"\(digest)\"}\n"
+        try bundle.write(toFile: folder.file("odd.ndjson"), atomically: true, encoding: .utf8)
+        _ = try ok(["bundle", "import", "odd.ndjson", "--db", "a.sqlite"], folder)
+        for command in [["status"], ["evidence", "list"], ["log"], ["conflicts"], ["dump"]] {
+            _ = try ok(command + ["--db", "a.sqlite"], folder)
+        }
+    }
+
     func sqlite(_ path: String, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
@@ -152,3 +203,5 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }

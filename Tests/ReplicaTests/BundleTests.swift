@@ -121,6 +121,12 @@ import Testing
                 { if case .badLine(let line, _) = $0 { return line == 6 } else { return false } }
             ),
             ("{\"type\":\"hello\"}\n", { if case .notABundle = $0 { return true } else { return false } }),
+            (
+                text.replacingOccurrences(of: #""created_ms":"#, with: #""created":"#),
+                { if case .notABundle = $0 { return true } else { return false } }
+            ),
+            (uppercasedDigest(text), { $0 == .digestMismatch }),
+            (text + "{\"type\":", { if case .dataAfterTrailer = $0 { return true } else { return false } }),
             ("", { $0 == .empty }),
             ("not json\n", { if case .notABundle = $0 { return true } else { return false } }),
         ]
@@ -140,6 +146,47 @@ import Testing
             + String(repeating: " ", count: BundleFormat.maximumLineLength + 10) + "\n"
         try long.write(toFile: altered, atomically: true, encoding: .utf8)
         try expectRefused(receiver, altered) { if case .lineTooLong = $0 { return true } else { return false } }
+    }
+
+    func uppercasedDigest(_ text: String) -> String {
+        var lines = text.split(separator: "\n").map(String.init)
+        let trailer = try! JSONParser.parse(lines[lines.count - 1])
+        let digest = trailer["sha256"]!.string!
+        lines[lines.count - 1] = lines[lines.count - 1].replacingOccurrences(of: digest, with: digest.uppercased())
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func exportingOverAnOldBundleReplacesItAndRefusesFoldersAndTheDatabase() throws {
+        let folder = TemporaryDirectory("export")
+        let (sender, _, path) = try setUp(folder)
+        try sender.write([RowChange(table: "t", row: "g/1", values: ["a": .text("mới")])], author: "B")
+        let second = try sender.exportBundle(to: path)
+        #expect(try operations(inBundle: path).count == second.operations)
+        #expect(throws: ReplicaError.bundle(.destinationIsFolder(path: folder.path))) {
+            try sender.exportBundle(to: folder.path)
+        }
+        #expect(throws: ReplicaError.bundle(.destinationIsDatabase(path: sender.path))) {
+            try sender.exportBundle(to: sender.path)
+        }
+        #expect(FileManager.default.fileExists(atPath: sender.path))
+        #expect(try sender.integrityCheck() == ["ok"])
+    }
+
+    @Test func aLocalWriteOthersWouldRefuseIsRefusedHere() throws {
+        let folder = TemporaryDirectory("invalid-write")
+        let replica = try makeReplica(folder, "r")
+        #expect(throws: ReplicaError.self) {
+            try replica.write(
+                [RowChange(table: "t", row: "g/1", values: ["a": .text("x")])],
+                author: String(repeating: "a", count: 300))
+        }
+        #expect(throws: ReplicaError.self) {
+            try replica.write([RowChange(table: "t", row: "bad\nrow", values: ["a": .text("x")])], author: "A")
+        }
+        #expect(throws: ReplicaError.self) {
+            try replica.write([RowChange(table: "t", row: "g/1", values: ["Bad Column": .text("x")])], author: "A")
+        }
+        #expect(try replica.operationCount() == 0)
     }
 
     @Test func aMissingFileIsAClearError() throws {

@@ -43,6 +43,15 @@ import Testing
         #expect(JSONWriter.string(a, sortedKeys: true) == #"{"a":{"c":3,"d":2},"b":1}"#)
     }
 
+    @Test func duplicateKeysCompareByBytesAndStayLinearInLargeObjects() throws {
+        // NFC "é" and NFD "é" are different keys on the wire.
+        let object = try JSONParser.parse("{\"\u{E9}\":1,\"e\u{301}\":2}")
+        #expect(object.object?.members.count == 2)
+        let many = (0..<5000).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(try JSONParser.parse("{\(many)}").object?.members.count == 5000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("{\(many),\"k4999\":0}") }
+    }
+
     @Test func escapesControlCharacters() {
         #expect(JSONWriter.string(.string("a\"b\\c\u{1}\t")) == #""a\"b\\c\u0001\t""#)
     }

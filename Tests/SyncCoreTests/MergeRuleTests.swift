@@ -119,7 +119,7 @@ import Testing
         let line = original.jsonLine
         #expect(line.hasPrefix(#"{"type":"op","origin":"xa-dan-ly-1","seq":42,"table":"assessment""#))
         #expect(try SyncOperation(line: Array(line.utf8)) == original)
-        let bad: [(String, String)] = [
+        var bad: [(String, String)] = [
             (line.replacingOccurrences(of: #""seq":42"#, with: #""seq":0"#), "seq"),
             (line.replacingOccurrences(of: #""origin":"xa-dan-ly-1""#, with: #""origin":"Xã""#), "origin"),
             (line.replacingOccurrences(of: #""value":"dat""#, with: #""value":[1]"#), "value"),
@@ -127,6 +127,18 @@ import Testing
             (line.replacingOccurrences(of: #""table":"assessment""#, with: #""table":"drop table""#), "table"),
             (line.replacingOccurrences(of: #""type":"op""#, with: #""type":"nope""#), "type"),
         ]
+        let huge = (0..<1025).map { "\"r\($0)\":1" }.joined(separator: ",")
+        bad.append(
+            (
+                line.replacingOccurrences(of: #""context":{"hub":7,"xa-dan-ly-1":41}"#, with: "\"context\":{\(huge)}"),
+                "context"
+            ))
+        bad.append((line.replacingOccurrences(of: #""xa-dan-ly-1":41"#, with: #""xa-dan-ly-1":42"#), "context"))
+        bad.append(
+            (
+                line.replacingOccurrences(
+                    of: #""column":"status","value":"dat""#, with: #""column":"_deleted","value":"yes""#), "value"
+            ))
         for (text, field) in bad {
             #expect(formatErrorField(text) == field)
         }
@@ -150,5 +162,7 @@ import Testing
         ranges.insert(8...9)
         #expect(ranges.ranges == [1...10])
         #expect(ranges.contains(10) && !ranges.contains(11) && ranges.count == 10)
+        let summary = Summary(origins: ["a": ranges, "empty": SeqRanges()])
+        #expect(JSONWriter.string(summary.json) == #"{"a":[[1,10]]}"#)
     }
 }
