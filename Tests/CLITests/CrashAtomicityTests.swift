@@ -61,7 +61,7 @@ import Testing
 
         var random = SeededRandom(seed: 2026)
         var outcomes = (before: 0, after: 0)
-        for attempt in 0..<20 {
+        for attempt in 0..<30 {
             let db = folder.file("crash\(attempt).sqlite")
             try FileManager.default.copyItem(atPath: folder.file("template.sqlite"), toPath: db)
             let process = try ntm.start(["bundle", "import", bundle, "--db", db], in: folder.path)

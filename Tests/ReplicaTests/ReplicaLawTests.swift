@@ -13,8 +13,8 @@ import Testing
     static let rows = ["g/1", "g/2", "h/1"]
     static let columns = ["a", "b", "c", tombstoneColumn]
 
-    @Test(arguments: [11, 12, 13] as [UInt64])
-    func replicasExchangingBundlesConverge(seed: UInt64) throws {
+    @Test(arguments: [(11, 900), (12, 900), (13, 3000)] as [(UInt64, Int)])
+    func replicasExchangingBundlesConverge(seed: UInt64, steps: Int) throws {
         var random = SeededRandom(seed: seed)
         let folder = TemporaryDirectory("laws")
         let clock = ManualClock(1_700_000_000_000)
@@ -26,7 +26,7 @@ import Testing
         var oldBundles: [String] = []
         var partitioned = Set<Int>()
         var writes = 0
-        for step in 0..<900 {
+        for step in 0..<steps {
             let index = Int.random(in: 0..<replicas.count, using: &random)
             if random.chance(0.04) {
                 if partitioned.contains(index) { partitioned.remove(index) } else { partitioned.insert(index) }
