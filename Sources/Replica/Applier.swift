@@ -11,11 +11,14 @@ final class Applier {
     private struct CachedRow {
         var state: RowState
         let conflictsBefore: [Conflict]
-        let existed: Bool
         var dirty = false
     }
 
+    /// Log rows are inserted this many at a time with one prepared multi-row statement.
+    private static let logBatch = 32
     private let insertOperation: SQLiteStatement
+    private let insertOperations: SQLiteStatement
+    private var pendingLog: [PreparedOperation] = []
     private let selectRow: SQLiteStatement
     private let upsertRow: SQLiteStatement
     private let deleteConflicts: SQLiteStatement
@@ -37,10 +40,12 @@ final class Applier {
 
     init(_ db: Database, schema: ReplicatedSchema, rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit) throws {
         flushThreshold = rowCacheLimit
-        insertOperation = try SQLiteStatement(
-            db,
-            "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES (?,?,?,?,?,?,?,?,?,?)"
-        )
+        let columns = "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES "
+        let row = "(?,?,?,?,?,?,?,?,?,?)"
+        insertOperation = try SQLiteStatement(db, columns + row)
+        insertOperations = try SQLiteStatement(
+            db, columns + Array(repeating: row, count: Self.logBatch).joined(separator: ","))
+        pendingLog.reserveCapacity(Self.logBatch)
         selectRow = try SQLiteStatement(db, "SELECT state FROM row_state WHERE tbl = ? AND row = ?")
         upsertRow = try SQLiteStatement(db, "INSERT OR REPLACE INTO row_state (tbl, row, state) VALUES (?, ?, ?)")
         deleteConflicts = try SQLiteStatement(db, "DELETE FROM conflict WHERE tbl = ? AND row = ?")
@@ -71,7 +76,8 @@ final class Applier {
             touchedOrigins.insert(op.dot.origin)
             lastOrigin = op.dot.origin
         }
-        try log(prepared)
+        pendingLog.append(prepared)
+        if pendingLog.count == Self.logBatch { try writeLog() }
         let key = op.key.rowKey
         var index = cache.index(forKey: key)
         if index == nil {
@@ -85,20 +91,35 @@ final class Applier {
         return true
     }
 
-    private func log(_ prepared: PreparedOperation) throws {
+    /// Inserts the pending log rows, in arrival order: a full batch through the multi-row statement,
+    /// a remainder one by one.
+    private func writeLog() throws {
+        if pendingLog.count == Self.logBatch {
+            for (position, prepared) in pendingLog.enumerated() {
+                bind(prepared, to: insertOperations, from: Int32(position * 10))
+            }
+            try insertOperations.run()
+        } else {
+            for prepared in pendingLog {
+                bind(prepared, to: insertOperation, from: 0)
+                try insertOperation.run()
+            }
+        }
+        pendingLog.removeAll(keepingCapacity: true)
+    }
+
+    private func bind(_ prepared: PreparedOperation, to statement: SQLiteStatement, from offset: Int32) {
         let op = prepared.operation
-        let statement = insertOperation
-        statement.bind(1, op.dot.origin)
-        statement.bind(2, Int64(op.dot.seq))
-        statement.bind(3, op.key.table)
-        statement.bind(4, op.key.row)
-        statement.bind(5, op.key.column)
-        statement.bind(6, bytes: prepared.valueJSON)
-        statement.bind(7, bytes: prepared.contextJSON)
-        statement.bind(8, op.author)
-        statement.bind(9, op.wallMs)
-        statement.bind(10, text: op.note)
-        try statement.run()
+        statement.bind(offset + 1, op.dot.origin)
+        statement.bind(offset + 2, Int64(op.dot.seq))
+        statement.bind(offset + 3, op.key.table)
+        statement.bind(offset + 4, op.key.row)
+        statement.bind(offset + 5, op.key.column)
+        statement.bind(offset + 6, bytes: prepared.valueJSON)
+        statement.bind(offset + 7, bytes: prepared.contextJSON)
+        statement.bind(offset + 8, op.author)
+        statement.bind(offset + 9, op.wallMs)
+        statement.bind(offset + 10, text: op.note)
     }
 
     private func cached(_ key: RowKey) throws -> CachedRow {
@@ -122,11 +143,13 @@ final class Applier {
             existed = true
             selectRow.reset()
         }
-        cache[key] = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [], existed: existed)
+        cache[key] = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [])
     }
 
-    /// Writes every changed cached row (state, projection, conflicts) and empties the cache.
+    /// Writes the pending log rows and every changed cached row (state, projection, conflicts), and
+    /// empties the cache.
     func flush() throws {
+        try writeLog()
         for (key, row) in cache where row.dirty {
             writer.reset()
             row.state.write(to: &writer)
