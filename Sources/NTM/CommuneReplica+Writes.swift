@@ -20,7 +20,7 @@ extension CommuneReplica {
         if let note { values["note"] = .text(Text.normalized(note)) }
         if let date = try Self.date(deadline, option: "--deadline") { values["deadline"] = .text(date.iso) }
         let row = NTMSchema.assessmentRow(commune: commune, set: catalogue.id, code: indicator.code)
-        return try store.write([RowChange(table: NTMSchema.Table.assessment, row: row, values: values)], author: author)
+        return try writeRow(NTMSchema.Table.assessment, row, values, author: author)
     }
 
     /// Adds an evidence document to an indicator; returns its id. With a file, its name, size and
@@ -45,22 +45,16 @@ extension CommuneReplica {
             values["file_sha256"] = .text(digest)
         }
         let uid = makeID()
-        try store.write(
-            [
-                RowChange(
-                    table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid),
-                    values: values)
-            ],
-            author: author)
+        try writeRow(
+            NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid), values, author: author)
         return uid
     }
 
     /// Renames the commune (the name shown everywhere); also how a conflict over the name is settled.
     public func rename(_ name: String, author: String) throws {
         let clean = Text.normalized(name)
-        guard !clean.isEmpty else { throw NTMError.emptyTitle }
-        try store.write(
-            [RowChange(table: NTMSchema.Table.commune, row: commune, values: ["name": .text(clean)])], author: author)
+        guard !clean.isEmpty else { throw NTMError.emptyName }
+        try writeRow(NTMSchema.Table.commune, commune, ["name": .text(clean)], author: author)
     }
 
     /// Removes an evidence document by id or by a unique prefix of it (at least 4 characters). A
@@ -74,8 +68,8 @@ extension CommuneReplica {
         }
         .compactMap { evidenceID(ofRow: $0.key.row) }
         let uid = try resolveEvidence(id, among: try evidence().map(\.uid) + disputed)
-        try store.write(
-            [.delete(table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid))],
+        try writeRow(
+            NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid), [tombstoneColumn: .bool(true)],
             author: author)
         return uid
     }
@@ -96,13 +90,8 @@ extension CommuneReplica {
         }
         guard !values.isEmpty else { throw NTMError.nothingToChange }
         values["sector_name"] = .text(sector)
-        try store.write(
-            [
-                RowChange(
-                    table: NTMSchema.Table.appraisal, row: NTMSchema.appraisalRow(commune: commune, sector: sector),
-                    values: values)
-            ],
-            author: author)
+        try writeRow(
+            NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: commune, sector: sector), values, author: author)
         return sector
     }
 
@@ -117,13 +106,9 @@ extension CommuneReplica {
         } else {
             throw NTMError.unknownCriterion(text, count: catalogue.criteria.count)
         }
-        try store.write(
-            [
-                RowChange(
-                    table: NTMSchema.Table.dossier,
-                    row: NTMSchema.dossierRow(commune: commune, set: catalogue.id, part: part),
-                    values: ["complete": .bool(complete)])
-            ], author: author)
+        try writeRow(
+            NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: commune, set: catalogue.id, part: part),
+            ["complete": .bool(complete)], author: author)
     }
 
     /// Restores a removed evidence document (by id or unique prefix); its fields are kept, including
@@ -137,13 +122,18 @@ extension CommuneReplica {
                 arguments: [NTMSchema.Table.evidence, prefix.utf8.count, prefix])
         }.filter { (try? store.rowState(table: NTMSchema.Table.evidence, row: $0))??.isDeleted == true }
         let uid = try resolveEvidence(id, among: removed.compactMap { evidenceID(ofRow: $0) })
-        try store.write(
-            [
-                RowChange(
-                    table: NTMSchema.Table.evidence, row: NTMSchema.evidenceRow(commune: commune, uid: uid),
-                    values: [tombstoneColumn: .bool(false)])
-            ], author: author)
+        try writeRow(
+            NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid),
+            [tombstoneColumn: .bool(false)], author: author)
         return uid
+    }
+
+    /// Writes some columns of one row; returns the operations written.
+    @discardableResult
+    func writeRow(_ table: String, _ row: String, _ values: [String: FieldValue], author: String) throws
+        -> [SyncOperation]
+    {
+        try store.write([RowChange(table: table, row: row, values: values)], author: author)
     }
 
     func evidenceID(ofRow row: String) -> String? {

@@ -17,6 +17,7 @@ public enum NTMError: Error, Equatable, Sendable {
     case missingAuthor
     case authorTooLong(Int)
     case emptyTitle
+    case emptyName
     case unknownEvidence(String)
     case ambiguousEvidence(String, matches: [String])
     case fileUnreadable(String)
@@ -84,6 +85,8 @@ public enum NTMError: Error, Equatable, Sendable {
                 "the author's name is \(bytes) bytes long; at most 256")
         case .emptyTitle:
             return l.pick("tên văn bản (--title) không được để trống", "the document title (--title) must not be empty")
+        case .emptyName:
+            return l.pick("tên xã (--name) không được để trống", "the commune name (--name) must not be empty")
         case .unknownEvidence(let id):
             return l.pick(
                 "không có minh chứng \"\(id)\" (có thể đã bị xóa); xem danh sách: ntm evidence list",
