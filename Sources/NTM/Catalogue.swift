@@ -93,6 +93,6 @@ public struct Catalogue: Sendable {
                 target: entry["target"] as? String ?? "", department: entry["dept"] as? String ?? "",
                 sector: entry["sector"] as? String ?? "")
         }
-        digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+        digest = SHA256.hash(data: data).prefix(8).hexString
     }
 }

@@ -169,7 +169,7 @@ extension CommuneReplica {
             }
             let digest = SHA256.hash(data: Data("\(key.table)/\(key.row)#\(key.column):\(record.kind.rawValue)".utf8))
             return ConflictView(
-                id: digest.prefix(4).map { String(format: "%02x", $0) }.joined(), table: key.table, row: key.row,
+                id: digest.prefix(4).hexString, table: key.table, row: key.row,
                 column: key.column, kind: record.kind,
                 subject: presentation.subject(
                     table: key.table, row: key.row,

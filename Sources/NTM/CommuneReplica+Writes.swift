@@ -165,6 +165,6 @@ extension CommuneReplica {
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
-        return (size, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (size, hasher.finalize().hexString)
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Replica
 import SyncCore
 
 /// Generates the `apply` benchmark's workload: operations from many origins in a causal order, most of
@@ -69,32 +69,9 @@ struct BenchGenerator {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        var writer = JSONWriter(capacity: 1 << 21)
-        writer.write(
-            .object([
-                "type": .string("bundle"), "version": .int(1), "from": .string("bench"), "created_ms": .int(0),
-                "schema": .string(schemaTag),
-            ]))
-        writer.append(byte: 0x0A)
-        try handle.write(contentsOf: writer.bytes)
-        writer.reset()
-        var hasher = SHA256()
-        var count = 0
-        try forEach { op in
-            let start = writer.bytes.count
-            op.write(to: &writer)
-            writer.append(byte: 0x0A)
-            writer.bytes[start...].withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            count += 1
-            if writer.bytes.count > 1 << 20 {
-                try handle.write(contentsOf: writer.bytes)
-                writer.reset()
-            }
-        }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        writer.write(.object(["type": .string("end"), "count": .int(Int64(count)), "sha256": .string(digest)]))
-        writer.append(byte: 0x0A)
-        try handle.write(contentsOf: writer.bytes)
+        var bundle = BundleWriter(handle: handle, from: "bench", createdMs: 0, schemaTag: schemaTag)
+        try forEach { op in try bundle.appendOperation { op.write(to: &$0) } }
+        try bundle.finish()
     }
 }
 

@@ -132,7 +132,6 @@ final class Applier {
         selectRow.bind(1, key.table)
         selectRow.bind(2, key.row)
         var state = RowState()
-        var existed = false
         if try selectRow.step() {
             do {
                 state = try RowState(stored: selectRow.columnBytes(0))
@@ -140,10 +139,9 @@ final class Applier {
                 selectRow.reset()
                 throw error
             }
-            existed = true
             selectRow.reset()
         }
-        cache[key] = CachedRow(state: state, conflictsBefore: existed ? state.conflicts : [])
+        cache[key] = CachedRow(state: state, conflictsBefore: state.conflicts)
     }
 
     /// Writes the pending log rows and every changed cached row (state, projection, conflicts), and
@@ -180,8 +178,7 @@ final class Applier {
         try flush()
         for origin in touchedOrigins.sorted() {
             upsertHoldings.bind(1, origin)
-            upsertHoldings.bind(
-                2, JSONWriter.string(Summary(origins: [origin: summary.origins[origin]!]).json[origin]!))
+            upsertHoldings.bind(2, JSONWriter.string(summary.origins[origin]!.json))
             try upsertHoldings.run()
         }
         touchedOrigins.removeAll()

@@ -122,7 +122,7 @@ final class BundleReader: @unchecked Sendable {
                 throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
             }
             guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
-            let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let actual = hasher.finalize().hexString
             guard actual == digest else { throw BundleError.digestMismatch }
             trailerSeen = true
         }

@@ -9,7 +9,7 @@ import SyncCore
 
 /// What an export or import did.
 public struct BundleStats: Sendable, Equatable {
-    /// SyncOperation lines in the bundle.
+    /// Operation lines in the bundle.
     public var operations: Int
     /// Operations that were new to the receiver (import only).
     public var applied: Int
@@ -71,22 +71,8 @@ extension ReplicaStore {
             try? handle.close()
             if !succeeded { try? FileManager.default.removeItem(atPath: temporary) }
         }
-        var writer = JSONWriter(capacity: 1 << 20)
-        var header: JSONObject = [
-            "type": .string("bundle"), "version": .int(BundleFormat.version), "from": .string(replicaID),
-            "created_ms": .int(clock()), "schema": .string(schema.tag),
-        ]
-        if let since { header["since"] = since.json }
-        writer.write(.object(header))
-        writer.append(byte: 0x0A)
-        var hasher = SHA256()
-        var count = 0
-        var bytes = 0
-        func drain() throws {
-            try handle.write(contentsOf: writer.bytes)
-            bytes += writer.bytes.count
-            writer.reset()
-        }
+        var bundle = BundleWriter(
+            handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since)
         try queue.read { db in
             let select = try SQLiteStatement(
                 db, "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note FROM oplog ORDER BY pos")
@@ -94,30 +80,23 @@ extension ReplicaStore {
                 let origin = select.columnText(0)!
                 let seq = UInt64(select.columnInt(1))
                 if let since, since.contains(Dot(origin: origin, seq: seq)) { continue }
-                let start = writer.bytes.count
-                SyncOperation.writeLine(
-                    origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,
-                    column: select.columnText(4)!, rawValue: select.columnBytes(5), rawContext: select.columnBytes(6),
-                    author: select.columnText(7)!, wallMs: select.columnInt(8),
-                    note: select.columnIsNull(9) ? nil : select.columnText(9), to: &writer)
-                writer.append(byte: 0x0A)
-                writer.bytes[start...].withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                count += 1
-                if writer.bytes.count > 1 << 20 { try drain() }
+                try bundle.appendOperation { writer in
+                    SyncOperation.writeLine(
+                        origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,
+                        column: select.columnText(4)!, rawValue: select.columnBytes(5),
+                        rawContext: select.columnBytes(6), author: select.columnText(7)!, wallMs: select.columnInt(8),
+                        note: select.columnIsNull(9) ? nil : select.columnText(9), to: &writer)
+                }
             }
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        writer.write(.object(["type": .string("end"), "count": .int(Int64(count)), "sha256": .string(digest)]))
-        writer.append(byte: 0x0A)
-        try drain()
+        try bundle.finish()
         try handle.synchronize()
-        try handle.close()
         // rename(2) replaces an existing file atomically: the old bundle stays whole until the new one is.
         guard rename(temporary, path) == 0 else {
             throw BundleError.unwritable(path: path, reason: String(cString: strerror(errno)))
         }
         succeeded = true
-        return BundleStats(operations: count, bytes: bytes)
+        return BundleStats(operations: bundle.count, bytes: bundle.bytes)
     }
 
     /// Imports a bundle in one transaction: the header, every operation line and the trailer's count

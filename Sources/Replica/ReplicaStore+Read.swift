@@ -7,13 +7,15 @@ extension ReplicaStore {
 
     /// The merged state of one row, or nil if nothing was written to it.
     public func rowState(table: String, row: String) throws -> RowState? {
-        try queue.read { db in
-            guard
-                let text = try String.fetchOne(
-                    db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?", arguments: [table, row])
-            else { return nil }
-            return try RowState(stored: Array(text.utf8))
-        }
+        try queue.read { db in try Self.loadRowState(db, table: table, row: row) }
+    }
+
+    static func loadRowState(_ db: Database, table: String, row: String) throws -> RowState? {
+        guard
+            let text = try String.fetchOne(
+                db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?", arguments: [table, row])
+        else { return nil }
+        return try RowState(stored: Array(text.utf8))
     }
 
     /// The number of operations in the log.
@@ -39,10 +41,7 @@ extension ReplicaStore {
                 let key = FieldKey(table: row["tbl"], row: row["row"], column: row["col"])
                 guard let kind = Conflict.Kind(rawValue: row["kind"]) else { continue }
                 if states[key.rowKey] == nil {
-                    let text = try String.fetchOne(
-                        db, sql: "SELECT state FROM row_state WHERE tbl = ? AND row = ?",
-                        arguments: [key.table, key.row])
-                    states[key.rowKey] = try RowState(stored: Array((text ?? "{}").utf8))
+                    states[key.rowKey] = try Self.loadRowState(db, table: key.table, row: key.row) ?? RowState()
                 }
                 let state = states[key.rowKey]!
                 var dots: [Dot]

@@ -15,6 +15,11 @@ public struct SeqRanges: Hashable, Sendable {
         for range in ranges { insert(range) }
     }
 
+    /// The JSON form: `[[first, last], …]`.
+    public var json: JSONValue {
+        .array(ranges.map { .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))]) })
+    }
+
     /// Whether no number is held.
     public var isEmpty: Bool { ranges.isEmpty }
 
@@ -110,19 +115,12 @@ public struct Summary: Hashable, Sendable {
     /// The number of operations held.
     public var count: UInt64 { origins.values.reduce(0) { $0 + $1.count } }
 
-    /// The JSON form: `{"origin": [[first, last], …], …}` with origins sorted.
+    /// The JSON form: `{"origin": [[first, last], …], …}` with origins sorted, empty origins left out.
     public var json: JSONValue {
         .object(
             JSONObject(
-                origins.keys.filter { !origins[$0]!.isEmpty }.sorted(by: bytesLess).map { origin in
-                    (
-                        origin,
-                        .array(
-                            origins[origin]!.ranges.map {
-                                .array([.int(Int64($0.lowerBound)), .int(Int64($0.upperBound))])
-                            })
-                    )
-                }))
+                origins.keys.filter { !origins[$0]!.isEmpty }.sorted(by: bytesLess).map { ($0, origins[$0]!.json) }
+            ))
     }
 
     /// Reads the JSON form back.

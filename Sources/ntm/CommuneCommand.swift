@@ -13,11 +13,6 @@ struct CommuneCommand: ParsableCommand {
     func run() throws {
         let replica = try options.open()
         if let name { try replica.rename(name, author: try options.author(replica)) }
-        let l = options.language
-        say(
-            l.pick(
-                "Xã \(replica.communeName) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) · bản sao \(replica.store.replicaID)",
-                "Commune \(replica.communeName) (\(replica.commune)) · set \(replica.catalogue.id) · replica \(replica.store.replicaID)"
-            ))
+        say(options.headline(replica))
     }
 }

@@ -51,6 +51,14 @@ struct GlobalOptions: ParsableArguments {
 
     func open() throws -> CommuneReplica { try CommuneReplica.open(at: databasePath) }
 
+    /// The first line of `status` and `commune`: which commune, set and replica this is.
+    func headline(_ replica: CommuneReplica) -> String {
+        let name = replica.communeName
+        return language.pick(
+            "Xã \(name) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) · bản sao \(replica.store.replicaID)",
+            "Commune \(name) (\(replica.commune)) · set \(replica.catalogue.id) · replica \(replica.store.replicaID)")
+    }
+
     func presentation(_ replica: CommuneReplica) -> Presentation {
         Presentation(catalogue: replica.catalogue, language: language)
     }

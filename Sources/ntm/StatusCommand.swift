@@ -11,10 +11,7 @@ struct StatusCommand: ParsableCommand {
         let replica = try options.open()
         let s = try replica.status()
         let l = options.language
-        say(
-            l.pick(
-                "Xã \(s.communeName) (\(s.commune)) · bộ tiêu chí \(s.setID) · bản sao \(s.replicaID)",
-                "Commune \(s.communeName) (\(s.commune)) · set \(s.setID) · replica \(s.replicaID)"))
+        say(options.headline(replica))
         say(
             l.pick(
                 "Tiêu chí đạt: \(s.criteriaMet)/\(s.criteriaTotal) · chỉ tiêu đạt: \(s.indicatorsMet)/\(s.indicatorsTotal) (đã đánh giá \(s.indicatorsAssessed)/\(s.indicatorsTotal))",

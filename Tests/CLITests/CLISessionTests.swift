@@ -204,4 +204,4 @@ import Testing
     }
 }
 
-func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).hexString }

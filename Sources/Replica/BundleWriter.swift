@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+import SyncCore
+
+/// Writes a bundle file (`protocol/PROTOCOL.md` §7): the header, operation lines hashed as they are
+/// written, and the trailer with their count and SHA-256. Output is buffered and written in 1 MiB
+/// pieces, so a bundle of any size takes bounded memory.
+public struct BundleWriter {
+    private let handle: FileHandle
+    private var writer = JSONWriter(capacity: 1 << 21)
+    private var hasher = SHA256()
+    /// Operation lines written so far.
+    public private(set) var count = 0
+    /// Bytes written so far (flushed to the file).
+    public private(set) var bytes = 0
+
+    /// Starts a bundle on an open file with its header line.
+    public init(handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil) {
+        self.handle = handle
+        var header: JSONObject = [
+            "type": .string("bundle"), "version": .int(BundleFormat.version), "from": .string(from),
+            "created_ms": .int(createdMs), "schema": .string(schemaTag),
+        ]
+        if let since { header["since"] = since.json }
+        writer.write(.object(header))
+        writer.append(byte: 0x0A)
+    }
+
+    /// Appends one operation line; `body` writes the operation's JSON object into the buffer.
+    public mutating func appendOperation(_ body: (inout JSONWriter) -> Void) throws {
+        let start = writer.bytes.count
+        body(&writer)
+        writer.append(byte: 0x0A)
+        writer.bytes[start...].withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        count += 1
+        if writer.bytes.count > 1 << 20 { try drain() }
+    }
+
+    /// Writes the trailer and everything still buffered.
+    public mutating func finish() throws {
+        writer.write(
+            .object([
+                "type": .string("end"), "count": .int(Int64(count)), "sha256": .string(hasher.finalize().hexString),
+            ]))
+        writer.append(byte: 0x0A)
+        try drain()
+    }
+
+    private mutating func drain() throws {
+        try handle.write(contentsOf: writer.bytes)
+        bytes += writer.bytes.count
+        writer.reset()
+    }
+}
