@@ -30,14 +30,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
-        // The NTM domain: criteria catalogue, communes, assessments, evidence, appraisals, dossiers.
+        // The NTM domain: criteria sets, communes, targets, assessments, evidence, dossiers, verification,
+        // appraisals, deadlines, notes, and the reports.
         .target(
             name: "NTM",
             dependencies: [
                 "Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            resources: [.copy("Resources/criteria-qd1980-2016.json")],
+            resources: [
+                .copy("Resources/criteria-qd1980-2016.json"), .copy("Resources/criteria-qd318-2022.json"),
+                .copy("Resources/criteria-qd558-2016.json"),
+            ],
             swiftSettings: strict),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(

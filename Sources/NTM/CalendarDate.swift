@@ -36,6 +36,33 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
+    /// The date in this machine's time zone at `wallMs` milliseconds since 1970.
+    public static func today(_ wallMs: Int64) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone.current
+        let parts = calendar.dateComponents(
+            [.year, .month, .day], from: Date(timeIntervalSince1970: Double(wallMs) / 1000))
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// The last millisecond of this date in this machine's time zone.
+    public var endMs: Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone.current
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let next = calendar.date(byAdding: .day, value: 1, to: start)!
+        return Int64((next.timeIntervalSince1970 * 1000).rounded()) - 1
+    }
+
+    /// The number of days from this date to `other` (negative when `other` is earlier).
+    public func days(until other: CalendarDate) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let from = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let to = calendar.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
+        return calendar.dateComponents([.day], from: from, to: to).day!
+    }
+
     /// `yyyy-mm-dd`, the stored form.
     public var iso: String { "\(year)-\(pad(month))-\(pad(day))" }
 

@@ -18,27 +18,26 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var fileSHA256: String?
 }
 
-/// The short summary `ntm status` prints.
+/// The short summary `ntm status` prints: the report figures of today plus the replica's own counts.
 public struct CommuneStatus: Sendable, Hashable {
-    public var commune: String
-    public var communeName: String
-    public var setID: String
+    /// Today's figures.
+    public var figures: CommuneFigures
+    /// This replica's id.
     public var replicaID: String
-    public var criteriaTotal: Int
-    public var criteriaMet: Int
-    public var indicatorsTotal: Int
-    public var indicatorsAssessed: Int
-    public var indicatorsMet: Int
-    public var dossiersComplete: Int
-    public var generalDossier: Bool
-    public var sectorsTotal: Int
-    public var sectorsSent: Int
-    public var sectorsInspected: Int
-    public var sectorsPassed: Int
-    public var evidenceCount: Int
+    /// Open conflicts.
     public var openConflicts: Int
+    /// Operations in the log.
     public var operations: Int
+    /// Operations written on this replica.
     public var localOperations: Int
+}
+
+/// One of the commune's own notes.
+public struct NoteRecord: Sendable, Hashable {
+    public var uid: String
+    public var text: String
+    public var indicator: String?
+    public var written: CalendarDate?
 }
 
 /// An open conflict described in domain words.
@@ -73,7 +72,9 @@ extension CommuneReplica {
     public func evidence(code: String? = nil) throws -> [EvidenceRecord] {
         let filterCode = try code.map { try indicator($0).code }
         let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM evidence WHERE commune = ?", arguments: [commune])
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM evidence WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
+                arguments: [commune, catalogue.id, catalogue.id])
         }
         let order = Dictionary(uniqueKeysWithValues: catalogue.indicators.enumerated().map { ($1.code, $0) })
         return
@@ -92,44 +93,54 @@ extension CommuneReplica {
             }
     }
 
+    /// The report figures of this commune and target: now, or as the database held them at the end
+    /// of `asOf` (then also the date deadlines are measured against).
+    public func figures(asOf: CalendarDate? = nil, lookAheadDays: Int = 30) throws -> CommuneFigures {
+        let snapshot = try store.snapshot(tables: NTMSchema.tableNames, heldAt: asOf?.endMs)
+        let builder = ReportBuilder(
+            snapshot: snapshot, library: try database.library(snapshot),
+            date: asOf ?? CalendarDate.today(store.clock()), lookAheadDays: lookAheadDays)
+        let record =
+            try database.communes(snapshot).first { $0.slug == commune }
+            ?? CommuneRecord(slug: commune, name: commune)
+        return try builder.figures(record, target: target)
+    }
+
     /// The figures of `ntm status`.
     public func status() throws -> CommuneStatus {
-        let set = catalogue.id
-        let (statuses, dossiers, appraisals, evidenceCount) = try store.read { db in
-            let statuses = Dictionary(
-                try Row.fetchAll(
-                    db, sql: "SELECT indicator, status FROM assessment WHERE commune = ? AND criteria_set = ?",
-                    arguments: [commune, set]
-                ).map { ($0["indicator"] as String, ($0["status"] as String?) ?? "") }, uniquingKeysWith: { a, _ in a })
-            let dossiers = Dictionary(
-                try Row.fetchAll(
-                    db, sql: "SELECT part, complete FROM dossier WHERE commune = ? AND criteria_set = ?",
-                    arguments: [commune, set]
-                ).map { ($0["part"] as String, ($0["complete"] as Bool?) ?? false) }, uniquingKeysWith: { a, _ in a })
-            let appraisals = try Row.fetchAll(
-                db, sql: "SELECT sent, inspected, verdict FROM appraisal WHERE commune = ?", arguments: [commune])
-            let evidenceCount =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence WHERE commune = ?", arguments: [commune]) ?? 0
-            return (statuses, dossiers, appraisals, evidenceCount)
-        }
-        let met = Set(statuses.filter { $0.value == AssessmentStatus.met.rawValue }.keys)
-        let criteriaMet = catalogue.criteria.filter { criterion in
-            let codes = catalogue.indicators(of: criterion.number).map(\.code)
-            return !codes.isEmpty && codes.allSatisfy(met.contains)
-        }.count
-        return CommuneStatus(
-            commune: commune, communeName: communeName, setID: set, replicaID: store.replicaID,
-            criteriaTotal: catalogue.criteria.count, criteriaMet: criteriaMet,
-            indicatorsTotal: catalogue.indicators.count,
-            indicatorsAssessed: statuses.keys.filter { catalogue.indicator($0) != nil }.count,
-            indicatorsMet: met.filter { catalogue.indicator($0) != nil }.count,
-            dossiersComplete: catalogue.criteria.filter { dossiers[String($0.number)] == true }.count,
-            generalDossier: dossiers["general"] == true, sectorsTotal: catalogue.sectors.count,
-            sectorsSent: appraisals.filter { ($0["sent"] as String?) != nil }.count,
-            sectorsInspected: appraisals.filter { ($0["inspected"] as String?) != nil }.count,
-            sectorsPassed: appraisals.filter { ($0["verdict"] as String?) == Verdict.met.rawValue }.count,
-            evidenceCount: evidenceCount, openConflicts: try store.conflictCount(),
+        CommuneStatus(
+            figures: try figures(), replicaID: store.replicaID, openConflicts: try store.conflictCount(),
             operations: try store.operationCount(), localOperations: try store.localOperationCount())
+    }
+
+    /// The commune's deadlines for this set (recorded ones, not indicators' own), by due date.
+    public func deadlines() throws -> [DeadlineItem] {
+        let rows = try store.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM deadline WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
+                arguments: [commune, catalogue.id, catalogue.id])
+        }
+        return rows.compactMap { row -> DeadlineItem? in
+            guard let due = (row["due"] as String?).flatMap(CalendarDate.init(parsing:)) else { return nil }
+            return DeadlineItem(
+                uid: row["uid"], commune: commune, title: row["title"], indicator: row["indicator"], due: due,
+                owner: row["owner"] ?? "", ownerKind: row["owner_kind"] ?? "person",
+                done: (row["done"] as String?).flatMap(CalendarDate.init(parsing:)))
+        }.sorted { ($0.due, $0.uid ?? "") < ($1.due, $1.uid ?? "") }
+    }
+
+    /// The commune's own notes for this set, oldest first.
+    public func notes() throws -> [NoteRecord] {
+        let rows = try store.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM note WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
+                arguments: [commune, catalogue.id, catalogue.id])
+        }
+        return rows.map { row in
+            NoteRecord(
+                uid: row["uid"], text: row["text"] ?? "", indicator: row["indicator"],
+                written: (row["written"] as String?).flatMap(CalendarDate.init(parsing:)))
+        }.sorted { ($0.written?.iso ?? "", $0.uid) < ($1.written?.iso ?? "", $1.uid) }
     }
 
     /// The history of an indicator (its assessment and every evidence document ever attached to it), or

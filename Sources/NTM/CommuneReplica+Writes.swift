@@ -6,20 +6,33 @@ import SyncCore
 
 extension CommuneReplica {
     /// Records an indicator's assessment. Only the given fields are written.
+    ///
+    /// A percentage must lie between 0 and 100. An indicator whose measured value (given now or
+    /// recorded before) misses a numeric target cannot be marked met without a note saying why.
     @discardableResult
     public func assess(
         code: String, status: String, value: String? = nil, note: String? = nil, deadline: String? = nil, author: String
     ) throws -> [SyncOperation] {
         let indicator = try indicator(code)
         guard let parsed = AssessmentStatus(parsing: status) else { throw NTMError.unknownStatus(status) }
+        let row = NTMSchema.assessmentRow(commune: commune, set: catalogue.id, code: indicator.code)
+        let current = try store.rowState(table: NTMSchema.Table.assessment, row: row)?.projection ?? [:]
         var values: [String: FieldValue] = ["status": .text(parsed.rawValue)]
         if let value {
             guard let number = parseMeasuredValue(value) else { throw NTMError.badNumber(value) }
+            if indicator.unit == "%", !(0...100).contains(number) { throw NTMError.percentOutOfRange(value) }
             values["value"] = .double(number)
         }
-        if let note { values["note"] = .text(Text.normalized(note)) }
+        if let note {
+            let clean = Text.normalized(note)
+            values["note"] = clean.isEmpty ? .null : .text(clean)
+        }
         if let date = try Self.date(deadline, option: "--deadline") { values["deadline"] = .text(date.iso) }
-        let row = NTMSchema.assessmentRow(commune: commune, set: catalogue.id, code: indicator.code)
+        let measured = values["value"]?.number ?? current["value"]?.number
+        let reason = (values["note"] ?? current["note"])?.text
+        if parsed == .met, let measured, indicator.meets(measured) == false, reason == nil {
+            throw NTMError.metBelowTarget(code: indicator.code, value: measured, target: indicator.target)
+        }
         return try writeRow(NTMSchema.Table.assessment, row, values, author: author)
     }
 
@@ -33,7 +46,9 @@ extension CommuneReplica {
         let indicator = try indicator(code)
         let cleanTitle = Text.normalized(title)
         guard !cleanTitle.isEmpty else { throw NTMError.emptyTitle }
-        var values: [String: FieldValue] = ["indicator": .text(indicator.code), "title": .text(cleanTitle)]
+        var values: [String: FieldValue] = [
+            "criteria_set": .text(catalogue.id), "indicator": .text(indicator.code), "title": .text(cleanTitle),
+        ]
         if let kind { values["kind"] = .text(Text.normalized(kind)) }
         if let number { values["number"] = .text(Text.normalized(number)) }
         if let issued = try Self.date(date, option: "--date") { values["issued"] = .text(issued.iso) }
@@ -74,12 +89,13 @@ extension CommuneReplica {
         return uid
     }
 
-    /// Records a province sector's appraisal: when the dossier was sent, when the sector inspected, its verdict.
+    /// Records a province sector's appraisal: when the dossier was sent, when the sector inspected, its
+    /// verdict and the number of its written verdict (văn bản đánh giá).
     @discardableResult
-    public func appraisal(sector text: String, sent: String?, inspected: String?, verdict: String?, author: String)
-        throws
-        -> String
-    {
+    public func appraisal(
+        sector text: String, sent: String?, inspected: String?, verdict: String?, document: String? = nil,
+        note: String? = nil, author: String
+    ) throws -> String {
         let sector = try sector(text)
         var values: [String: FieldValue] = [:]
         if let date = try Self.date(sent, option: "--sent") { values["sent"] = .text(date.iso) }
@@ -88,11 +104,112 @@ extension CommuneReplica {
             guard let parsed = Verdict(parsing: verdict) else { throw NTMError.unknownVerdict(verdict) }
             values["verdict"] = .text(parsed.rawValue)
         }
+        if let document { values["document"] = .text(Text.normalized(document)) }
+        if let note { values["note"] = .text(Text.normalized(note)) }
         guard !values.isEmpty else { throw NTMError.nothingToChange }
         values["sector_name"] = .text(sector)
         try writeRow(
-            NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: commune, sector: sector), values, author: author)
+            NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: commune, set: catalogue.id, sector: sector),
+            values, author: author)
         return sector
+    }
+
+    /// Records the district's verification (thẩm tra) of a criterion by one of the departments that own
+    /// it; `department` may be omitted when the criterion has a single owner.
+    /// - Returns: the department.
+    @discardableResult
+    public func verify(
+        criterion text: String, result: String, department: String? = nil, date: String? = nil,
+        document: String? = nil, note: String? = nil, author: String
+    ) throws -> String {
+        let criterion = try criterion(text)
+        let owners = catalogue.departments(of: criterion.number)
+        let chosen: String
+        if let department {
+            chosen = try self.department(department, among: owners)
+        } else if owners.count == 1 {
+            chosen = owners[0]
+        } else {
+            throw NTMError.departmentRequired(criterion: criterion.number, owners: owners)
+        }
+        guard let verdict = Verdict(parsing: result) else { throw NTMError.unknownVerdict(result) }
+        var values: [String: FieldValue] = ["department_name": .text(chosen), "result": .text(verdict.rawValue)]
+        if let day = try Self.date(date, option: "--date") { values["verified"] = .text(day.iso) }
+        if let document { values["document"] = .text(Text.normalized(document)) }
+        if let note { values["note"] = .text(Text.normalized(note)) }
+        try writeRow(
+            NTMSchema.Table.verification,
+            NTMSchema.verificationRow(
+                commune: commune, set: catalogue.id, criterion: criterion.number, department: chosen),
+            values, author: author)
+        return chosen
+    }
+
+    /// Records a target: the commune works towards `level` with this set by `year`. A commune may hold
+    /// several targets (NTM first, NTM nâng cao later); the latest is worked on by default.
+    public func setTarget(set setID: String, level: String?, year: String?, author: String) throws -> CommuneTarget {
+        let catalogue = try database.library().catalogue(setID)
+        let change = try Self.targetChange(commune: commune, catalogue: catalogue, level: level, year: year)
+        try store.write([change], author: author)
+        return CommuneTarget(
+            level: catalogue.level, setID: catalogue.id, year: change.values["year"]?.number.map { Int($0) })
+    }
+
+    /// Adds a deadline owned by a district department (or office), a province sector, or a person.
+    /// - Returns: the deadline's id.
+    @discardableResult
+    public func addDeadline(
+        title: String, due: String, owner: DeadlineOwner, indicator code: String? = nil, author: String
+    ) throws -> String {
+        let clean = Text.normalized(title)
+        guard !clean.isEmpty else { throw NTMError.emptyTitle }
+        guard let day = try Self.date(due, option: "--due") else { throw NTMError.badDate(due, option: "--due") }
+        let (kind, name): (String, String)
+        switch owner {
+        case .department(let text): (kind, name) = ("department", try department(text))
+        case .sector(let text): (kind, name) = ("sector", try sector(text))
+        case .person(let text):
+            let person = Text.normalized(text)
+            guard !person.isEmpty else { throw NTMError.emptyOwner }
+            (kind, name) = ("person", person)
+        }
+        var values: [String: FieldValue] = [
+            "title": .text(clean), "due": .text(day.iso), "owner": .text(name), "owner_kind": .text(kind),
+            "criteria_set": .text(catalogue.id),
+        ]
+        if let code { values["indicator"] = .text(try indicator(code).code) }
+        let uid = makeID()
+        try writeRow(NTMSchema.Table.deadline, NTMSchema.row(commune, uid), values, author: author)
+        return uid
+    }
+
+    /// Marks a deadline done on a date (today when nil), or not done again with `undo`.
+    @discardableResult
+    public func completeDeadline(_ id: String, on date: String?, undo: Bool = false, author: String) throws -> String {
+        let uid = try resolveID(id, among: try deadlines().compactMap(\.uid), unknown: NTMError.unknownDeadline(id))
+        let value: FieldValue
+        if undo {
+            value = .null
+        } else {
+            value = .text((try Self.date(date, option: "--date") ?? CalendarDate.today(store.clock())).iso)
+        }
+        try writeRow(NTMSchema.Table.deadline, NTMSchema.row(commune, uid), ["done": value], author: author)
+        return uid
+    }
+
+    /// Adds one of the commune's own notes, about an indicator or in general.
+    @discardableResult
+    public func addNote(_ text: String, indicator code: String? = nil, author: String) throws -> String {
+        let clean = Text.normalized(text)
+        guard !clean.isEmpty else { throw NTMError.emptyNote }
+        var values: [String: FieldValue] = [
+            "text": .text(clean), "criteria_set": .text(catalogue.id),
+            "written": .text(CalendarDate.today(store.clock()).iso),
+        ]
+        if let code { values["indicator"] = .text(try indicator(code).code) }
+        let uid = makeID()
+        try writeRow(NTMSchema.Table.note, NTMSchema.row(commune, uid), values, author: author)
+        return uid
     }
 
     /// Marks a criterion's dossier (or the general dossier, `general`) complete or not.
@@ -101,10 +218,8 @@ extension CommuneReplica {
         let part: String
         if ["general", "chung", "ho-so-chung"].contains(folded) {
             part = "general"
-        } else if let number = Int(folded), catalogue.criteria.contains(where: { $0.number == number }) {
-            part = String(number)
         } else {
-            throw NTMError.unknownCriterion(text, count: catalogue.criteria.count)
+            part = String(try criterion(text).number)
         }
         try writeRow(
             NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: commune, set: catalogue.id, part: part),
@@ -128,6 +243,16 @@ extension CommuneReplica {
         return uid
     }
 
+    /// Who owns a deadline.
+    public enum DeadlineOwner: Sendable, Hashable {
+        /// A district department or programme office, matched against the known names.
+        case department(String)
+        /// A province sector of the set.
+        case sector(String)
+        /// A named person.
+        case person(String)
+    }
+
     /// Writes some columns of one row; returns the operations written.
     @discardableResult
     func writeRow(_ table: String, _ row: String, _ values: [String: FieldValue], author: String) throws
@@ -141,16 +266,19 @@ extension CommuneReplica {
         return row.hasPrefix(prefix) ? String(row.dropFirst(prefix.count)) : nil
     }
 
-    func resolveEvidence(_ id: String) throws -> String { try resolveEvidence(id, among: try evidence().map(\.uid)) }
-
     func resolveEvidence(_ id: String, among candidates: [String]) throws -> String {
+        try resolveID(id, among: candidates, unknown: NTMError.unknownEvidence(id))
+    }
+
+    /// An id typed in full or as a unique prefix of at least 4 characters.
+    func resolveID(_ id: String, among candidates: [String], unknown: NTMError) throws -> String {
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
         let ids = Array(Set(candidates)).sorted()
         if ids.contains(key) { return key }
         let matches = key.count >= 4 ? ids.filter { $0.hasPrefix(key) } : []
         if matches.count == 1 { return matches[0] }
-        if matches.count > 1 { throw NTMError.ambiguousEvidence(id, matches: matches) }
-        throw NTMError.unknownEvidence(id)
+        if matches.count > 1 { throw NTMError.ambiguousID(id, matches: matches) }
+        throw unknown
     }
 
     static func fingerprint(file path: String) throws -> (Int64, String) {

@@ -2,82 +2,49 @@ import Foundation
 import Replica
 import SyncCore
 
-/// A commune's replica of its criteria evidence: the domain's view of a ``ReplicaStore``.
+/// Work on one commune of an ``NTMDatabase``, against one of its targets (a criteria set and level).
 ///
 /// Every method validates what a person typed against the catalogue (indicator codes, statuses, dates,
-/// sectors), normalises text to NFC, and writes through the sync engine, so that every change is an
-/// operation in the log that bundles and sync carry.
-public final class CommuneReplica: Sendable {
-    /// The underlying replica.
-    public let store: ReplicaStore
-    /// The criteria set this commune works towards.
-    public let catalogue: Catalogue
+/// sectors, departments), normalises text to NFC, and writes through the sync engine, so that every
+/// change is an operation in the log that bundles and sync carry.
+public struct CommuneReplica: Sendable {
+    /// The database.
+    public let database: NTMDatabase
     /// The commune's slug (`dan-ly`).
     public let commune: String
-    /// Makes new evidence ids.
-    public let makeID: @Sendable () -> String
+    /// The criteria set of the target being worked on.
+    public let catalogue: Catalogue
+    /// The target being worked on.
+    public let target: CommuneTarget
 
-    private init(store: ReplicaStore, catalogue: Catalogue, commune: String, makeID: @escaping @Sendable () -> String) {
-        self.store = store
-        self.catalogue = catalogue
-        self.commune = commune
-        self.makeID = makeID
-    }
+    /// The underlying replica.
+    public var store: ReplicaStore { database.store }
 
-    /// Random 12-hex-digit evidence ids.
-    public static let randomID: @Sendable () -> String = {
-        String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
-    }
+    /// Makes new ids.
+    public var makeID: @Sendable () -> String { database.makeID }
 
-    /// Creates a commune replica and records the commune (name and criteria set) as its first writes.
-    /// `author`, when given, becomes the default author of later writes on this replica; otherwise the
-    /// first writes are signed with the replica id and later writes must name their author.
-    /// - Throws: ``NTMError`` for a bad slug or unknown set, ``ReplicaError`` for the database.
+    /// Creates a commune replica and returns the scope of its home commune.
     public static func create(
-        at path: String, replicaID: String, commune: String, name: String?, setID: String, author: String?,
-        clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock,
-        makeID: @escaping @Sendable () -> String = randomID
+        at path: String, replicaID: String, commune: String, name: String?, setID: String = "qd1980-2016",
+        author: String?, clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock,
+        makeID: @escaping @Sendable () -> String = NTMDatabase.randomID
     ) throws -> CommuneReplica {
-        guard !commune.isEmpty, commune == Text.slug(commune), commune.count <= 64 else {
-            throw NTMError.badCommuneSlug(commune)
-        }
-        let catalogue = try Catalogue.shipped(setID)
-        let store = try ReplicaStore.create(
-            at: path, replicaID: replicaID, schema: NTMSchema.schema(for: catalogue),
-            metadata: ["commune": commune, "criteria_set": setID, "default_author": author ?? ""], clock: clock)
-        let replica = CommuneReplica(store: store, catalogue: catalogue, commune: commune, makeID: makeID)
-        // The name is written only when given, so that a second laptop's `init` cannot conflict with it.
-        var values: [String: FieldValue] = ["criteria_set": .text(setID)]
-        if let name { values["name"] = .text(Text.normalized(name)) }
-        try store.write(
-            [RowChange(table: NTMSchema.Table.commune, row: commune, values: values)], author: author ?? replicaID)
-        return replica
+        try NTMDatabase.create(
+            at: path, replicaID: replicaID, home: .commune(.init(slug: commune, name: name, setID: setID)),
+            author: author, clock: clock, makeID: makeID
+        ).commune()
     }
 
-    /// Opens an existing commune replica.
+    /// Opens a database and returns the scope of its home commune.
     public static func open(
         at path: String, clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock,
-        makeID: @escaping @Sendable () -> String = randomID
+        makeID: @escaping @Sendable () -> String = NTMDatabase.randomID
     ) throws -> CommuneReplica {
-        var found: (Catalogue, String)?
-        let store = try ReplicaStore.open(
-            at: path,
-            schemaFor: { metadata in
-                guard let setID = metadata["criteria_set"], let commune = metadata["commune"] else {
-                    throw ReplicaError.notAReplica(path: path, reason: "no commune recorded")
-                }
-                let catalogue = try Catalogue.shipped(setID)
-                found = (catalogue, commune)
-                return NTMSchema.schema(for: catalogue)
-            }, clock: clock)
-        let (catalogue, commune) = found!
-        return CommuneReplica(store: store, catalogue: catalogue, commune: commune, makeID: makeID)
+        try NTMDatabase.open(at: path, clock: clock, makeID: makeID).commune()
     }
 
     /// The author recorded at `ntm init`, if any.
-    public var defaultAuthor: String? {
-        (try? store.metadata("default_author")).flatMap { $0?.isEmpty == false ? $0 : nil }
-    }
+    public var defaultAuthor: String? { database.defaultAuthor }
 
     /// The commune's display name.
     public var communeName: String {
@@ -95,20 +62,71 @@ public final class CommuneReplica: Sendable {
             criteria: catalogue.criteria.count)
     }
 
-    /// Matches a sector by slug, by name with or without diacritics, or by a unique part of its name.
+    /// Looks up a criterion by number.
+    public func criterion(_ text: String) throws -> Catalogue.Criterion {
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)), let found = catalogue.criterion(number)
+        else { throw NTMError.unknownCriterion(text, count: catalogue.criteria.count) }
+        return found
+    }
+
+    /// Matches a province sector of the set by slug, by name with or without diacritics, or by a unique
+    /// part of its name.
     public func sector(_ text: String) throws -> String {
+        guard let found = Self.match(text, among: catalogue.sectors) else {
+            throw NTMError.unknownSector(text, known: catalogue.sectors)
+        }
+        return found
+    }
+
+    /// Matches a district department the same way, among `candidates` (every department of the set
+    /// and the programme's offices when nil).
+    public func department(_ text: String, among candidates: [String]? = nil) throws -> String {
+        let known = candidates ?? unique(catalogue.departments + Self.programmeOffices)
+        guard let found = Self.match(text, among: known) else { throw NTMError.unknownDepartment(text, known: known) }
+        return found
+    }
+
+    /// Bodies that own deadlines without owning an indicator.
+    public static let programmeOffices = [
+        "Văn phòng Điều phối NTM huyện", "Ban Chỉ đạo NTM huyện", "UBND xã", "Ban Quản lý NTM xã",
+    ]
+
+    /// A name among `names` matched by slug, folded name, or a unique folded part of it.
+    static func match(_ text: String, among names: [String]) -> String? {
         let key = Text.folded(text)
         let slug = Text.slug(text)
-        let sectors = catalogue.sectors
-        if let exact = sectors.first(where: { Text.folded($0) == key || Text.slug($0) == slug }) { return exact }
-        let partial = sectors.filter { Text.folded($0).contains(key) }
-        if partial.count == 1, !key.isEmpty { return partial[0] }
-        throw NTMError.unknownSector(text, known: sectors)
+        guard !slug.isEmpty else { return nil }
+        if let exact = names.first(where: { Text.folded($0) == key || Text.slug($0) == slug }) { return exact }
+        let partial = names.filter { Text.slug($0).contains(slug) }
+        return partial.count == 1 ? partial[0] : nil
     }
 
     static func date(_ text: String?, option: String) throws -> CalendarDate? {
         guard let text else { return nil }
         guard let date = CalendarDate(parsing: text) else { throw NTMError.badDate(text, option: option) }
         return date
+    }
+
+    /// The change that records a target: `level` must match the set's (or be omitted), `year` is 2000–2100.
+    static func targetChange(commune: String, catalogue: Catalogue, level text: String?, year: String?) throws
+        -> RowChange
+    {
+        var level = catalogue.level
+        if let text {
+            guard let parsed = Level(parsing: text) else { throw NTMError.unknownLevel(text) }
+            guard parsed == catalogue.level else {
+                throw NTMError.levelMismatch(set: catalogue.id, setLevel: catalogue.level, asked: parsed)
+            }
+            level = parsed
+        }
+        var values: [String: FieldValue] = ["criteria_set": .text(catalogue.id)]
+        if let year {
+            guard let number = Int(year.trimmingCharacters(in: .whitespaces)), (2000...2100).contains(number) else {
+                throw NTMError.badYear(year)
+            }
+            values["year"] = .int(Int64(number))
+        }
+        return RowChange(
+            table: NTMSchema.Table.target, row: NTMSchema.targetRow(commune: commune, level: level), values: values)
     }
 }

@@ -4,7 +4,7 @@ import Replica
 /// an English sentence; ``message(_:)`` picks one.
 public enum NTMError: Error, Equatable, Sendable {
     case unknownCriteriaSet(String, known: [String])
-    case badCatalogue(String)
+    case badCatalogue(CatalogueProblem)
     case unknownIndicator(String, set: String, sameCriterion: [String], criteria: Int)
     case unknownCriterion(String, count: Int)
     case unknownStatus(String)
@@ -19,7 +19,25 @@ public enum NTMError: Error, Equatable, Sendable {
     case emptyTitle
     case emptyName
     case unknownEvidence(String)
-    case ambiguousEvidence(String, matches: [String])
+    case ambiguousID(String, matches: [String])
+    case unknownLevel(String)
+    case levelMismatch(set: String, setLevel: Level, asked: Level)
+    case badYear(String)
+    case badUnitCode(String)
+    case communeRequired(known: [String])
+    case unknownCommune(String, known: [String])
+    case noTarget(commune: String, set: String?, targets: [String])
+    case unknownDepartment(String, known: [String])
+    case departmentRequired(criterion: Int, owners: [String])
+    case percentOutOfRange(String)
+    case metBelowTarget(code: String, value: Double, target: String)
+    case emptyOwner
+    case emptyNote
+    case unknownDeadline(String)
+    case ownerRequired
+    case badDays(String)
+    case conflictingFormats
+    case placeRequired
     case fileUnreadable(String)
     case nothingToChange
     case badSummary(String)
@@ -32,8 +50,10 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "không có bộ tiêu chí \"\(id)\"; các bộ có sẵn: \(known.joined(separator: ", "))",
                 "unknown criteria set \"\(id)\"; available: \(known.joined(separator: ", "))")
-        case .badCatalogue(let reason):
-            return l.pick("tệp danh mục tiêu chí không hợp lệ: \(reason)", "invalid criteria catalogue: \(reason)")
+        case .badCatalogue(let problem):
+            return l.pick(
+                "tệp bộ tiêu chí không hợp lệ: \(problem.message(l)); không có gì bị thay đổi",
+                "invalid criteria set file: \(problem.message(l)); nothing was changed")
         case .unknownIndicator(let code, let set, let same, let count):
             if same.isEmpty {
                 return l.pick(
@@ -91,10 +111,86 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "không có minh chứng \"\(id)\" (có thể đã bị xóa); xem danh sách: ntm evidence list",
                 "no evidence \"\(id)\" (it may have been removed); see: ntm evidence list")
-        case .ambiguousEvidence(let id, let matches):
+        case .ambiguousID(let id, let matches):
             return l.pick(
-                "mã \"\(id)\" trùng với nhiều minh chứng (\(matches.joined(separator: ", "))); gõ thêm ký tự",
-                "\"\(id)\" matches several evidence documents (\(matches.joined(separator: ", "))); type more of it")
+                "mã \"\(id)\" trùng với nhiều mục (\(matches.joined(separator: ", "))); gõ thêm ký tự",
+                "\"\(id)\" matches several entries (\(matches.joined(separator: ", "))); type more of it")
+        case .unknownLevel(let text):
+            return l.pick(
+                "không có mức \"\(text)\"; dùng: ntm (NTM), nang-cao (NTM nâng cao), kieu-mau (NTM kiểu mẫu), thon-kieu-mau (thôn kiểu mẫu)",
+                "unknown level \"\(text)\"; use ntm, nang-cao (advanced), kieu-mau (model) or thon-kieu-mau (model village)"
+            )
+        case .levelMismatch(let set, let setLevel, let asked):
+            return l.pick(
+                "bộ \(set) dùng cho mức \(setLevel.label(l)), không phải \(asked.label(l)); chọn bộ tiêu chí của mức này (xem: ntm catalogue list)",
+                "set \(set) is for the level \(setLevel.label(l)), not \(asked.label(l)); choose a set of that level (see: ntm catalogue list)"
+            )
+        case .badYear(let text):
+            return l.pick(
+                "năm \"\(text)\" không hợp lệ; viết 4 chữ số, ví dụ 2020",
+                "invalid year \"\(text)\"; write 4 digits, e.g. 2020")
+        case .badUnitCode(let text):
+            return l.pick(
+                "mã đơn vị hành chính \"\(text)\" không hợp lệ; dùng mã số của Tổng cục Thống kê, ví dụ 15703",
+                "invalid administrative-unit code \"\(text)\"; use the GSO number, e.g. 15703")
+        case .communeRequired(let known):
+            return l.pick(
+                "đây là cơ sở dữ liệu của huyện: chỉ rõ xã bằng --commune (các xã: \(list(known)))",
+                "this is a district database: name the commune with --commune (communes: \(list(known)))")
+        case .unknownCommune(let text, let known):
+            return l.pick(
+                "cơ sở dữ liệu không có xã \"\(text)\"; các xã: \(list(known))",
+                "the database holds no commune \"\(text)\"; communes: \(list(known))")
+        case .noTarget(let commune, let set, let targets):
+            if let set {
+                return l.pick(
+                    "xã \(commune) chưa có mục tiêu theo bộ \(set) (đang có: \(list(targets))); thêm bằng: ntm target \(set) --year NĂM",
+                    "commune \(commune) has no target with set \(set) (it has: \(list(targets))); add one with: ntm target \(set) --year YEAR"
+                )
+            }
+            return l.pick(
+                "xã \(commune) chưa có mục tiêu (bộ tiêu chí, mức đạt); thêm bằng: ntm target BỘ --year NĂM",
+                "commune \(commune) has no target yet; add one with: ntm target SET --year YEAR")
+        case .unknownDepartment(let text, let known):
+            return l.pick(
+                "không có phòng, ban \"\(text)\"; dùng một trong: \(known.joined(separator: "; "))",
+                "unknown department \"\(text)\"; use one of: \(known.joined(separator: "; "))")
+        case .departmentRequired(let criterion, let owners):
+            return l.pick(
+                "tiêu chí \(criterion) do nhiều phòng thẩm tra; chỉ rõ --department (\(owners.joined(separator: "; ")))",
+                "criterion \(criterion) is verified by several departments; give --department (\(owners.joined(separator: "; ")))"
+            )
+        case .percentOutOfRange(let text):
+            return l.pick(
+                "tỷ lệ \"\(text)\" phải nằm trong khoảng 0–100%", "the percentage \"\(text)\" must be between 0 and 100"
+            )
+        case .metBelowTarget(let code, let value, let target):
+            return l.pick(
+                "chỉ tiêu \(code): giá trị \(formatNumber(value, l)) chưa đạt mục tiêu \(target); muốn ghi là đạt thì thêm --note nói rõ lý do",
+                "indicator \(code): the value \(formatNumber(value, l)) misses the target \(target); to mark it met, add --note saying why"
+            )
+        case .emptyOwner:
+            return l.pick("tên người phụ trách không được để trống", "the owner's name must not be empty")
+        case .emptyNote:
+            return l.pick("nội dung ghi chú không được để trống", "the note must not be empty")
+        case .unknownDeadline(let id):
+            return l.pick(
+                "không có hạn \"\(id)\"; xem danh sách: ntm deadline list",
+                "no deadline \"\(id)\"; see: ntm deadline list")
+        case .ownerRequired:
+            return l.pick(
+                "cần đúng một người/đơn vị phụ trách: --department, --sector hoặc --person",
+                "give exactly one owner: --department, --sector or --person")
+        case .badDays(let text):
+            return l.pick(
+                "số ngày \"\(text)\" không hợp lệ; dùng số nguyên từ 0 đến 366",
+                "invalid number of days \"\(text)\"; use 0 to 366")
+        case .placeRequired:
+            return l.pick(
+                "cần --commune (cơ sở dữ liệu của xã) hoặc --district (của huyện)",
+                "give --commune (a commune's database) or --district (a district's)")
+        case .conflictingFormats:
+            return l.pick("chỉ chọn một trong --json và --csv", "choose one of --json and --csv")
         case .fileUnreadable(let path):
             return l.pick("không đọc được tệp \(path)", "cannot read file \(path)")
         case .nothingToChange:
@@ -104,6 +200,8 @@ public enum NTMError: Error, Equatable, Sendable {
         }
     }
 }
+
+private func list(_ names: [String]) -> String { names.isEmpty ? "—" : names.joined(separator: ", ") }
 
 extension ReplicaError {
     /// The sentence in the given language.
@@ -167,8 +265,9 @@ extension BundleError {
                 "bundle version \(version) is not supported (this ntm reads version 1)")
         case .schemaMismatch(let bundle, let replica):
             text = l.pick(
-                "gói được tạo cho danh mục \(bundle), còn cơ sở dữ liệu này dùng \(replica)",
-                "the bundle was made for catalogue \(bundle), this replica uses \(replica)")
+                "gói được tạo cho dữ liệu kiểu \(bundle), còn cơ sở dữ liệu này dùng \(replica): hai bên cần cùng phiên bản ntm",
+                "the bundle was made for data of kind \(bundle), this replica uses \(replica): both sides need the same ntm version"
+            )
         case .badLine(let line, let reason):
             text = l.pick(
                 "dòng \(line) của gói không phải thao tác hợp lệ: \(reason)",

@@ -38,8 +38,20 @@ final class Applier {
     /// bound, so a row written many times in one import is read and written once.
     let flushThreshold: Int
 
-    init(_ db: Database, schema: ReplicatedSchema, rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit) throws {
+    /// The log position of the first operation this applier logs.
+    private let firstPosition: Int64
+    /// When this transaction's operations are recorded as having arrived (this replica's clock).
+    private let recordedMs: Int64
+    private let db: Database
+
+    init(
+        _ db: Database, schema: ReplicatedSchema, recordedMs: Int64,
+        rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit
+    ) throws {
         flushThreshold = rowCacheLimit
+        self.db = db
+        self.recordedMs = recordedMs
+        firstPosition = (try Int64.fetchOne(db, sql: "SELECT max(pos) FROM oplog") ?? 0) + 1
         let columns = "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES "
         let row = "(?,?,?,?,?,?,?,?,?,?)"
         insertOperation = try SQLiteStatement(db, columns + row)
@@ -173,9 +185,14 @@ final class Applier {
         cache.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes and records the held dots of every origin touched.
+    /// Flushes, records the held dots of every origin touched, and when the new operations arrived.
     func finish() throws {
         try flush()
+        if applied > 0 {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO arrival (first_pos, recorded_ms) VALUES (?, ?)",
+                arguments: [firstPosition, recordedMs])
+        }
         for origin in touchedOrigins.sorted() {
             upsertHoldings.bind(1, origin)
             upsertHoldings.bind(2, JSONWriter.string(summary.origins[origin]!.json))

@@ -113,7 +113,7 @@ extension ReplicaStore {
         let reader = BundleReader(path: path, schemaTag: schema.tag)
         do {
             return try queue.write { db in
-                let applier = try Applier(db, schema: schema, rowCacheLimit: rowCacheLimit)
+                let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
                 while true {
                     switch reader.next() {
                     case .operations(let batch):

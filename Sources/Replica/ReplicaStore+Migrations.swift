@@ -43,6 +43,15 @@ extension ReplicaStore {
                     CREATE TABLE holdings (origin TEXT PRIMARY KEY NOT NULL, ranges TEXT NOT NULL) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-arrivals") { db in
+            try db.execute(
+                sql: """
+                    -- When each run of log positions arrived here (one row per committed write or import):
+                    -- the operations from first_pos up to the next row's first_pos were recorded at recorded_ms
+                    -- by this replica's clock. Local, never replicated; it answers "what did we hold on the 14th".
+                    CREATE TABLE arrival (first_pos INTEGER PRIMARY KEY, recorded_ms INTEGER NOT NULL);
+                    """)
+        }
         return migrator
     }()
 

@@ -32,7 +32,7 @@ extension ReplicaStore {
     @discardableResult
     public func write(_ changes: [RowChange], author: String, note: String? = nil) throws -> [SyncOperation] {
         try queue.write { db in
-            let applier = try Applier(db, schema: schema, rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
             var next = applier.summary.origins[replicaID]?.upperBound ?? 0
             let wallMs = clock()
             var written: [SyncOperation] = []
@@ -79,7 +79,7 @@ extension ReplicaStore {
     @discardableResult
     public func apply(_ operations: [SyncOperation]) throws -> Int {
         try queue.write { db in
-            let applier = try Applier(db, schema: schema, rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
             for op in operations { try applier.apply(op) }
             try applier.finish()
             return applier.applied

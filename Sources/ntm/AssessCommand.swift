@@ -58,10 +58,17 @@ struct AppraisalCommand: ParsableCommand {
     @Option(help: "Kết quả: dat, khong-dat, cho.")
     var verdict: String?
 
+    @Option(help: "Số văn bản đánh giá của sở, ngành, ví dụ 123/SXD-QH.")
+    var document: String?
+
+    @Option(help: "Ghi chú.")
+    var note: String?
+
     func run() throws {
         let replica = try options.open()
         let name = try replica.appraisal(
-            sector: sector, sent: sent, inspected: inspected, verdict: verdict, author: try options.author(replica))
+            sector: sector, sent: sent, inspected: inspected, verdict: verdict, document: document, note: note,
+            author: try options.author(replica))
         say(options.language.pick("Đã ghi thẩm định của \(name)", "Recorded the appraisal of \(name)"))
     }
 }

@@ -38,9 +38,9 @@ struct NTMCommand: ParsableCommand {
             Ngày viết dd/mm/yyyy. Tiếng Anh: --lang en.
             """,
         subcommands: [
-            InitCommand.self, CommuneCommand.self, AssessCommand.self, EvidenceCommand.self, AppraisalCommand.self,
-            DossierCommand.self,
-            StatusCommand.self, LogCommand.self, ConflictsCommand.self, BundleCommand.self, SummaryCommand.self,
-            DumpCommand.self,
+            InitCommand.self, CommuneCommand.self, TargetCommand.self, CatalogueCommand.self, CriteriaCommand.self,
+            AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerifyCommand.self, AppraisalCommand.self,
+            DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
+            ConflictsCommand.self, BundleCommand.self, SummaryCommand.self, DumpCommand.self,
         ])
 }

@@ -14,6 +14,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Ngôn ngữ hiển thị: vi hoặc en.")
     var lang: String?
 
+    @Option(name: .long, help: "Xã (mã không dấu, ví dụ dan-ly); mặc định: xã của bản sao này.")
+    var commune: String?
+
+    @Option(
+        name: .customLong("set"), help: "Bộ tiêu chí (xem: ntm catalogue list); mặc định: mục tiêu mới nhất của xã.")
+    var criteriaSet: String?
+
     var language: Language { Language(rawValue: lang ?? Self.environmentLanguage ?? "vi") ?? .vi }
 
     var databasePath: String {
@@ -34,8 +41,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The author of the writes: --by, then $NTM_USER, then the name recorded at init.
-    func author(_ replica: CommuneReplica?) throws -> String {
-        let candidates = [by, ProcessInfo.processInfo.environment["NTM_USER"], replica?.defaultAuthor]
+    func author(_ replica: CommuneReplica?) throws -> String { try author(database: replica?.database) }
+
+    /// The author of the writes on a database.
+    func author(database: NTMDatabase?) throws -> String {
+        let candidates = [by, ProcessInfo.processInfo.environment["NTM_USER"], database?.defaultAuthor]
         guard let name = candidates.compactMap({ $0.map(Text.normalized) }).first(where: { !$0.isEmpty }) else {
             throw NTMError.missingAuthor
         }
@@ -49,14 +59,21 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func open() throws -> CommuneReplica { try CommuneReplica.open(at: databasePath) }
+    /// The database.
+    func openDatabase() throws -> NTMDatabase { try NTMDatabase.open(at: databasePath) }
+
+    /// The chosen commune (`--commune`, or the replica's own) and target (`--set`, or the latest).
+    func open() throws -> CommuneReplica { try openDatabase().commune(commune, set: criteriaSet) }
 
     /// The first line of `status` and `commune`: which commune, set and replica this is.
     func headline(_ replica: CommuneReplica) -> String {
         let name = replica.communeName
+        let level = replica.target.level.label(language)
+        let year = replica.target.year.map { language.pick(" năm \($0)", " by \($0)") } ?? ""
         return language.pick(
-            "Xã \(name) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) · bản sao \(replica.store.replicaID)",
-            "Commune \(name) (\(replica.commune)) · set \(replica.catalogue.id) · replica \(replica.store.replicaID)")
+            "Xã \(name) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) (\(level)\(year)) · bản sao \(replica.store.replicaID)",
+            "Commune \(name) (\(replica.commune)) · set \(replica.catalogue.id) (\(level)\(year)) · replica \(replica.store.replicaID)"
+        )
     }
 
     func presentation(_ replica: CommuneReplica) -> Presentation {

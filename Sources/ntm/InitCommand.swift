@@ -3,33 +3,62 @@ import NTM
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Tạo cơ sở dữ liệu mới cho một xã (create a commune replica).")
+        commandName: "init",
+        abstract: "Tạo cơ sở dữ liệu mới cho một xã, hoặc cho huyện (create a commune or district database).",
+        discussion: """
+            Xã:   ntm init --replica xa-dan-ly-1 --commune dan-ly --name "Dân Lý" --district trieu-son --set qd1980-2016 --year 2018
+            Huyện: ntm init --replica huyen-trieu-son --district trieu-son --name "Triệu Sơn"  (không có --commune)
+            """)
 
     @OptionGroup var options: GlobalOptions
 
     @Option(help: "Mã bản sao, duy nhất cho mỗi máy, ví dụ xa-dan-ly-1.")
     var replica: String
 
-    @Option(help: "Mã xã, chữ thường không dấu, ví dụ dan-ly.")
-    var commune: String
-
-    @Option(help: "Tên xã, ví dụ \"Dân Lý\".")
+    @Option(help: "Tên xã (hoặc tên huyện), ví dụ \"Dân Lý\".")
     var name: String?
 
-    @Option(name: .customLong("set"), help: "Bộ tiêu chí.")
-    var criteriaSet: String = "qd1980-2016"
+    @Option(help: "Mã huyện không dấu, ví dụ trieu-son.")
+    var district: String?
+
+    @Option(help: "Mã đơn vị hành chính (Tổng cục Thống kê), ví dụ 15703.")
+    var code: String?
+
+    @Option(help: "Mức phấn đấu: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ tiêu chí).")
+    var level: String?
+
+    @Option(help: "Năm phấn đấu đạt chuẩn, ví dụ 2018.")
+    var year: String?
 
     func run() throws {
         var author: String?
-        do { author = try options.author(nil) } catch NTMError.missingAuthor { author = nil }
-        let created = try CommuneReplica.create(
-            at: options.databasePath, replicaID: replica, commune: commune, name: name, setID: criteriaSet,
-            author: author)
+        do { author = try options.author(database: nil) } catch NTMError.missingAuthor { author = nil }
         let l = options.language
+        guard let commune = options.commune else {
+            guard let district else {
+                throw NTMError.placeRequired
+            }
+            let database = try NTMDatabase.create(
+                at: options.databasePath, replicaID: replica, home: .district(slug: district, name: name, year: year),
+                author: author)
+            say(
+                l.pick(
+                    "Đã tạo cơ sở dữ liệu huyện \(database.districtName ?? district) (bản sao \(replica)) tại \(options.databasePath)",
+                    "Created the district database \(database.districtName ?? district) (replica \(replica)) at \(options.databasePath)"
+                ))
+            return
+        }
+        let setup = NTMDatabase.CommuneSetup(
+            slug: commune, name: name, district: district, code: code, setID: options.criteriaSet ?? "qd1980-2016",
+            level: level, year: year)
+        let created = try NTMDatabase.create(
+            at: options.databasePath, replicaID: replica, home: .commune(setup), author: author
+        ).commune()
+        let catalogue = created.catalogue
         say(
             l.pick(
-                "Đã tạo bản sao \(replica) cho xã \(created.communeName) (bộ tiêu chí \(criteriaSet), \(created.catalogue.criteria.count) tiêu chí, \(created.catalogue.indicators.count) chỉ tiêu) tại \(options.databasePath)",
-                "Created replica \(replica) for commune \(created.communeName) (set \(criteriaSet), \(created.catalogue.criteria.count) criteria, \(created.catalogue.indicators.count) indicators) at \(options.databasePath)"
+                "Đã tạo bản sao \(replica) cho xã \(created.communeName) (bộ tiêu chí \(catalogue.id), \(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu) tại \(options.databasePath)",
+                "Created replica \(replica) for commune \(created.communeName) (set \(catalogue.id), \(catalogue.criteria.count) criteria, \(catalogue.indicators.count) indicators) at \(options.databasePath)"
             ))
     }
 }

@@ -10,24 +10,31 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let replica = try options.open()
         let s = try replica.status()
+        let f = s.figures
         let l = options.language
         say(options.headline(replica))
         say(
             l.pick(
-                "Tiêu chí đạt: \(s.criteriaMet)/\(s.criteriaTotal) · chỉ tiêu đạt: \(s.indicatorsMet)/\(s.indicatorsTotal) (đã đánh giá \(s.indicatorsAssessed)/\(s.indicatorsTotal))",
-                "Criteria met: \(s.criteriaMet)/\(s.criteriaTotal) · indicators met: \(s.indicatorsMet)/\(s.indicatorsTotal) (assessed \(s.indicatorsAssessed)/\(s.indicatorsTotal))"
+                "Tiêu chí đạt: \(f.criteriaMet)/\(f.criteriaTotal) · chỉ tiêu đạt: \(f.indicatorsMet)/\(f.indicatorsTotal) (đã đánh giá \(f.indicatorsAssessed)/\(f.indicatorsTotal))",
+                "Criteria met: \(f.criteriaMet)/\(f.criteriaTotal) · indicators met: \(f.indicatorsMet)/\(f.indicatorsTotal) (assessed \(f.indicatorsAssessed)/\(f.indicatorsTotal))"
             ))
         say(
             l.pick(
-                "Hồ sơ tiêu chí hoàn thiện: \(s.dossiersComplete)/\(s.criteriaTotal) · hồ sơ chung: \(s.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
-                "Criteria dossiers complete: \(s.dossiersComplete)/\(s.criteriaTotal) · general dossier: \(s.generalDossier ? "complete" : "missing")"
+                "Hồ sơ tiêu chí hoàn thiện: \(f.dossiersComplete)/\(f.criteriaTotal) · hồ sơ chung: \(f.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
+                "Criteria dossiers complete: \(f.dossiersComplete)/\(f.criteriaTotal) · general dossier: \(f.generalDossier ? "complete" : "missing")"
             ))
         say(
             l.pick(
-                "Thẩm định của tỉnh: đã gửi \(s.sectorsSent)/\(s.sectorsTotal) ngành, \(s.sectorsInspected) ngành đã về kiểm tra, \(s.sectorsPassed) ngành đánh giá đạt",
-                "Province appraisal: sent to \(s.sectorsSent)/\(s.sectorsTotal) sectors, \(s.sectorsInspected) inspected, \(s.sectorsPassed) verdicts met"
+                "Thẩm định của tỉnh: đã gửi \(f.sectorsSent)/\(f.sectorsTotal) ngành, \(f.sectorsInspected) ngành đã về kiểm tra, \(f.sectorsPassed) ngành đánh giá đạt",
+                "Province appraisal: sent to \(f.sectorsSent)/\(f.sectorsTotal) sectors, \(f.sectorsInspected) inspected, \(f.sectorsPassed) verdicts met"
             ))
-        say(l.pick("Minh chứng: \(s.evidenceCount) văn bản", "Evidence: \(s.evidenceCount) documents"))
+        if !f.overdue.isEmpty {
+            say(
+                l.pick(
+                    "Quá hạn: \(f.overdue.count) việc (xem: ntm report)",
+                    "Overdue: \(f.overdue.count) (see: ntm report)"))
+        }
+        say(l.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents"))
         if s.openConflicts > 0 {
             say(
                 l.pick(

@@ -26,8 +26,23 @@ import Testing
             toFile: folder.file("truncated.ndjson"), atomically: true, encoding: .utf8)
         try good.replacingOccurrences(of: #""value":"dat""#, with: #""value":"chua-dat""#)
             .write(toFile: folder.file("altered.ndjson"), atomically: true, encoding: .utf8)
-        try good.replacingOccurrences(of: "ntm-1/qd1980-2016@", with: "ntm-1/qd318-2022@")
-            .write(toFile: folder.file("other-catalogue.ndjson"), atomically: true, encoding: .utf8)
+        try good.replacingOccurrences(of: #""schema":"ntm-2""#, with: #""schema":"ntm-1/qd1980-2016@0123456789abcdef""#)
+            .write(toFile: folder.file("other-schema.ndjson"), atomically: true, encoding: .utf8)
+        // A province's set file with one mistake each.
+        let set = try String(contentsOfFile: Self.fixture("thanh-hoa-nang-cao-synthetic.json"), encoding: .utf8)
+        for (name, from, to) in [
+            ("duplicate-code.json", #"{"code":"1.2","#, #"{"code":"1.1","#),
+            ("orphan-indicator.json", #"{"code":"2.1","#, #"{"code":"21.1","#),
+            (
+                "empty-name.json",
+                #""name_vi":"Quy hoạch chung xây dựng xã được rà soát, điều chỉnh phù hợp và công bố công khai""#,
+                #""name_vi":" ""#
+            ),
+        ] {
+            #expect(set.contains(from))
+            try set.replacingOccurrences(of: from, with: to).write(
+                toFile: folder.file(name), atomically: true, encoding: .utf8)
+        }
         return folder
     }
 
@@ -64,14 +79,66 @@ import Testing
         ),
         (["bundle", "import", "truncated.ndjson"], "gói bị cắt cụt"),
         (["bundle", "import", "altered.ndjson"], "gói đã bị sửa đổi"),
-        (["bundle", "import", "other-catalogue.ndjson"], "gói được tạo cho danh mục ntm-1/qd318-2022@"),
+        (
+            ["bundle", "import", "other-schema.ndjson"],
+            "gói được tạo cho dữ liệu kiểu ntm-1/qd1980-2016@0123456789abcdef"
+        ),
         (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson"),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
         (
             ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],
             "invalid date \"32/01/2020\" for --deadline"
         ),
+        // Issue 3: sets, levels, departments, catalogue files, numbers against targets, reports.
+        (["target", "qd999", "--year", "2020"], "không có bộ tiêu chí \"qd999\""),
+        (["target", "qd1980-2016", "--level", "siêu cấp"], "không có mức \"siêu cấp\""),
+        (["target", "qd558-2016", "--level", "nâng cao"], "bộ qd558-2016 dùng cho mức NTM, không phải NTM nâng cao"),
+        (["target", "qd318-2022", "--year", "20x1"], "năm \"20x1\" không hợp lệ"),
+        (
+            ["deadline", "add", "--title", "Nộp báo cáo", "--due", "30/09/2021", "--department", "Phòng Ngoại vụ"],
+            "không có phòng, ban \"Phòng Ngoại vụ\""
+        ),
+        (
+            ["deadline", "add", "--title", "Nộp báo cáo", "--due", "31/02/2021", "--person", "Lan"],
+            "ngày \"31/02/2021\" (--due) không hợp lệ"
+        ),
+        (["deadline", "add", "--title", "Nộp báo cáo", "--due", "30/09/2021"], "cần đúng một người/đơn vị phụ trách"),
+        (["deadline", "done", "ffff"], "không có hạn \"ffff\""),
+        (
+            ["verify", "17", "--result", "dat", "--department", "Phòng Tư pháp"],
+            "không có phòng, ban \"Phòng Tư pháp\""
+        ),
+        (["verify", "17", "--result", "dat"], "tiêu chí 17 do nhiều phòng thẩm tra; chỉ rõ --department"),
+        (["verify", "5", "--result", "tốt"], "kết quả \"tốt\" không hợp lệ"),
+        (["verify", "20", "--result", "dat"], "không có tiêu chí \"20\""),
+        (["catalogue", "import", "duplicate-code.json"], "tệp bộ tiêu chí không hợp lệ: mã chỉ tiêu 1.1 bị lặp"),
+        (
+            ["catalogue", "import", "orphan-indicator.json"],
+            "chỉ tiêu 21.1 thuộc tiêu chí 21, nhưng bộ không có tiêu chí 21"
+        ),
+        (["catalogue", "import", "empty-name.json"], "\"indicators[0] (1.1).name_vi\" để trống"),
+        (["catalogue", "import", "good.ndjson"], "tệp bộ tiêu chí không hợp lệ: không phải JSON hợp lệ"),
+        (["assess", "15.1", "chua-dat", "--value", "101"], "tỷ lệ \"101\" phải nằm trong khoảng 0–100%"),
+        (["assess", "15.1", "dat", "--value", "80,5"], "chỉ tiêu 15.1: giá trị 80,5 chưa đạt mục tiêu ≥85%"),
+        (["assess", "15.1", "dat", "--value", "ba mươi"], "giá trị đo \"ba mươi\" không phải là số"),
+        (["report", "--as-of", "31/02/2021"], "ngày \"31/02/2021\" (--as-of) không hợp lệ"),
+        (["report", "--json", "--csv"], "chỉ chọn một trong --json và --csv"),
+        (["report", "--within", "nhiều"], "số ngày \"nhiều\" không hợp lệ"),
+        (["report", "--district", "--level", "cao nhất"], "không có mức \"cao nhất\""),
+        (["report", "--commune", "tho-tho"], "cơ sở dữ liệu không có xã \"tho-tho\"; các xã: dan-ly"),
+        (["report", "--set", "qd318-2022"], "xã dan-ly chưa có mục tiêu theo bộ qd318-2022"),
+        (["note", "add", "   "], "nội dung ghi chú không được để trống"),
+        (["init", "--replica", "h-1", "--db", "new.sqlite"], "cần --commune (cơ sở dữ liệu của xã) hoặc --district"),
+        (
+            ["init", "--replica", "xa-3", "--commune", "dan-ly", "--code", "15a03", "--db", "new.sqlite"],
+            "mã đơn vị hành chính \"15a03\" không hợp lệ"
+        ),
     ]
+
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+    }
 
     @Test(arguments: cases)
     func aMistakeEndsInOneClearLineAndChangesNothing(arguments: [String], expected: String) throws {

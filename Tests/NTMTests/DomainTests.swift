@@ -5,25 +5,6 @@ import SyncCore
 import TestSupport
 import Testing
 
-@Suite struct CatalogueTests {
-    @Test func theShippedSetMatchesTheSharedCatalogue() throws {
-        let catalogue = try Catalogue.shipped("qd1980-2016")
-        #expect(catalogue.criteria.count == 19)
-        #expect(catalogue.indicators.count == 49)
-        #expect(catalogue.indicators(of: 17).map(\.code) == (1...8).map { "17.\($0)" })
-        #expect(catalogue.indicator("15.1")?.department == "Bảo hiểm xã hội huyện")
-        // Seed 004: the dossier goes to 17 province sectors.
-        #expect(catalogue.sectors.count == 17)
-        #expect(catalogue.digest.count == 16)
-        // Every indicator has an owner (seed 002 covers all 49).
-        #expect(catalogue.indicators.allSatisfy { !$0.department.isEmpty && !$0.sector.isEmpty })
-    }
-
-    @Test func anUnknownSetNamesTheKnownOnes() {
-        #expect(throws: NTMError.unknownCriteriaSet("qd999", known: ["qd1980-2016"])) { try Catalogue.shipped("qd999") }
-    }
-}
-
 @Suite struct TextTests {
     @Test(arguments: [
         ("chưa đạt", "chua dat"), ("ĐẠT", "dat"), ("Đang  thực hiện", "dang thuc hien"), ("Sở Xây dựng", "so xay dung"),
@@ -106,14 +87,14 @@ import Testing
         for code in ["17.1", "17.2", "17.3", "17.4", "17.5", "17.6", "17.7"] {
             try replica.assess(code: code, status: "dat", author: "Mai")
         }
-        #expect(try replica.status().criteriaMet == 0)
+        #expect(try replica.status().figures.criteriaMet == 0)
         try replica.assess(code: "17.8", status: "dat", author: "Mai")
         try replica.assess(code: "5", status: "dat", author: "Mai")
         let status = try replica.status()
-        #expect(status.criteriaMet == 2)
-        #expect(status.indicatorsMet == 9)
+        #expect(status.figures.criteriaMet == 2)
+        #expect(status.figures.indicatorsMet == 9)
         try replica.assess(code: "5", status: "chua dat", author: "Mai")
-        #expect(try replica.status().criteriaMet == 1)
+        #expect(try replica.status().figures.criteriaMet == 1)
     }
 
     @Test func sectorsMatchByNameSlugOrUniquePart() throws {
@@ -131,7 +112,7 @@ import Testing
         let first = try replica.addEvidence(code: "17.1", title: "A", author: "Mai")
         let second = try replica.addEvidence(code: "17.1", title: "B", author: "Mai")
         #expect(first == "000000000001" && second == "000000000002")
-        #expect(throws: NTMError.ambiguousEvidence("00000000", matches: [first, second])) {
+        #expect(throws: NTMError.ambiguousID("00000000", matches: [first, second])) {
             try replica.removeEvidence("00000000", author: "Mai")
         }
         #expect(try replica.removeEvidence("000000000002", author: "Mai") == second)
@@ -141,10 +122,11 @@ import Testing
         }
     }
 
-    @Test func theSchemaTagNamesTheCatalogueData() throws {
+    @Test func reopeningFindsTheHomeCommuneAndItsTarget() throws {
         let folder = TemporaryDirectory("tag")
         let replica = try replica(folder)
-        #expect(replica.store.schema.tag == "ntm-1/qd1980-2016@\(replica.catalogue.digest)")
+        #expect(replica.store.schema.tag == "ntm-2")
+        #expect(replica.target == CommuneTarget(level: .ntm, setID: "qd1980-2016", year: nil))
         let reopened = try CommuneReplica.open(at: folder.file("x.sqlite"))
         #expect(reopened.commune == "xuan-truong")
         #expect(reopened.communeName == "Xuân Trường")

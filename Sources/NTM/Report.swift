@@ -1,0 +1,323 @@
+import Foundation
+import Replica
+import SyncCore
+
+/// A deadline as a report shows it: one the commune or district recorded, or an indicator's own
+/// completion deadline (from its assessment).
+public struct DeadlineItem: Sendable, Hashable {
+    /// The deadline's id; nil for an indicator's completion deadline.
+    public var uid: String?
+    /// The commune (or district) it belongs to.
+    public var commune: String
+    /// What is due; nil for an indicator's completion deadline (the report names the indicator).
+    public var title: String?
+    /// The indicator concerned, if any.
+    public var indicator: String?
+    /// When it is due.
+    public var due: CalendarDate
+    /// Who answers for it.
+    public var owner: String
+    /// `department`, `sector` or `person`.
+    public var ownerKind: String
+    /// When it was done, if it was by the report date.
+    public var done: CalendarDate?
+}
+
+/// An indicator not yet met.
+public struct MissingIndicator: Sendable, Hashable {
+    /// The indicator.
+    public var indicator: Catalogue.Indicator
+    /// Its assessed status, nil when not yet assessed.
+    public var status: AssessmentStatus?
+    /// Its measured value, if recorded.
+    public var value: Double?
+}
+
+/// One criterion's progress in a commune.
+public struct CriterionProgress: Sendable, Hashable {
+    /// The criterion.
+    public var criterion: Catalogue.Criterion
+    /// Indicators met.
+    public var indicatorsMet: Int
+    /// Indicators in the criterion.
+    public var indicatorsTotal: Int
+    /// Whether its dossier is complete.
+    public var dossierComplete: Bool
+    /// The district's verification results, by department.
+    public var verification: [String: Verdict]
+    /// Its indicators not yet met, with their departments.
+    public var missing: [MissingIndicator]
+
+    /// A criterion is met when all its indicators are.
+    public var met: Bool { indicatorsMet == indicatorsTotal }
+    /// Verified when every owning department recorded "đạt".
+    public var verified: Bool { !verification.isEmpty && verification.values.allSatisfy { $0 == .met } }
+}
+
+/// The figures of one commune against one target, on one date: what the district asks for on the 14th
+/// and the 28th.
+public struct CommuneFigures: Sendable, Hashable {
+    /// The commune.
+    public var commune: CommuneRecord
+    /// The target reported on.
+    public var target: CommuneTarget
+    /// Its criteria set.
+    public var catalogue: Catalogue
+    /// Per criterion, in order.
+    public var criteria: [CriterionProgress]
+    /// Indicators with an assessment.
+    public var indicatorsAssessed: Int
+    /// Whether the general dossier (hồ sơ chung) is complete.
+    public var generalDossier: Bool
+    /// Sectors the dossier was sent to.
+    public var sectorsSent: Int
+    /// Sectors that came to inspect.
+    public var sectorsInspected: Int
+    /// Sectors whose written verdict is "đạt".
+    public var sectorsPassed: Int
+    /// Sectors without a "đạt" verdict yet, in the set's order.
+    public var pendingSectors: [String]
+    /// Deadlines past due and not done by the report date, oldest first.
+    public var overdue: [DeadlineItem]
+    /// Deadlines due from the report date within the look-ahead window, soonest first.
+    public var upcoming: [DeadlineItem]
+    /// Evidence documents attached (not removed).
+    public var evidenceCount: Int
+    /// The commune's own notes.
+    public var noteCount: Int
+
+    /// Criteria in the set.
+    public var criteriaTotal: Int { criteria.count }
+    /// Criteria met.
+    public var criteriaMet: Int { criteria.filter(\.met).count }
+    /// Indicators in the set.
+    public var indicatorsTotal: Int { criteria.reduce(0) { $0 + $1.indicatorsTotal } }
+    /// Indicators met.
+    public var indicatorsMet: Int { criteria.reduce(0) { $0 + $1.indicatorsMet } }
+    /// Criteria whose dossier is complete.
+    public var dossiersComplete: Int { criteria.filter(\.dossierComplete).count }
+    /// Criteria the district verified as met.
+    public var criteriaVerified: Int { criteria.filter(\.verified).count }
+    /// Province sectors appraising the set.
+    public var sectorsTotal: Int { catalogue.sectors.count }
+    /// The commune meets the standard of its target: every criterion met.
+    public var meetsStandard: Bool { criteriaMet == criteriaTotal }
+}
+
+/// A district's figures: every commune the database holds, and by department what is still owed.
+public struct DistrictFigures: Sendable, Hashable {
+    /// An indicator a department owns that some communes have not met.
+    public struct Gap: Sendable, Hashable {
+        /// The indicator.
+        public var indicator: Catalogue.Indicator
+        /// Its set.
+        public var setID: String
+        /// The communes that have not met it, by name.
+        public var communes: [String]
+    }
+
+    /// The district's name or slug, when recorded.
+    public var district: String?
+    /// One entry per commune with a target at the reported level.
+    public var communes: [CommuneFigures]
+    /// Per district department, in order of first appearance: its indicators not met, and where.
+    public var departments: [(department: String, gaps: [Gap])]
+    /// Deadlines of the district itself (not of one commune) that are overdue.
+    public var overdue: [DeadlineItem]
+    /// Deadlines of the district itself that are upcoming.
+    public var upcoming: [DeadlineItem]
+    /// Communes left out because their target's set is not known here (not imported yet).
+    public var unknownSets: [(commune: String, set: String)] = []
+
+    /// Communes meeting the standard of their target.
+    public var communesMeeting: Int { communes.filter(\.meetsStandard).count }
+
+    public static func == (lhs: DistrictFigures, rhs: DistrictFigures) -> Bool {
+        lhs.district == rhs.district && lhs.communes == rhs.communes && lhs.overdue == rhs.overdue
+            && lhs.upcoming == rhs.upcoming && lhs.departments.map(\.department) == rhs.departments.map(\.department)
+            && lhs.departments.map(\.gaps) == rhs.departments.map(\.gaps)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(communes) }
+}
+
+/// Computes report figures from a snapshot of the replicated state. Pure: the same snapshot, sets and
+/// date always give the same figures, whether the snapshot is today's or one rebuilt from the log.
+public struct ReportBuilder: Sendable {
+    /// The state reported on.
+    public let snapshot: StateSnapshot
+    /// The known sets.
+    public let library: CatalogueLibrary
+    /// The report date: deadlines before it are overdue.
+    public let date: CalendarDate
+    /// Deadlines due within this many days of the report date are upcoming.
+    public let lookAheadDays: Int
+    private let byCommune: [String: [String: [String: [String: FieldValue]]]]
+
+    /// Creates a builder.
+    public init(snapshot: StateSnapshot, library: CatalogueLibrary, date: CalendarDate, lookAheadDays: Int = 30) {
+        self.snapshot = snapshot
+        self.library = library
+        self.date = date
+        self.lookAheadDays = lookAheadDays
+        var grouped: [String: [String: [String: [String: FieldValue]]]] = [:]
+        for (table, rows) in snapshot.tables {
+            for (row, values) in rows {
+                guard let slash = row.firstIndex(of: "/") else { continue }
+                grouped[String(row[..<slash]), default: [:]][table, default: [:]][row] = values
+            }
+        }
+        byCommune = grouped
+    }
+
+    /// The figures of a commune against a target.
+    public func figures(_ commune: CommuneRecord, target: CommuneTarget) throws -> CommuneFigures {
+        let catalogue = try library.catalogue(target.setID)
+        let slug = commune.slug
+        let set = catalogue.id
+        let rows = byCommune[slug] ?? [:]
+        func row(_ table: String, _ id: String) -> [String: FieldValue]? { rows[table]?[id] }
+        var assessed = 0
+        var criteria: [CriterionProgress] = []
+        var assessmentDeadlines: [DeadlineItem] = []
+        for criterion in catalogue.criteria {
+            var met = 0
+            var missing: [MissingIndicator] = []
+            let indicators = catalogue.indicators(of: criterion.number)
+            for indicator in indicators {
+                let values = row(
+                    NTMSchema.Table.assessment, NTMSchema.assessmentRow(commune: slug, set: set, code: indicator.code))
+                let status = values?["status"]?.text.flatMap(AssessmentStatus.init(rawValue:))
+                if status != nil { assessed += 1 }
+                if status == .met {
+                    met += 1
+                    continue
+                }
+                missing.append(MissingIndicator(indicator: indicator, status: status, value: values?["value"]?.number))
+                if let due = values?["deadline"]?.text.flatMap(CalendarDate.init(parsing:)) {
+                    assessmentDeadlines.append(
+                        DeadlineItem(
+                            uid: nil, commune: slug, title: nil, indicator: indicator.code, due: due,
+                            owner: indicator.department, ownerKind: "department", done: nil))
+                }
+            }
+            var verification: [String: Verdict] = [:]
+            let prefix = "\(slug)/\(set)/\(criterion.number)/"
+            for (id, values) in rows[NTMSchema.Table.verification] ?? [:] where id.hasPrefix(prefix) {
+                if let department = values["department_name"]?.text,
+                    let result = values["result"]?.text.flatMap(Verdict.init(rawValue:))
+                {
+                    verification[department] = result
+                }
+            }
+            let dossier = row(
+                NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: slug, set: set, part: String(criterion.number)))
+            criteria.append(
+                CriterionProgress(
+                    criterion: criterion, indicatorsMet: met, indicatorsTotal: indicators.count,
+                    dossierComplete: dossier?["complete"]?.bool == true, verification: verification, missing: missing))
+        }
+        var sent = 0
+        var inspected = 0
+        var passed = 0
+        var pending: [String] = []
+        for sector in catalogue.sectors {
+            let values = row(NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: slug, set: set, sector: sector))
+            if values?["sent"] != nil { sent += 1 }
+            if values?["inspected"] != nil { inspected += 1 }
+            if values?["verdict"]?.text == Verdict.met.rawValue { passed += 1 } else { pending.append(sector) }
+        }
+        let general = row(NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: slug, set: set, part: "general"))
+        let deadlines = recordedDeadlines(of: slug, set: set) + assessmentDeadlines
+        let evidence = (rows[NTMSchema.Table.evidence] ?? [:]).values.filter { Self.belongs($0, to: set) }.count
+        let notes = (rows[NTMSchema.Table.note] ?? [:]).values.filter { Self.belongs($0, to: set) }.count
+        return CommuneFigures(
+            commune: commune, target: target, catalogue: catalogue, criteria: criteria, indicatorsAssessed: assessed,
+            generalDossier: general?["complete"]?.bool == true, sectorsSent: sent, sectorsInspected: inspected,
+            sectorsPassed: passed, pendingSectors: pending, overdue: overdue(deadlines), upcoming: upcoming(deadlines),
+            evidenceCount: evidence, noteCount: notes)
+    }
+
+    /// The figures of every commune with a target at `level` (each commune's latest target when nil),
+    /// the district's own deadlines, and the view by department.
+    public func district(
+        _ communes: [CommuneRecord], targets: [String: [CommuneTarget]], level: Level?, district: String?
+    )
+        throws -> DistrictFigures
+    {
+        var figures: [CommuneFigures] = []
+        var unknownSets: [(commune: String, set: String)] = []
+        for commune in communes {
+            let held = targets[commune.slug] ?? []
+            let chosen = level.map { wanted in held.last { $0.level == wanted } } ?? held.last
+            guard let target = chosen else { continue }
+            guard let catalogue = try? library.catalogue(target.setID) else {
+                unknownSets.append((commune.name, target.setID))
+                continue
+            }
+            if catalogue.unit == .commune { figures.append(try self.figures(commune, target: target)) }
+        }
+        var order: [String] = []
+        var gaps: [String: [DistrictFigures.Gap]] = [:]
+        for commune in figures {
+            for criterion in commune.criteria {
+                for missing in criterion.missing {
+                    let department = missing.indicator.department
+                    if gaps[department] == nil {
+                        order.append(department)
+                        gaps[department] = []
+                    }
+                    if let index = gaps[department]!.firstIndex(where: {
+                        $0.indicator.code == missing.indicator.code && $0.setID == commune.catalogue.id
+                    }) {
+                        gaps[department]![index].communes.append(commune.commune.name)
+                    } else {
+                        gaps[department]!.append(
+                            .init(
+                                indicator: missing.indicator, setID: commune.catalogue.id,
+                                communes: [commune.commune.name]))
+                    }
+                }
+            }
+        }
+        let own = district.map { recordedDeadlines(of: $0, set: nil) } ?? []
+        return DistrictFigures(
+            district: district, communes: figures, departments: order.map { ($0, gaps[$0]!) }, overdue: overdue(own),
+            upcoming: upcoming(own), unknownSets: unknownSets)
+    }
+
+    private func recordedDeadlines(of slug: String, set: String?) -> [DeadlineItem] {
+        (byCommune[slug]?[NTMSchema.Table.deadline] ?? [:]).compactMap { id, values -> DeadlineItem? in
+            guard set == nil || Self.belongs(values, to: set!),
+                let due = values["due"]?.text.flatMap(CalendarDate.init(parsing:))
+            else { return nil }
+            return DeadlineItem(
+                uid: String(id.dropFirst(slug.count + 1)), commune: slug, title: values["title"]?.text,
+                indicator: values["indicator"]?.text, due: due, owner: values["owner"]?.text ?? "",
+                ownerKind: values["owner_kind"]?.text ?? "person",
+                done: values["done"]?.text.flatMap(CalendarDate.init(parsing:)))
+        }
+    }
+
+    private func isOpen(_ item: DeadlineItem) -> Bool { item.done.map { $0 > date } ?? true }
+
+    private func overdue(_ items: [DeadlineItem]) -> [DeadlineItem] {
+        items.filter { isOpen($0) && $0.due < date }.sorted(by: Self.order)
+    }
+
+    private func upcoming(_ items: [DeadlineItem]) -> [DeadlineItem] {
+        items.filter { isOpen($0) && $0.due >= date && date.days(until: $0.due) <= lookAheadDays }.sorted(
+            by: Self.order)
+    }
+
+    private static func order(_ a: DeadlineItem, _ b: DeadlineItem) -> Bool {
+        (a.due, a.commune, a.owner, a.title ?? a.indicator ?? "") < (
+            b.due, b.commune, b.owner, b.title ?? b.indicator ?? ""
+        )
+    }
+
+    /// Rows written before sets were recorded on them belong to every set.
+    private static func belongs(_ values: [String: FieldValue], to set: String) -> Bool {
+        values["criteria_set"]?.text.map { $0 == set } ?? true
+    }
+}

@@ -1,0 +1,354 @@
+import Foundation
+import SyncCore
+
+/// Prints report figures for people (Vietnamese or English text), for programs (JSON) and for
+/// spreadsheets (CSV, UTF-8 with a byte-order mark so that Excel shows Vietnamese correctly).
+public struct ReportRendering: Sendable {
+    /// The language of text and CSV headers.
+    public let language: Language
+    /// The report date.
+    public let date: CalendarDate
+
+    /// Creates a renderer.
+    public init(language: Language, date: CalendarDate) {
+        self.language = language
+        self.date = date
+    }
+
+    // MARK: Text
+
+    /// The commune report as lines of text.
+    public func text(_ figures: CommuneFigures) -> [String] {
+        let l = language
+        let f = figures
+        var lines: [String] = []
+        lines.append(
+            l.pick(
+                "BÁO CÁO TIẾN ĐỘ XÂY DỰNG NÔNG THÔN MỚI — \(f.catalogue.unit.label(l)) \(f.commune.name) (\(f.commune.slug))",
+                "NEW RURAL DEVELOPMENT PROGRESS REPORT — \(f.catalogue.unit.label(l)) \(f.commune.name) (\(f.commune.slug))"
+            ))
+        lines.append(
+            l.pick("Tính đến ngày \(date)", "As of \(date)") + " · " + targetLine(f))
+        lines.append(
+            l.pick(
+                "Tiêu chí đạt: \(f.criteriaMet)/\(f.criteriaTotal) · chỉ tiêu đạt: \(f.indicatorsMet)/\(f.indicatorsTotal) (đã đánh giá \(f.indicatorsAssessed)/\(f.indicatorsTotal))",
+                "Criteria met: \(f.criteriaMet)/\(f.criteriaTotal) · indicators met: \(f.indicatorsMet)/\(f.indicatorsTotal) (assessed \(f.indicatorsAssessed)/\(f.indicatorsTotal))"
+            ))
+        lines.append(
+            l.pick(
+                "Hồ sơ: \(f.dossiersComplete)/\(f.criteriaTotal) tiêu chí · hồ sơ chung: \(f.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
+                "Dossiers: \(f.dossiersComplete)/\(f.criteriaTotal) criteria · general dossier: \(f.generalDossier ? "complete" : "missing")"
+            ))
+        lines.append(
+            l.pick(
+                "Thẩm tra của huyện: \(f.criteriaVerified)/\(f.criteriaTotal) tiêu chí đạt",
+                "District verification: \(f.criteriaVerified)/\(f.criteriaTotal) criteria passed"))
+        lines.append(
+            l.pick(
+                "Thẩm định của tỉnh: đã gửi \(f.sectorsSent)/\(f.sectorsTotal) ngành · \(f.sectorsInspected) ngành đã về kiểm tra · \(f.sectorsPassed)/\(f.sectorsTotal) ngành có văn bản đánh giá đạt",
+                "Province appraisal: sent to \(f.sectorsSent)/\(f.sectorsTotal) sectors · \(f.sectorsInspected) inspected · \(f.sectorsPassed)/\(f.sectorsTotal) written verdicts \"met\""
+            ))
+        if !f.pendingSectors.isEmpty {
+            lines.append(
+                l.pick(
+                    "Ngành chưa có văn bản đạt (\(f.pendingSectors.count)): ",
+                    "Sectors without a \"met\" verdict (\(f.pendingSectors.count)): ")
+                    + f.pendingSectors.joined(separator: ", "))
+        }
+        lines += deadlineLines(overdue: f.overdue, upcoming: f.upcoming, catalogue: f.catalogue)
+        let missing = f.criteria.filter { !$0.met || !$0.dossierComplete }
+        if missing.isEmpty {
+            lines.append(
+                l.pick("Tất cả tiêu chí đã đạt và đủ hồ sơ.", "Every criterion is met and its dossier complete."))
+        } else {
+            lines.append(l.pick("Còn thiếu theo tiêu chí:", "Still missing, by criterion:"))
+            for progress in missing {
+                let dossier =
+                    progress.dossierComplete
+                    ? l.pick("hồ sơ đủ", "dossier complete") : l.pick("hồ sơ chưa đủ", "dossier incomplete")
+                lines.append(
+                    "  \(l.pick("Tiêu chí", "Criterion")) \(progress.criterion.number) \(name(progress.criterion)) — \(progress.indicatorsMet)/\(progress.indicatorsTotal) \(l.pick("chỉ tiêu đạt", "indicators met")); \(dossier)"
+                )
+                for item in progress.missing { lines.append("    - " + missingLine(item)) }
+            }
+        }
+        return lines
+    }
+
+    /// The district report as lines of text: a table of communes, then what each department still owes.
+    public func text(_ district: DistrictFigures) -> [String] {
+        let l = language
+        var lines: [String] = []
+        let place = district.district.map { l.pick(" — huyện \($0)", " — district \($0)") } ?? ""
+        lines.append(
+            l.pick("BÁO CÁO TIẾN ĐỘ NÔNG THÔN MỚI CẤP HUYỆN", "DISTRICT NEW RURAL DEVELOPMENT PROGRESS REPORT") + place)
+        lines.append(l.pick("Tính đến ngày \(date)", "As of \(date)"))
+        lines.append(
+            l.pick(
+                "Xã đạt chuẩn: \(district.communesMeeting)/\(district.communes.count) xã",
+                "Communes meeting the standard: \(district.communesMeeting)/\(district.communes.count)"))
+        for (commune, set) in district.unknownSets {
+            lines.append(
+                l.pick(
+                    "Chưa tính xã \(commune): chưa có bộ tiêu chí \(set) (nhập bằng: ntm catalogue import)",
+                    "Left out \(commune): set \(set) is not known here (import it with: ntm catalogue import)"))
+        }
+        let header = districtHeader
+        var table = [header]
+        for f in district.communes { table.append(districtRow(f).map { $0 }) }
+        lines += aligned(table)
+        lines += deadlineLines(
+            overdue: district.communes.flatMap(\.overdue) + district.overdue,
+            upcoming: district.communes.flatMap(\.upcoming) + district.upcoming, catalogue: nil)
+        if !district.departments.isEmpty {
+            lines.append(
+                l.pick(
+                    "Theo phòng, ban — chỉ tiêu chưa đạt (không để nợ tiêu chí):",
+                    "By department — indicators not yet met (no criterion left owing):"))
+            for (department, gaps) in district.departments {
+                lines.append("  \(department)")
+                for gap in gaps {
+                    lines.append(
+                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(gap.communes.joined(separator: ", "))"
+                    )
+                }
+            }
+        }
+        return lines
+    }
+
+    private func targetLine(_ f: CommuneFigures) -> String {
+        let l = language
+        var text =
+            l.pick("bộ tiêu chí \(f.catalogue.id)", "set \(f.catalogue.id)") + " · "
+            + l.pick("mức \(f.target.level.label(l))", "level \(f.target.level.label(l))")
+        if let year = f.target.year { text += l.pick(" · năm phấn đấu \(year)", " · target year \(year)") }
+        if f.catalogue.synthetic { text += l.pick(" · (bộ tiêu chí tổng hợp để thử nghiệm)", " · (synthetic set)") }
+        return text
+    }
+
+    private func deadlineLines(overdue: [DeadlineItem], upcoming: [DeadlineItem], catalogue: Catalogue?) -> [String] {
+        let l = language
+        var lines: [String] = []
+        let overdue = overdue.sorted { ($0.due, $0.commune) < ($1.due, $1.commune) }
+        let upcoming = upcoming.sorted { ($0.due, $0.commune) < ($1.due, $1.commune) }
+        if overdue.isEmpty {
+            lines.append(l.pick("Quá hạn: không có", "Overdue: none"))
+        } else {
+            lines.append(l.pick("Quá hạn (\(overdue.count)):", "Overdue (\(overdue.count)):"))
+            for item in overdue {
+                let late = item.due.days(until: date)
+                lines.append(
+                    "  - " + deadlineLine(item, showCommune: catalogue == nil)
+                        + l.pick(" — quá \(late) ngày", " — \(late) days late"))
+            }
+        }
+        if upcoming.isEmpty {
+            lines.append(l.pick("Sắp đến hạn: không có", "Upcoming: none"))
+        } else {
+            lines.append(l.pick("Sắp đến hạn (\(upcoming.count)):", "Upcoming (\(upcoming.count)):"))
+            for item in upcoming { lines.append("  - " + deadlineLine(item, showCommune: catalogue == nil)) }
+        }
+        return lines
+    }
+
+    /// One deadline in words: `23/04/2020 Sở Công Thương: Văn bản đánh giá`.
+    public func deadlineLine(_ item: DeadlineItem, showCommune: Bool = false) -> String {
+        let l = language
+        let what =
+            item.title
+            ?? l.pick("hoàn thành chỉ tiêu \(item.indicator ?? "")", "complete indicator \(item.indicator ?? "")")
+        let place = showCommune ? "[\(item.commune)] " : ""
+        var text = "\(item.due) \(place)\(item.owner): \(what)"
+        if item.title != nil, let code = item.indicator {
+            text += l.pick(" (chỉ tiêu \(code))", " (indicator \(code))")
+        }
+        return text
+    }
+
+    private func missingLine(_ item: MissingIndicator) -> String {
+        let l = language
+        let indicator = item.indicator
+        var text = "\(indicator.code) \(name(indicator)) — "
+        text += item.status?.label(l) ?? l.pick("chưa đánh giá", "not assessed")
+        if let value = item.value {
+            text += ", \(formatNumber(value, l))\(indicator.unit == "%" ? "%" : "")"
+        }
+        if !indicator.target.isEmpty {
+            text += l.pick(" / mục tiêu \(indicator.target)", " / target \(indicator.target)")
+        }
+        return text + " — \(indicator.department)"
+    }
+
+    private func name(_ criterion: Catalogue.Criterion) -> String {
+        language == .vi ? criterion.nameVi : criterion.nameEn
+    }
+
+    private func name(_ indicator: Catalogue.Indicator) -> String {
+        language == .vi ? indicator.nameVi : indicator.nameEn
+    }
+
+    private func yesNo(_ flag: Bool) -> String { flag ? language.pick("có", "yes") : language.pick("không", "no") }
+
+    private var districtHeader: [String] {
+        let l = language
+        return [
+            l.pick("Xã", "Commune"), l.pick("Bộ tiêu chí", "Set"), l.pick("Mức", "Level"),
+            l.pick("Tiêu chí đạt", "Criteria met"),
+            l.pick("Chỉ tiêu đạt", "Indicators met"), l.pick("Hồ sơ tiêu chí", "Criteria dossiers"),
+            l.pick("Hồ sơ chung", "General dossier"), l.pick("Đã gửi", "Sent"), l.pick("Đã kiểm tra", "Inspected"),
+            l.pick("Đạt", "Passed"), l.pick("Quá hạn", "Overdue"),
+        ]
+    }
+
+    private func districtRow(_ f: CommuneFigures) -> [String] {
+        [
+            f.commune.name, f.catalogue.id, f.target.level.label(language), "\(f.criteriaMet)/\(f.criteriaTotal)",
+            "\(f.indicatorsMet)/\(f.indicatorsTotal)", "\(f.dossiersComplete)/\(f.criteriaTotal)",
+            yesNo(f.generalDossier),
+            "\(f.sectorsSent)/\(f.sectorsTotal)", "\(f.sectorsInspected)", "\(f.sectorsPassed)/\(f.sectorsTotal)",
+            "\(f.overdue.count)",
+        ]
+    }
+
+    private func aligned(_ rows: [[String]]) -> [String] {
+        guard let first = rows.first else { return [] }
+        let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    // MARK: JSON
+
+    /// The commune report as one JSON object.
+    public func json(_ figures: CommuneFigures) -> JSONValue {
+        var object = communeObject(figures)
+        object["as_of"] = .string(date.iso)
+        return .object(object)
+    }
+
+    /// The district report as one JSON object.
+    public func json(_ district: DistrictFigures) -> JSONValue {
+        .object([
+            "as_of": .string(date.iso), "district": district.district.map(JSONValue.string) ?? .null,
+            "communes_total": .int(Int64(district.communes.count)),
+            "communes_meeting": .int(Int64(district.communesMeeting)),
+            "communes": .array(district.communes.map { .object(communeObject($0)) }),
+            "overdue": .array(district.overdue.map(deadlineObject)),
+            "upcoming": .array(district.upcoming.map(deadlineObject)),
+            "unknown_sets": .array(
+                district.unknownSets.map { .object(["commune": .string($0.commune), "set": .string($0.set)]) }),
+            "departments": .array(
+                district.departments.map { department, gaps in
+                    .object([
+                        "department": .string(department),
+                        "not_met": .array(
+                            gaps.map { gap in
+                                .object([
+                                    "set": .string(gap.setID), "indicator": .string(gap.indicator.code),
+                                    "name": .string(name(gap.indicator)),
+                                    "communes": .array(gap.communes.map(JSONValue.string)),
+                                ])
+                            }),
+                    ])
+                }),
+        ])
+    }
+
+    private func communeObject(_ f: CommuneFigures) -> JSONObject {
+        [
+            "commune": .string(f.commune.slug), "name": .string(f.commune.name), "set": .string(f.catalogue.id),
+            "level": .string(f.target.level.rawValue), "target_year": f.target.year.map { .int(Int64($0)) } ?? .null,
+            "criteria_met": .int(Int64(f.criteriaMet)), "criteria_total": .int(Int64(f.criteriaTotal)),
+            "indicators_met": .int(Int64(f.indicatorsMet)), "indicators_total": .int(Int64(f.indicatorsTotal)),
+            "indicators_assessed": .int(Int64(f.indicatorsAssessed)),
+            "dossiers_complete": .int(Int64(f.dossiersComplete)), "general_dossier": .bool(f.generalDossier),
+            "criteria_verified": .int(Int64(f.criteriaVerified)), "sectors_total": .int(Int64(f.sectorsTotal)),
+            "sectors_sent": .int(Int64(f.sectorsSent)), "sectors_inspected": .int(Int64(f.sectorsInspected)),
+            "sectors_passed": .int(Int64(f.sectorsPassed)),
+            "pending_sectors": .array(f.pendingSectors.map(JSONValue.string)),
+            "meets_standard": .bool(f.meetsStandard), "overdue": .array(f.overdue.map(deadlineObject)),
+            "upcoming": .array(f.upcoming.map(deadlineObject)), "evidence": .int(Int64(f.evidenceCount)),
+            "missing": .array(
+                f.criteria.flatMap { progress in
+                    progress.missing.map { item in
+                        .object([
+                            "criterion": .int(Int64(progress.criterion.number)),
+                            "indicator": .string(item.indicator.code),
+                            "name": .string(name(item.indicator)),
+                            "status": item.status.map { .string($0.rawValue) } ?? .null,
+                            "value": item.value.map(JSONValue.double) ?? .null,
+                            "target": .string(item.indicator.target), "department": .string(item.indicator.department),
+                        ])
+                    }
+                }),
+        ]
+    }
+
+    private func deadlineObject(_ item: DeadlineItem) -> JSONValue {
+        .object([
+            "id": item.uid.map(JSONValue.string) ?? .null, "commune": .string(item.commune),
+            "title": .string(
+                item.title
+                    ?? language.pick(
+                        "hoàn thành chỉ tiêu \(item.indicator ?? "")", "complete indicator \(item.indicator ?? "")")),
+            "indicator": item.indicator.map(JSONValue.string) ?? .null, "due": .string(item.due.iso),
+            "owner": .string(item.owner), "owner_kind": .string(item.ownerKind),
+            "days_late": .int(Int64(max(0, item.due.days(until: date)))),
+        ])
+    }
+
+    // MARK: CSV
+
+    /// The commune report as CSV: one row per criterion.
+    public func csv(_ f: CommuneFigures) -> String {
+        let l = language
+        var rows: [[String]] = [
+            [
+                l.pick("Tiêu chí", "Criterion"), l.pick("Tên tiêu chí", "Name"),
+                l.pick("Chỉ tiêu đạt", "Indicators met"),
+                l.pick("Số chỉ tiêu", "Indicators"), l.pick("Đạt", "Met"), l.pick("Hồ sơ đủ", "Dossier complete"),
+                l.pick("Huyện thẩm tra đạt", "District verified"), l.pick("Chỉ tiêu còn thiếu", "Indicators missing"),
+                l.pick("Phòng phụ trách", "Departments"),
+            ]
+        ]
+        for progress in f.criteria {
+            rows.append([
+                String(progress.criterion.number), name(progress.criterion), String(progress.indicatorsMet),
+                String(progress.indicatorsTotal), yesNo(progress.met), yesNo(progress.dossierComplete),
+                yesNo(progress.verified), progress.missing.map(\.indicator.code).joined(separator: "; "),
+                unique(progress.missing.map(\.indicator.department)).joined(separator: "; "),
+            ])
+        }
+        return Self.csvText(rows)
+    }
+
+    /// The district report as CSV: one row per commune.
+    public func csv(_ district: DistrictFigures) -> String {
+        let l = language
+        var rows = [
+            [l.pick("Mã xã", "Slug")] + districtHeader + [
+                l.pick("Ngành chưa có văn bản đạt", "Sectors pending"), l.pick("Đạt chuẩn", "Meets standard"),
+            ]
+        ]
+        for f in district.communes {
+            rows.append(
+                [f.commune.slug] + districtRow(f) + [f.pendingSectors.joined(separator: "; "), yesNo(f.meetsStandard)])
+        }
+        return Self.csvText(rows)
+    }
+
+    /// Rows as RFC 4180 CSV with CRLF line ends, preceded by a UTF-8 byte-order mark.
+    static func csvText(_ rows: [[String]]) -> String {
+        "\u{FEFF}"
+            + rows.map { row in
+                row.map { cell in
+                    cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" })
+                        ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+                }.joined(separator: ",")
+            }.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import NTM
+
+struct CatalogueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalogue", abstract: "Các bộ tiêu chí: liệt kê, nhập bộ của tỉnh (criteria sets).",
+        subcommands: [List.self, Import.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liệt kê các bộ tiêu chí đã biết.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let l = options.language
+            let library = try knownLibrary(options)
+            for catalogue in library.all {
+                let origin =
+                    CatalogueLibrary.isShipped(catalogue.id)
+                    ? l.pick("có sẵn", "shipped") : l.pick("đã nhập", "imported")
+                var line =
+                    "\(catalogue.id)  \(catalogue.title(l)) — \(catalogue.unit.label(l)), \(catalogue.level.label(l)), \(catalogue.criteria.count) \(l.pick("tiêu chí", "criteria")), \(catalogue.indicators.count) \(l.pick("chỉ tiêu", "indicators")), \(catalogue.sectors.count) \(l.pick("ngành thẩm định", "appraising sectors")) · \(origin)"
+                if catalogue.synthetic { line += l.pick(" · tổng hợp để thử nghiệm", " · synthetic") }
+                if catalogue.reconstructedCount > 0 {
+                    line += l.pick(
+                        " · \(catalogue.reconstructedCount) chỉ tiêu dựng lại, cần đối chiếu",
+                        " · \(catalogue.reconstructedCount) indicators reconstructed, to be checked")
+                }
+                say(line)
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Nhập một bộ tiêu chí từ tệp JSON (định dạng ntm-catalogue/1, xem docs/CATALOGUE.md).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Tệp JSON của bộ tiêu chí.") var file: String
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let (catalogue, changed) = try database.importCatalogue(
+                file: file, author: try options.author(database: database))
+            let l = options.language
+            let shape = l.pick(
+                "\(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu, \(catalogue.sectors.count) ngành thẩm định",
+                "\(catalogue.criteria.count) criteria, \(catalogue.indicators.count) indicators, \(catalogue.sectors.count) appraising sectors"
+            )
+            say(
+                changed
+                    ? l.pick("Đã nhập bộ \(catalogue.id): \(shape)", "Imported set \(catalogue.id): \(shape)")
+                    : l.pick(
+                        "Bộ \(catalogue.id) đã có, không thay đổi (\(shape))",
+                        "Set \(catalogue.id) already held, unchanged (\(shape))"))
+        }
+    }
+}
+
+/// The sets known here: those of the database when there is one, otherwise the shipped ones.
+func knownLibrary(_ options: GlobalOptions) throws -> CatalogueLibrary {
+    guard FileManager.default.fileExists(atPath: options.databasePath) else { return CatalogueLibrary() }
+    return try options.openDatabase().library()
+}
+
+struct CriteriaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "criteria",
+        abstract: "Tra cứu tiêu chí, chỉ tiêu (có dấu hay không dấu): ntm criteria [BỘ] [TỪ KHÓA].",
+        discussion: "Ví dụ: ntm criteria nuoc sach · ntm criteria qd318-2022 17 · ntm criteria --lang en water")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "Bộ tiêu chí (tùy chọn), rồi từ khóa hoặc mã chỉ tiêu.")
+    var words: [String] = []
+
+    func run() throws {
+        let l = options.language
+        let library = try knownLibrary(options)
+        var words = self.words
+        var catalogue: Catalogue
+        if let first = words.first, let named = try? library.catalogue(first),
+            library.all.contains(where: { $0.id == Text.slug(first) })
+        {
+            catalogue = named
+            words.removeFirst()
+        } else if let set = options.criteriaSet {
+            catalogue = try library.catalogue(set)
+        } else if FileManager.default.fileExists(atPath: options.databasePath),
+            let current = try? options.openDatabase().commune(options.commune)
+        {
+            catalogue = current.catalogue
+        } else {
+            catalogue = try library.catalogue(CatalogueLibrary.shippedIDs[0])
+        }
+        let query = words.joined(separator: " ")
+        let found = catalogue.search(query)
+        say("\(catalogue.id) — \(catalogue.title(l))")
+        if found.isEmpty {
+            say(l.pick("Không tìm thấy chỉ tiêu nào khớp \"\(query)\".", "No indicator matches \"\(query)\"."))
+            throw ExitCode(1)
+        }
+        var lastCriterion = 0
+        for indicator in found {
+            if indicator.criterion != lastCriterion, let criterion = catalogue.criterion(indicator.criterion) {
+                say(
+                    "\(l.pick("Tiêu chí", "Criterion")) \(criterion.number). \(l == .vi ? criterion.nameVi : criterion.nameEn)"
+                )
+                lastCriterion = indicator.criterion
+            }
+            let mark = indicator.reconstructed ? l.pick(" [dựng lại]", " [reconstructed]") : ""
+            say("  \(indicator.code)  \(l == .vi ? indicator.nameVi : indicator.nameEn)\(mark)")
+            say(
+                "        \(l.pick("mục tiêu", "target")): \(indicator.target.isEmpty ? "—" : indicator.target) · \(l.pick("phòng", "department")): \(indicator.department) · \(l.pick("ngành thẩm định", "sector")): \(indicator.sector)"
+            )
+        }
+        say(
+            l.pick(
+                "\(found.count)/\(catalogue.indicators.count) chỉ tiêu",
+                "\(found.count)/\(catalogue.indicators.count) indicators"))
+    }
+}
+
+struct TargetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "target",
+        abstract: "Mục tiêu của xã: bộ tiêu chí, mức đạt, năm phấn đấu (không có đối số: liệt kê).",
+        discussion:
+            "Ví dụ: ntm target qd1980-2016 --year 2018 · ntm target th-nang-cao-2020 --level nang-cao --year 2020")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "Bộ tiêu chí.") var set: String?
+
+    @Option(help: "Mức: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ).") var level: String?
+
+    @Option(help: "Năm phấn đấu đạt chuẩn.") var year: String?
+
+    func run() throws {
+        let database = try options.openDatabase()
+        let l = options.language
+        let replica = try database.commune(options.commune)
+        if let set {
+            let target = try replica.setTarget(
+                set: set, level: level, year: year, author: try options.author(database: database))
+            say(
+                l.pick(
+                    "Đã ghi mục tiêu: \(target.level.label(l)) theo bộ \(target.setID)",
+                    "Recorded the target: \(target.level.label(l)) with set \(target.setID)")
+                    + (target.year.map { l.pick(", năm \($0)", ", by \($0)") } ?? ""))
+            return
+        }
+        for target in try database.targets(of: replica.commune) {
+            let year = target.year.map { l.pick(" năm \($0)", " by \($0)") } ?? ""
+            say("\(target.level.label(l))\(year) — \(l.pick("bộ", "set")) \(target.setID)")
+        }
+    }
+}
