@@ -43,6 +43,8 @@ public struct CriterionProgress: Sendable, Hashable {
     public var indicatorsTotal: Int
     /// Whether its dossier is complete.
     public var dossierComplete: Bool
+    /// The district departments that verify it (thẩm tra): every department owning one of its indicators.
+    public var verifiers: [String]
     /// The district's verification results, by department.
     public var verification: [String: Verdict]
     /// Its indicators not yet met, with their departments.
@@ -51,7 +53,7 @@ public struct CriterionProgress: Sendable, Hashable {
     /// A criterion is met when all its indicators are.
     public var met: Bool { indicatorsMet == indicatorsTotal }
     /// Verified when every owning department recorded "đạt".
-    public var verified: Bool { !verification.isEmpty && verification.values.allSatisfy { $0 == .met } }
+    public var verified: Bool { !verifiers.isEmpty && verifiers.allSatisfy { verification[$0] == .met } }
 }
 
 /// The figures of one commune against one target, on one date: what the district asks for on the 14th
@@ -215,7 +217,9 @@ public struct ReportBuilder: Sendable {
             criteria.append(
                 CriterionProgress(
                     criterion: criterion, indicatorsMet: met, indicatorsTotal: indicators.count,
-                    dossierComplete: dossier?["complete"]?.bool == true, verification: verification, missing: missing))
+                    dossierComplete: dossier?["complete"]?.bool == true,
+                    verifiers: catalogue.departments(of: criterion.number), verification: verification,
+                    missing: missing))
         }
         var sent = 0
         var inspected = 0

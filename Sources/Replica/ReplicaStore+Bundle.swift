@@ -42,6 +42,7 @@ extension ReplicaStore {
     ///
     /// - Throws: ``ReplicaError/bundle(_:)`` when the destination is a folder, the replica's own
     ///   database, or cannot be written.
+    @discardableResult
     public func exportBundle(to path: String, since: Summary? = nil) throws -> BundleStats {
         do {
             return try writeBundle(to: path, since: since)
@@ -105,6 +106,7 @@ extension ReplicaStore {
     /// nothing.
     ///
     /// - Throws: ``ReplicaError/bundle(_:)`` saying what is wrong; nothing is changed then.
+    @discardableResult
     public func importBundle(from path: String) throws -> BundleStats {
         guard FileManager.default.isReadableFile(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)

@@ -6,7 +6,7 @@ import SyncCore
 ///
 /// Reports read a snapshot rather than the projection tables so that "now" and "as of the 14th" go
 /// through the same code.
-public struct StateSnapshot: Sendable {
+public struct StateSnapshot: Sendable, Equatable {
     /// Table name → row id → column → provisional value. Deleted rows are absent.
     public var tables: [String: [String: [String: FieldValue]]]
 
