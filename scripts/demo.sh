@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product ntm >&2
 ntm="$(swift build --show-bin-path)/ntm"
+repo="$(pwd)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ntm-demo.XXXXXX")
 [ "${1:-}" = "--keep" ] || trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -19,10 +20,12 @@ run() {
   "$ntm" "$@"
 }
 office() { NTM_DB=office.sqlite NTM_USER="Nguyễn Thị Lan" run "$@"; }
+day() { date -d "$1 days" +%d/%m/%Y; }   # a date relative to today, dd/mm/yyyy
+district() { NTM_DB=district.sqlite NTM_USER="Văn phòng Điều phối NTM huyện" run "$@"; }
 officer() { NTM_DB=officer.sqlite NTM_USER="Lê Văn Hùng" run "$@"; }
 
 echo "== The commune office sets up its replica and records evidence (no network needed)"
-office init --replica xa-dan-ly-1 --commune dan-ly --name "Dân Lý"
+office init --replica xa-dan-ly-1 --commune dan-ly --name "Dân Lý" --district trieu-son --code 15703 --year "$(date +%Y)"
 office assess 17.1 "chưa đạt" --value 82,5 --deadline 30/09/2018
 office evidence add 17.1 --title "Biên bản kiểm tra nước sạch" --kind "biên bản" --number 12/BB-UBND --date 02/10/2018
 office appraisal "Sở Xây dựng" --sent 02/10/2018
@@ -70,6 +73,35 @@ officer log 17.1
 officer status
 printf '\noffice : %s\nofficer: %s\n' "$(NTM_DB=office.sqlite "$ntm" dump | sha256sum | cut -c1-16)" \
   "$(NTM_DB=officer.sqlite "$ntm" dump | sha256sum | cut -c1-16)"
+
+echo
+echo "== The rest of the day's work: the district's verification, deadlines, the commune's report"
+for criterion in 1 2 3 4 5 6 7 8 9 10; do NTM_DB=office.sqlite NTM_USER="Nguyễn Thị Lan" "$ntm" dossier $criterion --complete yes >/dev/null; done
+office verify 17 --result dat --department "tai nguyen" --date "$(day -3)"
+office appraisal "cong an" --sent "$(day -10)" --inspected "$(day -2)" --verdict dat --document 456/CAT-PV05
+office deadline add --title "Hoàn thiện hồ sơ chung" --due "$(day 5)" --department "UBND xã"
+office deadline add --title "Văn bản đánh giá tiêu chí 2" --due "$(day -1)" --sector "giao thong"
+office note add "Thôn 3 còn 12 hộ chưa dùng nước sạch" --indicator 17.1
+office report > report.txt && head -n 13 report.txt
+echo "(… then what is still missing, criterion by criterion, with the responsible department)"
+
+echo
+echo "== The district office on the 14th: every commune's bundle, one report"
+district init --replica huyen-trieu-son --district trieu-son --name "Triệu Sơn"
+NTM_DB=office.sqlite "$ntm" bundle export to-district.ndjson >/dev/null
+district bundle import to-district.ndjson
+district report > district.txt && head -n 12 district.txt
+district report --as-of "$(day -1)" > yesterday.txt && head -n 5 yesterday.txt
+echo "(… then, department by department, the indicators still owed and by which communes)"
+NTM_DB=district.sqlite "$ntm" report --csv > bao-cao.csv
+printf 'bao-cao.csv for Excel: %s bytes, starts with the UTF-8 byte-order mark (%s)\n' \
+  "$(wc -c < bao-cao.csv)" "$(head -c 3 bao-cao.csv | od -An -tx1 | tr -d ' ')"
+
+echo
+echo "== A province's own criteria set is data: imported once, it travels with the bundles"
+district catalogue import "$repo/Tests/Fixtures/thanh-hoa-nang-cao-synthetic.json"
+district catalogue list
+district criteria nuoc sach
 
 echo
 echo "== A damaged bundle is refused whole"

@@ -273,7 +273,12 @@ public struct Catalogue: Sendable, Hashable {
 
 /// Whether a set assesses communes (xã), districts (huyện) or villages (thôn).
 public enum AssessedUnit: String, Sendable, CaseIterable {
-    case commune, district, village
+    /// A commune (xã).
+    case commune
+    /// A district (huyện).
+    case district
+    /// A village (thôn).
+    case village
 
     /// The word people read.
     public func label(_ language: Language) -> String {

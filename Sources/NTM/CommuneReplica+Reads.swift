@@ -6,15 +6,25 @@ import SyncCore
 
 /// One evidence document as listed.
 public struct EvidenceRecord: Sendable, Hashable {
+    /// The evidence id (12 hex digits).
     public var uid: String
+    /// The indicator it supports.
     public var indicator: String
+    /// Its kind (quyết định, biên bản, ảnh…).
     public var kind: String?
+    /// Its title.
     public var title: String
+    /// Its document number (số hiệu).
     public var number: String?
+    /// Its date of issue.
     public var issued: CalendarDate?
+    /// Who issued it.
     public var issuer: String?
+    /// The attached file's name.
     public var fileName: String?
+    /// The attached file's size in bytes.
     public var fileSize: Int64?
+    /// The attached file's SHA-256 (64 hex digits).
     public var fileSHA256: String?
 }
 
@@ -34,9 +44,13 @@ public struct CommuneStatus: Sendable, Hashable {
 
 /// One of the commune's own notes.
 public struct NoteRecord: Sendable, Hashable {
+    /// The note's id (12 hex digits).
     public var uid: String
+    /// What it says.
     public var text: String
+    /// The indicator it is about, if any.
     public var indicator: String?
+    /// The day it was written.
     public var written: CalendarDate?
 }
 
@@ -44,22 +58,35 @@ public struct NoteRecord: Sendable, Hashable {
 public struct ConflictView: Sendable, Hashable {
     /// One competing value.
     public struct Value: Sendable, Hashable {
+        /// The value as people read it.
         public var display: String
+        /// The stored value.
         public var raw: FieldValue
+        /// Who wrote it.
         public var author: String
+        /// On which replica.
         public var replica: String
+        /// The write's sequence number on that replica.
         public var seq: UInt64
+        /// When, by the writer's clock (milliseconds since 1970).
         public var wallMs: Int64
+        /// The writer's note, if any.
         public var note: String?
     }
 
     /// A short stable id, the same on every replica: the first 8 hex digits of SHA-256 of the field and kind.
     public var id: String
+    /// The table.
     public var table: String
+    /// The row id.
     public var row: String
+    /// The column in conflict.
     public var column: String
+    /// A value conflict, or an edit of a deleted row.
     public var kind: Conflict.Kind
+    /// What the row is, in domain words.
     public var subject: String
+    /// What the column is, in domain words.
     public var field: String
     /// The indicator code the conflict concerns, when there is one.
     public var indicator: String?

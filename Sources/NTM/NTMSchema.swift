@@ -10,15 +10,25 @@ public enum NTMSchema {
 
     /// Table names.
     public enum Table {
+        /// Communes (and the district itself): name, district, unit code.
         public static let commune = "commune"
+        /// What each commune works towards: set and year, per level.
         public static let target = "target"
+        /// A province's imported criteria sets.
         public static let catalogue = "catalogue"
+        /// Indicator assessments.
         public static let assessment = "assessment"
+        /// Evidence documents.
         public static let evidence = "evidence"
+        /// Dossier completeness per criterion, and the general dossier.
         public static let dossier = "dossier"
+        /// The district's verification (thẩm tra) per criterion and department.
         public static let verification = "verification"
+        /// Province sectors' appraisals (thẩm định).
         public static let appraisal = "appraisal"
+        /// Deadlines with an owner and a done date.
         public static let deadline = "deadline"
+        /// The commune's own notes.
         public static let note = "note"
     }
 

@@ -79,28 +79,37 @@ struct CriteriaCommand: ParsableCommand {
         let l = options.language
         let library = try knownLibrary(options)
         var words = self.words
-        var catalogue: Catalogue
-        if let first = words.first, let named = try? library.catalogue(first),
-            library.all.contains(where: { $0.id == Text.slug(first) })
-        {
-            catalogue = named
+        var catalogues: [Catalogue]
+        if let first = words.first, library.all.contains(where: { $0.id == Text.slug(first) }) {
+            catalogues = [try library.catalogue(first)]
             words.removeFirst()
         } else if let set = options.criteriaSet {
-            catalogue = try library.catalogue(set)
+            catalogues = [try library.catalogue(set)]
         } else if FileManager.default.fileExists(atPath: options.databasePath),
-            let current = try? options.openDatabase().commune(options.commune)
+            try options.openDatabase().homeCommune != nil || options.commune != nil
         {
-            catalogue = current.catalogue
+            catalogues = [try options.open().catalogue]
         } else {
-            catalogue = try library.catalogue(CatalogueLibrary.shippedIDs[0])
+            // No commune to go by (no database, or a district's): every known set.
+            catalogues = library.all
         }
         let query = words.joined(separator: " ")
-        let found = catalogue.search(query)
-        say("\(catalogue.id) — \(catalogue.title(l))")
-        if found.isEmpty {
+        var found = 0
+        for catalogue in catalogues {
+            let matches = catalogue.search(query)
+            if matches.isEmpty, catalogues.count > 1 { continue }
+            found += matches.count
+            print(catalogue, matches)
+        }
+        if found == 0 {
             say(l.pick("Không tìm thấy chỉ tiêu nào khớp \"\(query)\".", "No indicator matches \"\(query)\"."))
             throw ExitCode(1)
         }
+    }
+
+    private func print(_ catalogue: Catalogue, _ found: [Catalogue.Indicator]) {
+        let l = options.language
+        say("\(catalogue.id) — \(catalogue.title(l))")
         var lastCriterion = 0
         for indicator in found {
             if indicator.criterion != lastCriterion, let criterion = catalogue.criterion(indicator.criterion) {
