@@ -38,6 +38,18 @@ public struct Presentation: Sendable {
                 : "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \(part)"
         case NTMSchema.Table.commune:
             return "\(l.pick("xã", "commune")) \(row)"
+        case NTMSchema.Table.target:
+            let level = Level(rawValue: parts.last ?? "")?.label(l) ?? (parts.last ?? row)
+            return "\(l.pick("mục tiêu", "target")) \(level) (\(parts.first ?? row))"
+        case NTMSchema.Table.catalogue:
+            return "\(l.pick("bộ tiêu chí", "criteria set")) \(row)"
+        case NTMSchema.Table.verification:
+            let criterion = parts.count > 2 ? parts[2] : row
+            return "\(l.pick("thẩm tra tiêu chí", "verification of criterion")) \(criterion)"
+        case NTMSchema.Table.deadline:
+            return "\(l.pick("hạn", "deadline")) \(parts.last ?? row)"
+        case NTMSchema.Table.note:
+            return "\(l.pick("ghi chú", "note")) \(parts.last ?? row)"
         default:
             return "\(table) \(row)"
         }
@@ -73,7 +85,22 @@ public struct Presentation: Sendable {
         case (NTMSchema.Table.appraisal, "sector_name"): return l.pick("tên sở, ngành", "sector")
         case (NTMSchema.Table.dossier, "complete"): return l.pick("hồ sơ hoàn thiện", "complete")
         case (NTMSchema.Table.commune, "name"): return l.pick("tên xã", "name")
-        case (NTMSchema.Table.commune, "criteria_set"): return l.pick("bộ tiêu chí", "criteria set")
+        case (_, "criteria_set"): return l.pick("bộ tiêu chí", "criteria set")
+        case (NTMSchema.Table.commune, "district"): return l.pick("huyện", "district")
+        case (NTMSchema.Table.commune, "code"): return l.pick("mã đơn vị hành chính", "unit code")
+        case (NTMSchema.Table.target, "year"): return l.pick("năm phấn đấu", "target year")
+        case (NTMSchema.Table.catalogue, "data"): return l.pick("nội dung bộ tiêu chí", "set contents")
+        case (NTMSchema.Table.catalogue, "title"): return l.pick("tên bộ", "title")
+        case (NTMSchema.Table.catalogue, "digest"): return l.pick("mã băm", "digest")
+        case (NTMSchema.Table.verification, "result"): return l.pick("kết quả thẩm tra", "result")
+        case (NTMSchema.Table.verification, "verified"): return l.pick("ngày thẩm tra", "verified on")
+        case (NTMSchema.Table.verification, "department_name"): return l.pick("phòng thẩm tra", "department")
+        case (_, "document"): return l.pick("số văn bản", "document number")
+        case (NTMSchema.Table.deadline, "title"): return l.pick("việc", "task")
+        case (NTMSchema.Table.deadline, "due"): return l.pick("hạn", "due")
+        case (NTMSchema.Table.deadline, "owner"): return l.pick("người phụ trách", "owner")
+        case (NTMSchema.Table.deadline, "done"): return l.pick("ngày xong", "done on")
+        case (NTMSchema.Table.note, "text"): return l.pick("nội dung", "text")
         default: return column
         }
     }
@@ -90,13 +117,20 @@ public struct Presentation: Sendable {
         case .int(let number): return formatNumber(Double(number), l)
         case .double(let number): return formatNumber(number, l)
         case .text(let text):
+            if table == NTMSchema.Table.catalogue, column == "data" {
+                return l.pick("(tệp bộ tiêu chí, \(text.utf8.count) byte)", "(set file, \(text.utf8.count) bytes)")
+            }
             if table == NTMSchema.Table.assessment, column == "status", let status = AssessmentStatus(rawValue: text) {
                 return status.label(l)
             }
-            if table == NTMSchema.Table.appraisal, column == "verdict", let verdict = Verdict(rawValue: text) {
+            if [NTMSchema.Table.appraisal, NTMSchema.Table.verification].contains(table),
+                ["verdict", "result"].contains(column), let verdict = Verdict(rawValue: text)
+            {
                 return verdict.label(l)
             }
-            if ["deadline", "issued", "sent", "inspected"].contains(column), let date = CalendarDate(parsing: text) {
+            if ["deadline", "issued", "sent", "inspected", "due", "done", "verified", "written"].contains(column),
+                let date = CalendarDate(parsing: text)
+            {
                 return date.description
             }
             return text

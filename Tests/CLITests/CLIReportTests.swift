@@ -153,6 +153,11 @@ import Testing
         let again = try run(
             ["catalogue", "import", Self.fixture("thanh-hoa-nang-cao-synthetic.json")] + office, folder)
         #expect(again.stdout.contains("đã có, không thay đổi"))
+        // The history names the set in words, without printing the whole file.
+        let log = try run(["log"] + office, folder).stdout
+        #expect(
+            log.contains("bộ tiêu chí th-nang-cao-2020-synthetic · nội dung bộ tiêu chí: (mới) → (tệp bộ tiêu chí,"))
+        #expect(!log.contains("ntm-catalogue/1"))
         let list = try run(["catalogue", "list"] + office, folder).stdout
         #expect(list.contains("qd1980-2016") && list.contains("qd318-2022") && list.contains("qd558-2016"))
         #expect(
