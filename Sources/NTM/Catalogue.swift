@@ -10,6 +10,10 @@ public struct Catalogue: Sendable, Hashable {
     /// The format this code reads.
     public static let format = "ntm-catalogue/1"
 
+    /// The largest file accepted: an imported set travels as one replicated field, and an operation
+    /// line is at most 1 MiB.
+    public static let maximumBytes = 900_000
+
     /// One criterion (tiêu chí), such as 17 "Môi trường và an toàn thực phẩm".
     public struct Criterion: Sendable, Hashable {
         /// The criterion number, from 1.
@@ -108,9 +112,12 @@ public struct Catalogue: Sendable, Hashable {
     /// Reads and validates a catalogue file.
     /// - Throws: ``NTMError/badCatalogue(_:)`` naming the first problem found.
     public init(data: Data) throws {
+        guard data.count <= Self.maximumBytes else { throw NTMError.badCatalogue(.tooLarge(data.count)) }
+        // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
         let root: JSONObject
         do {
-            guard let object = try JSONParser.parse(data).object else { throw CatalogueProblem.notAnObject }
+            guard let object = try JSONParser.parse(bytes).object else { throw CatalogueProblem.notAnObject }
             root = object
         } catch let error as JSONParseError {
             throw NTMError.badCatalogue(.notJSON(error.description))
@@ -130,8 +137,8 @@ public struct Catalogue: Sendable, Hashable {
         id = try Self.text(root, "set", at: "")
         guard !id.isEmpty, id.utf8.count <= 64, id == Text.slug(id) else { throw CatalogueProblem.badSetID(id) }
         titleVi = try Self.name(root, "title_vi", at: "")
-        titleEn = try Self.optionalText(root, "title_en") ?? titleVi
-        decision = try Self.optionalText(root, "decision") ?? ""
+        titleEn = try Self.optionalText(root, "title_en", at: "") ?? titleVi
+        decision = try Self.optionalText(root, "decision", at: "") ?? ""
         let unitText = try Self.text(root, "unit", at: "")
         guard let unit = AssessedUnit(rawValue: unitText) else { throw CatalogueProblem.badUnit(unitText) }
         self.unit = unit
@@ -143,9 +150,7 @@ public struct Catalogue: Sendable, Hashable {
         case .bool(let flag): synthetic = flag
         default: throw CatalogueProblem.wrongType(field: "synthetic", expected: "true/false")
         }
-        guard let criteriaArray = root["criteria"]?.array, !criteriaArray.isEmpty else {
-            throw CatalogueProblem.missingField("criteria")
-        }
+        let criteriaArray = try Self.list(root, "criteria")
         var criteria: [Criterion] = []
         for (index, entry) in criteriaArray.enumerated() {
             let at = "criteria[\(index)]"
@@ -165,9 +170,7 @@ public struct Catalogue: Sendable, Hashable {
                     nameEn: try Self.optionalName(object, "name_en", at: at) ?? nameVi,
                     department: try Self.optionalName(object, "dept", at: at) ?? ""))
         }
-        guard let indicatorArray = root["indicators"]?.array, !indicatorArray.isEmpty else {
-            throw CatalogueProblem.missingField("indicators")
-        }
+        let indicatorArray = try Self.list(root, "indicators")
         var indicators: [Indicator] = []
         var codes = Set<String>()
         for (index, entry) in indicatorArray.enumerated() {
@@ -175,8 +178,12 @@ public struct Catalogue: Sendable, Hashable {
             guard let object = entry.object else { throw CatalogueProblem.wrongType(field: at, expected: "object") }
             let code = try Self.text(object, "code", at: at)
             let parts = code.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
-                let criterion = Int(parts[0]), parts.count == 1 || Int(parts[1]) != nil
+            // `N` or `N.K`: plain decimal numbers from 1, no sign, no leading zero.
+            guard (1...2).contains(parts.count),
+                parts.allSatisfy({ part in
+                    !part.isEmpty && part.count <= 3 && part.first != "0"
+                        && part.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+                }), let criterion = Int(parts[0])
             else { throw CatalogueProblem.badCode(code) }
             guard codes.insert(code).inserted else { throw CatalogueProblem.duplicateCode(code) }
             guard criteria.contains(where: { $0.number == criterion }) else {
@@ -185,12 +192,12 @@ public struct Catalogue: Sendable, Hashable {
             let nameVi = try Self.name(object, "name_vi", at: "\(at) (\(code))")
             let minimum = try Self.optionalNumber(object, "min", at: "\(at) (\(code))")
             let maximum = try Self.optionalNumber(object, "max", at: "\(at) (\(code))")
-            let unitText = try Self.optionalText(object, "unit")
+            let unitText = try Self.optionalText(object, "unit", at: "\(at) (\(code))")
             if let minimum, let maximum, minimum > maximum { throw CatalogueProblem.badBounds(code) }
             if unitText == "%", [minimum, maximum].contains(where: { $0.map { $0 < 0 || $0 > 100 } ?? false }) {
                 throw CatalogueProblem.badBounds(code)
             }
-            let conf = try Self.optionalText(object, "conf") ?? "R"
+            let conf = try Self.optionalText(object, "conf", at: "\(at) (\(code))") ?? "R"
             guard conf == "V" || conf == "R" else {
                 throw CatalogueProblem.wrongType(field: "\(at).conf", expected: "\"V\" or \"R\"")
             }
@@ -198,7 +205,8 @@ public struct Catalogue: Sendable, Hashable {
                 Indicator(
                     code: code, criterion: criterion, nameVi: nameVi,
                     nameEn: try Self.optionalName(object, "name_en", at: "\(at) (\(code))") ?? nameVi,
-                    target: try Self.optionalText(object, "target") ?? "", unit: unitText, minimum: minimum,
+                    target: try Self.optionalText(object, "target", at: "\(at) (\(code))") ?? "", unit: unitText,
+                    minimum: minimum,
                     maximum: maximum, department: try Self.name(object, "dept", at: "\(at) (\(code))"),
                     sector: try Self.name(object, "sector", at: "\(at) (\(code))"), reconstructed: conf == "R"))
         }
@@ -227,6 +235,17 @@ public struct Catalogue: Sendable, Hashable {
         for index in criteria.indices where criteria[index].department.isEmpty {
             criteria[index].department = indicators.first { $0.criterion == criteria[index].number }!.department
         }
+        // Rows are keyed by slug (appraisal by sector, verification by department): two names that
+        // differ only in case or diacritics would share a row.
+        for names in [sectors, unique(criteria.map(\.department) + indicators.map(\.department))] {
+            var seen: [String: String] = [:]
+            for name in names {
+                if let other = seen[Text.slug(name)], other != name {
+                    throw CatalogueProblem.similarNames(other, name)
+                }
+                seen[Text.slug(name)] = name
+            }
+        }
         self.criteria = criteria
         self.indicators = indicators
         self.sectors = sectors
@@ -242,10 +261,19 @@ public struct Catalogue: Sendable, Hashable {
         return text
     }
 
-    private static func optionalText(_ object: JSONObject, _ key: String) throws -> String? {
+    private static func optionalText(_ object: JSONObject, _ key: String, at path: String) throws -> String? {
         guard let value = object[key], value != .null else { return nil }
-        guard let text = value.string else { throw CatalogueProblem.wrongType(field: key, expected: "text") }
+        guard let text = value.string else {
+            throw CatalogueProblem.wrongType(field: join(path, key), expected: "text")
+        }
         return Text.normalized(text)
+    }
+
+    private static func list(_ object: JSONObject, _ key: String) throws -> [JSONValue] {
+        guard let value = object[key] else { throw CatalogueProblem.missingField(key) }
+        guard let array = value.array else { throw CatalogueProblem.wrongType(field: key, expected: "a list [...]") }
+        guard !array.isEmpty else { throw CatalogueProblem.emptyList(key) }
+        return array
     }
 
     private static func name(_ object: JSONObject, _ key: String, at path: String) throws -> String {
@@ -348,6 +376,9 @@ public enum CatalogueProblem: Error, Equatable, Sendable {
     case duplicateSector(String)
     case sectorNotListed(code: String, sector: String)
     case replacesShipped(String)
+    case emptyList(String)
+    case similarNames(String, String)
+    case tooLarge(Int)
 
     /// The sentence in a language.
     public func message(_ language: Language) -> String {
@@ -403,6 +434,15 @@ public enum CatalogueProblem: Error, Equatable, Sendable {
             return l.pick(
                 "chỉ tiêu \(code) do \"\(sector)\" thẩm định, nhưng danh sách \"sectors\" không có ngành này",
                 "indicator \(code) is appraised by \"\(sector)\", which is not in \"sectors\"")
+        case .emptyList(let field): return l.pick("danh sách \"\(field)\" trống", "the list \"\(field)\" is empty")
+        case .similarNames(let a, let b):
+            return l.pick(
+                "\"\(a)\" và \"\(b)\" chỉ khác nhau ở chữ hoa hoặc dấu; dùng một cách viết",
+                "\"\(a)\" and \"\(b)\" differ only in case or diacritics; spell them one way")
+        case .tooLarge(let bytes):
+            return l.pick(
+                "tệp dài \(bytes) byte; tối đa \(Catalogue.maximumBytes) byte",
+                "the file is \(bytes) bytes long; at most \(Catalogue.maximumBytes)")
         case .replacesShipped(let id):
             return l.pick(
                 "bộ \(id) là bộ có sẵn của ntm, không thay được; đặt mã bộ khác cho bản của tỉnh",

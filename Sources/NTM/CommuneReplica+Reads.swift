@@ -124,13 +124,18 @@ extension CommuneReplica {
     /// of `asOf` (then also the date deadlines are measured against).
     public func figures(asOf: CalendarDate? = nil, lookAheadDays: Int = 30) throws -> CommuneFigures {
         let snapshot = try store.snapshot(tables: NTMSchema.tableNames, heldAt: asOf?.endMs)
+        let date = asOf ?? CalendarDate.today(store.clock())
         let builder = ReportBuilder(
-            snapshot: snapshot, library: try database.library(snapshot),
-            date: asOf ?? CalendarDate.today(store.clock()), lookAheadDays: lookAheadDays)
+            snapshot: snapshot, library: try database.library(snapshot), date: date, lookAheadDays: lookAheadDays)
         let record =
             try database.communes(snapshot).first { $0.slug == commune }
             ?? CommuneRecord(slug: commune, name: commune)
-        return try builder.figures(record, target: target)
+        // The target as it was held then: the same set if it was already a target, else the latest then.
+        let held = try database.targets(of: commune, in: snapshot)
+        guard let then = held.first(where: { $0.setID == target.setID }) ?? held.last else {
+            throw NTMError.nothingHeld(commune: commune, date: date)
+        }
+        return try builder.figures(record, target: then)
     }
 
     /// The figures of `ntm status`.

@@ -149,10 +149,11 @@ extension CommuneReplica {
     /// several targets (NTM first, NTM nâng cao later); the latest is worked on by default.
     public func setTarget(set setID: String, level: String?, year: String?, author: String) throws -> CommuneTarget {
         let catalogue = try database.library().catalogue(setID)
-        let change = try Self.targetChange(commune: commune, catalogue: catalogue, level: level, year: year)
+        let change = try Self.targetChange(
+            commune: commune, catalogue: catalogue, level: level, year: year, isDistrict: commune == database.district)
         try store.write([change], author: author)
         return CommuneTarget(
-            level: catalogue.level, setID: catalogue.id, year: change.values["year"]?.number.map { Int($0) })
+            level: catalogue.level, setID: catalogue.id, year: CommuneTarget.year(change.values["year"]))
     }
 
     /// Adds a deadline owned by a district department (or office), a province sector, or a person.
@@ -191,7 +192,10 @@ extension CommuneReplica {
         if undo {
             value = .null
         } else {
-            value = .text((try Self.date(date, option: "--date") ?? CalendarDate.today(store.clock())).iso)
+            let today = CalendarDate.today(store.clock())
+            let day = try Self.date(date, option: "--date") ?? today
+            guard day <= today else { throw NTMError.futureDate(day.description, option: "--date") }
+            value = .text(day.iso)
         }
         try writeRow(NTMSchema.Table.deadline, NTMSchema.row(commune, uid), ["done": value], author: author)
         return uid

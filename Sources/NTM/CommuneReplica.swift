@@ -107,10 +107,15 @@ public struct CommuneReplica: Sendable {
         return date
     }
 
-    /// The change that records a target: `level` must match the set's (or be omitted), `year` is 2000–2100.
-    static func targetChange(commune: String, catalogue: Catalogue, level text: String?, year: String?) throws
-        -> RowChange
-    {
+    /// The change that records a target: the set must assess this kind of unit (a district's own set for
+    /// the district, a commune's or village's for a commune), `level` must match the set's (or be
+    /// omitted), `year` is 2000–2100.
+    static func targetChange(
+        commune: String, catalogue: Catalogue, level text: String?, year: String?, isDistrict: Bool = false
+    ) throws -> RowChange {
+        guard (catalogue.unit == .district) == isDistrict else {
+            throw NTMError.wrongUnit(set: catalogue.id, unit: catalogue.unit, forDistrict: isDistrict)
+        }
         var level = catalogue.level
         if let text {
             guard let parsed = Level(parsing: text) else { throw NTMError.unknownLevel(text) }
@@ -119,7 +124,7 @@ public struct CommuneReplica: Sendable {
             }
             level = parsed
         }
-        var values: [String: FieldValue] = ["criteria_set": .text(catalogue.id)]
+        var values: [String: FieldValue] = ["level": .text(level.rawValue)]
         if let year {
             guard let number = Int(year.trimmingCharacters(in: .whitespaces)), (2000...2100).contains(number) else {
                 throw NTMError.badYear(year)
@@ -127,6 +132,7 @@ public struct CommuneReplica: Sendable {
             values["year"] = .int(Int64(number))
         }
         return RowChange(
-            table: NTMSchema.Table.target, row: NTMSchema.targetRow(commune: commune, level: level), values: values)
+            table: NTMSchema.Table.target, row: NTMSchema.targetRow(commune: commune, set: catalogue.id),
+            values: values)
     }
 }

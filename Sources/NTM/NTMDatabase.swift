@@ -13,7 +13,7 @@ public final class NTMDatabase: Sendable {
         /// A district database (the district office's, later the hub's): no home commune; the district
         /// itself is recorded as a unit working towards the district set `qd558-2016`, so that its own
         /// criteria and deadlines live beside the communes'.
-        case district(slug: String, name: String?, year: String? = nil)
+        case district(slug: String, name: String?, code: String? = nil, year: String? = nil)
     }
 
     /// The first facts about a commune written when its replica is created.
@@ -93,29 +93,27 @@ public final class NTMDatabase: Sendable {
                 values["name"] = .text(clean)
             }
             if let district = setup.district { values["district"] = .text(district) }
-            if let code = setup.code {
-                let clean = Text.normalized(code)
-                guard !clean.isEmpty, clean.count <= 16, clean.allSatisfy(\.isNumber) else {
-                    throw NTMError.badUnitCode(code)
-                }
-                values["code"] = .text(clean)
-            }
+            if let code = setup.code { values["code"] = .text(try unitCode(code)) }
             if !values.isEmpty {
                 first.append(RowChange(table: NTMSchema.Table.commune, row: setup.slug, values: values))
             }
             first.append(target)
-        case .district(let slug, let name, let year):
+        case .district(let slug, let name, let code, let year):
             try checkSlug(slug)
             metadata["district"] = slug
+            var values: [String: FieldValue] = [:]
             if let name {
                 let clean = Text.normalized(name)
                 guard !clean.isEmpty else { throw NTMError.emptyName }
                 metadata["district_name"] = clean
-                first.append(RowChange(table: NTMSchema.Table.commune, row: slug, values: ["name": .text(clean)]))
+                values["name"] = .text(clean)
             }
+            if let code { values["code"] = .text(try unitCode(code)) }
+            if !values.isEmpty { first.append(RowChange(table: NTMSchema.Table.commune, row: slug, values: values)) }
             first.append(
                 try CommuneReplica.targetChange(
-                    commune: slug, catalogue: try CatalogueLibrary().catalogue(districtSetID), level: nil, year: year))
+                    commune: slug, catalogue: try CatalogueLibrary().catalogue(districtSetID), level: nil, year: year,
+                    isDistrict: true))
         }
         let store = try ReplicaStore.create(
             at: path, replicaID: replicaID, schema: NTMSchema.schema, metadata: metadata, clock: clock)
@@ -236,16 +234,26 @@ public final class NTMDatabase: Sendable {
             database: self, commune: chosen, catalogue: try library.catalogue(target.setID), target: target)
     }
 
-    /// A commune's targets, oldest first: by year, then level.
+    /// A commune's targets, the one worked on by default last: by level (a higher level is a later
+    /// stage), then year (a target without a year is the newest plan), then set id. Rows whose values another replica wrote in a shape ntm cannot read are left out.
     public func targets(of commune: String, in snapshot: StateSnapshot? = nil) throws -> [CommuneTarget] {
         let snapshot = try snapshot ?? store.snapshot(tables: [NTMSchema.Table.target])
         let prefix = "\(commune)/"
         return snapshot.rows(NTMSchema.Table.target).compactMap { row, values -> CommuneTarget? in
-            guard row.hasPrefix(prefix), let level = Level(rawValue: String(row.dropFirst(prefix.count))),
-                let set = values["criteria_set"]?.text
-            else { return nil }
-            return CommuneTarget(level: level, setID: set, year: values["year"]?.number.map { Int($0) })
-        }.sorted { ($0.year ?? 0, $0.level) < ($1.year ?? 0, $1.level) }
+            guard row.hasPrefix(prefix), let level = values["level"]?.text.flatMap(Level.init(rawValue:)) else {
+                return nil
+            }
+            return CommuneTarget(
+                level: level, setID: String(row.dropFirst(prefix.count)), year: CommuneTarget.year(values["year"]))
+        }.sorted { ($0.level, $0.year ?? Int.max, $0.setID) < ($1.level, $1.year ?? Int.max, $1.setID) }
+    }
+
+    static func unitCode(_ code: String) throws -> String {
+        let clean = Text.normalized(code)
+        guard !clean.isEmpty, clean.count <= 16, clean.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw NTMError.badUnitCode(code)
+        }
+        return clean
     }
 
     static func checkSlug(_ slug: String) throws {
@@ -273,6 +281,14 @@ public struct CommuneTarget: Sendable, Hashable {
     public var setID: String
     /// The year the commune aims to be recognised, when set.
     public var year: Int?
+
+    /// A stored year, if it is a whole number from 2000 to 2100 (a replicated value can be anything).
+    static func year(_ value: FieldValue?) -> Int? {
+        guard let number = value?.number, let year = Int(exactly: number), (2000...2100).contains(year) else {
+            return nil
+        }
+        return year
+    }
 
     /// Creates a target.
     public init(level: Level, setID: String, year: Int?) {

@@ -38,6 +38,12 @@ public enum NTMError: Error, Equatable, Sendable {
     case badDays(String)
     case conflictingFormats
     case placeRequired
+    case wrongUnit(set: String, unit: AssessedUnit, forDistrict: Bool)
+    case nothingHeld(commune: String, date: CalendarDate)
+    case futureDate(String, option: String)
+    case levelNeedsDistrict
+    case notWithDistrict(String)
+    case notForDistrictInit(String)
     case fileUnreadable(String)
     case nothingToChange
     case badSummary(String)
@@ -185,6 +191,35 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "số ngày \"\(text)\" không hợp lệ; dùng số nguyên từ 0 đến 366",
                 "invalid number of days \"\(text)\"; use 0 to 366")
+        case .wrongUnit(let set, let unit, let forDistrict):
+            return forDistrict
+                ? l.pick(
+                    "bộ \(set) dùng để đánh giá \(unit.label(l)), không phải huyện; huyện dùng bộ qd558-2016",
+                    "set \(set) assesses a \(unit.label(l)), not a district; districts use qd558-2016")
+                : l.pick(
+                    "bộ \(set) dùng để đánh giá huyện, không phải xã; chọn bộ của xã (xem: ntm catalogue list)",
+                    "set \(set) assesses districts, not communes; choose a commune set (see: ntm catalogue list)")
+        case .nothingHeld(let commune, let date):
+            return l.pick(
+                "cuối ngày \(date), cơ sở dữ liệu này chưa có mục tiêu nào của \(commune)",
+                "at the end of \(date) this database held no target of \(commune)")
+        case .futureDate(let text, let option):
+            return l.pick(
+                "ngày \(text) (\(option)) chưa tới; dùng hôm nay hoặc một ngày đã qua",
+                "\(text) (\(option)) is in the future; use today or a past date")
+        case .levelNeedsDistrict:
+            return l.pick(
+                "--level chỉ dùng với báo cáo huyện (--district); với một xã, chọn mục tiêu bằng --set",
+                "--level applies to the district report (--district); for one commune choose the target with --set")
+        case .notWithDistrict(let option):
+            return l.pick(
+                "\(option) không dùng với --district (báo cáo huyện gồm mọi xã; chọn mức bằng --level)",
+                "\(option) does not go with --district (the district report covers every commune; choose a level with --level)"
+            )
+        case .notForDistrictInit(let option):
+            return l.pick(
+                "\(option) không dùng khi tạo cơ sở dữ liệu huyện: huyện dùng bộ qd558-2016",
+                "\(option) does not apply to a district database: districts use the set qd558-2016")
         case .placeRequired:
             return l.pick(
                 "cần --commune (cơ sở dữ liệu của xã) hoặc --district (của huyện)",

@@ -43,8 +43,8 @@ public enum NTMSchema {
                 name: Table.commune, keyColumns: [],
                 columns: [.init("name", .text), .init("district", .text), .init("code", .text)]),
             ReplicatedTable(
-                name: Table.target, keyColumns: ["commune", "level"],
-                columns: [.init("criteria_set", .text), .init("year", .integer)]),
+                name: Table.target, keyColumns: ["commune", "criteria_set"],
+                columns: [.init("level", .text), .init("year", .integer)]),
             ReplicatedTable(
                 name: Table.catalogue, keyColumns: [],
                 columns: [.init("title", .text), .init("digest", .text), .init("data", .text)]),
@@ -106,6 +106,6 @@ public enum NTMSchema {
     }
     /// The evidence row of an evidence id.
     public static func evidenceRow(commune: String, uid: String) -> String { row(commune, uid) }
-    /// The target row of a level.
-    public static func targetRow(commune: String, level: Level) -> String { row(commune, level.rawValue) }
+    /// The target row of a set: a commune may hold several targets, of one level or several.
+    public static func targetRow(commune: String, set: String) -> String { row(commune, set) }
 }

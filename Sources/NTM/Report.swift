@@ -227,8 +227,8 @@ public struct ReportBuilder: Sendable {
         var pending: [String] = []
         for sector in catalogue.sectors {
             let values = row(NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: slug, set: set, sector: sector))
-            if values?["sent"] != nil { sent += 1 }
-            if values?["inspected"] != nil { inspected += 1 }
+            if Self.date(values?["sent"]) != nil { sent += 1 }
+            if Self.date(values?["inspected"]) != nil { inspected += 1 }
             if values?["verdict"]?.text == Verdict.met.rawValue { passed += 1 } else { pending.append(sector) }
         }
         let general = row(NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: slug, set: set, part: "general"))
@@ -251,7 +251,8 @@ public struct ReportBuilder: Sendable {
     {
         var figures: [CommuneFigures] = []
         var unknownSets: [(commune: String, set: String)] = []
-        for commune in communes {
+        // A commune recorded in another district is not this district's (it may arrive through sync).
+        for commune in communes where district == nil || commune.district == nil || commune.district == district {
             let held = targets[commune.slug] ?? []
             let chosen = level.map { wanted in held.last { $0.level == wanted } } ?? held.last
             guard let target = chosen else { continue }
@@ -319,6 +320,9 @@ public struct ReportBuilder: Sendable {
             b.due, b.commune, b.owner, b.title ?? b.indicator ?? ""
         )
     }
+
+    /// A stored date; nil for anything else (a replicated value can be of any type).
+    static func date(_ value: FieldValue?) -> CalendarDate? { value?.text.flatMap(CalendarDate.init(parsing:)) }
 
     /// Rows written before sets were recorded on them belong to every set.
     private static func belongs(_ values: [String: FieldValue], to set: String) -> Bool {

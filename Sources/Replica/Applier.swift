@@ -50,7 +50,10 @@ final class Applier {
     ) throws {
         flushThreshold = rowCacheLimit
         self.db = db
-        self.recordedMs = recordedMs
+        // Arrival times never go backwards, even when the machine's clock does: a past snapshot must be
+        // a state the replica really held.
+        let latest = try Int64.fetchOne(db, sql: "SELECT max(recorded_ms) FROM arrival") ?? Int64.min
+        self.recordedMs = max(recordedMs, latest)
         firstPosition = (try Int64.fetchOne(db, sql: "SELECT max(pos) FROM oplog") ?? 0) + 1
         let columns = "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES "
         let row = "(?,?,?,?,?,?,?,?,?,?)"

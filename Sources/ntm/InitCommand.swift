@@ -38,9 +38,11 @@ struct InitCommand: ParsableCommand {
             guard let district else {
                 throw NTMError.placeRequired
             }
+            if options.criteriaSet != nil { throw NTMError.notForDistrictInit("--set") }
+            if level != nil { throw NTMError.notForDistrictInit("--level") }
             let database = try NTMDatabase.create(
-                at: options.databasePath, replicaID: replica, home: .district(slug: district, name: name, year: year),
-                author: author)
+                at: options.databasePath, replicaID: replica,
+                home: .district(slug: district, name: name, code: code, year: year), author: author)
             say(
                 l.pick(
                     "Đã tạo cơ sở dữ liệu huyện \(database.districtName ?? district) (bản sao \(replica)) tại \(options.databasePath)",

@@ -169,6 +169,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         guard !(json && csv) else { throw NTMError.conflictingFormats }
+        if district, options.commune != nil { throw NTMError.notWithDistrict("--commune") }
+        if district, options.criteriaSet != nil { throw NTMError.notWithDistrict("--set") }
         guard let days = Int(within), (0...366).contains(days) else { throw NTMError.badDays(within) }
         var date: CalendarDate?
         if let asOf {
@@ -180,9 +182,13 @@ struct ReportCommand: ParsableCommand {
             return parsed
         }
         let database = try options.openDatabase()
-        let reportDate = date ?? CalendarDate.today(database.store.clock())
+        let today = CalendarDate.today(database.store.clock())
+        if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }
+        let reportDate = date ?? today
         let rendering = ReportRendering(language: options.language, date: reportDate)
-        if district || (options.commune == nil && database.homeCommune == nil) {
+        let wholeDistrict = district || (options.commune == nil && database.homeCommune == nil)
+        if level != nil, !wholeDistrict { throw NTMError.levelNeedsDistrict }
+        if wholeDistrict {
             let figures = try database.districtFigures(level: level, asOf: date, lookAheadDays: days)
             if json { return say(JSONWriter.string(rendering.json(figures))) }
             if csv { return print(rendering.csv(figures), terminator: "") }

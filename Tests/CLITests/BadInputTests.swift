@@ -92,7 +92,7 @@ import Testing
         // Issue 3: sets, levels, departments, catalogue files, numbers against targets, reports.
         (["target", "qd999", "--year", "2020"], "không có bộ tiêu chí \"qd999\""),
         (["target", "qd1980-2016", "--level", "siêu cấp"], "không có mức \"siêu cấp\""),
-        (["target", "qd558-2016", "--level", "nâng cao"], "bộ qd558-2016 dùng cho mức NTM, không phải NTM nâng cao"),
+        (["target", "qd318-2022", "--level", "nâng cao"], "bộ qd318-2022 dùng cho mức NTM, không phải NTM nâng cao"),
         (["target", "qd318-2022", "--year", "20x1"], "năm \"20x1\" không hợp lệ"),
         (
             ["deadline", "add", "--title", "Nộp báo cáo", "--due", "30/09/2021", "--department", "Phòng Ngoại vụ"],
@@ -128,6 +128,18 @@ import Testing
         (["report", "--commune", "tho-tho"], "cơ sở dữ liệu không có xã \"tho-tho\"; các xã: dan-ly"),
         (["report", "--set", "qd318-2022"], "xã dan-ly chưa có mục tiêu theo bộ qd318-2022"),
         (["note", "add", "   "], "nội dung ghi chú không được để trống"),
+        (["target", "qd558-2016"], "bộ qd558-2016 dùng để đánh giá huyện, không phải xã"),
+        (["report", "--level", "ntm"], "--level chỉ dùng với báo cáo huyện (--district)"),
+        (["report", "--district", "--commune", "dan-ly"], "--commune không dùng với --district"),
+        (["report", "--as-of", "01/01/2099"], "ngày 01/01/2099 (--as-of) chưa tới"),
+        (
+            ["init", "--replica", "h-1", "--district", "trieu-son", "--set", "qd1980-2016", "--db", "new.sqlite"],
+            "--set không dùng khi tạo cơ sở dữ liệu huyện"
+        ),
+        (
+            ["init", "--replica", "xa-3", "--commune", "dan-ly", "--set", "qd558-2016", "--db", "new.sqlite"],
+            "bộ qd558-2016 dùng để đánh giá huyện, không phải xã"
+        ),
         (["init", "--replica", "h-1", "--db", "new.sqlite"], "cần --commune (cơ sở dữ liệu của xã) hoặc --district"),
         (
             ["init", "--replica", "xa-3", "--commune", "dan-ly", "--code", "15a03", "--db", "new.sqlite"],

@@ -117,6 +117,8 @@ enum Fixture {
 
     @Test func aMinimalSetReads() throws {
         let catalogue = try Catalogue(data: Self.minimal())
+        // As saved by a Windows editor, with a UTF-8 byte-order mark.
+        #expect(try Catalogue(data: Data([0xEF, 0xBB, 0xBF]) + Self.minimal()).id == "tinh-x-2021")
         #expect(catalogue.sectors == ["Sở Xây dựng", "Sở GTVT"])
         #expect(catalogue.criterion(2)?.department == "Phòng KT&HT")
         #expect(catalogue.indicator("2.1")?.meets(99) == false)
@@ -195,6 +197,42 @@ enum Fixture {
                 }, .badBounds("1")
             ),
             ("unlisted sector", { $0["sectors"] = ["Sở Xây dựng"] }, .sectorNotListed(code: "2.1", sector: "Sở GTVT")),
+            (
+                "sectors differing in case only", { $0["sectors"] = ["Sở Xây dựng", "Sở GTVT", "Sở Xây Dựng"] },
+                .similarNames("Sở Xây dựng", "Sở Xây Dựng")
+            ),
+            (
+                "leading zero",
+                {
+                    $0["indicators"] = [
+                        ["code": "01", "name_vi": "A", "dept": "P", "sector": "S"],
+                        ["code": "2", "name_vi": "C", "dept": "P", "sector": "S"],
+                    ]
+                }, .badCode("01")
+            ),
+            (
+                "sign",
+                {
+                    $0["indicators"] = [
+                        ["code": "1", "name_vi": "A", "dept": "P", "sector": "S"],
+                        ["code": "+2.1", "name_vi": "C", "dept": "P", "sector": "S"],
+                    ]
+                }, .badCode("+2.1")
+            ),
+            (
+                "number as target",
+                {
+                    $0["indicators"] = [
+                        ["code": "1", "name_vi": "A", "dept": "P", "sector": "S", "target": 5],
+                        ["code": "2", "name_vi": "C", "dept": "P", "sector": "S"],
+                    ]
+                }, .wrongType(field: "indicators[0] (1).target", expected: "text")
+            ),
+            (
+                "criteria as object", { $0["criteria"] = ["no": 1] },
+                .wrongType(field: "criteria", expected: "a list [...]")
+            ),
+            ("no criteria", { $0["criteria"] = nil }, .missingField("criteria")),
         ]
     }
 
@@ -203,6 +241,9 @@ enum Fixture {
             #expect(throws: NTMError.badCatalogue(problem), "\(label)") { try Catalogue(data: Self.minimal(edit)) }
         }
         #expect(throws: NTMError.self) { try Catalogue(data: Data("{\"format\": ".utf8)) }
+        #expect(throws: NTMError.badCatalogue(.tooLarge(Catalogue.maximumBytes + 1))) {
+            try Catalogue(data: Data(repeating: 0x20, count: Catalogue.maximumBytes + 1))
+        }
         #expect(throws: NTMError.self) { try Catalogue(data: Data("{\"set\":1,\"set\":2}".utf8)) }
     }
 
@@ -268,7 +309,7 @@ enum Fixture {
         let broken = folder.file("broken.json")
         try CatalogueTests.minimal { $0["indicators"] = [] }.write(to: URL(fileURLWithPath: broken))
         let before = try database.store.dump()
-        #expect(throws: NTMError.badCatalogue(.missingField("indicators"))) {
+        #expect(throws: NTMError.badCatalogue(.emptyList("indicators"))) {
             try database.importCatalogue(file: broken, author: "A")
         }
         #expect(try database.store.dump() == before)

@@ -47,6 +47,26 @@ import Testing
         #expect(try receiver.snapshot(tables: ["t"], heldAt: .max) == receiver.snapshot(tables: ["t"]))
     }
 
+    @Test func aClockSetBackNeverMakesAStateThatWasNotHeld() throws {
+        let folder = TemporaryDirectory("snapshot-clock")
+        let clock = ManualClock(1_700_000_000_000)
+        let replica = try makeReplica(folder, "r", clock: clock)
+        var held: [StateSnapshot] = [StateSnapshot()]
+        var moments: [Int64] = []
+        for (step, jump) in ([0, -3_600_000, 10, -86_400_000, 5, 0] as [Int64]).enumerated() {
+            _ = clock.tick(jump)
+            try replica.write(
+                [RowChange(table: "t", row: "g/i\(step % 2)", values: ["a": .text("v\(step)")])], author: "p")
+            held.append(try replica.snapshot(tables: ["t"]))
+            moments.append(clock.tick(0))
+        }
+        for moment in moments + [moments.min()! - 1, 0, .max] {
+            #expect(held.contains(try replica.snapshot(tables: ["t"], heldAt: moment)), "at \(moment)")
+        }
+        // Once the last write is held, it stays held at every later moment.
+        #expect(try replica.snapshot(tables: ["t"], heldAt: moments.max()!) == held.last)
+    }
+
     private func exchangeAll(
         from sender: ReplicaStore, to receiver: ReplicaStore, folder: TemporaryDirectory, step: Int
     ) {
