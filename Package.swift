@@ -10,12 +10,16 @@ let package = Package(
         .library(name: "SyncCore", targets: ["SyncCore"]),
         .library(name: "Replica", targets: ["Replica"]),
         .library(name: "NTM", targets: ["NTM"]),
+        .library(name: "SyncWire", targets: ["SyncWire"]),
+        .library(name: "SyncHub", targets: ["SyncHub"]),
         .executable(name: "ntm", targets: ["ntm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure values: dots, version vectors, operations, the merge rule, JSON. No I/O, no clock reads.
@@ -28,6 +32,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // The sync protocol's messages and limits: values only, no sockets.
+        .target(name: "SyncWire", dependencies: ["SyncCore"], swiftSettings: strict),
+        // The hub: the session state machine, the TCP server (SwiftNIO), stdio, and the client.
+        .target(
+            name: "SyncHub",
+            dependencies: [
+                "SyncWire", "Replica", "SyncCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // The NTM domain: criteria sets, communes, targets, assessments, evidence, dossiers, verification,
@@ -47,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "ntm",
             dependencies: [
-                "NTM", "Replica", "SyncCore",
+                "NTM", "Replica", "SyncCore", "SyncWire", "SyncHub", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

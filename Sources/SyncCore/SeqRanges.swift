@@ -29,6 +29,12 @@ public struct SeqRanges: Hashable, Sendable {
     /// The highest number held, 0 if none.
     public var upperBound: UInt64 { ranges.last?.upperBound ?? 0 }
 
+    /// The smallest sequence number from 1 not held.
+    public var firstMissing: UInt64 {
+        guard let first = ranges.first, first.lowerBound == 1 else { return 1 }
+        return first.upperBound + 1
+    }
+
     /// Whether `seq` is held.
     public func contains(_ seq: UInt64) -> Bool {
         var low = 0

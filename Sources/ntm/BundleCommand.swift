@@ -99,7 +99,15 @@ struct DumpCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let replica = try options.open()
-        print(try replica.store.dump(), terminator: "")
+        let database = try options.openDatabase()
+        guard let commune = options.commune.map(Text.slug) else {
+            print(try database.store.dump(), terminator: "")
+            return
+        }
+        // One commune's rows only, so that a commune's replica and the hub can be compared for it.
+        print(
+            try database.store.dump { _, row in
+                (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == commune
+            }, terminator: "")
     }
 }

@@ -19,7 +19,9 @@ enum Entry {
         } catch let exit as ExitCode {
             NTMCommand.exit(withError: exit)
         } catch {
-            guard let message = UserFacingError.message(error, language) else { NTMCommand.exit(withError: error) }
+            guard let message = UserFacingError.message(error, language) ?? SyncMessages.message(error, language) else {
+                NTMCommand.exit(withError: error)
+            }
             let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
             FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
             Foundation.exit(1)
@@ -41,6 +43,7 @@ struct NTMCommand: ParsableCommand {
             InitCommand.self, CommuneCommand.self, TargetCommand.self, CatalogueCommand.self, CriteriaCommand.self,
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerifyCommand.self, AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
-            ConflictsCommand.self, BundleCommand.self, SummaryCommand.self, DumpCommand.self,
+            ConflictsCommand.self, SyncCommand.self, HubCommand.self, BundleCommand.self, SummaryCommand.self,
+            DumpCommand.self,
         ])
 }

@@ -156,6 +156,13 @@ struct ReportCommand: ParsableCommand {
 
     @Flag(help: "Báo cáo cấp huyện: mọi xã trong cơ sở dữ liệu.") var district = false
 
+    @OptionGroup var report: ReportOptions
+
+    func run() throws { try report.run(options, district: district) }
+}
+
+/// The options of `ntm report` and `ntm hub report`.
+struct ReportOptions: ParsableArguments {
     @Option(help: "Với --district: mức (ntm, nang-cao, …) để báo cáo; mặc định mục tiêu mới nhất của mỗi xã.")
     var level: String?
 
@@ -167,7 +174,7 @@ struct ReportCommand: ParsableCommand {
 
     @Flag(help: "In CSV (UTF-8 có BOM) cho Excel.") var csv = false
 
-    func run() throws {
+    func run(_ options: GlobalOptions, district: Bool) throws {
         guard !(json && csv) else { throw NTMError.conflictingFormats }
         if district, options.commune != nil { throw NTMError.notWithDistrict("--commune") }
         if district, options.criteriaSet != nil { throw NTMError.notWithDistrict("--set") }

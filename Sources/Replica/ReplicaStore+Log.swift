@@ -1,0 +1,56 @@
+import GRDB
+import SyncCore
+
+extension ReplicaStore {
+    /// The operations `origin` wrote with a sequence number above `seq`, in sequence order, at most
+    /// `limit` of them (what a replica pushes to the hub).
+    public func operations(origin: String, after seq: UInt64, limit: Int) throws -> [SyncOperation] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [origin, Int64(seq), limit]
+            ).map { try LoggedOperation(row: $0).operation }
+        }
+    }
+
+    /// The log after position `position`, in position order, at most `limit` entries (what the hub
+    /// scans for a pull). Work grows with the entries returned, not with the size of the log.
+    public func logEntries(after position: Int64, limit: Int) throws -> [LoggedOperation] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE pos > ? ORDER BY pos LIMIT ?",
+                arguments: [position, limit]
+            ).map(LoggedOperation.init(row:))
+        }
+    }
+
+    /// The last position of the log and the dot there; nil for an empty log.
+    public func logEnd() throws -> (position: Int64, dot: Dot)? {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT pos, origin, seq FROM oplog ORDER BY pos DESC LIMIT 1")
+            else { return nil }
+            return (row["pos"], Dot(origin: row["origin"], seq: UInt64(row["seq"] as Int64)))
+        }
+    }
+
+    /// The dot at a log position, if there is an operation there.
+    public func dot(atPosition position: Int64) throws -> Dot? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT origin, seq FROM oplog WHERE pos = ?", arguments: [position]).map {
+                Dot(origin: $0["origin"], seq: UInt64($0["seq"] as Int64))
+            }
+        }
+    }
+
+    /// The sequence numbers of `origin` held here (one indexed read).
+    public func holdings(of origin: String) throws -> SeqRanges {
+        try queue.read { db in
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT ranges FROM holdings WHERE origin = ?", arguments: [origin])
+            else { return SeqRanges() }
+            return try Summary(json: .object(["o": try JSONParser.parse(text)])).origins["o"] ?? SeqRanges()
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SyncWire
+
+/// The hub's TCP server (SwiftNIO): many replicas at once, every database step on one thread (one
+/// writer to SQLite), one line at a time per connection (a fast peer cannot queue unbounded work, a
+/// slow reader stops the hub from producing for it), and a clean stop that lets the batch in flight
+/// commit or roll back before closing.
+public final class HubServer: @unchecked Sendable {
+    private let hub: HubIdentity
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let database: NIOThreadPool
+    private var channel: (any Channel)?
+    private let lock = NSLock()
+    private var sessions: [ObjectIdentifier: any Channel] = [:]
+
+    /// Creates a server for `hub`; nothing listens until ``start(host:port:)``.
+    public init(hub: HubIdentity, logger: Logger) {
+        self.hub = hub
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        database = NIOThreadPool(numberOfThreads: 1)
+        database.start()
+    }
+
+    /// Listens on `host:port` (port 0 picks a free one); returns the bound port.
+    public func start(host: String, port: Int) throws -> Int {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SessionHandler(hub: hub, database: database, logger: logger, server: self))
+                }
+            }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        lock.withLock { self.channel = channel }
+        return channel.localAddress?.port ?? port
+    }
+
+    func register(_ channel: any Channel) { lock.withLock { sessions[ObjectIdentifier(channel)] = channel } }
+    func unregister(_ channel: any Channel) {
+        lock.withLock { _ = sessions.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Stops accepting, lets every database step in flight finish (a push batch commits or rolls back
+    /// whole), closes every session and releases the threads.
+    public func stop() {
+        let (listener, open) = lock.withLock { (channel, Array(sessions.values)) }
+        try? listener?.close().wait()
+        // The database thread finishes the step it is running; steps queued after it see closed channels.
+        for session in open { try? session.close().wait() }
+        try? database.syncShutdownGracefully()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Blocks until the listening channel closes.
+    public func wait() throws { try lock.withLock { channel }?.closeFuture.wait() }
+}
+
+/// Splits the byte stream into lines of at most 1 MiB (without the `\n`).
+struct LineDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        let readable = buffer.readableBytesView
+        guard let newline = readable.firstIndex(of: 0x0A) else {
+            if buffer.readableBytes > WireLimits.maximumLineLength {
+                throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
+            }
+            return .needMoreData
+        }
+        let length = newline - readable.startIndex
+        guard length <= WireLimits.maximumLineLength else {
+            throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
+        }
+        let line = buffer.readSlice(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        context.fireChannelRead(Self.wrapInboundOut(line))
+        return .continue
+    }
+
+    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// One connection: lines go to a ``HubSession`` on the database thread, one at a time; answers go back
+/// in order; reading resumes only when the line is handled and the peer keeps up with what was sent.
+final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let session: HubSession
+    private let database: NIOThreadPool
+    private let logger: Logger
+    private weak var server: HubServer?
+    private var queue: [[UInt8]] = []
+    private var busy = false
+    private var closing = false
+    private let started = NIODeadline.now()
+
+    init(hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer) {
+        session = HubSession(hub: hub)
+        self.database = database
+        self.logger = logger
+        self.server = server
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        server?.register(context.channel)
+        context.read()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        server?.unregister(context.channel)
+        if !session.isClosed { _ = session.abort(WireError(.badMessage, "the client went away")) }
+        let stats = session.stats
+        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        logger.info(
+            "session",
+            metadata: [
+                "replica": "\(stats.replica ?? "?")", "ops_in": "\(stats.operationsIn)", "applied": "\(stats.applied)",
+                "ops_out": "\(stats.operationsOut)", "bytes_in": "\(stats.bytesIn)", "bytes_out": "\(stats.bytesOut)",
+                "seconds": "\(String(format: "%.3f", seconds))", "error": "\(stats.error?.description ?? "-")",
+            ])
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        queue.append(Array(buffer.readableBytesView))
+        next(context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) { next(context) }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) { next(context) }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let wire = (error as? WireError) ?? WireError(.badMessage, "\(error)")
+        send(context, [session.abort(wire)], close: true)
+    }
+
+    /// Handles the next queued line when idle and the peer is reading; asks for more input otherwise.
+    private func next(_ context: ChannelHandlerContext) {
+        guard !busy, !closing, context.channel.isWritable else { return }
+        guard !queue.isEmpty else {
+            context.read()
+            return
+        }
+        let line = queue.removeFirst()
+        busy = true
+        let session = self.session
+        let loop = context.eventLoop
+        let future = database.runIfActive(eventLoop: loop) { session.receive(line) }
+        future.whenComplete { [self] result in
+            busy = false
+            switch result {
+            case .success(let lines): send(context, lines, close: session.isClosed)
+            case .failure:
+                send(context, [session.abort(WireError(.unavailable, "the hub is stopping"))], close: true)
+            }
+            next(context)
+        }
+    }
+
+    private func send(_ context: ChannelHandlerContext, _ lines: [String], close: Bool) {
+        guard !closing else { return }
+        if !lines.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: lines.reduce(0) { $0 + $1.utf8.count + 1 })
+            for line in lines {
+                buffer.writeString(line)
+                buffer.writeInteger(UInt8(0x0A))
+            }
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
+        if close {
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+}

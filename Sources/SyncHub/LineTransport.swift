@@ -1,0 +1,140 @@
+import Foundation
+import SyncWire
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A blocking, line-oriented byte stream: the client's side of a session (a TCP socket, or the pipes of
+/// a child process such as `ssh district ntm hub stdio`), and the hub's side over stdin/stdout.
+public final class LineTransport {
+    private let input: Int32
+    private let output: Int32
+    private let onClose: () -> Void
+    private var buffer: [UInt8] = []
+    private var start = 0
+    /// Bytes read and written so far.
+    public private(set) var bytesIn = 0
+    /// Bytes written so far.
+    public private(set) var bytesOut = 0
+
+    /// Wraps two file descriptors; `onClose` runs once when the transport is closed.
+    public init(input: Int32, output: Int32, onClose: @escaping () -> Void = {}) {
+        self.input = input
+        self.output = output
+        self.onClose = onClose
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Connects to `host:port` over TCP.
+    /// - Throws: ``TransportError`` naming the address.
+    public static func connect(to address: String) throws -> LineTransport {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+            throw TransportError.badAddress(address)
+        }
+        let host = String(address[..<colon])
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+            hints.ai_socktype = SOCK_STREAM
+        #endif
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host.isEmpty ? "127.0.0.1" : host, String(port), &hints, &result) == 0, let first = result
+        else { throw TransportError.unreachable(address, "unknown host") }
+        defer { freeaddrinfo(result) }
+        var reason = "connection refused"
+        var info: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = info {
+            let fd = socket(entry.pointee.ai_family, entry.pointee.ai_socktype, entry.pointee.ai_protocol)
+            if fd >= 0 {
+                if Glibc.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 {
+                    var one: Int32 = 1
+                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    return LineTransport(input: fd, output: fd, onClose: { _ = Glibc.close(fd) })
+                }
+                reason = String(cString: strerror(errno))
+                _ = Glibc.close(fd)
+            }
+            info = entry.pointee.ai_next
+        }
+        throw TransportError.unreachable(address, reason)
+    }
+
+    /// Sends lines, each followed by `\n`.
+    public func send(_ lines: [String]) throws {
+        guard !lines.isEmpty else { return }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines {
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(0x0A)
+        }
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(output, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw TransportError.closed(String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+        }
+        bytesOut += bytes.count
+    }
+
+    /// The next line without its `\n`; nil when the peer closed the stream at a line boundary.
+    /// - Throws: ``WireError`` (`line-too-long`) or ``TransportError`` (a stream cut inside a line).
+    public func receive() throws -> ArraySlice<UInt8>? {
+        var searched = start
+        while true {
+            if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<newline]
+                start = newline + 1
+                bytesIn += line.count + 1
+                return line
+            }
+            if buffer.count - start > WireLimits.maximumLineLength {
+                throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
+            }
+            if start > 0, start == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+            } else if start > (1 << 20) {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            searched = buffer.count
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TransportError.closed(String(cString: strerror(errno)))
+            }
+            if count == 0 {
+                if start < buffer.count { throw TransportError.closed("the stream ended inside a line") }
+                return nil
+            }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Closes the transport.
+    public func close() { onClose() }
+}
+
+/// A transport failure (not a protocol error): the peer could not be reached or went away.
+public enum TransportError: Error, Equatable, Sendable {
+    /// `host:port` could not be parsed.
+    case badAddress(String)
+    /// Nobody answered at the address.
+    case unreachable(String, String)
+    /// The stream closed or failed.
+    case closed(String)
+    /// The command given to `--via` could not be started.
+    case commandFailed(String, String)
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Replica
+import SyncCore
+import SyncWire
+
+/// What one sync did.
+public struct SyncResult: Sendable, Equatable {
+    /// Operations sent to the hub.
+    public var pushed = 0
+    /// Of those, operations the hub did not have.
+    public var pushedNew = 0
+    /// Operations received from the hub.
+    public var pulled = 0
+    /// Of those, operations this replica did not have.
+    public var pulledNew = 0
+    /// Bytes received.
+    public var bytesIn = 0
+    /// Bytes sent.
+    public var bytesOut = 0
+    /// Whether the replica started pulling from the beginning (a new or restored hub).
+    public var restarted = false
+}
+
+/// Why a sync stopped.
+public enum SyncError: Error, Equatable, Sendable {
+    /// The hub answered an error object.
+    case hub(WireError)
+    /// The hub broke the protocol (this replica sent an error object and closed).
+    case protocolViolation(WireError)
+    /// The connection failed.
+    case transport(TransportError)
+}
+
+/// The replica's side of a sync session: push what the hub lacks, then pull what this commune lacks,
+/// each batch committed before it is acknowledged (`protocol/PROTOCOL.md`, part II).
+///
+/// An interrupted sync resumes where it stopped: the hub says which operations it holds, and the pull
+/// cursor is saved with each committed batch.
+public struct SyncClient {
+    /// The replica.
+    public let store: ReplicaStore
+    /// The commune whose rows this replica works on.
+    public let commune: String
+    /// Operations per push batch.
+    public var pushBatch = 1000
+    /// Operations per pull batch.
+    public var pullBatch = 2000
+    /// Called after each committed batch with the figures so far.
+    public var progress: ((SyncResult) -> Void)?
+
+    /// Creates a client.
+    public init(store: ReplicaStore, commune: String) {
+        self.store = store
+        self.commune = commune
+    }
+
+    /// Runs one session over `transport` and closes it.
+    public func run(over transport: LineTransport) throws -> SyncResult {
+        defer { transport.close() }
+        var result = SyncResult()
+        func finish() -> SyncResult {
+            result.bytesIn = transport.bytesIn
+            result.bytesOut = transport.bytesOut
+            return result
+        }
+        do {
+            let savedEpoch = try store.metadata("sync_epoch")
+            try transport.send([
+                WireMessage.hello(
+                    .init(
+                        protocolVersion: WireLimits.protocolVersion, replica: store.replicaID, commune: commune,
+                        schema: store.schema.tag, epoch: savedEpoch)
+                ).line
+            ])
+            guard case .welcome(let welcome) = try expectMessage(transport) else {
+                throw violation(transport, "expected welcome")
+            }
+            var cursor = try savedCursor()
+            if welcome.epoch != savedEpoch || welcome.end.position < cursor.position {
+                cursor = .start
+                result.restarted = savedEpoch != nil
+            }
+            try push(welcome.holds, transport: transport, result: &result)
+            try store.setMetadata("sync_epoch", welcome.epoch)
+            try store.setMetadata("sync_hub", welcome.hub)
+            while true {
+                try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
+                switch try expectMessage(transport) {
+                case .done:
+                    return finish()
+                case .batch(let to, let count):
+                    var ops: [SyncOperation] = []
+                    ops.reserveCapacity(count)
+                    for _ in 0..<count {
+                        guard let line = try transport.receive() else {
+                            throw SyncError.transport(.closed("the hub closed the session inside a batch"))
+                        }
+                        guard case .operation(let op) = try WireLine(bytes: line) else {
+                            throw violation(transport, "expected \(count) operations after batch")
+                        }
+                        guard op.dot.origin != store.replicaID else {
+                            throw violation(transport, "the hub sent back operation \(op.dot) of this replica")
+                        }
+                        ops.append(op)
+                    }
+                    result.pulled += count
+                    result.pulledNew += try store.apply(ops)
+                    cursor = to
+                    try store.setMetadata("sync_cursor", cursor.jsonText)
+                    progress?(finish())
+                default:
+                    throw violation(transport, "expected batch or done")
+                }
+            }
+        } catch let error as WireError {
+            // A line this replica could not read: tell the hub, then stop.
+            try? transport.send([WireMessage.error(error).line])
+            throw SyncError.protocolViolation(error)
+        } catch let error as TransportError {
+            throw SyncError.transport(error)
+        }
+    }
+
+    /// Sends every operation the hub lacks, per origin in sequence order without gaps.
+    private func push(_ holds: Summary, transport: LineTransport, result: inout SyncResult) throws {
+        let mine = try store.summary()
+        var batchNumber: Int64 = 0
+        var pending: [SyncOperation] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            batchNumber += 1
+            var writer = JSONWriter(capacity: 1 << 16)
+            var lines = [WireMessage.push(batch: batchNumber, count: pending.count).line]
+            for op in pending {
+                writer.reset()
+                op.write(to: &writer)
+                lines.append(String(decoding: writer.bytes, as: UTF8.self))
+            }
+            try transport.send(lines)
+            guard case .pushed(let acknowledged, let applied, _) = try expectMessage(transport),
+                acknowledged == batchNumber
+            else { throw violation(transport, "expected pushed for batch \(batchNumber)") }
+            result.pushed += pending.count
+            result.pushedNew += applied
+            pending.removeAll(keepingCapacity: true)
+            progress?(result)
+        }
+        for origin in mine.origins.keys.sorted() {
+            var hub = holds.origins[origin] ?? SeqRanges()
+            while true {
+                let next = hub.firstMissing
+                let ops = try store.operations(origin: origin, after: next - 1, limit: pushBatch)
+                // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
+                var expected = next
+                for op in ops where op.dot.seq == expected {
+                    guard isMine(op) else { break }
+                    pending.append(op)
+                    hub.insert(op.dot.seq)
+                    expected = hub.firstMissing
+                    if pending.count == pushBatch { try flush() }
+                }
+                if expected == next { break }
+            }
+        }
+        try flush()
+    }
+
+    /// Rows this replica may send: its commune's, the district's shared ones it wrote.
+    private func isMine(_ op: SyncOperation) -> Bool {
+        let owner = op.key.row.firstIndex(of: "/").map { String(op.key.row[..<$0]) } ?? op.key.row
+        return owner == commune || op.key.table == "catalogue"
+    }
+
+    private func expectMessage(_ transport: LineTransport) throws -> WireMessage {
+        guard let line = try transport.receive() else {
+            throw SyncError.transport(.closed("the hub closed the connection"))
+        }
+        switch try WireLine(bytes: line) {
+        case .message(.error(let error)): throw SyncError.hub(error)
+        case .message(let message): return message
+        case .operation: throw violation(transport, "an operation where a message was expected")
+        }
+    }
+
+    private func violation(_ transport: LineTransport, _ what: String) -> SyncError {
+        let error = WireError(.outOfOrder, what)
+        try? transport.send([WireMessage.error(error).line])
+        return .protocolViolation(error)
+    }
+
+    private func savedCursor() throws -> HubCursor {
+        guard let text = try store.metadata("sync_cursor"), let json = try? JSONParser.parse(text),
+            let cursor = try? HubCursor(json: json, field: "cursor")
+        else { return .start }
+        return cursor
+    }
+}
+
+extension HubCursor {
+    /// The cursor as stored in the replica's metadata.
+    var jsonText: String { JSONWriter.string(json) }
+}

@@ -1,0 +1,48 @@
+/// An error object on the wire: a stable code for programs, an English message for people. After
+/// sending one, the sender closes the session; nothing of a batch in flight is applied.
+public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The stable codes (`protocol/PROTOCOL.md`, "Errors").
+    public enum Code: String, Sendable, CaseIterable {
+        /// The line is not valid JSON (or not valid UTF-8).
+        case badJSON = "bad-json"
+        /// The line is JSON but not an object.
+        case notAnObject = "not-an-object"
+        /// The line is longer than 1 MiB.
+        case lineTooLong = "line-too-long"
+        /// The `type` is not one this version knows.
+        case unknownType = "unknown-type"
+        /// A known message with a missing or wrong member.
+        case badMessage = "bad-message"
+        /// A message that is not allowed at this point of the session.
+        case outOfOrder = "out-of-order"
+        /// The client's protocol version is below what the hub speaks.
+        case unsupportedVersion = "unsupported-version"
+        /// The client's application schema differs from the hub's.
+        case schemaMismatch = "schema-mismatch"
+        /// An operation line that is not a valid operation.
+        case badOperation = "bad-operation"
+        /// A pushed operation whose origin is not the pushing replica.
+        case forgedDot = "forged-dot"
+        /// A pushed operation that would leave a hole in its origin's sequence at the hub.
+        case gap = "gap"
+        /// A pushed operation on a row outside the replica's commune.
+        case outOfScope = "out-of-scope"
+        /// The hub cannot serve now (its database failed); the client may retry later.
+        case unavailable = "unavailable"
+        /// A code this version does not know (from a newer peer).
+        case unknown = "unknown"
+    }
+
+    /// The code.
+    public var code: Code
+    /// What went wrong, in English.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

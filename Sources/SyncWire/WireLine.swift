@@ -1,0 +1,43 @@
+import SyncCore
+
+/// One received line: a session message or an operation.
+public enum WireLine: Sendable {
+    /// A message.
+    case message(WireMessage)
+    /// An operation (`"type":"op"`).
+    case operation(SyncOperation)
+
+    /// Reads one line (without its `\n`).
+    /// - Throws: ``WireError`` with the code to answer.
+    public init(bytes: some Collection<UInt8>) throws(WireError) {
+        guard bytes.count <= WireLimits.maximumLineLength else {
+            throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw WireError(.badJSON, error.description)
+        }
+        if json.object?["type"]?.string == "op" {
+            do {
+                self = .operation(try SyncOperation(json: json))
+            } catch {
+                throw WireError(.badOperation, error.description)
+            }
+        } else {
+            self = .message(try WireMessage(json: json))
+        }
+    }
+
+    /// The line's text (without `\n`).
+    public var text: String {
+        switch self {
+        case .message(let message): return message.line
+        case .operation(let op):
+            var writer = JSONWriter()
+            op.write(to: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+}
