@@ -84,6 +84,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
         .testTarget(
+            name: "SyncHubTests",
+            dependencies: ["SyncHub", "SyncWire", "SyncCore", "Replica", "NTM", "TestSupport"], swiftSettings: strict),
+        .testTarget(
             name: "CLITests",
             dependencies: [
                 "TestSupport", "SyncCore", "Replica", "NTM", "ntm", .product(name: "Crypto", package: "swift-crypto"),

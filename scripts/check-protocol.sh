@@ -7,7 +7,8 @@
 # Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no duplicate keys, depth
 # at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
 # op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary. Outside bundles
-# a line may carry a speaker tag ("> " or "< ") for session transcripts. A file whose first line is a
+# a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
+# client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
 # bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
 # Rules no schema can state (byte lengths, canonical order, sorted ranges) are checked here too.
 #
@@ -54,6 +55,8 @@ SCHEMA_FOR_TYPE = {
     "bundle": "bundle-header",
     "end": "bundle-trailer",
     "summary": "summary",
+    "hello": "session", "welcome": "session", "push": "session", "pushed": "session", "pull": "session",
+    "batch": "session", "done": "session", "error": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
@@ -61,6 +64,14 @@ WRITE_ORDER = {
     "bundle": ["type", "version", "from", "created_ms", "schema", "since"],
     "end": ["type", "count", "sha256"],
     "summary": ["type", "replica", "schema", "origins"],
+    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch"],
+    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end"],
+    "push": ["type", "batch", "count"],
+    "pushed": ["type", "batch", "applied", "duplicates"],
+    "pull": ["type", "cursor", "limit"],
+    "batch": ["type", "to", "count"],
+    "done": ["type", "cursor"],
+    "error": ["type", "code", "message"],
 }
 REPLICA_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
@@ -327,6 +338,10 @@ def check_transcript(display, lines, schemas):
         if not raw.strip():
             continue
         if not check_line_frame(where, raw, ended):
+            continue
+        if raw[:3] == b">! ":
+            # A deliberately malformed client line (transcripts of bad input): framed, not validated.
+            count += 1
             continue
         if raw[:2] in (b"> ", b"< "):
             raw = raw[2:]

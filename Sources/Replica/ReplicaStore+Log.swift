@@ -54,3 +54,12 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Copies the whole database, consistently, to a new file at `path` (SQLite's online backup), for
+    /// a hub's nightly backup.
+    public func backup(to path: String) throws {
+        let target = try DatabaseQueue(path: path)
+        try queue.backup(to: target)
+    }
+}

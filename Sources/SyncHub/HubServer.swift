@@ -161,8 +161,10 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         busy = true
         let session = self.session
         let loop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: loop)
         let future = database.runIfActive(eventLoop: loop) { session.receive(line) }
         future.whenComplete { [self] result in
+            let context = bound.value
             busy = false
             switch result {
             case .success(let lines): send(context, lines, close: session.isClosed)

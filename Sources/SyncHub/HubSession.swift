@@ -54,7 +54,10 @@ public struct SessionStats: Sendable {
 /// Every batch a client pushes is checked whole (each line an operation, dots not forged, no gap in
 /// any origin's sequence, every row in the client's scope) and applied in one transaction, or not at
 /// all; a violation answers an error object and ends the session.
-public final class HubSession {
+///
+/// A session is used by one thread at a time (the transport hands it one line and waits for the
+/// answer), which is what makes it safe to pass between threads.
+public final class HubSession: @unchecked Sendable {
     enum State {
         case awaitingHello
         case ready(client: String, commune: String)

@@ -73,6 +73,11 @@ public final class LineTransport {
             bytes.append(contentsOf: line.utf8)
             bytes.append(0x0A)
         }
+        try send(bytes: bytes)
+    }
+
+    /// Sends bytes as they are (a test sending what a broken peer would).
+    public func send(bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

@@ -1,0 +1,166 @@
+import Foundation
+import NTM
+import Replica
+import SyncCore
+import SyncHub
+import SyncWire
+import TestSupport
+import Testing
+
+@Suite struct WireMessageTests {
+    @Test func everyMessageReadsBackAsWritten() throws {
+        let cursor = HubCursor(position: 42, dot: Dot(origin: "xa-dan-ly-1", seq: 7))
+        var holds = Summary()
+        holds.insert(Dot(origin: "xa-dan-ly-1", seq: 1))
+        let messages: [WireMessage] = [
+            .hello(.init(protocolVersion: 2, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: nil)),
+            .hello(.init(protocolVersion: 3, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: "ab")),
+            .welcome(.init(protocolVersion: 2, hub: "huyen", epoch: "ab", holds: holds, end: cursor)),
+            .push(batch: 1, count: 0), .pushed(batch: 3, applied: 2, duplicates: 1),
+            .pull(cursor: .start, limit: 100), .batch(to: cursor, count: 5), .done(cursor: cursor),
+            .error(WireError(.gap, "x")),
+        ]
+        for message in messages {
+            guard case .message(let read) = try WireLine(bytes: Array(message.line.utf8)) else {
+                Issue.record("not a message")
+                continue
+            }
+            #expect(read == message)
+        }
+    }
+
+    @Test(arguments: [
+        ("{", WireError.Code.badJSON), ("[1]", .notAnObject), ("{\"type\":\"hola\"}", .unknownType),
+        ("{\"x\":1}", .badMessage), ("{\"type\":\"push\",\"batch\":1,\"count\":-1}", .badMessage),
+        ("{\"type\":\"push\",\"batch\":1,\"count\":999999}", .badMessage),
+        ("{\"type\":\"pull\",\"cursor\":{\"pos\":5},\"limit\":10}", .badMessage),
+        ("{\"type\":\"op\",\"origin\":\"x\"}", .badOperation), ("\"text\"", .notAnObject),
+    ])
+    func badLinesAreNamed(line: String, expected: WireError.Code) {
+        #expect(code(Array(line.utf8)) == expected, "\(line)")
+    }
+
+    func code(_ bytes: [UInt8]) -> WireError.Code? {
+        do {
+            _ = try WireLine(bytes: bytes)
+            return nil
+        } catch { return error.code }
+    }
+
+    @Test func invalidUTF8AndLongLinesAreRefused() {
+        #expect(code([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) == .badJSON)
+        #expect(code([UInt8](repeating: 0x20, count: WireLimits.maximumLineLength + 1)) == .lineTooLong)
+        #expect(code(Array(#"{"type":"done","cursor":{"pos":0}}"#.utf8)) == nil)
+    }
+}
+
+@Suite struct HubSessionTests {
+    func hello(
+        _ replica: String = "xa-dan-ly-1", commune: String = "dan-ly", version: Int = 2, schema: String = "ntm-2"
+    )
+        -> String
+    {
+        WireMessage.hello(
+            .init(protocolVersion: version, replica: replica, commune: commune, schema: schema, epoch: nil)
+        ).line
+    }
+
+    func run(_ session: HubSession, _ lines: [String]) -> [String] {
+        lines.flatMap { session.receive(Array($0.utf8)) }
+    }
+
+    func code(_ line: String?) -> String? {
+        guard let line, case .message(.error(let error)) = try? WireLine(bytes: Array(line.utf8)) else { return nil }
+        return error.code.rawValue
+    }
+
+    /// Each bad session ends in one error object with its code, and the hub applies nothing of it.
+    @Test(arguments: [
+        (["{\"type\":\"push\",\"batch\":1,\"count\":1}"], "out-of-order"),
+        (["garbage"], "bad-json"),
+        (["[]"], "not-an-object"),
+        (["{\"type\":\"sing\"}"], "unknown-type"),
+        (["HELLO3"], "unsupported-version"),
+        (["HELLO-SCHEMA"], "schema-mismatch"),
+        (
+            [
+                "HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1",
+                "{\"type\":\"pull\",\"cursor\":{\"pos\":0},\"limit\":5}",
+            ], "out-of-order"
+        ),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP3"], "gap"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OTHER-COMMUNE"], "out-of-scope"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "HUB-DOT"], "forged-dot"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":1}", "{\"type\":\"op\",\"seq\":1}"], "bad-operation"),
+        (["HELLO", "OP1"], "out-of-order"),
+    ])
+    func aBadSessionEndsInOneErrorAndAppliesNothing(script: [String], expected: String) throws {
+        let night = try Night("session-bad")
+        let session = HubSession(hub: night.hub)
+        let lines = script.map { line -> String in
+            switch line {
+            case "HELLO": return hello()
+            case "HELLO3": return hello(version: 1)
+            case "HELLO-SCHEMA": return hello(schema: "ntm-1/qd1980-2016@0000000000000000")
+            case "OP1": return opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
+            case "OP3": return opLine(origin: "xa-dan-ly-1", seq: 3, row: "dan-ly/qd1980-2016/17.2")
+            case "OTHER-COMMUNE": return opLine(origin: "xa-dan-ly-1", seq: 2, row: "tan-ninh/qd1980-2016/17.2")
+            case "HUB-DOT": return opLine(origin: "huyen-trieu-son", seq: 1, row: "dan-ly/qd1980-2016/17.2")
+            default: return line
+            }
+        }
+        let out = run(session, lines)
+        #expect(code(out.last) == expected, "\(out)")
+        #expect(out.filter { code($0) != nil }.count == 1)
+        #expect(session.isClosed)
+        #expect(try night.hubStore.operationCount() == 0)
+        // Nothing more is answered after the error.
+        #expect(session.receive(Array(hello().utf8)).isEmpty)
+    }
+
+    @Test func aDotHeldWithOtherContentIsForgedAndTheSameContentIsADuplicate() throws {
+        let night = try Night("session-forged")
+        let first = HubSession(hub: night.hub)
+        let op = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
+        let out = run(first, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", op])
+        #expect(out.last == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0).line)
+        let again = HubSession(hub: night.hub)
+        #expect(
+            run(again, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", op]).last
+                == WireMessage.pushed(batch: 1, applied: 0, duplicates: 1).line)
+        let forged = HubSession(hub: night.hub)
+        let other = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1", value: .text("chua-dat"))
+        #expect(
+            code(run(forged, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last) == "forged-dot")
+        #expect(try night.hubStore.operationCount() == 1)
+    }
+
+    /// The transcripts in protocol/examples are replayed against the real hub: every line the hub sends
+    /// must be exactly the transcript's.
+    @Test(arguments: ["session-sync.ndjson", "session-gap.ndjson", "session-bad-line.ndjson"])
+    func transcriptsReplayAgainstTheRealHub(name: String) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("protocol/examples/\(name)").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: true)
+        let night = try Night("transcript")
+        // The hub already holds the concurrent edit of the bundle example.
+        try night.hubStore.importBundle(
+            from: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
+                "concurrent-edit.bundle.ndjson"
+            ).path)
+        let session = HubSession(hub: night.hub)
+        var expected: [String] = []
+        var got: [String] = []
+        for line in lines {
+            if line.hasPrefix(">! ") {
+                got += session.receive(Array(line.dropFirst(3).utf8))
+            } else if line.hasPrefix("> ") {
+                got += session.receive(Array(line.dropFirst(2).utf8))
+            } else if line.hasPrefix("< ") {
+                expected.append(String(line.dropFirst(2)))
+            }
+        }
+        #expect(got == expected)
+    }
+}
