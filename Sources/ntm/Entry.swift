@@ -6,6 +6,8 @@ import NTM
 @main
 enum Entry {
     static func main() {
+        // A peer that goes away (a hub, an ssh command) must end in an error line, not a SIGPIPE death.
+        signal(SIGPIPE, SIG_IGN)
         let language = GlobalOptions.language(arguments: CommandLine.arguments)
         let command: any ParsableCommand
         do {

@@ -1,0 +1,165 @@
+import Foundation
+import NTM
+import Replica
+import SyncCore
+import TestSupport
+import Testing
+
+/// `ntm sync` and `ntm hub` as processes: over a child's stdin/stdout (the ssh way), over TCP, and with
+/// the hub killed in the middle of syncs.
+@Suite struct CLISyncTests {
+    let ntm = NTMBinary()
+
+    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan") throws -> RunResult {
+        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
+        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
+    }
+
+    @Test func communesSyncThroughAChildProcessLikeSSH() throws {
+        let folder = TemporaryDirectory("cli-stdio")
+        let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
+        _ = try run(
+            [
+                "hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--name", "Triệu Sơn", "--db",
+                "hub.sqlite",
+            ], folder)
+        for (slug, name) in [("dan-ly", "Dân Lý"), ("tan-ninh", "Tân Ninh")] {
+            _ = try run(
+                [
+                    "init", "--replica", "xa-\(slug)-1", "--commune", slug, "--name", name, "--district", "trieu-son",
+                    "--db", "\(slug).sqlite",
+                ], folder)
+        }
+        _ = try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
+        _ = try run(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly.sqlite"], folder)
+        _ = try run(["assess", "17.1", "chưa đạt", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        _ = try run(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
+        for _ in 0..<2 {
+            for db in ["dan-ly.sqlite", "dan-ly-2.sqlite", "tan-ninh.sqlite"] {
+                let result = try run(["sync", "--db", db] + via, folder)
+                #expect(result.stdout.hasPrefix("Đã đồng bộ với huyen-trieu-son: gửi "))
+                // No progress line when not on a terminal; the hub's own log line comes through (as over ssh).
+                #expect(!result.stderr.contains("…"), "\(result.stderr)")
+                #expect(result.stderr.contains("info ntm.hub:") && result.stderr.contains("error=-"))
+            }
+        }
+        // The same conflict at the hub and on both laptops of Dân Lý; none in Tân Ninh.
+        let hubConflicts = try run(["conflicts", "--json", "--db", "hub.sqlite", "--commune", "dan-ly"], folder).stdout
+        #expect(hubConflicts.contains("\"indicator\":\"17.1\""))
+        #expect(try run(["conflicts", "--json", "--db", "dan-ly.sqlite"], folder).stdout == hubConflicts)
+        #expect(try run(["conflicts", "--json", "--db", "dan-ly-2.sqlite"], folder).stdout == hubConflicts)
+        #expect(try run(["conflicts", "--db", "tan-ninh.sqlite"], folder).stdout.contains("Không có xung đột."))
+        for (db, commune) in [
+            ("dan-ly.sqlite", "dan-ly"), ("dan-ly-2.sqlite", "dan-ly"), ("tan-ninh.sqlite", "tan-ninh"),
+        ] {
+            #expect(
+                try run(["dump", "--commune", commune, "--db", db], folder).stdout
+                    == run(["dump", "--commune", commune, "--db", "hub.sqlite"], folder).stdout)
+        }
+        #expect(try run(["dump", "--commune", "dan-ly", "--db", "tan-ninh.sqlite"], folder).stdout == "\n")
+        let report = try run(["hub", "report", "--db", "hub.sqlite"], folder).stdout
+        #expect(report.contains("Xã đạt chuẩn: 0/2 xã") && report.contains("Tân Ninh"))
+        // A hub that cannot be reached, or a command that fails, is one line and exit 1.
+        let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--db", "dan-ly.sqlite"], in: folder.path)
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("ntm: lỗi: không kết nối được máy chủ 127.0.0.1:1"))
+        let both = try ntm.run(["sync", "--db", "dan-ly.sqlite"], in: folder.path)
+        #expect(both.status == 1 && both.stderr == "ntm: lỗi: cần đúng một trong --hub HOST:PORT và --via LỆNH\n")
+        let broken = try ntm.run(["sync", "--via", "false", "--db", "dan-ly.sqlite"], in: folder.path)
+        #expect(broken.status == 1 && broken.stderr.hasPrefix("ntm: lỗi: mất kết nối với máy chủ"))
+    }
+
+    /// Starts `ntm hub serve` on a free port and waits until it listens.
+    func serve(_ folder: TemporaryDirectory, port: Int) throws -> Process {
+        let process = try ntm.start(
+            ["hub", "serve", "--listen", "127.0.0.1:\(port)", "--db", "hub.sqlite"], in: folder.path)
+        for _ in 0..<200 {
+            if let transport = try? LineTransportProbe.connect(port: port) {
+                transport.close()
+                return process
+            }
+            usleep(20_000)
+        }
+        Issue.record("the hub did not start listening")
+        return process
+    }
+
+    @Test func theHubKilledInTheMiddleOfSyncsLosesNothing() throws {
+        let folder = TemporaryDirectory("cli-kill-hub")
+        _ = try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        var communes: [(db: String, slug: String)] = []
+        for slug in ["dan-ly", "tan-ninh", "tho-the"] {
+            let db = folder.file("\(slug).sqlite")
+            let replica = try NTMDatabase.create(
+                at: db, replicaID: "xa-\(slug)-1", home: .commune(.init(slug: slug, district: "trieu-son")), author: "x"
+            ).commune()
+            var changes: [RowChange] = []
+            for index in 0..<1500 {
+                changes.append(
+                    RowChange(
+                        table: NTMSchema.Table.evidence, row: "\(slug)/\(String(format: "%012x", index))",
+                        values: ["indicator": .text("17.1"), "title": .text("Văn bản \(index)")]))
+            }
+            try replica.store.write(changes, author: "x")
+            communes.append(("\(slug).sqlite", slug))
+        }
+        var random = SeededRandom(seed: 7)
+        let port = 20_000 + Int(getpid() % 20_000)
+        for kill in 0..<8 {
+            let hub = try serve(folder, port: port)
+            let syncs = try communes.map {
+                try ntm.start(["sync", "--hub", "127.0.0.1:\(port)", "--db", $0.db], in: folder.path)
+            }
+            usleep(UInt32.random(in: 5_000...150_000, using: &random))
+            Foundation.kill(hub.processIdentifier, SIGKILL)
+            hub.waitUntilExit()
+            for sync in syncs { sync.waitUntilExit() }
+            _ = kill
+        }
+        // A last night without accidents: everything arrives, nothing is doubled.
+        let hub = try serve(folder, port: port)
+        for _ in 0..<2 {
+            for commune in communes { _ = try run(["sync", "--hub", "127.0.0.1:\(port)", "--db", commune.db], folder) }
+        }
+        hub.terminate()
+        hub.waitUntilExit()
+        #expect(hub.terminationStatus == 0, "SIGTERM stops the hub cleanly")
+        let store = try ReplicaStore.open(at: folder.file("hub.sqlite"), schema: NTMSchema.schema)
+        #expect(try store.integrityCheck() == ["ok"])
+        for commune in communes {
+            #expect(
+                try run(["dump", "--commune", commune.slug, "--db", commune.db], folder).stdout
+                    == run(["dump", "--commune", commune.slug, "--db", "hub.sqlite"], folder).stdout)
+        }
+        var written = try store.localOperationCount()
+        for commune in communes {
+            written += try ReplicaStore.open(at: folder.file(commune.db), schema: NTMSchema.schema)
+                .localOperationCount()
+        }
+        #expect(try store.operationCount() == written)
+    }
+}
+
+/// Opens a TCP connection to see whether something listens.
+enum LineTransportProbe {
+    struct Connection { let fd: Int32; func close() { _ = Glibc.close(fd) } }
+
+    static func connect(port: Int) throws -> Connection {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            _ = Glibc.close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        return Connection(fd: fd)
+    }
+}
