@@ -6,6 +6,7 @@
 #   apply       a bundle of OPS operations from ORIGINS origins (10% concurrent writes to shared
 #               fields) imported into a fresh replica on disk, streamed, in one transaction
 #   apply_vs_raw  the ratio, with the targets (ratio >= 0.5, peak memory < 150 MB)
+#   district_night, noop_sync  sync over loopback TCP (see the end of this file)
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,22 @@ print(json.dumps({"name": "apply_vs_raw", "ratio": round(ratio, 3), "target_rati
                   "meets_ratio": ratio >= 0.5, "meets_memory": apply["peak_rss_mb"] < 150}))
 PY
 rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
+
+# Sync over loopback TCP (issue 4).
+#   district_night  32 commune replicas with 2,000 offline operations each sync at once with one hub:
+#                   wall time (target < 1 s), operations committed at the hub per second, bytes on the
+#                   wire per operation (target < 150); its baseline is sqlite_raw above
+#   noop_sync       a sync with nothing new, median of 21, against a hub of 10,000 operations (the
+#                   baseline) and one of OPS operations: target < 20 ms, and the same for both
+night_dir="$work/night"
+rm -rf "$night_dir" && mkdir -p "$night_dir"
+"$bench" night --folder "$night_dir" --communes 32 --per-commune 2000
+small="$work/apply-10000-50.ndjson"
+if [ ! -s "$small" ]; then
+  "$bench" gen --ops 10000 --origins 50 --out "$small.tmp" && mv "$small.tmp" "$small"
+fi
+for hub_bundle in "$small" "$bundle"; do
+  rm -rf "$night_dir" && mkdir -p "$night_dir"
+  "$bench" noop --folder "$night_dir" --bundle "$hub_bundle"
+done
+rm -rf "$night_dir"

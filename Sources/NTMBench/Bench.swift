@@ -50,6 +50,12 @@ enum Bench {
                 ])
         case "raw":
             try raw(generator: generator, db: required("--db"))
+        case "night":
+            try BenchSync.night(
+                folder: required("--folder"), communes: Int(option("--communes") ?? "32") ?? 32,
+                perCommune: Int(option("--per-commune") ?? "2000") ?? 2000)
+        case "noop":
+            try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
         default:
             usage()
         }
@@ -107,7 +113,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n"
                     .utf8))
         exit(2)
     }

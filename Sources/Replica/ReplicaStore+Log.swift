@@ -63,3 +63,57 @@ extension ReplicaStore {
         try queue.backup(to: target)
     }
 }
+
+/// Which rows a reader may receive: the rows of some owners (a row id equal to the owner or starting
+/// with `owner/`) and every row of some tables.
+public struct RowScope: Sendable, Hashable {
+    /// Owners (commune or district slugs).
+    public var owners: [String]
+    /// Tables shared whole.
+    public var tables: [String]
+
+    /// Creates a scope.
+    public init(owners: [String], tables: [String]) {
+        self.owners = owners
+        self.tables = tables
+    }
+
+    /// Whether a row is in the scope.
+    public func contains(table: String, row: String) -> Bool {
+        if tables.contains(table) { return true }
+        let owner = row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row
+        return owners.contains(owner)
+    }
+}
+
+extension ReplicaStore {
+    /// The log entries in positions `(after, upTo]` that lie in `scope` and were not written by
+    /// `excluding`, in position order, at most `limit`. The filter runs inside SQLite, so entries out of
+    /// scope cost a comparison, not a decode.
+    public func logEntries(after position: Int64, upTo last: Int64, in scope: RowScope, excluding origin: String, limit: Int)
+        throws -> [LoggedOperation]
+    {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = [position, last, origin]
+        if !scope.tables.isEmpty {
+            conditions.append("tbl IN (\(Array(repeating: "?", count: scope.tables.count).joined(separator: ",")))")
+            arguments += scope.tables
+        }
+        for owner in scope.owners {
+            conditions.append("row = ? OR substr(row, 1, ?) = ?")
+            arguments += [owner, owner.utf8.count + 1, owner + "/"] as [any DatabaseValueConvertible]
+        }
+        guard !conditions.isEmpty else { return [] }
+        arguments.append(limit)
+        return try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(LoggedOperation.columns) FROM oplog
+                    WHERE pos > ? AND pos <= ? AND origin != ? AND (\(conditions.joined(separator: " OR ")))
+                    ORDER BY pos LIMIT ?
+                    """, arguments: StatementArguments(arguments)
+            ).map(LoggedOperation.init(row:))
+        }
+    }
+}

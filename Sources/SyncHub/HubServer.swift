@@ -94,8 +94,9 @@ struct LineDecoder: ByteToMessageDecoder {
     }
 }
 
-/// One connection: lines go to a ``HubSession`` on the database thread, one at a time; answers go back
-/// in order; reading resumes only when the line is handled and the peer keeps up with what was sent.
+/// One connection: lines go to a ``HubSession`` on the database thread, in order, what has been read
+/// at a time; answers go back in order; reading resumes only when those lines are handled and the peer
+/// keeps up with what was sent.
 final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -104,7 +105,7 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let database: NIOThreadPool
     private let logger: Logger
     private weak var server: HubServer?
-    private var queue: [[UInt8]] = []
+    private var queue: [(Result<WireLine, WireError>, Int)] = []
     private var busy = false
     private var closing = false
     private let started = NIODeadline.now()
@@ -137,7 +138,8 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        queue.append(Array(buffer.readableBytesView))
+        // Lines are read here, on the event loop's threads; the database thread only checks and applies.
+        queue.append((HubSession.parse(buffer.readableBytesView), buffer.readableBytes))
         next(context)
     }
 
@@ -150,19 +152,26 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         send(context, [session.abort(wire)], close: true)
     }
 
-    /// Handles the next queued line when idle and the peer is reading; asks for more input otherwise.
+    /// Handles the queued lines (one database step for all of them: a push batch read in one go is
+    /// checked and committed without a thread hop per line) when idle and the peer is reading; asks for
+    /// more input otherwise.
     private func next(_ context: ChannelHandlerContext) {
         guard !busy, !closing, context.channel.isWritable else { return }
         guard !queue.isEmpty else {
             context.read()
             return
         }
-        let line = queue.removeFirst()
+        let lines = queue
+        queue.removeAll(keepingCapacity: true)
         busy = true
         let session = self.session
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
-        let future = database.runIfActive(eventLoop: loop) { session.receive(line) }
+        let future = database.runIfActive(eventLoop: loop) { () -> [String] in
+            var out: [String] = []
+            for (line, length) in lines where !session.isClosed { out += session.receive(line, length: length) }
+            return out
+        }
         future.whenComplete { [self] result in
             let context = bound.value
             busy = false

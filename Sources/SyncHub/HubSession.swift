@@ -22,11 +22,14 @@ public struct HubIdentity: Sendable {
         self.sharedTables = sharedTables
     }
 
-    /// Whether a row belongs to a commune's scope: its own rows, the district's rows, shared tables.
+    /// A commune's scope: its own rows, the district's rows, the shared tables.
+    public func scope(of commune: String) -> RowScope {
+        RowScope(owners: [commune] + (district.map { [$0] } ?? []), tables: sharedTables.sorted())
+    }
+
+    /// Whether a row belongs to a commune's scope.
     public func inScope(table: String, row: String, commune: String) -> Bool {
-        if sharedTables.contains(table) { return true }
-        let owner = row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row
-        return owner == commune || (district != nil && owner == district)
+        scope(of: commune).contains(table: table, row: row)
     }
 }
 
@@ -61,12 +64,15 @@ public final class HubSession: @unchecked Sendable {
     enum State {
         case awaitingHello
         case ready(client: String, commune: String)
-        case receiving(client: String, commune: String, batch: Int64, expected: Int, ops: [SyncOperation])
+        case receiving(client: String, commune: String, batch: Int64, expected: Int)
         case closed
     }
 
     private let hub: HubIdentity
     private var state = State.awaitingHello
+    /// The operations of the push batch being received (kept outside `state`, so that appending does
+    /// not copy the batch).
+    private var pending: [SyncOperation] = []
     /// What the session did so far.
     public private(set) var stats = SessionStats()
     /// How many log entries one pull answer scans at most.
@@ -84,10 +90,20 @@ public final class HubSession: @unchecked Sendable {
     /// Handles one received line (without its `\n`) and returns the lines to send, in order. After an
     /// error line, or `done`, the session is closed and the transport should close the connection.
     public func receive(_ bytes: some Collection<UInt8>) -> [String] {
-        stats.bytesIn += bytes.count + 1
+        receive(Self.parse(bytes), length: bytes.count)
+    }
+
+    /// Reads a line; pure, so a transport may do it on its own threads before handing the result over.
+    public static func parse(_ bytes: some Collection<UInt8>) -> Result<WireLine, WireError> {
+        do { return .success(try WireLine(bytes: bytes)) } catch { return .failure(error) }
+    }
+
+    /// Handles one line already read by ``parse(_:)``; `length` is its size in bytes without `\n`.
+    public func receive(_ parsed: Result<WireLine, WireError>, length: Int) -> [String] {
+        stats.bytesIn += length + 1
         let out: [String]
         do {
-            out = try handle(try WireLine(bytes: bytes))
+            out = try handle(try parsed.get())
         } catch let error as WireError {
             out = [fail(error)]
         } catch {
@@ -103,6 +119,7 @@ public final class HubSession: @unchecked Sendable {
     private func fail(_ error: WireError) -> String {
         // A batch in flight is dropped whole: nothing of it was applied.
         state = .closed
+        pending = []
         stats.error = error
         return WireMessage.error(error).line
     }
@@ -142,13 +159,14 @@ public final class HubSession: @unchecked Sendable {
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot))
             return [WireMessage.welcome(welcome).line]
         case (.ready(let client, let commune), .message(.push(let batch, let count))):
-            state = .receiving(client: client, commune: commune, batch: batch, expected: count, ops: [])
+            state = .receiving(client: client, commune: commune, batch: batch, expected: count)
+            pending.removeAll(keepingCapacity: true)
+            pending.reserveCapacity(count)
             return count == 0 ? try commit() : []
-        case (.receiving(let client, let commune, let batch, let expected, var ops), .operation(let op)):
-            ops.append(op)
+        case (.receiving(_, _, _, let expected), .operation(let op)):
+            pending.append(op)
             stats.operationsIn += 1
-            state = .receiving(client: client, commune: commune, batch: batch, expected: expected, ops: ops)
-            return ops.count == expected ? try commit() : []
+            return pending.count == expected ? try commit() : []
         case (.ready(let client, let commune), .message(.pull(let cursor, let limit))):
             return try pull(client: client, commune: commune, cursor: cursor, limit: limit)
         case (.receiving, .message(let message)):
@@ -163,7 +181,9 @@ public final class HubSession: @unchecked Sendable {
 
     /// Checks a whole push batch and applies it in one transaction.
     private func commit() throws -> [String] {
-        guard case .receiving(let client, let commune, let batch, _, let ops) = state else { return [] }
+        guard case .receiving(let client, let commune, let batch, _) = state else { return [] }
+        let ops = pending
+        pending.removeAll(keepingCapacity: true)
         var summary = try hub.store.summary()
         var duplicates = 0
         var fresh: [SyncOperation] = []
@@ -201,41 +221,39 @@ public final class HubSession: @unchecked Sendable {
         return [WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates).line]
     }
 
-    /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch.
+    /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch. At
+    /// most `scanLimit` log positions are looked at, so an answer costs the same however large the log.
     private func pull(client: String, commune: String, cursor: HubCursor, limit: Int) throws -> [String] {
         var position = cursor.position
         // A cursor naming another operation than the one there (a hub restored from an older backup, or
         // another hub) is not trusted: the client is served from the start; applying twice is harmless.
         if position > 0, try hub.store.dot(atPosition: position) != cursor.dot { position = 0 }
-        var lines: [String] = []
-        var scanned = 0
-        var last: LoggedOperation?
-        var writer = JSONWriter(capacity: 4096)
-        while lines.count < limit {
-            let entries = try hub.store.logEntries(after: position, limit: min(scanLimit, 5_000))
-            guard !entries.isEmpty else { break }
-            for entry in entries {
-                last = entry
-                scanned += 1
-                position = entry.position
-                let op = entry.operation
-                guard op.dot.origin != client, hub.inScope(table: op.key.table, row: op.key.row, commune: commune)
-                else { continue }
-                writer.reset()
-                op.write(to: &writer)
-                lines.append(String(decoding: writer.bytes, as: UTF8.self))
-                if lines.count == limit { break }
-            }
-            if scanned >= scanLimit { break }
-        }
-        guard let last else {
-            let end = position == 0 ? HubCursor.start : cursor
+        guard let end = try hub.store.logEnd(), end.position > position else {
             state = .closed
-            return [WireMessage.done(cursor: end).line]
+            return [WireMessage.done(cursor: position == 0 ? .start : cursor).line]
         }
-        stats.operationsOut += lines.count
-        let to = HubCursor(position: last.position, dot: last.operation.dot)
-        return [WireMessage.batch(to: to, count: lines.count).line] + lines
+        let bound = min(end.position, position + Int64(scanLimit))
+        let entries = try hub.store.logEntries(
+            after: position, upTo: bound, in: hub.scope(of: commune), excluding: client, limit: limit)
+        // The batch ends at the last entry sent when the limit cut it, else at the end of the scanned range.
+        let to: HubCursor
+        if entries.count == limit, let last = entries.last {
+            to = HubCursor(position: last.position, dot: last.operation.dot)
+        } else if bound == end.position {
+            to = HubCursor(position: end.position, dot: end.dot)
+        } else {
+            to = HubCursor(position: bound, dot: try hub.store.dot(atPosition: bound))
+        }
+        var writer = JSONWriter(capacity: 4096)
+        var lines = [WireMessage.batch(to: to, count: entries.count).line]
+        lines.reserveCapacity(entries.count + 1)
+        for entry in entries {
+            writer.reset()
+            entry.operation.write(to: &writer)
+            lines.append(String(decoding: writer.bytes, as: UTF8.self))
+        }
+        stats.operationsOut += entries.count
+        return lines
     }
 
     static func name(_ message: WireMessage) -> String {

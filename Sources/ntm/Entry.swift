@@ -46,6 +46,6 @@ struct NTMCommand: ParsableCommand {
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerifyCommand.self, AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
             ConflictsCommand.self, SyncCommand.self, HubCommand.self, BundleCommand.self, SummaryCommand.self,
-            DumpCommand.self,
+            DumpCommand.self, DemoCommand.self,
         ])
 }

@@ -14,7 +14,22 @@ import SyncWire
 struct HubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub", abstract: "Máy chủ đồng bộ của huyện (the district hub).",
-        subcommands: [Init.self, Serve.self, Stdio.self, Report.self])
+        subcommands: [Init.self, Serve.self, Stdio.self, Report.self, Backup.self])
+
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sao lưu cơ sở dữ liệu của máy chủ ra một tệp (an toàn khi máy chủ đang chạy).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Tệp sao lưu (chưa tồn tại).") var file: String
+
+        func run() throws {
+            let database = try options.openDatabase()
+            guard !FileManager.default.fileExists(atPath: file) else { throw ReplicaError.alreadyExists(path: file) }
+            try database.store.backup(to: file)
+            say(options.language.pick("Đã sao lưu vào \(file)", "Backed up to \(file)"))
+        }
+    }
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tạo cơ sở dữ liệu của máy chủ huyện.")

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import Replica
+import SyncCore
+import SyncHub
+import SyncWire
+
+/// The sync figures: a district's night over loopback TCP, and a sync with nothing new.
+enum BenchSync {
+    static func hubIdentity(_ store: ReplicaStore) -> HubIdentity {
+        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [])
+    }
+
+    static func server(_ store: ReplicaStore) throws -> (HubServer, Int) {
+        let server = HubServer(
+            hub: hubIdentity(store), logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return (server, try server.start(host: "127.0.0.1", port: 0))
+    }
+
+    /// `communes` replicas with `perCommune` offline operations each sync at once with one hub.
+    static func night(folder: String, communes: Int, perCommune: Int) throws {
+        let hubStore = try ReplicaStore.create(
+            at: "\(folder)/hub.sqlite", replicaID: "hub", schema: Bench.schema, clock: { 1_700_000_000_000 })
+        var replicas: [ReplicaStore] = []
+        for index in 0..<communes {
+            let store = try ReplicaStore.create(
+                at: "\(folder)/c\(index).sqlite", replicaID: "xa-\(index)", schema: Bench.schema,
+                clock: { 1_700_000_000_000 })
+            // A day of work: rows of 4 fields, some rewritten, as commands write them.
+            var written = 0
+            var round = 0
+            while written < perCommune {
+                var changes: [RowChange] = []
+                for row in 0..<100 where written < perCommune {
+                    let fields = min(4, perCommune - written)
+                    var values: [String: FieldValue] = [:]
+                    for (position, column) in ["a", "b", "c", "d"].prefix(fields).enumerated() {
+                        values[column] = position == 1 ? .int(Int64(round * 100 + row)) : .text("giá trị \(round)-\(row)")
+                    }
+                    changes.append(RowChange(table: "t", row: "c\(index)/r\(row + round * 37 % 200)", values: values))
+                    written += fields
+                }
+                try store.write(changes, author: "Cán bộ xã \(index)")
+                round += 1
+            }
+            replicas.append(store)
+        }
+        let (server, port) = try server(hubStore)
+        defer { server.stop() }
+        let results = Results()
+        let started = Date()
+        let stores = replicas
+        DispatchQueue.concurrentPerform(iterations: stores.count) { index in
+            do {
+                let store = stores[index]
+                var client = SyncClient(store: store, commune: "c\(index)")
+                client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
+                let result = try client.run(
+                    over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+                results.add(result)
+            } catch {
+                results.fail("\(error)")
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let total = communes * perCommune
+        guard results.failures.isEmpty, try hubStore.operationCount() == total else {
+            FileHandle.standardError.write(Data("district_night failed: \(results.failures)\n".utf8))
+            exit(1)
+        }
+        let bytes = results.all.reduce(0) { $0 + $1.bytesIn + $1.bytesOut }
+        Bench.report(
+            "district_night", operations: total, seconds: seconds,
+            extra: [
+                "communes": .int(Int64(communes)), "target_seconds": .double(1),
+                "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),
+                "target_bytes_per_op": .int(150),
+            ])
+    }
+
+    /// A sync with nothing new, against a hub holding the operations of `bundle`.
+    static func noop(folder: String, bundle: String) throws {
+        let hubStore = try ReplicaStore.create(at: "\(folder)/hub-big.sqlite", replicaID: "hub", schema: Bench.schema)
+        try hubStore.importBundle(from: bundle)
+        let held = try hubStore.operationCount()
+        let client = try ReplicaStore.create(at: "\(folder)/client.sqlite", replicaID: "xa-noop", schema: Bench.schema)
+        try client.write([RowChange(table: "t", row: "c0/r0", values: ["a": .text("x")])], author: "x")
+        let (server, port) = try server(hubStore)
+        defer { server.stop() }
+        // The first sync pushes the client's write and pulls its scope once.
+        _ = try SyncClient(store: client, commune: "c0").run(over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+        var times: [Double] = []
+        var bytes = 0
+        for _ in 0..<21 {
+            let started = Date()
+            let result = try SyncClient(store: client, commune: "c0").run(
+                over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+            times.append(Date().timeIntervalSince(started))
+            bytes = result.bytesIn + result.bytesOut
+            guard result.pushed == 0, result.pulled == 0 else { exit(1) }
+        }
+        let median = times.sorted()[times.count / 2]
+        print(
+            JSONWriter.string(
+                .object([
+                    "name": .string("noop_sync"), "hub_ops": .int(Int64(held)),
+                    "median_ms": .double((median * 10000).rounded() / 10), "target_ms": .int(20),
+                    "bytes": .int(Int64(bytes)),
+                ])))
+    }
+}
+
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [SyncResult] = []
+    private var errors: [String] = []
+    func add(_ result: SyncResult) { lock.withLock { results.append(result) } }
+    func fail(_ error: String) { lock.withLock { errors.append(error) } }
+    var all: [SyncResult] { lock.withLock { results } }
+    var failures: [String] { lock.withLock { errors } }
+}

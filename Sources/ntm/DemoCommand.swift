@@ -1,0 +1,117 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Logging
+import NTM
+import Replica
+import SyncCore
+import SyncHub
+
+/// `ntm demo`: one night of the district on loopback, in a temporary folder. Only prints; the work is
+/// done by the same library calls the commands make.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Trình diễn một đêm đồng bộ: máy chủ huyện và ba xã, làm việc không mạng, xung đột, báo cáo.")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Giữ lại thư mục tạm để xem bằng sqlite3.") var keep = false
+
+    func run() throws {
+        let l = options.language
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-demo-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
+        func path(_ name: String) -> String { "\(folder)/\(name).sqlite" }
+        func heading(_ vi: String, _ en: String) { say("\n== " + l.pick(vi, en)) }
+
+        heading("Huyện Triệu Sơn dựng máy chủ; ba xã (Dân Lý có hai máy) làm việc không cần mạng", "Triệu Sơn sets up its hub; three communes (Dân Lý on two laptops) work offline")
+        let hub = try NTMDatabase.create(
+            at: path("huyen"), replicaID: "huyen-trieu-son", home: .district(slug: "trieu-son", name: "Triệu Sơn"),
+            author: "Văn phòng Điều phối NTM huyện")
+        func laptop(_ slug: String, _ name: String, _ replica: String, _ person: String) throws -> CommuneReplica {
+            try NTMDatabase.create(
+                at: path(replica), replicaID: replica,
+                home: .commune(.init(slug: slug, name: name, district: "trieu-son", year: "2018")), author: person
+            ).commune()
+        }
+        let office = try laptop("dan-ly", "Dân Lý", "xa-dan-ly-1", "Nguyễn Thị Lan")
+        let officer = try laptop("dan-ly", "Dân Lý", "xa-dan-ly-2", "Lê Văn Hùng")
+        let tanNinh = try laptop("tan-ninh", "Tân Ninh", "xa-tan-ninh-1", "Trần Văn Minh")
+        let thoThe = try laptop("tho-the", "Thọ Thế", "xa-tho-the-1", "Phạm Thị Thu")
+        let laptops = [office, officer, tanNinh, thoThe]
+
+        for number in 1...19 { try office.dossier(part: String(number), complete: true, author: "Nguyễn Thị Lan") }
+        try office.assess(code: "17.1", status: "đạt", value: "96,5", note: "Theo biên bản 12/BB-UBND", author: "Nguyễn Thị Lan")
+        try officer.assess(code: "17.1", status: "đang thực hiện", value: "90", author: "Lê Văn Hùng")
+        try officer.addEvidence(code: "17.1", title: "Ảnh chụp bể lọc thôn 3", kind: "ảnh", author: "Lê Văn Hùng")
+        for (index, sector) in tanNinh.catalogue.sectors.enumerated() {
+            try tanNinh.appraisal(
+                sector: sector, sent: "20/10/2018", inspected: index < 4 ? "30/10/2018" : nil, verdict: nil,
+                author: "Trần Văn Minh")
+        }
+        for number in 1...19 { try tanNinh.dossier(part: String(number), complete: true, author: "Trần Văn Minh") }
+        try tanNinh.dossier(part: "general", complete: true, author: "Trần Văn Minh")
+        for indicator in thoThe.catalogue.indicators {
+            try thoThe.assess(code: indicator.code, status: indicator.code == "15.1" ? "chưa đạt" : "đạt",
+                value: indicator.code == "15.1" ? "82" : nil, author: "Phạm Thị Thu")
+        }
+        say(l.pick("Dân Lý: văn phòng ghi 17.1 \"đạt\", cán bộ NTM ghi 17.1 \"đang thực hiện\" — cùng lúc, không mạng.", "Dân Lý: the office records 17.1 \"met\", the officer \"in progress\", at the same time, offline."))
+
+        heading("Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)", "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
+        let identity = HubIdentity(
+            store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue])
+        let server = HubServer(hub: identity, logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let port = try server.start(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        for round in 1...2 {
+            let results = DemoResults()
+            let stores = laptops.map { ($0.store, $0.commune) }
+            DispatchQueue.concurrentPerform(iterations: stores.count) { index in
+                let (store, commune) = stores[index]
+                do {
+                    let result = try SyncClient(store: store, commune: commune).run(
+                        over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+                    results.set(index, l.pick(
+                        "\(store.replicaID): gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte",
+                        "\(store.replicaID): sent \(result.pushed), received \(result.pulled) operations, \(result.bytesIn + result.bytesOut) bytes"))
+                } catch {
+                    results.set(index, "\(store.replicaID): \(error)")
+                }
+            }
+            say(l.pick("Lượt \(round):", "Round \(round):"))
+            for index in laptops.indices { say("  " + results.get(index)) }
+            if round == 1 {
+                // Between the rounds the district's education department verifies a criterion at the hub.
+                try hub.commune("dan-ly").verify(criterion: "5", result: "đạt", date: "01/11/2018", author: "Phòng GD&ĐT")
+                say(l.pick("  (Phòng GD&ĐT ghi thẩm tra tiêu chí 5 của Dân Lý ngay trên máy chủ)", "  (the education department records its verification of Dân Lý's criterion 5 at the hub)"))
+            }
+        }
+
+        heading("Cùng một xung đột ở máy chủ và cả hai máy của Dân Lý: không ghi đè, không mất", "The same conflict at the hub and on both Dân Lý laptops: nothing overwritten or lost")
+        let views = try [hub.commune("dan-ly"), office, officer].map { try $0.conflictViews(l) }
+        for view in views[0] {
+            say("[\(view.id)] \(view.subject) · \(view.field): " + view.values.map { "\($0.display) (\($0.author))" }.joined(separator: " | "))
+        }
+        say(l.pick("Giống hệt nhau trên 3 máy: ", "Identical on the 3 replicas: ") + (views[0] == views[1] && views[1] == views[2] ? l.pick("có", "yes") : l.pick("KHÔNG", "NO")))
+        for (name, store) in [("huyen-trieu-son", hub.store), ("xa-dan-ly-1", office.store), ("xa-dan-ly-2", officer.store)] {
+            let dump = try store.dump { _, row in (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == "dan-ly" }
+            say("  dump --commune dan-ly @ \(name): \(SHA256.hash(data: Data(dump.utf8)).prefix(8).hexString)")
+        }
+
+        heading("Báo cáo của huyện sáng hôm sau (ntm hub report)", "The district report the next morning (ntm hub report)")
+        let figures = try hub.districtFigures()
+        let rendering = ReportRendering(language: l, date: CalendarDate.today(hub.store.clock()))
+        for line in rendering.text(figures).prefix(9) { say(line) }
+        say(l.pick("(… và theo phòng, ban: các chỉ tiêu còn nợ ở xã nào)", "(… and by department: the indicators still owed, and where)"))
+        if keep { say(l.pick("\nCác tệp: \(folder)", "\nFiles: \(folder)")) }
+    }
+}
+
+final class DemoResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [Int: String] = [:]
+    func set(_ index: Int, _ line: String) { lock.withLock { lines[index] = line } }
+    func get(_ index: Int) -> String { lock.withLock { lines[index] ?? "" } }
+}
