@@ -35,7 +35,8 @@ enum BenchSync {
                     let fields = min(4, perCommune - written)
                     var values: [String: FieldValue] = [:]
                     for (position, column) in ["a", "b", "c", "d"].prefix(fields).enumerated() {
-                        values[column] = position == 1 ? .int(Int64(round * 100 + row)) : .text("giá trị \(round)-\(row)")
+                        values[column] =
+                            position == 1 ? .int(Int64(round * 100 + row)) : .text("giá trị \(round)-\(row)")
                     }
                     changes.append(RowChange(table: "t", row: "c\(index)/r\(row + round * 37 % 200)", values: values))
                     written += fields

@@ -90,7 +90,9 @@ extension ReplicaStore {
     /// The log entries in positions `(after, upTo]` that lie in `scope` and were not written by
     /// `excluding`, in position order, at most `limit`. The filter runs inside SQLite, so entries out of
     /// scope cost a comparison, not a decode.
-    public func logEntries(after position: Int64, upTo last: Int64, in scope: RowScope, excluding origin: String, limit: Int)
+    public func logEntries(
+        after position: Int64, upTo last: Int64, in scope: RowScope, excluding origin: String, limit: Int
+    )
         throws -> [LoggedOperation]
     {
         var conditions: [String] = []

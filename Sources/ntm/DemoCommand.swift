@@ -26,7 +26,9 @@ struct DemoCommand: ParsableCommand {
         func path(_ name: String) -> String { "\(folder)/\(name).sqlite" }
         func heading(_ vi: String, _ en: String) { say("\n== " + l.pick(vi, en)) }
 
-        heading("Huyện Triệu Sơn dựng máy chủ; ba xã (Dân Lý có hai máy) làm việc không cần mạng", "Triệu Sơn sets up its hub; three communes (Dân Lý on two laptops) work offline")
+        heading(
+            "Huyện Triệu Sơn dựng máy chủ; ba xã (Dân Lý có hai máy) làm việc không cần mạng",
+            "Triệu Sơn sets up its hub; three communes (Dân Lý on two laptops) work offline")
         let hub = try NTMDatabase.create(
             at: path("huyen"), replicaID: "huyen-trieu-son", home: .district(slug: "trieu-son", name: "Triệu Sơn"),
             author: "Văn phòng Điều phối NTM huyện")
@@ -43,7 +45,8 @@ struct DemoCommand: ParsableCommand {
         let laptops = [office, officer, tanNinh, thoThe]
 
         for number in 1...19 { try office.dossier(part: String(number), complete: true, author: "Nguyễn Thị Lan") }
-        try office.assess(code: "17.1", status: "đạt", value: "96,5", note: "Theo biên bản 12/BB-UBND", author: "Nguyễn Thị Lan")
+        try office.assess(
+            code: "17.1", status: "đạt", value: "96,5", note: "Theo biên bản 12/BB-UBND", author: "Nguyễn Thị Lan")
         try officer.assess(code: "17.1", status: "đang thực hiện", value: "90", author: "Lê Văn Hùng")
         try officer.addEvidence(code: "17.1", title: "Ảnh chụp bể lọc thôn 3", kind: "ảnh", author: "Lê Văn Hùng")
         for (index, sector) in tanNinh.catalogue.sectors.enumerated() {
@@ -54,12 +57,18 @@ struct DemoCommand: ParsableCommand {
         for number in 1...19 { try tanNinh.dossier(part: String(number), complete: true, author: "Trần Văn Minh") }
         try tanNinh.dossier(part: "general", complete: true, author: "Trần Văn Minh")
         for indicator in thoThe.catalogue.indicators {
-            try thoThe.assess(code: indicator.code, status: indicator.code == "15.1" ? "chưa đạt" : "đạt",
+            try thoThe.assess(
+                code: indicator.code, status: indicator.code == "15.1" ? "chưa đạt" : "đạt",
                 value: indicator.code == "15.1" ? "82" : nil, author: "Phạm Thị Thu")
         }
-        say(l.pick("Dân Lý: văn phòng ghi 17.1 \"đạt\", cán bộ NTM ghi 17.1 \"đang thực hiện\" — cùng lúc, không mạng.", "Dân Lý: the office records 17.1 \"met\", the officer \"in progress\", at the same time, offline."))
+        say(
+            l.pick(
+                "Dân Lý: văn phòng ghi 17.1 \"đạt\", cán bộ NTM ghi 17.1 \"đang thực hiện\" — cùng lúc, không mạng.",
+                "Dân Lý: the office records 17.1 \"met\", the officer \"in progress\", at the same time, offline."))
 
-        heading("Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)", "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
+        heading(
+            "Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)",
+            "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
         let identity = HubIdentity(
             store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue])
         let server = HubServer(hub: identity, logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -73,9 +82,12 @@ struct DemoCommand: ParsableCommand {
                 do {
                     let result = try SyncClient(store: store, commune: commune).run(
                         over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
-                    results.set(index, l.pick(
-                        "\(store.replicaID): gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte",
-                        "\(store.replicaID): sent \(result.pushed), received \(result.pulled) operations, \(result.bytesIn + result.bytesOut) bytes"))
+                    results.set(
+                        index,
+                        l.pick(
+                            "\(store.replicaID): gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte",
+                            "\(store.replicaID): sent \(result.pushed), received \(result.pulled) operations, \(result.bytesIn + result.bytesOut) bytes"
+                        ))
                 } catch {
                     results.set(index, "\(store.replicaID): \(error)")
                 }
@@ -84,27 +96,45 @@ struct DemoCommand: ParsableCommand {
             for index in laptops.indices { say("  " + results.get(index)) }
             if round == 1 {
                 // Between the rounds the district's education department verifies a criterion at the hub.
-                try hub.commune("dan-ly").verify(criterion: "5", result: "đạt", date: "01/11/2018", author: "Phòng GD&ĐT")
-                say(l.pick("  (Phòng GD&ĐT ghi thẩm tra tiêu chí 5 của Dân Lý ngay trên máy chủ)", "  (the education department records its verification of Dân Lý's criterion 5 at the hub)"))
+                try hub.commune("dan-ly").verify(
+                    criterion: "5", result: "đạt", date: "01/11/2018", author: "Phòng GD&ĐT")
+                say(
+                    l.pick(
+                        "  (Phòng GD&ĐT ghi thẩm tra tiêu chí 5 của Dân Lý ngay trên máy chủ)",
+                        "  (the education department records its verification of Dân Lý's criterion 5 at the hub)"))
             }
         }
 
-        heading("Cùng một xung đột ở máy chủ và cả hai máy của Dân Lý: không ghi đè, không mất", "The same conflict at the hub and on both Dân Lý laptops: nothing overwritten or lost")
+        heading(
+            "Cùng một xung đột ở máy chủ và cả hai máy của Dân Lý: không ghi đè, không mất",
+            "The same conflict at the hub and on both Dân Lý laptops: nothing overwritten or lost")
         let views = try [hub.commune("dan-ly"), office, officer].map { try $0.conflictViews(l) }
         for view in views[0] {
-            say("[\(view.id)] \(view.subject) · \(view.field): " + view.values.map { "\($0.display) (\($0.author))" }.joined(separator: " | "))
+            say(
+                "[\(view.id)] \(view.subject) · \(view.field): "
+                    + view.values.map { "\($0.display) (\($0.author))" }.joined(separator: " | "))
         }
-        say(l.pick("Giống hệt nhau trên 3 máy: ", "Identical on the 3 replicas: ") + (views[0] == views[1] && views[1] == views[2] ? l.pick("có", "yes") : l.pick("KHÔNG", "NO")))
-        for (name, store) in [("huyen-trieu-son", hub.store), ("xa-dan-ly-1", office.store), ("xa-dan-ly-2", officer.store)] {
-            let dump = try store.dump { _, row in (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == "dan-ly" }
+        say(
+            l.pick("Giống hệt nhau trên 3 máy: ", "Identical on the 3 replicas: ")
+                + (views[0] == views[1] && views[1] == views[2] ? l.pick("có", "yes") : l.pick("KHÔNG", "NO")))
+        for (name, store) in [
+            ("huyen-trieu-son", hub.store), ("xa-dan-ly-1", office.store), ("xa-dan-ly-2", officer.store),
+        ] {
+            let dump = try store.dump { _, row in
+                (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == "dan-ly"
+            }
             say("  dump --commune dan-ly @ \(name): \(SHA256.hash(data: Data(dump.utf8)).prefix(8).hexString)")
         }
 
-        heading("Báo cáo của huyện sáng hôm sau (ntm hub report)", "The district report the next morning (ntm hub report)")
+        heading(
+            "Báo cáo của huyện sáng hôm sau (ntm hub report)", "The district report the next morning (ntm hub report)")
         let figures = try hub.districtFigures()
         let rendering = ReportRendering(language: l, date: CalendarDate.today(hub.store.clock()))
         for line in rendering.text(figures).prefix(9) { say(line) }
-        say(l.pick("(… và theo phòng, ban: các chỉ tiêu còn nợ ở xã nào)", "(… and by department: the indicators still owed, and where)"))
+        say(
+            l.pick(
+                "(… và theo phòng, ban: các chỉ tiêu còn nợ ở xã nào)",
+                "(… and by department: the indicators still owed, and where)"))
         if keep { say(l.pick("\nCác tệp: \(folder)", "\nFiles: \(folder)")) }
     }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The nightly merge, for cron or a systemd timer. Two roles:
+#
+#   scripts/nightly.sh commune HUB [DB]     on a commune laptop: sync with the district hub, retrying
+#                                           while the connection comes and goes (HUB is HOST:PORT, or
+#                                           "via:COMMAND" for a command such as ssh)
+#   scripts/nightly.sh hub DB [OUTDIR]      on the district hub: back the database up, then write the
+#                                           district report (text, CSV for Excel, JSON) for the day
+#
+# Each run appends one line per step to $NTM_LOG (default: ~/ntm-nightly.log) and exits non-zero when
+# the step failed, so that cron mails the failure. Examples (crontab -e):
+#
+#   30 1 * * *  NTM_USER="Cán bộ xã" /opt/ntm/scripts/nightly.sh commune 10.0.0.5:7420 ~/dan-ly.sqlite
+#   30 5 * * *  /opt/ntm/scripts/nightly.sh hub /srv/ntm/huyen.sqlite /srv/ntm/bao-cao
+#
+# The hub itself runs as a service: `ntm hub serve --listen 0.0.0.0:7420 --db /srv/ntm/huyen.sqlite`
+# (SIGTERM stops it cleanly).
+set -uo pipefail
+ntm="${NTM_BIN:-ntm}"
+log="${NTM_LOG:-$HOME/ntm-nightly.log}"
+stamp() { date '+%Y-%m-%d %H:%M:%S'; }
+note() { printf '%s %s\n' "$(stamp)" "$*" >> "$log"; }
+
+case "${1:-}" in
+  commune)
+    hub="${2:?usage: nightly.sh commune HOST:PORT|via:COMMAND [DB]}"
+    db="${3:-${NTM_DB:-./ntm.sqlite}}"
+    if [[ "$hub" == via:* ]]; then way=(--via "${hub#via:}"); else way=(--hub "$hub"); fi
+    # A village connection drops: retry a few times, waiting longer each time. Every acknowledged batch
+    # is kept, so each attempt resumes where the last one stopped.
+    for attempt in 1 2 3 4 5; do
+      if out=$("$ntm" sync "${way[@]}" --db "$db" 2>&1); then
+        note "sync ok: $out"
+        exit 0
+      fi
+      note "sync attempt $attempt failed: $out"
+      sleep $((attempt * 60))
+    done
+    exit 1
+    ;;
+  hub)
+    db="${2:?usage: nightly.sh hub DB [OUTDIR]}"
+    out="${3:-.}"
+    day=$(date +%Y-%m-%d)
+    mkdir -p "$out"
+    backup="$out/huyen-$day.sqlite"
+    if [ ! -e "$backup" ] && ! result=$("$ntm" hub backup "$backup" --db "$db" 2>&1); then
+      note "backup failed: $result"
+      exit 1
+    fi
+    note "backup ok: $backup"
+    "$ntm" hub report --db "$db" > "$out/bao-cao-$day.txt" &&
+      "$ntm" hub report --csv --db "$db" > "$out/bao-cao-$day.csv" &&
+      "$ntm" hub report --json --db "$db" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
+    note "report ok: $out/bao-cao-$day.{txt,csv,json}"
+    ;;
+  *)
+    sed -n '2,19p' "$0" >&2
+    exit 2
+    ;;
+esac
