@@ -29,11 +29,12 @@ case "${1:-}" in
     # A village connection drops: retry a few times, waiting longer each time. Every acknowledged batch
     # is kept, so each attempt resumes where the last one stopped.
     for attempt in 1 2 3 4 5; do
-      if out=$("$ntm" sync "${way[@]}" --db "$db" 2>&1); then
+      # The summary line goes to the log; errors (and a hub's own log lines over ssh) are appended as is.
+      if out=$("$ntm" sync "${way[@]}" --db "$db" 2>>"$log"); then
         note "sync ok: $out"
         exit 0
       fi
-      note "sync attempt $attempt failed: $out"
+      note "sync attempt $attempt failed (the error is on the line above)"
       sleep $((attempt * 60))
     done
     exit 1

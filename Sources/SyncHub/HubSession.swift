@@ -73,6 +73,8 @@ public final class HubSession: @unchecked Sendable {
     /// The operations of the push batch being received (kept outside `state`, so that appending does
     /// not copy the batch).
     private var pending: [SyncOperation] = []
+    private var pendingBytes = 0
+    private var lastLength = 0
     /// What the session did so far.
     public private(set) var stats = SessionStats()
     /// How many log entries one pull answer scans at most.
@@ -101,6 +103,7 @@ public final class HubSession: @unchecked Sendable {
     /// Handles one line already read by ``parse(_:)``; `length` is its size in bytes without `\n`.
     public func receive(_ parsed: Result<WireLine, WireError>, length: Int) -> [String] {
         stats.bytesIn += length + 1
+        lastLength = length
         let out: [String]
         do {
             out = try handle(try parsed.get())
@@ -162,8 +165,15 @@ public final class HubSession: @unchecked Sendable {
             state = .receiving(client: client, commune: commune, batch: batch, expected: count)
             pending.removeAll(keepingCapacity: true)
             pending.reserveCapacity(count)
+            pendingBytes = 0
             return count == 0 ? try commit() : []
         case (.receiving(_, _, _, let expected), .operation(let op)):
+            pendingBytes += lastLength + 1
+            guard pendingBytes <= WireLimits.maximumBatchBytes else {
+                throw WireError(
+                    .batchTooLarge,
+                    "a push batch holds more than \(WireLimits.maximumBatchBytes) bytes; send smaller batches")
+            }
             pending.append(op)
             stats.operationsIn += 1
             return pending.count == expected ? try commit() : []

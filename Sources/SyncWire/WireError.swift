@@ -27,6 +27,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case gap = "gap"
         /// A pushed operation on a row outside the replica's commune.
         case outOfScope = "out-of-scope"
+        /// A push batch whose operation lines add up to more than 16 MiB.
+        case batchTooLarge = "batch-too-large"
         /// The hub cannot serve now (its database failed); the client may retry later.
         case unavailable = "unavailable"
         /// A code this version does not know (from a newer peer).

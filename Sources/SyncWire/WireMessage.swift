@@ -218,6 +218,8 @@ public enum WireLimits {
     public static let maximumLineLength = 1 << 20
     /// The most operations in one push or pull batch.
     public static let maximumBatch = 5000
+    /// The most bytes of operation lines in one push batch: what a hub holds for one client at most.
+    public static let maximumBatchBytes = 16 << 20
     /// The protocol version this code speaks.
     public static let protocolVersion = 2
 }

@@ -163,3 +163,55 @@ enum LineTransportProbe {
         return Connection(fd: fd)
     }
 }
+
+@Suite struct CLINightTests {
+    let ntm = NTMBinary()
+
+    @Test func theDemoShowsOneConflictIdenticallyOnThreeReplicas() throws {
+        let folder = TemporaryDirectory("cli-demo")
+        let result = try ntm.run(["demo"], in: folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Giống hệt nhau trên 3 máy: có"))
+        #expect(result.stdout.contains("Xã đạt chuẩn: 0/3 xã"))
+        let hashes = result.stdout.split(separator: "\n").filter { $0.contains("dump --commune dan-ly @") }
+            .map { $0.split(separator: " ").last! }
+        #expect(hashes.count == 3 && Set(hashes).count == 1)
+        #expect(
+            try ntm.run(["demo", "--lang", "en"], in: folder.path).stdout.contains("Identical on the 3 replicas: yes"))
+    }
+
+    @Test func theNightlyScriptSyncsACommuneAndReportsAtTheHub() throws {
+        let folder = TemporaryDirectory("cli-nightly")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/nightly.sh").path
+        let env = ["NTM_USER": "Lan", "NTM_BIN": ntm.path, "NTM_LOG": folder.file("night.log")]
+        for arguments in [
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"],
+            ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--district", "trieu-son", "--db", "x.sqlite"],
+            ["assess", "17.1", "dat", "--db", "x.sqlite"],
+        ] {
+            #expect(try ntm.run(arguments, in: folder.path, environment: env).status == 0)
+        }
+        func bash(_ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [script] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try bash(["commune", "via:\(ntm.path) hub stdio --db hub.sqlite", "x.sqlite"]) == 0)
+        #expect(try bash(["hub", "hub.sqlite", "out"]) == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).sorted()
+        #expect(
+            files.count == 4 && files.contains { $0.hasSuffix(".csv") } && files.contains { $0.hasPrefix("huyen-") })
+        let log = try String(contentsOfFile: folder.file("night.log"), encoding: .utf8)
+        #expect(log.contains("sync ok: Đã đồng bộ với huyen-trieu-son") && log.contains("report ok"))
+        let report = try String(
+            contentsOfFile: folder.file("out/\(files.first { $0.hasSuffix(".txt") }!)"), encoding: .utf8)
+        #expect(report.contains("Xã đạt chuẩn: 0/1 xã"))
+        #expect(try bash(["frobnicate"]) == 2)
+    }
+}

@@ -135,6 +135,25 @@ import Testing
         #expect(try night.hubStore.operationCount() == 1)
     }
 
+    @Test func aPushBatchOverSixteenMebibytesIsRefusedBeforeItIsWhole() throws {
+        let night = try Night("session-big")
+        let session = HubSession(hub: night.hub)
+        let big = String(repeating: "x", count: 900_000)
+        var out = run(session, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":30}"])
+        for seq in 1...30 where !session.isClosed {
+            out += run(
+                session,
+                [
+                    opLine(
+                        origin: "xa-dan-ly-1", seq: UInt64(seq), row: "dan-ly/e\(seq)", column: "title",
+                        value: .text(big), table: "evidence")
+                ])
+        }
+        #expect(code(out.last) == "batch-too-large")
+        #expect(session.stats.operationsIn <= 19)
+        #expect(try night.hubStore.operationCount() == 0)
+    }
+
     /// The transcripts in protocol/examples are replayed against the real hub: every line the hub sends
     /// must be exactly the transcript's.
     @Test(arguments: ["session-sync.ndjson", "session-gap.ndjson", "session-bad-line.ndjson"])
