@@ -65,7 +65,7 @@ WRITE_ORDER = {
     "end": ["type", "count", "sha256"],
     "summary": ["type", "replica", "schema", "origins"],
     "hello": ["type", "protocol", "replica", "commune", "schema", "epoch"],
-    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end"],
+    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared"],
     "push": ["type", "batch", "count"],
     "pushed": ["type", "batch", "applied", "duplicates"],
     "pull": ["type", "cursor", "limit"],

@@ -119,3 +119,17 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Gives a database copied from a backup a new replica id, so that its next writes never reuse dots
+    /// the lost original already gave out after the backup (those come back from the replicas that
+    /// hold them, as operations of the old id).
+    /// - Throws: ``ReplicaError/invalidReplicaID(_:)``, or a database error.
+    public static func takeNewIdentity(at path: String, replicaID: String) throws {
+        guard Identifiers.isReplicaID(replicaID) else { throw ReplicaError.invalidReplicaID(replicaID) }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'replica_id'", arguments: [replicaID])
+        }
+    }
+}

@@ -129,9 +129,14 @@ public final class ReplicaStore: Sendable {
     }
 
     /// Sets a metadata value (local, not replicated).
-    public func setMetadata(_ key: String, _ value: String) throws {
+    public func setMetadata(_ key: String, _ value: String) throws { try setMetadata([key: value]) }
+
+    /// Writes several metadata values in one transaction.
+    public func setMetadata(_ values: [String: String]) throws {
         try queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            }
         }
     }
 

@@ -17,10 +17,19 @@ public final class HubServer: @unchecked Sendable {
     private let lock = NSLock()
     private var sessions: [ObjectIdentifier: any Channel] = [:]
 
+    /// The most sessions served at once; more are answered `unavailable` and closed.
+    public let maximumSessions: Int
+    /// A session that sends nothing for this long is closed.
+    public let idleTimeout: TimeAmount
+
     /// Creates a server for `hub`; nothing listens until ``start(host:port:)``.
-    public init(hub: HubIdentity, logger: Logger) {
+    public init(
+        hub: HubIdentity, logger: Logger, maximumSessions: Int = 256, idleTimeout: TimeAmount = .seconds(120)
+    ) {
         self.hub = hub
         self.logger = logger
+        self.maximumSessions = maximumSessions
+        self.idleTimeout = idleTimeout
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         database = NIOThreadPool(numberOfThreads: 1)
         database.start()
@@ -36,17 +45,36 @@ public final class HubServer: @unchecked Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         SessionHandler(hub: hub, database: database, logger: logger, server: self))
                 }
             }
-        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let channel: any Channel
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            throw TransportError.cannotListen("\(host):\(port)", Self.reason(error))
+        }
         lock.withLock { self.channel = channel }
         return channel.localAddress?.port ?? port
     }
 
-    func register(_ channel: any Channel) { lock.withLock { sessions[ObjectIdentifier(channel)] = channel } }
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if error is SocketAddressError { return "unknown host" }
+        return "\(error)"
+    }
+
+    /// Registers a session; false when the server is full.
+    func register(_ channel: any Channel) -> Bool {
+        lock.withLock {
+            guard sessions.count < maximumSessions else { return false }
+            sessions[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
     func unregister(_ channel: any Channel) {
         lock.withLock { _ = sessions.removeValue(forKey: ObjectIdentifier(channel)) }
     }
@@ -118,14 +146,40 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        server?.register(context.channel)
+        guard server?.register(context.channel) == true else {
+            send(
+                context,
+                [WireMessage.error(WireError(.unavailable, "the hub serves too many sessions; retry later")).line],
+                close: true)
+            return
+        }
         context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            finish(context, WireError(.unavailable, "the session was idle too long"), answer: true)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         server?.unregister(context.channel)
-        if !session.isClosed { _ = session.abort(WireError(.badMessage, "the client went away")) }
-        let stats = session.stats
+        // The session is only touched on the database thread: the step in flight finishes first.
+        let session = self.session
+        let logger = self.logger
+        let started = self.started
+        _ = database.runIfActive(eventLoop: context.eventLoop) { () -> SessionStats in
+            _ = session.abort(WireError(.unavailable, "the client went away"))
+            return session.stats
+        }.always { result in
+            guard case .success(let stats) = result else { return }
+            Self.log(logger, stats, started: started)
+        }
+    }
+
+    static func log(_ logger: Logger, _ stats: SessionStats, started: NIODeadline) {
         let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         logger.info(
             "session",
@@ -148,8 +202,23 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelWritabilityChanged(context: ChannelHandlerContext) { next(context) }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let wire = (error as? WireError) ?? WireError(.badMessage, "\(error)")
-        send(context, [session.abort(wire)], close: true)
+        // A line too long (from the decoder) is answered; a reset connection is not.
+        finish(
+            context, (error as? WireError) ?? WireError(.unavailable, "the connection failed"),
+            answer: error is WireError)
+    }
+
+    /// Ends the session from the event loop: the abort itself runs on the database thread, after any
+    /// step in flight, so the session is never touched by two threads at once.
+    private func finish(_ context: ChannelHandlerContext, _ error: WireError, answer: Bool) {
+        guard !closing else { return }
+        queue.removeAll()
+        let session = self.session
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        database.runIfActive(eventLoop: context.eventLoop) { session.abort(error) }.whenComplete { [self] result in
+            let line = (try? result.get()) ?? WireMessage.error(error).line
+            send(bound.value, answer ? [line] : [], close: true)
+        }
     }
 
     /// Handles the queued lines (one database step for all of them: a push batch read in one go is

@@ -116,8 +116,12 @@ public final class HubSession: @unchecked Sendable {
         return out
     }
 
-    /// Ends the session because the transport failed (the peer went away, a line was too long).
-    public func abort(_ error: WireError) -> String { fail(error) }
+    /// Ends the session because the transport failed (the peer went away, a line was too long); a
+    /// session already closed keeps its first reason.
+    public func abort(_ error: WireError) -> String {
+        if isClosed { return WireMessage.error(error).line }
+        return fail(error)
+    }
 
     private func fail(_ error: WireError) -> String {
         // A batch in flight is dropped whole: nothing of it was applied.
@@ -147,9 +151,11 @@ public final class HubSession: @unchecked Sendable {
                 throw WireError(
                     .schemaMismatch, "the client's schema is \(hello.schema), the hub's is \(hub.store.schema.tag)")
             }
-            guard !hello.commune.isEmpty, Identifiers.isRowID(hello.commune), !hello.commune.contains("/") else {
-                throw WireError(.badMessage, "\"commune\" must be a commune slug")
-            }
+            guard !hello.commune.isEmpty, hello.commune.utf8.count <= 64,
+                hello.commune.unicodeScalars.allSatisfy({
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                })
+            else { throw WireError(.badMessage, "\"commune\" must be a slug: 1-64 of a-z, 0-9 and '-'") }
             guard hello.replica != hub.store.replicaID else {
                 throw WireError(.badMessage, "the client's replica id is the hub's own")
             }
@@ -159,7 +165,8 @@ public final class HubSession: @unchecked Sendable {
             let end = try hub.store.logEnd()
             let welcome = WireMessage.Welcome(
                 protocolVersion: WireLimits.protocolVersion, hub: hub.store.replicaID, epoch: hub.epoch,
-                holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot))
+                holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
+                shared: hub.sharedTables.sorted())
             return [WireMessage.welcome(welcome).line]
         case (.ready(let client, let commune), .message(.push(let batch, let count))):
             state = .receiving(client: client, commune: commune, batch: batch, expected: count)
@@ -254,16 +261,26 @@ public final class HubSession: @unchecked Sendable {
         } else {
             to = HubCursor(position: bound, dot: try hub.store.dot(atPosition: bound))
         }
+        // A batch also stops at 4 MiB of operation lines, so that one client never makes the hub hold
+        // more than that for it; the cursor then ends at the last operation sent.
         var writer = JSONWriter(capacity: 4096)
-        var lines = [WireMessage.batch(to: to, count: entries.count).line]
-        lines.reserveCapacity(entries.count + 1)
+        var lines: [String] = []
+        var bytes = 0
+        var batchEnd = to
+        var sent: LoggedOperation?
         for entry in entries {
             writer.reset()
             entry.operation.write(to: &writer)
+            if let last = sent, bytes + writer.bytes.count + 1 > WireLimits.maximumPullBytes {
+                batchEnd = HubCursor(position: last.position, dot: last.operation.dot)
+                break
+            }
+            bytes += writer.bytes.count + 1
             lines.append(String(decoding: writer.bytes, as: UTF8.self))
+            sent = entry
         }
-        stats.operationsOut += entries.count
-        return lines
+        stats.operationsOut += lines.count
+        return [WireMessage.batch(to: batchEnd, count: lines.count).line] + lines
     }
 
     static func name(_ message: WireMessage) -> String {

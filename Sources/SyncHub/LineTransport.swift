@@ -28,13 +28,17 @@ public final class LineTransport {
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// Connects to `host:port` over TCP.
+    /// How long a TCP client waits for the hub's next bytes.
+    public static let readTimeoutSeconds = 300
+
+    /// Connects to `host:port` over TCP (`[::1]:7420` for an IPv6 literal).
     /// - Throws: ``TransportError`` naming the address.
     public static func connect(to address: String) throws -> LineTransport {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
             throw TransportError.badAddress(address)
         }
-        let host = String(address[..<colon])
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -54,6 +58,9 @@ public final class LineTransport {
                 if Glibc.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 {
                     var one: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    // A hub that stops answering ends the sync instead of hanging it (cron runs it unattended).
+                    var wait = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
                     return LineTransport(input: fd, output: fd, onClose: { _ = Glibc.close(fd) })
                 }
                 reason = String(cString: strerror(errno))
@@ -118,6 +125,7 @@ public final class LineTransport {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw TransportError.timedOut(Self.readTimeoutSeconds) }
                 throw TransportError.closed(String(cString: strerror(errno)))
             }
             if count == 0 {
@@ -140,6 +148,10 @@ public enum TransportError: Error, Equatable, Sendable {
     case unreachable(String, String)
     /// The stream closed or failed.
     case closed(String)
-    /// The command given to `--via` could not be started.
+    /// The command given to `--via` could not be started, or ended with a failure status.
     case commandFailed(String, String)
+    /// The hub could not listen on the address.
+    case cannotListen(String, String)
+    /// The peer sent nothing for too long.
+    case timedOut(Int)
 }

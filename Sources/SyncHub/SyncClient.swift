@@ -19,6 +19,9 @@ public struct SyncResult: Sendable, Equatable {
     public var bytesOut = 0
     /// Whether the replica started pulling from the beginning (a new or restored hub).
     public var restarted = false
+    /// Operations this replica holds that the hub lacks but that lie outside its commune, so were not
+    /// sent (with every later operation of the same origin, which the hub would refuse as a gap).
+    public var unsent = 0
 }
 
 /// Why a sync stopped.
@@ -79,10 +82,14 @@ public struct SyncClient {
             if welcome.epoch != savedEpoch || welcome.end.position < cursor.position {
                 cursor = .start
                 result.restarted = savedEpoch != nil
+                // The new epoch and the fresh cursor are saved together: an interrupted session must not
+                // leave another hub's cursor paired with this hub's epoch.
+                try store.setMetadata([
+                    "sync_epoch": welcome.epoch, "sync_cursor": cursor.jsonText, "sync_hub": welcome.hub,
+                ])
             }
-            try push(welcome.holds, transport: transport, result: &result)
-            try store.setMetadata("sync_epoch", welcome.epoch)
-            try store.setMetadata("sync_hub", welcome.hub)
+            let scope = RowScope(owners: [commune] + (welcome.district.map { [$0] } ?? []), tables: welcome.shared)
+            try push(welcome.holds, scope: scope, transport: transport, result: &result)
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
                 switch try expectMessage(transport) {
@@ -122,7 +129,7 @@ public struct SyncClient {
     }
 
     /// Sends every operation the hub lacks, per origin in sequence order without gaps.
-    private func push(_ holds: Summary, transport: LineTransport, result: inout SyncResult) throws {
+    private func push(_ holds: Summary, scope: RowScope, transport: LineTransport, result: inout SyncResult) throws {
         let mine = try store.summary()
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
@@ -153,7 +160,10 @@ public struct SyncClient {
                 // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
                 var expected = next
                 for op in ops where op.dot.seq == expected {
-                    guard isMine(op) else { break }
+                    guard scope.contains(table: op.key.table, row: op.key.row) else {
+                        result.unsent += Int(try store.holdings(of: origin).count) - Int(hub.count)
+                        break
+                    }
                     pending.append(op)
                     hub.insert(op.dot.seq)
                     expected = hub.firstMissing
@@ -163,12 +173,6 @@ public struct SyncClient {
             }
         }
         try flush()
-    }
-
-    /// Rows this replica may send: its commune's, the district's shared ones it wrote.
-    private func isMine(_ op: SyncOperation) -> Bool {
-        let owner = op.key.row.firstIndex(of: "/").map { String(op.key.row[..<$0]) } ?? op.key.row
-        return owner == commune || op.key.table == "catalogue"
     }
 
     private func expectMessage(_ transport: LineTransport) throws -> WireMessage {

@@ -95,13 +95,22 @@ public enum WireMessage: Hashable, Sendable {
         public var holds: Summary
         /// The hub's log end.
         public var end: HubCursor
+        /// The district whose rows every commune shares, if the hub has one.
+        public var district: String?
+        /// Tables every commune shares whole.
+        public var shared: [String]
         /// Creates a welcome.
-        public init(protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor) {
+        public init(
+            protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
+            shared: [String]
+        ) {
             self.protocolVersion = protocolVersion
             self.hub = hub
             self.epoch = epoch
             self.holds = holds
             self.end = end
+            self.district = district
+            self.shared = shared
         }
     }
 }
@@ -123,7 +132,8 @@ extension WireMessage {
             return .object([
                 "type": .string("welcome"), "protocol": .int(Int64(welcome.protocolVersion)),
                 "hub": .string(welcome.hub), "epoch": .string(welcome.epoch), "holds": welcome.holds.json,
-                "end": welcome.end.json,
+                "end": welcome.end.json, "district": welcome.district.map(JSONValue.string) ?? .null,
+                "shared": .array(welcome.shared.map(JSONValue.string)),
             ])
         case .push(let batch, let count):
             return .object(["type": .string("push"), "batch": .int(batch), "count": .int(Int64(count))])
@@ -167,7 +177,7 @@ extension WireMessage {
         case "hello":
             let epoch: String?
             switch object["epoch"] {
-            case nil, .null: epoch = nil
+            case .null: epoch = nil
             case .string(let value): epoch = value
             default: throw WireError(.badMessage, "\"epoch\" of hello must be a string or null")
             }
@@ -186,10 +196,20 @@ extension WireMessage {
             } catch {
                 throw WireError(.badMessage, "\"holds\" of welcome must be a summary: origin → [[first, last], …]")
             }
+            let district: String?
+            switch object["district"] {
+            case .null: district = nil
+            case .string(let value): district = value
+            default: throw WireError(.badMessage, "\"district\" of welcome must be a string or null")
+            }
+            guard let sharedList = object["shared"]?.array, sharedList.allSatisfy({ $0.string != nil }) else {
+                throw WireError(.badMessage, "\"shared\" of welcome must be a list of table names")
+            }
             self = .welcome(
                 Welcome(
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), hub: try text("hub"),
-                    epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end")))
+                    epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
+                    district: district, shared: sharedList.compactMap(\.string)))
         case "push":
             self = .push(batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), count: Int(try int("count", counts)))
         case "pushed":
@@ -214,8 +234,10 @@ extension WireMessage {
 
 /// The limits both sides enforce.
 public enum WireLimits {
-    /// The longest line, in bytes without its `\n`.
-    public static let maximumLineLength = 1 << 20
+    /// The longest line, in bytes without its `\n` (1 MiB with it, as in part I).
+    public static let maximumLineLength = (1 << 20) - 1
+    /// The most bytes of operation lines in one pull batch the hub sends.
+    public static let maximumPullBytes = 4 << 20
     /// The most operations in one push or pull batch.
     public static let maximumBatch = 5000
     /// The most bytes of operation lines in one push batch: what a hub holds for one client at most.

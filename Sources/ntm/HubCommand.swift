@@ -14,7 +14,42 @@ import SyncWire
 struct HubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub", abstract: "Máy chủ đồng bộ của huyện (the district hub).",
-        subcommands: [Init.self, Serve.self, Stdio.self, Report.self, Backup.self])
+        subcommands: [Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self])
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Khôi phục máy chủ từ một bản sao lưu (đặt mã bản sao và epoch mới để các xã gửi lại phần bị mất).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Tệp sao lưu (do ntm hub backup tạo).") var backup: String
+
+        func run() throws {
+            let target = options.databasePath
+            guard !FileManager.default.fileExists(atPath: target) else {
+                throw ReplicaError.alreadyExists(path: target)
+            }
+            guard FileManager.default.fileExists(atPath: backup) else {
+                throw ReplicaError.missingDatabase(path: backup)
+            }
+            let old = try NTMDatabase.open(at: backup)
+            _ = try HubSetup.identity(old)
+            try FileManager.default.copyItem(atPath: backup, toPath: target)
+            // A new replica id: the lost original may have written dots after the backup that communes hold.
+            let suffix = "-r" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(6))
+            let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
+            try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
+            let restored = try NTMDatabase.open(at: target)
+            // A new epoch: every replica pulls from the start and pushes back what the backup lacks.
+            try restored.store.setMetadata("hub_epoch", "")
+            let epoch = try HubSetup.epoch(restored)
+            say(
+                options.language.pick(
+                    "Đã khôi phục \(target) từ \(backup): mã bản sao mới \(newID), epoch mới \(epoch); lần đồng bộ tới các xã sẽ gửi lại phần bị mất",
+                    "Restored \(target) from \(backup): new replica id \(newID), new epoch \(epoch); at their next sync the communes send back what was lost"
+                ))
+        }
+    }
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -126,7 +161,10 @@ enum HubSetup {
     }
 
     static func identity(_ database: NTMDatabase) throws -> HubIdentity {
-        HubIdentity(
+        guard database.homeCommune == nil, database.district != nil else {
+            throw SyncUsage.notAHub(database.store.path)
+        }
+        return HubIdentity(
             store: database.store, epoch: try epoch(database), district: database.district,
             sharedTables: [NTMSchema.Table.catalogue])
     }
@@ -206,7 +244,13 @@ struct SyncCommand: ParsableCommand {
             result = try client.run(over: transport)
         } catch {
             if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-            child?.waitUntilExit()
+            if let child {
+                child.waitUntilExit()
+                // The command failed before or during the session (ssh could not connect, …): say so.
+                if child.terminationStatus != 0, case SyncError.transport = error {
+                    throw TransportError.commandFailed(via!, "exit status \(child.terminationStatus)")
+                }
+            }
             throw error
         }
         child?.waitUntilExit()
@@ -228,15 +272,29 @@ struct SyncCommand: ParsableCommand {
                 "; \(conflicts) open conflicts (see: ntm conflicts)")
         }
         say(line)
+        if result.unsent > 0 { throw SyncUsage.unsent(result.unsent, replica.commune) }
     }
 }
 
-enum SyncUsage: Error { case oneWay }
+enum SyncUsage: Error {
+    case oneWay
+    case notAHub(String)
+    case unsent(Int, String)
+}
 
 /// The one-line messages of sync failures.
 enum SyncMessages {
     static func message(_ error: any Error, _ l: Language) -> String? {
         switch error {
+        case SyncUsage.notAHub(let path):
+            return l.pick(
+                "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
+                "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
+        case SyncUsage.unsent(let count, let commune):
+            return l.pick(
+                "\(count) thao tác ngoài phạm vi xã \(commune) chưa được gửi (dữ liệu của xã khác); dùng --commune đúng xã hoặc gửi bằng gói",
+                "\(count) operations outside commune \(commune) were not sent (other communes' rows); use the right --commune or send a bundle"
+            )
         case SyncUsage.oneWay:
             return l.pick(
                 "cần đúng một trong --hub HOST:PORT và --via LỆNH",
@@ -272,6 +330,15 @@ enum SyncMessages {
             case .commandFailed(let command, let reason):
                 return l.pick(
                     "không chạy được lệnh \"\(command)\" (\(reason))", "cannot run \"\(command)\" (\(reason))")
+            case .cannotListen(let address, let reason):
+                return l.pick(
+                    "không nghe được trên \(address) (\(reason)); chọn cổng khác hoặc dừng chương trình đang dùng cổng này",
+                    "cannot listen on \(address) (\(reason)); choose another port or stop what uses it")
+            case .timedOut(let seconds):
+                return l.pick(
+                    "máy chủ không trả lời trong \(seconds) giây; chạy lại ntm sync để tiếp tục, các lô đã xác nhận vẫn được giữ",
+                    "the hub did not answer for \(seconds) s; run ntm sync again to resume, acknowledged batches are kept"
+                )
             }
         default: return nil
         }

@@ -15,7 +15,14 @@ import Testing
         let messages: [WireMessage] = [
             .hello(.init(protocolVersion: 2, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: nil)),
             .hello(.init(protocolVersion: 3, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: "ab")),
-            .welcome(.init(protocolVersion: 2, hub: "huyen", epoch: "ab", holds: holds, end: cursor)),
+            .welcome(
+                .init(
+                    protocolVersion: 2, hub: "huyen", epoch: "ab", holds: holds, end: cursor, district: "trieu-son",
+                    shared: ["catalogue"])),
+            .welcome(
+                .init(
+                    protocolVersion: 2, hub: "h", epoch: "ab", holds: Summary(), end: .start, district: nil, shared: [])
+            ),
             .push(batch: 1, count: 0), .pushed(batch: 3, applied: 2, duplicates: 1),
             .pull(cursor: .start, limit: 100), .batch(to: cursor, count: 5), .done(cursor: cursor),
             .error(WireError(.gap, "x")),
