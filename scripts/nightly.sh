@@ -30,7 +30,7 @@ case "${1:-}" in
     # is kept, so each attempt resumes where the last one stopped.
     for attempt in 1 2 3 4 5; do
       # The summary line goes to the log; errors (and a hub's own log lines over ssh) are appended as is.
-      if out=$("$ntm" sync "${way[@]}" --db "$db" 2>>"$log"); then
+      if out=$(timeout 3600 "$ntm" sync "${way[@]}" --db "$db" 2>>"$log"); then
         note "sync ok: $out"
         exit 0
       fi
