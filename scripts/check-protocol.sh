@@ -66,10 +66,10 @@ WRITE_ORDER = {
     "summary": ["type", "replica", "schema", "origins"],
     "hello": ["type", "protocol", "replica", "commune", "schema", "epoch"],
     "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared"],
-    "push": ["type", "batch", "count"],
+    "push": ["type", "batch", "count", "defaults"],
     "pushed": ["type", "batch", "applied", "duplicates"],
     "pull": ["type", "cursor", "limit"],
-    "batch": ["type", "to", "count"],
+    "batch": ["type", "to", "count", "defaults"],
     "done": ["type", "cursor"],
     "error": ["type", "code", "message"],
 }
@@ -333,6 +333,7 @@ def check_line_frame(where, raw, ended):
 def check_transcript(display, lines, schemas):
     """Files of objects, one a line, optionally tagged "> " or "< " by speaker; blank lines skipped."""
     count = 0
+    defaults, left = {}, 0
     for number, raw, ended in lines:
         where = f"{display}:{number}"
         if not raw.strip():
@@ -351,6 +352,18 @@ def check_transcript(display, lines, schemas):
         except LineError as problem:
             report(where, str(problem))
             continue
+        kind = value.get("type") if isinstance(value, dict) else None
+        if kind in ("push", "batch"):
+            # The next "count" operation lines may leave out what "defaults" gives (PROTOCOL.md §11.2).
+            defaults, left = value.get("defaults") or {}, value.get("count", 0)
+        elif kind == "op" and left > 0:
+            left -= 1
+            if isinstance(value, Keyed) and any(key not in value for key in defaults):
+                check_rules(where, "op", Keyed([(key, value[key]) for key in value.order]))
+                pairs = [(key, value[key] if key in value else defaults[key])
+                         for key in WRITE_ORDER["op"] if key in value or key in defaults]
+                pairs += [(key, value[key]) for key in value.order if key not in WRITE_ORDER["op"]]
+                value = Keyed(pairs)
         validate_object(where, value, schemas)
     return count
 

@@ -74,6 +74,7 @@ public final class HubSession: @unchecked Sendable {
     /// not copy the batch).
     private var pending: [SyncOperation] = []
     private var pendingBytes = 0
+    private var pendingDefaults: OperationDefaults?
     private var lastLength = 0
     /// What the session did so far.
     public private(set) var stats = SessionStats()
@@ -168,12 +169,18 @@ public final class HubSession: @unchecked Sendable {
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted())
             return [WireMessage.welcome(welcome).line]
-        case (.ready(let client, let commune), .message(.push(let batch, let count))):
+        case (.ready(let client, let commune), .message(.push(let batch, let count, let defaults))):
             state = .receiving(client: client, commune: commune, batch: batch, expected: count)
+            pendingDefaults = defaults
             pending.removeAll(keepingCapacity: true)
             pending.reserveCapacity(count)
             pendingBytes = 0
             return count == 0 ? try commit() : []
+        case (.receiving, .partialOperation(let object)):
+            guard let defaults = pendingDefaults else {
+                throw WireError(.badOperation, "an operation line leaves out members but its push gave no defaults")
+            }
+            return try handle(.operation(try defaults.complete(object)))
         case (.receiving(_, _, _, let expected), .operation(let op)):
             pendingBytes += lastLength + 1
             guard pendingBytes <= WireLimits.maximumBatchBytes else {
@@ -191,7 +198,7 @@ public final class HubSession: @unchecked Sendable {
                 .outOfOrder, "\(Self.name(message)) arrived inside a push batch, before its operations ended")
         case (_, .message(let message)):
             throw WireError(.outOfOrder, "\(Self.name(message)) is not expected here")
-        case (_, .operation):
+        case (_, .operation), (_, .partialOperation):
             throw WireError(.outOfOrder, "an operation outside a push batch")
         }
     }
@@ -263,24 +270,23 @@ public final class HubSession: @unchecked Sendable {
         }
         // A batch also stops at 4 MiB of operation lines, so that one client never makes the hub hold
         // more than that for it; the cursor then ends at the last operation sent.
-        var writer = JSONWriter(capacity: 4096)
+        let defaults = OperationDefaults.common(entries.map(\.operation))
         var lines: [String] = []
         var bytes = 0
         var batchEnd = to
         var sent: LoggedOperation?
         for entry in entries {
-            writer.reset()
-            entry.operation.write(to: &writer)
-            if let last = sent, bytes + writer.bytes.count + 1 > WireLimits.maximumPullBytes {
+            let line = defaults?.line(entry.operation) ?? entry.operation.jsonLine
+            if let last = sent, bytes + line.utf8.count + 1 > WireLimits.maximumPullBytes {
                 batchEnd = HubCursor(position: last.position, dot: last.operation.dot)
                 break
             }
-            bytes += writer.bytes.count + 1
-            lines.append(String(decoding: writer.bytes, as: UTF8.self))
+            bytes += line.utf8.count + 1
+            lines.append(line)
             sent = entry
         }
         stats.operationsOut += lines.count
-        return [WireMessage.batch(to: batchEnd, count: lines.count).line] + lines
+        return [WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults).line] + lines
     }
 
     static func name(_ message: WireMessage) -> String {

@@ -95,15 +95,18 @@ public struct SyncClient {
                 switch try expectMessage(transport) {
                 case .done:
                     return finish()
-                case .batch(let to, let count):
+                case .batch(let to, let count, let defaults):
                     var ops: [SyncOperation] = []
                     ops.reserveCapacity(count)
                     for _ in 0..<count {
                         guard let line = try transport.receive() else {
                             throw SyncError.transport(.closed("the hub closed the session inside a batch"))
                         }
-                        guard case .operation(let op) = try WireLine(bytes: line) else {
-                            throw violation(transport, "expected \(count) operations after batch")
+                        let op: SyncOperation
+                        switch try WireLine(bytes: line) {
+                        case .operation(let complete): op = complete
+                        case .partialOperation(let object) where defaults != nil: op = try defaults!.complete(object)
+                        default: throw violation(transport, "expected \(count) operations after batch")
                         }
                         guard op.dot.origin != store.replicaID else {
                             throw violation(transport, "the hub sent back operation \(op.dot) of this replica")
@@ -136,13 +139,10 @@ public struct SyncClient {
         func flush() throws {
             guard !pending.isEmpty else { return }
             batchNumber += 1
-            var writer = JSONWriter(capacity: 1 << 16)
-            var lines = [WireMessage.push(batch: batchNumber, count: pending.count).line]
-            for op in pending {
-                writer.reset()
-                op.write(to: &writer)
-                lines.append(String(decoding: writer.bytes, as: UTF8.self))
-            }
+            // Members most operations share go once in the header (origin, author, time).
+            let defaults = OperationDefaults.common(pending)
+            var lines = [WireMessage.push(batch: batchNumber, count: pending.count, defaults: defaults).line]
+            for op in pending { lines.append(defaults?.line(op) ?? op.jsonLine) }
             try transport.send(lines)
             guard case .pushed(let acknowledged, let applied, _) = try expectMessage(transport),
                 acknowledged == batchNumber
@@ -182,7 +182,7 @@ public struct SyncClient {
         switch try WireLine(bytes: line) {
         case .message(.error(let error)): throw SyncError.hub(error)
         case .message(let message): return message
-        case .operation: throw violation(transport, "an operation where a message was expected")
+        case .operation, .partialOperation: throw violation(transport, "an operation where a message was expected")
         }
     }
 

@@ -6,6 +6,9 @@ public enum WireLine: Sendable {
     case message(WireMessage)
     /// An operation (`"type":"op"`).
     case operation(SyncOperation)
+    /// An operation line that leaves out `origin`, `author` or `wall_ms`, to be completed from its
+    /// batch's ``OperationDefaults``.
+    case partialOperation(JSONObject)
 
     /// Reads one line (without its `\n`).
     /// - Throws: ``WireError`` with the code to answer.
@@ -19,11 +22,14 @@ public enum WireLine: Sendable {
         } catch {
             throw WireError(.badJSON, error.description)
         }
-        if json.object?["type"]?.string == "op" {
+        if let object = json.object, object["type"]?.string == "op" {
             do {
                 self = .operation(try SyncOperation(json: json))
             } catch {
-                throw WireError(.badOperation, error.description)
+                guard object["origin"] == nil || object["author"] == nil || object["wall_ms"] == nil else {
+                    throw WireError(.badOperation, error.description)
+                }
+                self = .partialOperation(object)
             }
         } else {
             self = .message(try WireMessage(json: json))
@@ -38,6 +44,8 @@ public enum WireLine: Sendable {
             var writer = JSONWriter()
             op.write(to: &writer)
             return String(decoding: writer.bytes, as: UTF8.self)
+        case .partialOperation(let object):
+            return JSONWriter.string(.object(object))
         }
     }
 }

@@ -47,14 +47,15 @@ public enum WireMessage: Hashable, Sendable {
     case hello(Hello)
     /// Hub → client, answer to hello: who the hub is, what it holds of this replica, its log end.
     case welcome(Welcome)
-    /// Client → hub: `count` operation lines follow, all written by the client.
-    case push(batch: Int64, count: Int)
+    /// Client → hub: `count` operation lines follow; they may leave out the members in `defaults`.
+    case push(batch: Int64, count: Int, defaults: OperationDefaults? = nil)
     /// Hub → client: the push batch is committed.
     case pushed(batch: Int64, applied: Int, duplicates: Int)
     /// Client → hub: send what is in my scope after `cursor` (which also acknowledges the batch before).
     case pull(cursor: HubCursor, limit: Int)
-    /// Hub → client: `count` operation lines follow, then the client may move its cursor to `to`.
-    case batch(to: HubCursor, count: Int)
+    /// Hub → client: `count` operation lines follow (which may leave out the members in `defaults`),
+    /// then the client may move its cursor to `to`.
+    case batch(to: HubCursor, count: Int, defaults: OperationDefaults? = nil)
     /// Hub → client: nothing more after `cursor` for now; the session ends.
     case done(cursor: HubCursor)
     /// Either side: a fatal error; the sender closes the session after it.
@@ -135,8 +136,10 @@ extension WireMessage {
                 "end": welcome.end.json, "district": welcome.district.map(JSONValue.string) ?? .null,
                 "shared": .array(welcome.shared.map(JSONValue.string)),
             ])
-        case .push(let batch, let count):
-            return .object(["type": .string("push"), "batch": .int(batch), "count": .int(Int64(count))])
+        case .push(let batch, let count, let defaults):
+            var object: JSONObject = ["type": .string("push"), "batch": .int(batch), "count": .int(Int64(count))]
+            if let defaults { object["defaults"] = defaults.json }
+            return .object(object)
         case .pushed(let batch, let applied, let duplicates):
             return .object([
                 "type": .string("pushed"), "batch": .int(batch), "applied": .int(Int64(applied)),
@@ -144,8 +147,10 @@ extension WireMessage {
             ])
         case .pull(let cursor, let limit):
             return .object(["type": .string("pull"), "cursor": cursor.json, "limit": .int(Int64(limit))])
-        case .batch(let to, let count):
-            return .object(["type": .string("batch"), "to": to.json, "count": .int(Int64(count))])
+        case .batch(let to, let count, let defaults):
+            var object: JSONObject = ["type": .string("batch"), "to": to.json, "count": .int(Int64(count))]
+            if let defaults { object["defaults"] = defaults.json }
+            return .object(object)
         case .done(let cursor):
             return .object(["type": .string("done"), "cursor": cursor.json])
         case .error(let error):
@@ -211,7 +216,9 @@ extension WireMessage {
                     epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
                     district: district, shared: sharedList.compactMap(\.string)))
         case "push":
-            self = .push(batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), count: Int(try int("count", counts)))
+            self = .push(
+                batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), count: Int(try int("count", counts)),
+                defaults: try OperationDefaults(json: object["defaults"], of: type))
         case "pushed":
             self = .pushed(
                 batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), applied: Int(try int("applied", counts)),
@@ -221,7 +228,9 @@ extension WireMessage {
                 cursor: try HubCursor(json: object["cursor"], field: "cursor"),
                 limit: Int(try int("limit", 1...Int64(WireLimits.maximumBatch))))
         case "batch":
-            self = .batch(to: try HubCursor(json: object["to"], field: "to"), count: Int(try int("count", counts)))
+            self = .batch(
+                to: try HubCursor(json: object["to"], field: "to"), count: Int(try int("count", counts)),
+                defaults: try OperationDefaults(json: object["defaults"], of: type))
         case "done": self = .done(cursor: try HubCursor(json: object["cursor"], field: "cursor"))
         case "error":
             let code = try text("code")

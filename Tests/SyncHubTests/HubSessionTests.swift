@@ -41,7 +41,8 @@ import Testing
         ("{\"x\":1}", .badMessage), ("{\"type\":\"push\",\"batch\":1,\"count\":-1}", .badMessage),
         ("{\"type\":\"push\",\"batch\":1,\"count\":999999}", .badMessage),
         ("{\"type\":\"pull\",\"cursor\":{\"pos\":5},\"limit\":10}", .badMessage),
-        ("{\"type\":\"op\",\"origin\":\"x\"}", .badOperation), ("\"text\"", .notAnObject),
+        ("{\"type\":\"op\",\"origin\":\"x\",\"author\":\"a\",\"wall_ms\":1}", .badOperation),
+        ("\"text\"", .notAnObject),
     ])
     func badLinesAreNamed(line: String, expected: WireError.Code) {
         #expect(code(Array(line.utf8)) == expected, "\(line)")
