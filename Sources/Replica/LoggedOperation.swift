@@ -12,9 +12,11 @@ public struct LoggedOperation: Sendable, Hashable {
 extension LoggedOperation {
     static let columns = "pos, origin, seq, tbl, row, col, value, context, author, wall_ms, note"
 
+    /// Reads a row selected with ``columns``, by position (a lookup by name costs a lower-casing per
+    /// column and row).
     init(row: Row) throws {
-        let valueText: String = row["value"]
-        let contextText: String = row["context"]
+        let valueText: String = row[6]
+        let contextText: String = row[7]
         guard let value = FieldValue(json: try JSONParser.parse(valueText)) else {
             throw JSONParseError("logged value is not a scalar", at: 0)
         }
@@ -22,11 +24,11 @@ extension LoggedOperation {
         for (replica, seq) in try JSONParser.parse(contextText).object?.members ?? [] {
             context.raise(replica, to: UInt64(seq.int ?? 0))
         }
-        position = row["pos"]
+        position = row[0]
         operation = SyncOperation(
-            dot: Dot(origin: row["origin"], seq: UInt64(row["seq"] as Int64)),
-            key: FieldKey(table: row["tbl"], row: row["row"], column: row["col"]), value: value, context: context,
-            author: row["author"], wallMs: row["wall_ms"], note: row["note"])
+            dot: Dot(origin: row[1], seq: UInt64(row[2] as Int64)),
+            key: FieldKey(table: row[3], row: row[4], column: row[5]), value: value, context: context,
+            author: row[8], wallMs: row[9], note: row[10])
     }
 }
 

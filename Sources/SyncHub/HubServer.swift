@@ -134,6 +134,7 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let logger: Logger
     private weak var server: HubServer?
     private var queue: [(Result<WireLine, WireError>, Int)] = []
+    private var pushDefaults: OperationDefaults?
     private var busy = false
     private var closing = false
     private let started = NIODeadline.now()
@@ -193,7 +194,17 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         // Lines are read here, on the event loop's threads; the database thread only checks and applies.
-        queue.append((HubSession.parse(buffer.readableBytesView), buffer.readableBytes))
+        // Operation lines that lean on their push's defaults are completed here too.
+        var parsed = HubSession.parse(buffer.readableBytesView)
+        switch parsed {
+        case .success(.message(.push(_, _, let defaults))): pushDefaults = defaults
+        case .success(.partialOperation(let object)):
+            if let defaults = pushDefaults {
+                parsed = Result { () throws(WireError) -> WireLine in .operation(try defaults.complete(object)) }
+            }
+        default: break
+        }
+        queue.append((parsed, buffer.readableBytes))
         next(context)
     }
 
