@@ -147,6 +147,7 @@ extension CommuneReplica {
 
     /// Records a target: the commune works towards `level` with this set by `year`. A commune may hold
     /// several targets (NTM first, NTM nâng cao later); the latest is worked on by default.
+    @discardableResult
     public func setTarget(set setID: String, level: String?, year: String?, author: String) throws -> CommuneTarget {
         let catalogue = try database.library().catalogue(setID)
         let change = try Self.targetChange(

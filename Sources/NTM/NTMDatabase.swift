@@ -62,8 +62,11 @@ public final class NTMDatabase: Sendable {
     }
 
     /// Random 12-hex-digit ids.
-    public static let randomID: @Sendable () -> String = {
-        String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
+    public static let randomID: @Sendable () -> String = { randomHex(12) }
+
+    /// `count` (at most 32) random lower-case hex digits.
+    public static func randomHex(_ count: Int) -> String {
+        String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(count))
     }
 
     /// Creates a database. For a commune, records the commune and its first target as the first writes.
@@ -208,15 +211,18 @@ public final class NTMDatabase: Sendable {
     /// - Throws: ``NTMError/communeRequired(known:)`` on a district database without a commune,
     ///   ``NTMError/unknownCommune(_:known:)``, ``NTMError/noTarget(commune:set:targets:)``.
     public func commune(_ slug: String? = nil, set: String? = nil) throws -> CommuneReplica {
-        let known = try communes()
+        // One read of the three small tables serves the commune list, the sets and the targets.
+        let snapshot = try store.snapshot(
+            tables: [NTMSchema.Table.commune, NTMSchema.Table.target, NTMSchema.Table.catalogue])
+        let known = try communes(snapshot)
         guard let chosen = slug.map(Text.slug) ?? homeCommune ?? district else {
             throw NTMError.communeRequired(known: known.map(\.slug))
         }
         guard known.contains(where: { $0.slug == chosen }) else {
             throw NTMError.unknownCommune(slug ?? chosen, known: known.map(\.slug))
         }
-        let library = try library()
-        let targets = try targets(of: chosen)
+        let library = try library(snapshot)
+        let targets = try targets(of: chosen, in: snapshot)
         let target: CommuneTarget
         if let set {
             let catalogue = try library.catalogue(set)

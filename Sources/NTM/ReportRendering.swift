@@ -152,12 +152,17 @@ public struct ReportRendering: Sendable {
         return lines
     }
 
+    /// What is due: the deadline's title, or "complete indicator 17.1" for an indicator's own deadline.
+    private func task(_ item: DeadlineItem) -> String {
+        item.title
+            ?? language.pick(
+                "hoàn thành chỉ tiêu \(item.indicator ?? "")", "complete indicator \(item.indicator ?? "")")
+    }
+
     /// One deadline in words: `23/04/2020 Sở Công Thương: Văn bản đánh giá`.
     public func deadlineLine(_ item: DeadlineItem, showCommune: Bool = false) -> String {
         let l = language
-        let what =
-            item.title
-            ?? l.pick("hoàn thành chỉ tiêu \(item.indicator ?? "")", "complete indicator \(item.indicator ?? "")")
+        let what = task(item)
         let place = showCommune ? "[\(item.commune)] " : ""
         var text = "\(item.due) \(place)\(item.owner): \(what)"
         if item.title != nil, let code = item.indicator {
@@ -291,10 +296,7 @@ public struct ReportRendering: Sendable {
     private func deadlineObject(_ item: DeadlineItem) -> JSONValue {
         .object([
             "id": item.uid.map(JSONValue.string) ?? .null, "commune": .string(item.commune),
-            "title": .string(
-                item.title
-                    ?? language.pick(
-                        "hoàn thành chỉ tiêu \(item.indicator ?? "")", "complete indicator \(item.indicator ?? "")")),
+            "title": .string(task(item)),
             "indicator": item.indicator.map(JSONValue.string) ?? .null, "due": .string(item.due.iso),
             "owner": .string(item.owner), "owner_kind": .string(item.ownerKind),
             "days_late": .int(Int64(max(0, item.due.days(until: date)))),

@@ -80,9 +80,12 @@ public struct RowScope: Sendable, Hashable {
 
     /// Whether a row is in the scope.
     public func contains(table: String, row: String) -> Bool {
-        if tables.contains(table) { return true }
-        let owner = row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row
-        return owners.contains(owner)
+        tables.contains(table) || owners.contains(Self.owner(of: row))
+    }
+
+    /// The owner a row id names: the part before the first `/`, or the whole id.
+    public static func owner(of row: String) -> String {
+        row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row
     }
 }
 

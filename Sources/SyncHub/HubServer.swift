@@ -181,14 +181,7 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     static func log(_ logger: Logger, _ stats: SessionStats, started: NIODeadline) {
-        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
-        logger.info(
-            "session",
-            metadata: [
-                "replica": "\(stats.replica ?? "?")", "ops_in": "\(stats.operationsIn)", "applied": "\(stats.applied)",
-                "ops_out": "\(stats.operationsOut)", "bytes_in": "\(stats.bytesIn)", "bytes_out": "\(stats.bytesOut)",
-                "seconds": "\(String(format: "%.3f", seconds))", "error": "\(stats.error?.description ?? "-")",
-            ])
+        stats.log(to: logger, seconds: Double((NIODeadline.now() - started).nanoseconds) / 1e9)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -278,5 +271,18 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
             closing = true
             context.close(promise: nil)
         }
+    }
+}
+
+extension SessionStats {
+    /// Writes the hub's one log line for a session (TCP or stdio).
+    public func log(to logger: Logger, seconds: Double) {
+        logger.info(
+            "session",
+            metadata: [
+                "replica": "\(replica ?? "?")", "ops_in": "\(operationsIn)", "applied": "\(applied)",
+                "ops_out": "\(operationsOut)", "bytes_in": "\(bytesIn)", "bytes_out": "\(bytesOut)",
+                "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
+            ])
     }
 }

@@ -15,6 +15,8 @@ public final class LineTransport {
     private let onClose: () -> Void
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where each read(2) lands before it is appended, allocated once.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     /// Bytes read and written so far.
     public private(set) var bytesIn = 0
     /// Bytes written so far.
@@ -121,7 +123,6 @@ public final class LineTransport {
                 start = 0
             }
             searched = buffer.count
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }

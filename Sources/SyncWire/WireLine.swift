@@ -40,10 +40,7 @@ public enum WireLine: Sendable {
     public var text: String {
         switch self {
         case .message(let message): return message.line
-        case .operation(let op):
-            var writer = JSONWriter()
-            op.write(to: &writer)
-            return String(decoding: writer.bytes, as: UTF8.self)
+        case .operation(let op): return op.jsonLine
         case .partialOperation(let object):
             return JSONWriter.string(.object(object))
         }

@@ -107,7 +107,7 @@ struct DumpCommand: ParsableCommand {
         // One commune's rows only, so that a commune's replica and the hub can be compared for it.
         print(
             try database.store.dump { _, row in
-                (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == commune
+                RowScope.owner(of: row) == commune
             }, terminator: "")
     }
 }

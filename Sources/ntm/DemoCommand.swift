@@ -121,7 +121,7 @@ struct DemoCommand: ParsableCommand {
             ("huyen-trieu-son", hub.store), ("xa-dan-ly-1", office.store), ("xa-dan-ly-2", officer.store),
         ] {
             let dump = try store.dump { _, row in
-                (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == "dan-ly"
+                RowScope.owner(of: row) == "dan-ly"
             }
             say("  dump --commune dan-ly @ \(name): \(SHA256.hash(data: Data(dump.utf8)).prefix(8).hexString)")
         }

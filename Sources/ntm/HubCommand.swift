@@ -36,7 +36,7 @@ struct HubCommand: ParsableCommand {
             _ = try HubSetup.identity(old)
             try FileManager.default.copyItem(atPath: backup, toPath: target)
             // A new replica id: the lost original may have written dots after the backup that communes hold.
-            let suffix = "-r" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(6))
+            let suffix = "-r" + NTMDatabase.randomHex(6)
             let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
             try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
             let restored = try NTMDatabase.open(at: target)
@@ -155,7 +155,7 @@ enum HubSetup {
     /// The hub's epoch, made once (a random id): replicas that see another one start pulling afresh.
     static func epoch(_ database: NTMDatabase) throws -> String {
         if let epoch = try database.store.metadata("hub_epoch"), !epoch.isEmpty { return epoch }
-        let epoch = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
+        let epoch = NTMDatabase.randomHex(16)
         try database.store.setMetadata("hub_epoch", epoch)
         return epoch
     }
@@ -174,15 +174,7 @@ enum HubSetup {
         return Logger(label: "ntm.hub")
     }
 
-    static func log(_ stats: SessionStats, seconds: Double) {
-        logger().info(
-            "session",
-            metadata: [
-                "replica": "\(stats.replica ?? "?")", "ops_in": "\(stats.operationsIn)", "applied": "\(stats.applied)",
-                "ops_out": "\(stats.operationsOut)", "bytes_in": "\(stats.bytesIn)", "bytes_out": "\(stats.bytesOut)",
-                "seconds": "\(String(format: "%.3f", seconds))", "error": "\(stats.error?.description ?? "-")",
-            ])
-    }
+    static func log(_ stats: SessionStats, seconds: Double) { stats.log(to: logger(), seconds: seconds) }
 }
 
 /// Sends swift-log's lines to standard error, once per process.

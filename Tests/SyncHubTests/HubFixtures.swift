@@ -59,7 +59,7 @@ struct Night {
 
 /// A replica's rows of one commune, as canonical text (the `ntm dump --commune` of the CLI).
 func communeDump(_ store: ReplicaStore, _ commune: String) throws -> String {
-    try store.dump { _, row in (row.firstIndex(of: "/").map { String(row[..<$0]) } ?? row) == commune }
+    try store.dump { _, row in RowScope.owner(of: row) == commune }
 }
 
 /// One line for a test client to send: an operation of `origin`.
