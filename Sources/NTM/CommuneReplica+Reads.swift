@@ -54,46 +54,6 @@ public struct NoteRecord: Sendable, Hashable {
     public var written: CalendarDate?
 }
 
-/// An open conflict described in domain words.
-public struct ConflictView: Sendable, Hashable {
-    /// One competing value.
-    public struct Value: Sendable, Hashable {
-        /// The value as people read it.
-        public var display: String
-        /// The stored value.
-        public var raw: FieldValue
-        /// Who wrote it.
-        public var author: String
-        /// On which replica.
-        public var replica: String
-        /// The write's sequence number on that replica.
-        public var seq: UInt64
-        /// When, by the writer's clock (milliseconds since 1970).
-        public var wallMs: Int64
-        /// The writer's note, if any.
-        public var note: String?
-    }
-
-    /// A short stable id, the same on every replica: the first 8 hex digits of SHA-256 of the field and kind.
-    public var id: String
-    /// The table.
-    public var table: String
-    /// The row id.
-    public var row: String
-    /// The column in conflict.
-    public var column: String
-    /// A value conflict, or an edit of a deleted row.
-    public var kind: Conflict.Kind
-    /// What the row is, in domain words.
-    public var subject: String
-    /// What the column is, in domain words.
-    public var field: String
-    /// The indicator code the conflict concerns, when there is one.
-    public var indicator: String?
-    /// The competing values; the first is the one shown while the conflict is open.
-    public var values: [Value]
-}
-
 extension CommuneReplica {
     /// The commune's evidence documents (not removed), by indicator in catalogue order, then date and title.
     public func evidence(code: String? = nil) throws -> [EvidenceRecord] {
@@ -196,33 +156,5 @@ extension CommuneReplica {
             all += try store.history(table: table, rows: rows)
         }
         return all.sorted { $0.operation.position < $1.operation.position }
-    }
-
-    /// The open conflicts in domain words.
-    public func conflictViews(_ language: Language) throws -> [ConflictView] {
-        let presentation = Presentation(catalogue: catalogue, language: language)
-        return try store.conflicts().map { record in
-            let key = record.key
-            var indicator: String?
-            if key.table == NTMSchema.Table.assessment {
-                indicator = key.row.split(separator: "/").last.map(String.init)
-            }
-            if key.table == NTMSchema.Table.evidence {
-                indicator = try store.rowState(table: key.table, row: key.row)?.fields["indicator"]?.provisional?.text
-            }
-            let digest = SHA256.hash(data: Data("\(key.table)/\(key.row)#\(key.column):\(record.kind.rawValue)".utf8))
-            return ConflictView(
-                id: digest.prefix(4).hexString, table: key.table, row: key.row,
-                column: key.column, kind: record.kind,
-                subject: presentation.subject(
-                    table: key.table, row: key.row,
-                    indicatorOfEvidence: key.table == NTMSchema.Table.evidence ? indicator : nil),
-                field: presentation.field(table: key.table, column: key.column), indicator: indicator,
-                values: record.values.map { op in
-                    ConflictView.Value(
-                        display: presentation.value(op.value, table: key.table, column: op.key.column), raw: op.value,
-                        author: op.author, replica: op.dot.origin, seq: op.dot.seq, wallMs: op.wallMs, note: op.note)
-                })
-        }
     }
 }

@@ -65,6 +65,31 @@ extension CommuneReplica {
         return uid
     }
 
+    /// Corrects an evidence document's description (by id or unique prefix): only the given fields are
+    /// written. Editing a document someone removed meanwhile is an edit-delete conflict, shown for review.
+    /// - Returns: the full id.
+    @discardableResult
+    public func editEvidence(
+        _ id: String, title: String? = nil, kind: String? = nil, number: String? = nil, date: String? = nil,
+        issuer: String? = nil, author: String
+    ) throws -> String {
+        let uid = try resolveEvidence(id, among: try evidence().map(\.uid))
+        var values: [String: FieldValue] = [:]
+        if let title {
+            let clean = Text.normalized(title)
+            guard !clean.isEmpty else { throw NTMError.emptyTitle }
+            values["title"] = .text(clean)
+        }
+        if let kind { values["kind"] = .text(Text.normalized(kind)) }
+        if let number { values["number"] = .text(Text.normalized(number)) }
+        if let issued = try Self.date(date, option: "--date") { values["issued"] = .text(issued.iso) }
+        if let issuer { values["issuer"] = .text(Text.normalized(issuer)) }
+        guard !values.isEmpty else { throw NTMError.nothingToChange }
+        try writeRow(
+            NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid), values, author: author)
+        return uid
+    }
+
     /// Renames the commune (the name shown everywhere); also how a conflict over the name is settled.
     public func rename(_ name: String, author: String) throws {
         let clean = Text.normalized(name)

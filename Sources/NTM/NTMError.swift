@@ -47,6 +47,16 @@ public enum NTMError: Error, Equatable, Sendable {
     case fileUnreadable(String)
     case nothingToChange
     case badSummary(String)
+    case unknownConflict(String)
+    case conflictClosed(String)
+    case conflictChanged(String)
+    case pickOutOfRange(Int, count: Int)
+    case valueNotTypable(field: String)
+    case emptyValue(field: String)
+    case unknownPreference(String)
+    case pickOrValue
+    case idOrAll
+    case confirmationNeeded
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -232,6 +242,45 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick("không có gì để ghi: thêm ít nhất một tùy chọn", "nothing to write: give at least one option")
         case .badSummary(let reason):
             return l.pick("bản tóm tắt (--since) không hợp lệ: \(reason)", "invalid summary (--since): \(reason)")
+        case .unknownConflict(let id):
+            return l.pick(
+                "không có xung đột nào đang mở với mã \"\(id)\": có thể đã được giải quyết (trên máy này, hoặc ở nơi khác rồi đồng bộ về); xem lại: ntm conflicts",
+                "no open conflict has the id \"\(id)\": it may have been resolved (here, or elsewhere and synced since); list them again: ntm conflicts"
+            )
+        case .conflictClosed(let id):
+            return l.pick(
+                "xung đột \(id) vừa được giải quyết ở nơi khác; không ghi gì, xem lại: ntm conflicts",
+                "conflict \(id) was just resolved elsewhere; nothing was written, see: ntm conflicts")
+        case .conflictChanged(let id):
+            return l.pick(
+                "xung đột \(id) vừa có giá trị mới đến; không ghi gì, xem lại: ntm conflicts show \(id)",
+                "conflict \(id) has a new value since it was shown; nothing was written, see: ntm conflicts show \(id)")
+        case .pickOutOfRange(let pick, let count):
+            return l.pick(
+                "không có giá trị số \(pick): xung đột này có \(count) giá trị, chọn từ 1 đến \(count)",
+                "there is no value number \(pick): this conflict has \(count) values, pick 1 to \(count)")
+        case .valueNotTypable(let field):
+            return l.pick(
+                "không gõ giá trị mới cho \(field) được: hãy chọn một trong các giá trị (--pick N)",
+                "a new value cannot be typed for \(field): pick one of the values (--pick N)")
+        case .emptyValue(let field):
+            return l.pick(
+                "giá trị mới cho \(field) không được để trống", "the new value for \(field) cannot be empty")
+        case .unknownPreference(let text):
+            return l.pick(
+                "quy tắc --prefer \"\(text)\" không hợp lệ; dùng newest, oldest, replica=MÃ hoặc author=TÊN",
+                "unknown --prefer rule \"\(text)\"; use newest, oldest, replica=ID or author=NAME")
+        case .pickOrValue:
+            return l.pick(
+                "cần đúng một trong --pick N và --value GIÁ-TRỊ", "give exactly one of --pick N and --value VALUE")
+        case .idOrAll:
+            return l.pick(
+                "cần mã xung đột (xem: ntm conflicts), hoặc --all với --prefer QUY-TẮC",
+                "give a conflict id (see: ntm conflicts), or --all with --prefer RULE")
+        case .confirmationNeeded:
+            return l.pick(
+                "không đọc được câu trả lời xác nhận; không ghi gì (thêm --yes để ghi mà không hỏi)",
+                "no confirmation could be read; nothing was written (add --yes to write without asking)")
         }
     }
 }
@@ -268,6 +317,16 @@ extension ReplicaError {
             return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
         case .invalidWrite(let reason):
             return l.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
+        case .conflictNotOpen(let table, let row, let column):
+            return l.pick(
+                "xung đột ở \(table) \(row) \(column) không còn mở (đã có người giải quyết); không ghi gì, xem lại: ntm conflicts",
+                "the conflict on \(table) \(row) \(column) is no longer open (someone resolved it); nothing was written, see: ntm conflicts"
+            )
+        case .conflictChanged(let table, let row, let column):
+            return l.pick(
+                "xung đột ở \(table) \(row) \(column) vừa có giá trị mới đến; không ghi gì, xem lại: ntm conflicts",
+                "the conflict on \(table) \(row) \(column) has a new value since; nothing was written, see: ntm conflicts"
+            )
         case .bundle(let error): return error.message(language)
         }
     }

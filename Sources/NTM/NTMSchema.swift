@@ -32,6 +32,9 @@ public enum NTMSchema {
         public static let note = "note"
     }
 
+    /// The tables whose rows carry a `note` column written together with their other fields.
+    public static let tablesWithNotes: Set<String> = [Table.assessment, Table.verification, Table.appraisal]
+
     /// Every domain table, for snapshots.
     public static let tableNames = schema.tables.map(\.name)
 

@@ -60,11 +60,12 @@ public enum Verdict: String, Sendable, CaseIterable {
     }
 }
 
-/// Parses yes/no answers: `yes`, `no`, `có`, `không`, `true`, `false`, `1`, `0`.
+/// Parses yes/no answers: `yes`, `no`, `có`, `không` (and `c`, `k` as a prompt's `[c/k]` offers),
+/// `true`, `false`, `1`, `0`.
 public func parseYesNo(_ text: String) -> Bool? {
     switch Text.slug(text) {
-    case "yes", "y", "co", "true", "1", "roi", "xong": return true
-    case "no", "n", "khong", "false", "0", "chua": return false
+    case "yes", "y", "co", "c", "true", "1", "roi", "xong": return true
+    case "no", "n", "khong", "k", "false", "0", "chua": return false
     default: return nil
     }
 }

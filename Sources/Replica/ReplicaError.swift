@@ -19,6 +19,10 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchRow(table: String, row: String)
     /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
     case invalidWrite(String)
+    /// A decision names a conflict that is no longer open (someone resolved it, here or elsewhere).
+    case conflictNotOpen(table: String, row: String, column: String)
+    /// A decision was made on competing values that changed since (a new value arrived).
+    case conflictChanged(table: String, row: String, column: String)
 
     public var description: String {
         switch self {
@@ -33,6 +37,10 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .bundle(let error): return error.description
         case .noSuchRow(let table, let row): return "no row \(row) in \(table)"
         case .invalidWrite(let reason): return "this change cannot be written: \(reason)"
+        case .conflictNotOpen(let table, let row, let column):
+            return "the conflict on \(table) \(row) \(column) is no longer open; list the open ones again"
+        case .conflictChanged(let table, let row, let column):
+            return "the conflict on \(table) \(row) \(column) changed (a new value arrived); look at it again"
         }
     }
 }

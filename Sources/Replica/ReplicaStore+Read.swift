@@ -30,37 +30,6 @@ extension ReplicaStore {
         }
     }
 
-    /// Every open conflict, sorted by table, row and column, with its competing writes.
-    public func conflicts() throws -> [ConflictRecord] {
-        try queue.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
-            var records: [ConflictRecord] = []
-            var states: [RowKey: RowState] = [:]
-            for row in rows {
-                let key = FieldKey(table: row["tbl"], row: row["row"], column: row["col"])
-                guard let kind = Conflict.Kind(rawValue: row["kind"]) else { continue }
-                if states[key.rowKey] == nil {
-                    states[key.rowKey] = try Self.loadRowState(db, table: key.table, row: key.row) ?? RowState()
-                }
-                let state = states[key.rowKey]!
-                var dots: [Dot]
-                switch kind {
-                case .value:
-                    dots = state.fields[key.column]?.siblings.map(\.dot) ?? []
-                case .editDelete:
-                    let tombstone = state.fields[tombstoneColumn]
-                    let deletion = tombstone?.vector ?? VersionVector()
-                    dots = (tombstone?.siblings.filter { $0.value == .bool(true) }.map(\.dot) ?? [])
-                    dots += state.fields[key.column]?.siblings.filter { !deletion.covers($0.dot) }.map(\.dot) ?? []
-                }
-                let values = try dots.compactMap { try Self.loggedOperation(db, dot: $0)?.operation }
-                records.append(ConflictRecord(key: key, kind: kind, values: values))
-            }
-            return records
-        }
-    }
-
     /// The number of open conflicts.
     public func conflictCount() throws -> Int {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0 }

@@ -33,30 +33,38 @@ extension ReplicaStore {
     public func write(_ changes: [RowChange], author: String, note: String? = nil) throws -> [SyncOperation] {
         try queue.write { db in
             let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
-            var next = applier.summary.origins[replicaID]?.upperBound ?? 0
-            let wallMs = clock()
-            var written: [SyncOperation] = []
-            for change in changes {
-                let key = RowKey(table: change.table, row: change.row)
-                let columns =
-                    change.values.keys.filter { $0 != tombstoneColumn }.sorted()
-                    + (change.values[tombstoneColumn] == nil ? [] : [tombstoneColumn])
-                for column in columns {
-                    next += 1
-                    let state = try applier.state(of: key)
-                    let op = SyncOperation(
-                        dot: Dot(origin: replicaID, seq: next),
-                        key: FieldKey(table: change.table, row: change.row, column: column),
-                        value: change.values[column]!, context: state.context(forWriting: column), author: author,
-                        wallMs: wallMs, note: note)
-                    try Self.checkSendable(op)
-                    try applier.apply(op)
-                    written.append(op)
-                }
-            }
+            let written = try writeLocal(changes, through: applier, author: author, note: note)
             try applier.finish()
             return written
         }
+    }
+
+    /// Writes local changes through an applier inside the caller's transaction (see ``write(_:author:note:)``).
+    func writeLocal(_ changes: [RowChange], through applier: Applier, author: String, note: String?) throws
+        -> [SyncOperation]
+    {
+        var next = applier.summary.origins[replicaID]?.upperBound ?? 0
+        let wallMs = clock()
+        var written: [SyncOperation] = []
+        for change in changes {
+            let key = RowKey(table: change.table, row: change.row)
+            let columns =
+                change.values.keys.filter { $0 != tombstoneColumn }.sorted()
+                + (change.values[tombstoneColumn] == nil ? [] : [tombstoneColumn])
+            for column in columns {
+                next += 1
+                let state = try applier.state(of: key)
+                let op = SyncOperation(
+                    dot: Dot(origin: replicaID, seq: next),
+                    key: FieldKey(table: change.table, row: change.row, column: column),
+                    value: change.values[column]!, context: state.context(forWriting: column), author: author,
+                    wallMs: wallMs, note: note)
+                try Self.checkSendable(op)
+                try applier.apply(op)
+                written.append(op)
+            }
+        }
+        return written
     }
 
     /// Refuses a local write that other replicas would refuse: every operation must read back through

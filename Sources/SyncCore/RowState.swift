@@ -65,6 +65,24 @@ public struct RowState: Hashable, Sendable {
         }
         return found
     }
+
+    /// The writes competing in `conflict`, in display order: for a value conflict, the field's
+    /// siblings; for an edit-delete conflict, the deletes (tombstone siblings showing `true`) followed
+    /// by the column's writes the deletion did not see. Empty when that conflict is not open.
+    public func competing(_ conflict: Conflict) -> [Sibling] {
+        guard let state = fields[conflict.column] else { return [] }
+        switch conflict.kind {
+        case .value:
+            return state.isConflict ? state.siblings : []
+        case .editDelete:
+            guard isDeleted, conflict.column != tombstoneColumn, let tombstone = fields[tombstoneColumn] else {
+                return []
+            }
+            let unseen = state.siblings.filter { !tombstone.vector.covers($0.dot) }
+            guard !unseen.isEmpty else { return [] }
+            return tombstone.siblings.filter { $0.value == .bool(true) } + unseen
+        }
+    }
 }
 
 /// An open conflict in one column of a row.

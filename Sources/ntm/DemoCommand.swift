@@ -108,8 +108,12 @@ struct DemoCommand: ParsableCommand {
         heading(
             "Cùng một xung đột ở máy chủ và cả hai máy của Dân Lý: không ghi đè, không mất",
             "The same conflict at the hub and on both Dân Lý laptops: nothing overwritten or lost")
-        let views = try [hub.commune("dan-ly"), office, officer].map { try $0.conflictViews(l) }
-        for view in views[0] {
+        let views = try [hub.commune("dan-ly"), office, officer].map {
+            try ConflictReview(database: $0.database, language: l).open(ConflictFilter(commune: "dan-ly")).map {
+                [$0.id, $0.subject, $0.field] + $0.values.map { "\($0.display) \($0.author) \($0.replica)" }
+            }
+        }
+        for view in try ConflictReview(database: hub, language: l).open(ConflictFilter(commune: "dan-ly")) {
             say(
                 "[\(view.id)] \(view.subject) · \(view.field): "
                     + view.values.map { "\($0.display) (\($0.author))" }.joined(separator: " | "))

@@ -5,7 +5,7 @@ import NTM
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence", abstract: "Minh chứng: văn bản, biên bản, báo cáo (evidence documents).",
-        subcommands: [Add.self, List.self, Remove.self, Restore.self])
+        subcommands: [Add.self, List.self, Edit.self, Remove.self, Restore.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm một minh chứng cho chỉ tiêu.")
@@ -78,6 +78,27 @@ struct EvidenceCommand: ParsableCommand {
 }
 
 extension EvidenceCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sửa thông tin một minh chứng (tên, loại, số hiệu, ngày, cơ quan ban hành).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã minh chứng (ít nhất 4 ký tự đầu).") var id: String
+        @Option(help: "Tên văn bản.") var title: String?
+        @Option(help: "Loại: quyết định, báo cáo, biên bản, ảnh…") var kind: String?
+        @Option(help: "Số hiệu, ví dụ 12/BB-UBND.") var number: String?
+        @Option(help: "Ngày ban hành, dd/mm/yyyy.") var date: String?
+        @Option(help: "Cơ quan ban hành.") var issuer: String?
+
+        func run() throws {
+            let replica = try options.open()
+            let uid = try replica.editEvidence(
+                id, title: title, kind: kind, number: number, date: date, issuer: issuer,
+                author: try options.author(replica))
+            say(options.language.pick("Đã sửa minh chứng \(uid)", "Edited evidence \(uid)"))
+        }
+    }
+
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Khôi phục một minh chứng đã xóa (giữ cả những chỉnh sửa trong lúc bị xóa).")

@@ -83,3 +83,9 @@ struct GlobalOptions: ParsableArguments {
 
 /// Writes a line to standard output.
 func say(_ line: String = "") { print(line) }
+
+/// Writes a question without a line break and flushes it, so that it shows before the answer is read.
+func ask(_ question: String) {
+    print(question, terminator: "")
+    fflush(nil)
+}
