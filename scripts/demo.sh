@@ -63,8 +63,9 @@ printf 'office : %s\n' "$(NTM_DB=office.sqlite "$ntm" dump | sha256sum | cut -c1
 printf 'officer: %s\n' "$(NTM_DB=officer.sqlite "$ntm" dump | sha256sum | cut -c1-16)"
 
 echo
-echo "== The office settles it; the decision travels back and closes the conflict everywhere"
-office assess 17.1 "đạt" --value 96,5 --note "Đã thống nhất với anh Hùng"
+echo "== The office looks at one conflict (its id is the same on every replica), then settles both by a rule"
+office conflicts show 9322
+office conflicts resolve --all --prefer "author=Nguyễn Thị Lan" --yes --note "Đã thống nhất với anh Hùng"
 NTM_DB=officer.sqlite "$ntm" summary > officer.summary
 office bundle export usb-4.ndjson --since officer.summary
 officer bundle import usb-4.ndjson

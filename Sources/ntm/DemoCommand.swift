@@ -74,7 +74,7 @@ struct DemoCommand: ParsableCommand {
         let server = HubServer(hub: identity, logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let port = try server.start(host: "127.0.0.1", port: 0)
         defer { server.stop() }
-        for round in 1...2 {
+        func syncRound() -> [String] {
             let results = DemoResults()
             let stores = laptops.map { ($0.store, $0.commune) }
             DispatchQueue.concurrentPerform(iterations: stores.count) { index in
@@ -92,8 +92,12 @@ struct DemoCommand: ParsableCommand {
                     results.set(index, "\(store.replicaID): \(error)")
                 }
             }
+            return laptops.indices.map { results.get($0) }
+        }
+        for round in 1...2 {
+            let lines = syncRound()
             say(l.pick("Lượt \(round):", "Round \(round):"))
-            for index in laptops.indices { say("  " + results.get(index)) }
+            for line in lines { say("  " + line) }
             if round == 1 {
                 // Between the rounds the district's education department verifies a criterion at the hub.
                 try hub.commune("dan-ly").verify(
@@ -129,6 +133,28 @@ struct DemoCommand: ParsableCommand {
             }
             say("  dump --commune dan-ly @ \(name): \(SHA256.hash(data: Data(dump.utf8)).prefix(8).hexString)")
         }
+
+        heading(
+            "Sáng hôm sau, Phòng NN&PTNT quyết định trên máy chủ; lượt đồng bộ sau đóng xung đột ở mọi máy",
+            "The next morning the agriculture department decides at the hub; the next sync closes the conflict everywhere"
+        )
+        let desk = ConflictReview(database: hub, language: l)
+        let rule = PreferenceRule.author("Nguyễn Thị Lan")
+        let decisions = try desk.open(ConflictFilter(commune: "dan-ly")).compactMap { view -> ConflictDecision? in
+            guard let index = rule.pick(view.values) else { return nil }
+            let decision = try desk.decision(view, pick: index + 1)
+            say("  [\(view.id)] \(view.field) → \(desk.outcome(decision, of: view))")
+            return decision
+        }
+        try desk.write(decisions, author: "Phòng NN&PTNT", note: l.pick("Theo biên bản kiểm tra", "As inspected"))
+        for line in syncRound() { say("  " + line) }
+        say(
+            "  "
+                + (try [hub.store, office.store, officer.store].map {
+                    l.pick(
+                        "\($0.replicaID): \(try $0.conflictCount()) xung đột",
+                        "\($0.replicaID): \(try $0.conflictCount()) conflicts")
+                }.joined(separator: " · ")))
 
         heading(
             "Báo cáo của huyện sáng hôm sau (ntm hub report)", "The district report the next morning (ntm hub report)")
