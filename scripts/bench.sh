@@ -6,6 +6,7 @@
 #   apply       a bundle of OPS operations from ORIGINS origins (10% concurrent writes to shared
 #               fields) imported into a fresh replica on disk, streamed, in one transaction
 #   apply_vs_raw  the ratio, with the targets (ratio >= 0.5, peak memory < 150 MB)
+#   conflict_review  listing conflicts and finding their common ancestors on that replica
 #   district_night, noop_sync  sync over loopback TCP (see the end of this file)
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
 set -euo pipefail
@@ -26,6 +27,9 @@ raw=$("$bench" raw --ops "$ops" --origins "$origins" --db "$work/raw.sqlite")
 echo "$raw"
 apply=$("$bench" apply --bundle "$bundle" --db "$work/apply.sqlite")
 echo "$apply"
+# conflict_review  (issue 5) on the replica just filled: list every open conflict, and each one's common
+#                  ancestor by indexed lookups; baseline: the ancestor from the field's whole history (a scan)
+"$bench" review --db "$work/apply.sqlite"
 python3 - "$raw" "$apply" <<'PY'
 import json, sys
 raw, apply = json.loads(sys.argv[1]), json.loads(sys.argv[2])

@@ -198,11 +198,25 @@ public struct ConflictReview: Sendable {
     public func conflict(_ id: String) throws -> ConflictView {
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
         let all = try open()
-        if let exact = all.first(where: { $0.id == key }) { return exact }
-        let matches = key.count >= 4 ? all.filter { $0.id.hasPrefix(key) } : []
+        let exact = all.filter { $0.id == key }
+        let matches = exact.isEmpty && key.count >= 4 ? all.filter { $0.id.hasPrefix(key) } : exact
         if matches.count == 1 { return matches[0] }
-        if matches.count > 1 { throw NTMError.ambiguousID(id, matches: matches.map(\.id)) }
+        if matches.count > 1 {
+            throw NTMError.ambiguousID(id, matches: matches.map { "\($0.id) (\($0.subject) · \($0.field))" })
+        }
         throw NTMError.unknownConflict(id)
+    }
+
+    /// The conflict as it is now (after a decision elsewhere, a new value, or a sync), or nil when it is
+    /// no longer open; reads only that field.
+    public func current(_ view: ConflictView) throws -> ConflictView? {
+        guard let record = try database.store.conflict(view.record.key, kind: view.kind) else { return nil }
+        let snapshot = try database.store.snapshot(
+            tables: [NTMSchema.Table.commune, NTMSchema.Table.target, NTMSchema.Table.catalogue])
+        let names = Dictionary(
+            try database.communes(snapshot).map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return try describe(
+            record, library: try database.library(snapshot), names: names, fallbackSet: view.setID)
     }
 
     /// What the field held before the competing values: usually one value both writers started from;
@@ -244,12 +258,10 @@ public struct ConflictReview: Sendable {
         let cleanNote = note.map(Text.normalized).flatMap { $0.isEmpty ? nil : $0 }
         do {
             return try database.store.resolve(decisions, author: author, note: cleanNote)
-        } catch ReplicaError.conflictNotOpen(let table, let row, let column) {
-            let kind = decisions.first { $0.key == FieldKey(table: table, row: row, column: column) }?.kind ?? .value
+        } catch ReplicaError.conflictNotOpen(let table, let row, let column, let kind) {
             throw NTMError.conflictClosed(
                 ConflictView.id(of: FieldKey(table: table, row: row, column: column), kind: kind))
-        } catch ReplicaError.conflictChanged(let table, let row, let column) {
-            let kind = decisions.first { $0.key == FieldKey(table: table, row: row, column: column) }?.kind ?? .value
+        } catch ReplicaError.conflictChanged(let table, let row, let column, let kind) {
             throw NTMError.conflictChanged(
                 ConflictView.id(of: FieldKey(table: table, row: row, column: column), kind: kind))
         }
@@ -352,7 +364,7 @@ public struct ConflictReview: Sendable {
     }
 
     private func presentation(setID: String?) throws -> Presentation {
-        let catalogue = try setID.flatMap { try? database.library().catalogue($0) } ?? CatalogueLibrary.shipped[0]
+        let catalogue = setID.flatMap { try? database.library().catalogue($0) } ?? CatalogueLibrary.shipped[0]
         return Presentation(catalogue: catalogue, language: language)
     }
 

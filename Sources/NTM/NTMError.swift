@@ -317,15 +317,25 @@ extension ReplicaError {
             return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
         case .invalidWrite(let reason):
             return l.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
-        case .conflictNotOpen(let table, let row, let column):
+        case .conflictNotOpen(let table, let row, let column, _):
             return l.pick(
                 "xung đột ở \(table) \(row) \(column) không còn mở (đã có người giải quyết); không ghi gì, xem lại: ntm conflicts",
                 "the conflict on \(table) \(row) \(column) is no longer open (someone resolved it); nothing was written, see: ntm conflicts"
             )
-        case .conflictChanged(let table, let row, let column):
+        case .conflictChanged(let table, let row, let column, _):
             return l.pick(
                 "xung đột ở \(table) \(row) \(column) vừa có giá trị mới đến; không ghi gì, xem lại: ntm conflicts",
                 "the conflict on \(table) \(row) \(column) has a new value since; nothing was written, see: ntm conflicts"
+            )
+        case .contradictoryDecisions(let table, let row):
+            return l.pick(
+                "các quyết định cho cùng bản ghi \(row) (\(table)) mâu thuẫn nhau (một giữ, một xóa, hoặc hai giá trị cho một trường); không ghi gì, hãy quyết định từng xung đột: ntm conflicts show MÃ",
+                "the decisions on record \(row) (\(table)) disagree (one keeps it, another deletes it, or two values for one field); nothing was written, decide them one at a time: ntm conflicts show ID"
+            )
+        case .deletionDisputed(let table, let row):
+            return l.pick(
+                "bản ghi \(row) (\(table)) đã bị xóa và chính việc xóa đang có xung đột: hãy quyết định việc xóa trước; không ghi gì",
+                "record \(row) (\(table)) is deleted and its deletion is itself in conflict: decide the deletion first; nothing was written"
             )
         case .bundle(let error): return error.message(language)
         }

@@ -50,6 +50,8 @@ enum Bench {
                 ])
         case "raw":
             try raw(generator: generator, db: required("--db"))
+        case "review":
+            try review(db: required("--db"))
         case "night":
             try BenchSync.night(
                 folder: required("--folder"), communes: Int(option("--communes") ?? "32") ?? 32,
@@ -98,6 +100,43 @@ enum Bench {
         report("sqlite_raw", operations: rows.count, seconds: Date().timeIntervalSince(started), extra: [:])
     }
 
+    /// What conflict review costs on a replica that applied a large log: listing every open conflict
+    /// with its competing writes, and finding each one's common ancestor by indexed lookups. The
+    /// baseline is the same ancestor found from the field's whole history (a scan of the log), on a
+    /// sample of the conflicts.
+    static func review(db: String) throws {
+        let replica = try ReplicaStore.open(at: db, schema: schema)
+        var started = Date()
+        let records = try replica.conflicts()
+        let listSeconds = Date().timeIntervalSince(started)
+        started = Date()
+        var found = 0
+        for record in records { found += try replica.ancestors(of: record).count }
+        let lookupSeconds = Date().timeIntervalSince(started)
+        let sample = Array(records.prefix(20))
+        started = Date()
+        var scanned = 0
+        for record in sample {
+            let history = try replica.history(table: record.key.table, rows: [record.key.row])
+                .map(\.operation.operation).filter { $0.key == record.key }
+            scanned += SyncOperation.commonAncestors(of: record.values, in: history).count
+        }
+        let scanSeconds = Date().timeIntervalSince(started)
+        let operations = try replica.operationCount()
+        print(
+            JSONWriter.string(
+                .object([
+                    "name": .string("conflict_review"), "log_ops": .int(Int64(operations)),
+                    "conflicts": .int(Int64(records.count)),
+                    "list_all_seconds": .double((listSeconds * 1000).rounded() / 1000),
+                    "ancestor_ms_per_conflict": .double(
+                        (lookupSeconds / Double(max(1, records.count)) * 1000 * 1000).rounded() / 1000),
+                    "baseline_scan_ms_per_conflict": .double(
+                        (scanSeconds / Double(max(1, sample.count)) * 1000 * 1000).rounded() / 1000),
+                    "ancestors_found": .int(Int64(found)), "baseline_sample": .int(Int64(sample.count)),
+                ])))
+    }
+
     static func report(_ name: String, operations: Int, seconds: Double, extra: [String: JSONValue]) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -113,7 +152,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n"
                     .utf8))
         exit(2)
     }

@@ -53,7 +53,7 @@ public struct ConflictRecord: Sendable, Hashable {
     /// When the last of the competing writes arrived here, by this replica's clock (milliseconds since
     /// 1970): since when the conflict has been open on this replica.
     public var openSinceMs: Int64
-    /// Every write to the field seen here (for an edit-delete conflict, joined with the deletion's).
+    /// Every write to the field (the column) seen here.
     public var vector: VersionVector
 
     /// The dots of the competing writes, in display order.

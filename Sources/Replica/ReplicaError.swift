@@ -1,3 +1,5 @@
+import SyncCore
+
 /// A failure a person can cause and act on, from opening a replica or importing a bundle.
 ///
 /// Each case carries what the message needs; ``description`` is the English sentence. The application
@@ -20,9 +22,14 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
     case invalidWrite(String)
     /// A decision names a conflict that is no longer open (someone resolved it, here or elsewhere).
-    case conflictNotOpen(table: String, row: String, column: String)
+    case conflictNotOpen(table: String, row: String, column: String, kind: Conflict.Kind)
     /// A decision was made on competing values that changed since (a new value arrived).
-    case conflictChanged(table: String, row: String, column: String)
+    case conflictChanged(table: String, row: String, column: String, kind: Conflict.Kind)
+    /// Decisions written together disagree on one row: one keeps it and another deletes it, or two
+    /// give a column different values.
+    case contradictoryDecisions(table: String, row: String)
+    /// A value was decided on a deleted row whose deletion is itself in conflict: decide that first.
+    case deletionDisputed(table: String, row: String)
 
     public var description: String {
         switch self {
@@ -37,10 +44,15 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .bundle(let error): return error.description
         case .noSuchRow(let table, let row): return "no row \(row) in \(table)"
         case .invalidWrite(let reason): return "this change cannot be written: \(reason)"
-        case .conflictNotOpen(let table, let row, let column):
+        case .conflictNotOpen(let table, let row, let column, _):
             return "the conflict on \(table) \(row) \(column) is no longer open; list the open ones again"
-        case .conflictChanged(let table, let row, let column):
+        case .conflictChanged(let table, let row, let column, _):
             return "the conflict on \(table) \(row) \(column) changed (a new value arrived); look at it again"
+        case .contradictoryDecisions(let table, let row):
+            return
+                "the decisions on \(table) \(row) disagree (one keeps the record, another deletes it, or two values for one field)"
+        case .deletionDisputed(let table, let row):
+            return "\(table) \(row) is deleted and its deletion is itself in conflict: decide the deletion first"
         }
     }
 }

@@ -28,6 +28,44 @@ public struct ConflictDecision: Sendable, Hashable {
         self.expected = expected
         self.outcome = outcome
     }
+
+    /// The rows on which some decisions disagree: one keeps the row and another deletes it, or two
+    /// give one column different values.
+    public static func contradictions(in decisions: [ConflictDecision]) -> Set<RowKey> {
+        Set(Dictionary(grouping: decisions, by: \.key.rowKey).filter { (try? changes($0.value)) == nil }.keys)
+    }
+
+    /// The decisions as one change per row, in the order rows first appear; the tombstone, when a
+    /// decision sets it, is written after the row's other columns (see ``ReplicaStore/write(_:author:note:)``).
+    /// - Throws: ``ReplicaError/contradictoryDecisions(table:row:)``.
+    static func changes(_ decisions: [ConflictDecision]) throws -> [RowChange] {
+        var order: [RowKey] = []
+        var values: [RowKey: [String: FieldValue]] = [:]
+        for decision in decisions {
+            let row = decision.key.rowKey
+            if values[row] == nil {
+                order.append(row)
+                values[row] = [:]
+            }
+            var wanted: [String: FieldValue] = [:]
+            switch (decision.outcome, decision.kind) {
+            case (.delete, _):
+                wanted[tombstoneColumn] = .bool(true)
+            case (.value(let value), .value):
+                wanted[decision.key.column] = value
+            case (.value(let value), .editDelete):
+                wanted[decision.key.column] = value
+                wanted[tombstoneColumn] = .bool(false)
+            }
+            for (column, value) in wanted {
+                if let earlier = values[row]?[column], earlier != value {
+                    throw ReplicaError.contradictoryDecisions(table: row.table, row: row.row)
+                }
+                values[row]?[column] = value
+            }
+        }
+        return order.map { RowChange(table: $0.table, row: $0.row, values: values[$0] ?? [:]) }
+    }
 }
 
 extension ReplicaStore {
@@ -61,15 +99,33 @@ extension ReplicaStore {
     }
 
     /// What the field held before the competing writes of `conflict` (see
-    /// ``SyncCore/SyncOperation/commonAncestors(of:in:)``): read from this replica's log.
+    /// ``SyncCore/SyncOperation/commonAncestors(of:in:)``), read from this replica's log.
+    ///
+    /// One origin's writes to a field are causally ordered, so only each origin's latest write that
+    /// every competing write had seen can be an ancestor: one indexed lookup per origin, never a scan
+    /// of the log.
     public func ancestors(of conflict: ConflictRecord) throws -> [SyncOperation] {
-        let history = try queue.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? AND col = ?",
-                arguments: [conflict.key.table, conflict.key.row, conflict.key.column]
-            ).map { try LoggedOperation(row: $0).operation }
+        guard let first = conflict.values.first else { return [] }
+        // What every competing write had seen: the meet of their contexts.
+        var meet: [String: UInt64] = [:]
+        for (origin, seq) in first.context.entries { meet[origin] = seq }
+        for op in conflict.values.dropFirst() {
+            for origin in Array(meet.keys) { meet[origin] = min(meet[origin]!, op.context[origin]) }
         }
-        return SyncOperation.commonAncestors(of: conflict.values, in: history)
+        let candidates = try queue.read { db in
+            try meet.filter { $0.value > 0 }.sorted { $0.key < $1.key }.compactMap { origin, seq in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(LoggedOperation.columns) FROM oplog
+                        WHERE origin = ? AND seq <= ? AND tbl = ? AND row = ? AND col = ?
+                        ORDER BY seq DESC LIMIT 1
+                        """,
+                    arguments: [origin, Int64(seq), conflict.key.table, conflict.key.row, conflict.key.column]
+                ).map { try LoggedOperation(row: $0).operation }
+            }
+        }
+        return SyncOperation.commonAncestors(of: conflict.values, in: candidates)
     }
 
     /// The write to `column` of the same row made by the same local write as `op` (same origin and
@@ -92,40 +148,48 @@ extension ReplicaStore {
     }
 
     /// Writes decisions on open conflicts in one transaction: each becomes ordinary writes (the field's
-    /// new value, or the tombstone) whose contexts cover every competing write.
+    /// new value, the tombstone) whose contexts cover every competing write.
+    ///
+    /// Decisions on one row are merged into one change whose tombstone is written last, so that a
+    /// delete covers the values decided with it. A value decided on a row that stays deleted is written
+    /// under a fresh delete, so that it does not open an edit-delete conflict of its own.
     ///
     /// Nothing is written unless every conflict is still open with exactly the competing writes the
-    /// person saw (``ConflictDecision/expected``).
-    /// - Throws: ``ReplicaError/conflictNotOpen(table:row:column:)`` when one was closed meanwhile,
-    ///   ``ReplicaError/conflictChanged(table:row:column:)`` when a new competing write arrived.
+    /// person saw (``ConflictDecision/expected``) and the decisions agree with each other.
+    /// - Throws: ``ReplicaError/conflictNotOpen(table:row:column:kind:)`` when one was closed meanwhile,
+    ///   ``ReplicaError/conflictChanged(table:row:column:kind:)`` when a new competing write arrived,
+    ///   ``ReplicaError/contradictoryDecisions(table:row:)`` when decisions on one row disagree,
+    ///   ``ReplicaError/deletionDisputed(table:row:)`` for a value decided on a row whose deletion is
+    ///   itself in conflict and not decided with it.
     /// - Returns: the operations written.
     @discardableResult
     public func resolve(_ decisions: [ConflictDecision], author: String, note: String? = nil) throws
         -> [SyncOperation]
     {
         try queue.write { db in
+            var states: [RowKey: RowState] = [:]
             for decision in decisions {
                 let key = decision.key
-                let state = try Self.loadRowState(db, table: key.table, row: key.row) ?? RowState()
-                let competing = state.competing(Conflict(column: key.column, kind: decision.kind))
+                if states[key.rowKey] == nil {
+                    states[key.rowKey] = try Self.loadRowState(db, table: key.table, row: key.row) ?? RowState()
+                }
+                let competing = states[key.rowKey]!.competing(Conflict(column: key.column, kind: decision.kind))
                 guard !competing.isEmpty else {
-                    throw ReplicaError.conflictNotOpen(table: key.table, row: key.row, column: key.column)
+                    throw ReplicaError.conflictNotOpen(
+                        table: key.table, row: key.row, column: key.column, kind: decision.kind)
                 }
                 guard Set(competing.map(\.dot)) == Set(decision.expected) else {
-                    throw ReplicaError.conflictChanged(table: key.table, row: key.row, column: key.column)
+                    throw ReplicaError.conflictChanged(
+                        table: key.table, row: key.row, column: key.column, kind: decision.kind)
                 }
             }
-            let changes = decisions.map { decision -> RowChange in
-                let key = decision.key
-                switch (decision.outcome, decision.kind) {
-                case (.delete, _):
-                    return .delete(table: key.table, row: key.row)
-                case (.value(let value), .value):
-                    return RowChange(table: key.table, row: key.row, values: [key.column: value])
-                case (.value(let value), .editDelete):
-                    return RowChange(
-                        table: key.table, row: key.row, values: [key.column: value, tombstoneColumn: .bool(false)])
-                }
+            var changes = try ConflictDecision.changes(decisions)
+            for index in changes.indices where changes[index].values[tombstoneColumn] == nil {
+                let key = RowKey(table: changes[index].table, row: changes[index].row)
+                guard let state = states[key], state.isDeleted else { continue }
+                let disputed = state.conflicts.contains { $0.kind == .editDelete || $0.column == tombstoneColumn }
+                guard !disputed else { throw ReplicaError.deletionDisputed(table: key.table, row: key.row) }
+                changes[index].values[tombstoneColumn] = .bool(true)
             }
             let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
             let written = try writeLocal(changes, through: applier, author: author, note: note)
@@ -148,8 +212,7 @@ extension ReplicaStore {
             lastPosition = max(lastPosition, logged.position)
             latestWall = max(latestWall, logged.operation.wallMs)
         }
-        var vector = state.fields[key.column]?.vector ?? VersionVector()
-        if kind == .editDelete, let tombstone = state.fields[tombstoneColumn] { vector.join(tombstone.vector) }
+        let vector = state.fields[key.column]?.vector ?? VersionVector()
         // Operations logged before arrival times were recorded count from their writer's clock.
         let arrived = try Int64.fetchOne(
             db, sql: "SELECT recorded_ms FROM arrival WHERE first_pos <= ? ORDER BY first_pos DESC LIMIT 1",

@@ -143,18 +143,19 @@ struct ConflictsCommand: ParsableCommand {
                     skipped.append(view)
                 }
             }
-            if decisions.isEmpty {
-                say(
-                    views.isEmpty
-                        ? l.pick("Không có xung đột.", "No conflicts.")
-                        : l.pick(
-                            "Quy tắc không chọn được giá trị nào trong \(views.count) xung đột; không ghi gì.",
-                            "The rule picks no value in any of the \(views.count) conflicts; nothing was written."))
+            // A rule can keep a record for one field and delete it for another: those are left to a person.
+            let contradictory = ConflictDecision.contradictions(in: decisions.map(\.1))
+            let torn = decisions.filter { contradictory.contains($0.1.key.rowKey) }.map(\.0)
+            decisions.removeAll { contradictory.contains($0.1.key.rowKey) }
+            if views.isEmpty {
+                say(l.pick("Không có xung đột.", "No conflicts."))
                 return
             }
-            say(l.pick("Sẽ giải quyết \(decisions.count) xung đột:", "Will resolve \(decisions.count) conflicts:"))
-            for (view, decision) in decisions {
-                say("  " + printer.plan(view, outcome: review.outcome(decision, of: view)))
+            if !decisions.isEmpty {
+                say(l.pick("Sẽ giải quyết \(decisions.count) xung đột:", "Will resolve \(decisions.count) conflicts:"))
+                for (view, decision) in decisions {
+                    say("  " + printer.plan(view, outcome: review.outcome(decision, of: view)))
+                }
             }
             if !skipped.isEmpty {
                 say(
@@ -162,6 +163,18 @@ struct ConflictsCommand: ParsableCommand {
                         "Bỏ qua \(skipped.count) xung đột (quy tắc không chọn được giá trị nào):",
                         "Skipping \(skipped.count) conflicts (the rule picks none of their values):"))
                 for view in skipped { say("  [\(view.id)] \(printer.headline(view))") }
+            }
+            if !torn.isEmpty {
+                say(
+                    l.pick(
+                        "Bỏ qua \(torn.count) xung đột mà quy tắc vừa giữ vừa xóa cùng một bản ghi (hãy quyết định từng cái):",
+                        "Skipping \(torn.count) conflicts where the rule would both keep and delete one record (decide them one by one):"
+                    ))
+                for view in torn { say("  [\(view.id)] \(printer.headline(view))") }
+            }
+            if decisions.isEmpty {
+                say(l.pick("Không có gì để ghi.", "Nothing to write."))
+                return
             }
             if !yes {
                 ask(l.pick("Ghi các quyết định này? [c/k] ", "Write these decisions? [y/n] "))

@@ -8,6 +8,11 @@ enum Entry {
     static func main() {
         // A peer that goes away (a hub, an ssh command) must end in an error line, not a SIGPIPE death.
         signal(SIGPIPE, SIG_IGN)
+        // Signals a launching program left blocked (some test runners and supervisors do) would make
+        // SIGTERM and SIGINT do nothing: start with none blocked, as from a shell.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         let language = GlobalOptions.language(arguments: CommandLine.arguments)
         let command: any ParsableCommand
         do {

@@ -14,31 +14,29 @@ struct ReviewSession {
     private var l: Language { review.language }
 
     func run() throws {
-        let ids = try review.open(filter).map(\.id)
-        guard !ids.isEmpty else {
+        let listed = try review.open(filter)
+        guard !listed.isEmpty else {
             say(l.pick("Không có xung đột.", "No conflicts."))
             return
         }
         say(
             l.pick(
-                "\(ids.count) xung đột cần xem. Mỗi quyết định được ghi ngay; thoát lúc nào cũng được.",
-                "\(ids.count) conflicts to review. Each decision is written at once; quit at any time."))
+                "\(listed.count) xung đột cần xem. Mỗi quyết định được ghi ngay; thoát lúc nào cũng được.",
+                "\(listed.count) conflicts to review. Each decision is written at once; quit at any time."))
         var decided = 0
         var skipped = 0
-        conflicts: for (index, id) in ids.enumerated() {
+        conflicts: for (index, first) in listed.enumerated() {
             var note: String?
-            var view: ConflictView
-            do {
-                view = try review.conflict(id)
-            } catch {
+            // Read again: a sync or another person may have changed or closed it since the list.
+            guard var view = try review.current(first) else {
                 say()
                 say(
                     l.pick(
-                        "(\(index + 1)/\(ids.count)) \(id): đã được giải quyết ở nơi khác, bỏ qua.",
-                        "(\(index + 1)/\(ids.count)) \(id): resolved elsewhere meanwhile, passed over."))
+                        "(\(index + 1)/\(listed.count)) \(first.id): đã được giải quyết ở nơi khác, bỏ qua.",
+                        "(\(index + 1)/\(listed.count)) \(first.id): resolved elsewhere meanwhile, passed over."))
                 continue
             }
-            try show(view, index: index, of: ids.count)
+            try show(view, index: index, of: listed.count)
             while true {
                 ask(
                     l.pick(
@@ -82,12 +80,13 @@ struct ReviewSession {
                     }
                 }
                 // A conflict that changed meanwhile is shown again as it is now.
-                if let fresh = try? review.conflict(id), fresh.record != view.record {
-                    view = fresh
-                    try show(view, index: index, of: ids.count)
-                } else if (try? review.conflict(id)) == nil {
+                guard let fresh = try review.current(view) else {
                     say(l.pick("Xung đột này đã được giải quyết ở nơi khác.", "This conflict was resolved elsewhere."))
                     continue conflicts
+                }
+                if fresh.record != view.record {
+                    view = fresh
+                    try show(view, index: index, of: listed.count)
                 }
             }
         }
@@ -108,8 +107,8 @@ struct ReviewSession {
             try review.write([decision], author: author, note: note)
             say(ConflictPrinter(language: l).decided(view, outcome: review.outcome(decision, of: view)))
             return true
-        } catch let error as NTMError {
-            say(l.pick("Không ghi: ", "Not written: ") + error.message(l))
+        } catch {
+            say(l.pick("Không ghi: ", "Not written: ") + (UserFacingError.message(error, l) ?? "\(error)"))
             return false
         }
     }

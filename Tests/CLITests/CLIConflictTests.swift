@@ -316,37 +316,74 @@ import Testing
         try run(
             ["assess", "5", "chưa đạt", "--commune", "tan-ninh", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
         try syncAll(folder)
-        let terminal = try PseudoTerminal()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ntm.path)
-        process.arguments = ["conflicts", "review", "--db", "hub.sqlite"]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        process.environment = ["NTM_USER": "Hà", "TZ": "Asia/Ho_Chi_Minh", "PATH": "/usr/bin:/bin"]
-        process.standardInput = terminal.child
-        process.standardOutput = terminal.child
-        process.standardError = terminal.child
-        try process.run()
-        // One key each, no Enter: 2 picks the second value of the first conflict, b skips the second.
-        #expect(terminal.waitFor("t: thoát > ", occurrences: 1))
-        terminal.send("2")
-        #expect(terminal.waitFor("t: thoát > ", occurrences: 2))
-        terminal.send("b")
-        #expect(terminal.waitFor("Đã quyết định 1, bỏ qua 1; còn 1 xung đột đang mở."))
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(terminal.output)")
+        func review(_ terminal: PseudoTerminal) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ntm.path)
+            process.arguments = ["conflicts", "review", "--db", "hub.sqlite"]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            process.environment = ["NTM_USER": "Hà", "TZ": "Asia/Ho_Chi_Minh", "PATH": "/usr/bin:/bin"]
+            process.standardInput = terminal.child
+            process.standardOutput = terminal.child
+            process.standardError = terminal.child
+            try process.run()
+            return process
+        }
+        /// Waits for the text; if it never comes, the process is stopped so that the test fails, not hangs.
+        func expectOutput(_ terminal: PseudoTerminal, _ process: Process, _ text: String, occurrences: Int = 1) {
+            let seen = terminal.waitFor(text, occurrences: occurrences)
+            #expect(seen, "waiting for \(text): \(terminal.output)")
+            if !seen { kill(process.processIdentifier, SIGKILL) }
+        }
+        do {
+            let terminal = try PseudoTerminal()
+            defer { terminal.close() }
+            let process = try review(terminal)
+            // One key each, no Enter: 2 picks the second value of the first conflict, an arrow key is
+            // ignored, b skips the second.
+            expectOutput(terminal, process, "t: thoát > ")
+            terminal.send("2")
+            expectOutput(terminal, process, "t: thoát > ", occurrences: 2)
+            terminal.send("\u{1B}[A")
+            usleep(500_000)
+            terminal.send("b")
+            expectOutput(terminal, process, "Đã quyết định 1, bỏ qua 1; còn 1 xung đột đang mở.")
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(terminal.output)")
+            #expect(!terminal.output.contains("Không hiểu"), "the arrow key is ignored")
+            #expect(terminal.isCooked, "the terminal is put back after the review")
+        }
         #expect(try conflicts("hub.sqlite", folder).count == 1)
         #expect(try conflicts("hub.sqlite", folder, ["--commune", "tan-ninh"]).count == 1)
+        // Stopped by a signal while waiting for a key: the terminal is put back all the same.
+        do {
+            let terminal = try PseudoTerminal()
+            defer { terminal.close() }
+            let process = try review(terminal)
+            expectOutput(terminal, process, "t: thoát > ")
+            usleep(200_000)
+            process.terminate()
+            for _ in 0..<100 where process.isRunning { usleep(100_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+            #expect(terminal.isCooked, "the terminal is put back after SIGTERM")
+        }
+        #expect(try conflicts("hub.sqlite", folder).count == 1)
     }
 }
 
 /// A pseudo-terminal pair: the child side is a real terminal for the process under test (so it reads
 /// single keypresses), the test writes keys to and reads output from the controlling side.
 final class PseudoTerminal: @unchecked Sendable {
+    /// What the process printed, filled by a reader thread that holds only this and the descriptor.
+    final class Output: @unchecked Sendable {
+        let lock = NSLock()
+        var data = Data()
+    }
+
     let controller: Int32
     let child: FileHandle
-    private let lock = NSLock()
-    private var buffer = Data()
-    private var reader: Thread?
+    private let received = Output()
 
     init() throws {
         // The pty functions are in the C library but not in the headers Swift imports: look them up.
@@ -368,28 +405,32 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         let fd = open(String(cString: name), O_RDWR | O_NOCTTY)
         guard fd >= 0 else { throw CocoaError(.fileReadUnknown) }
-        child = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        let thread = Thread { [weak self] in
+        child = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        let (descriptor, output) = (controller, received)
+        Thread {
             var chunk = [UInt8](repeating: 0, count: 4096)
-            while let self {
-                let count = read(self.controller, &chunk, chunk.count)
+            while true {
+                let count = read(descriptor, &chunk, chunk.count)
                 if count <= 0 { return }
-                self.lock.lock()
-                self.buffer.append(contentsOf: chunk[0..<count])
-                self.lock.unlock()
+                output.lock.withLock { output.data.append(contentsOf: chunk[0..<count]) }
             }
-        }
-        reader = thread
-        thread.start()
+        }.start()
     }
 
-    deinit { close(controller) }
+    /// Closes the child side; the reader thread ends once no process holds it.
+    func close() { try? child.close() }
+
+    deinit { Glibc.close(controller) }
 
     /// Everything the process printed so far.
-    var output: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: buffer, as: UTF8.self)
+    var output: String { received.lock.withLock { String(decoding: received.data, as: UTF8.self) } }
+
+    /// Whether the terminal is in its normal (line-editing, echoing) mode.
+    var isCooked: Bool {
+        var settings = termios()
+        guard tcgetattr(child.fileDescriptor, &settings) == 0 else { return false }
+        let flags = tcflag_t(ICANON | ECHO)
+        return settings.c_lflag & flags == flags
     }
 
     /// Types text as keys.

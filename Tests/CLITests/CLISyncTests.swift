@@ -220,6 +220,11 @@ enum LineTransportProbe {
         let hashes = result.stdout.split(separator: "\n").filter { $0.contains("dump --commune dan-ly @") }
             .map { $0.split(separator: " ").last! }
         #expect(hashes.count == 3 && Set(hashes).count == 1)
+        // The district's decision at the hub closes the conflicts on both laptops after the next sync.
+        #expect(result.stdout.contains("] trạng thái → đạt (Nguyễn Thị Lan, "))
+        #expect(
+            result.stdout.contains(
+                "huyen-trieu-son: 0 xung đột · xa-dan-ly-1: 0 xung đột · xa-dan-ly-2: 0 xung đột"))
         #expect(
             try ntm.run(["demo", "--lang", "en"], in: folder.path).stdout.contains("Identical on the 3 replicas: yes"))
     }

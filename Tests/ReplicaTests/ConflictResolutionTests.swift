@@ -74,8 +74,17 @@ import Testing
                         == open.map { "\($0.key)\($0.kind)\($0.dots)" }
                 },
                 "seed \(seed): same conflicts everywhere")
+            let fullLog = folder.file("log\(round).ndjson")
+            _ = try replicas[0].exportBundle(to: fullLog)
+            let everything = try operations(inBundle: fullLog)
             for conflict in open {
                 let history = try replicas[0].ancestors(of: conflict)
+                // The indexed lookup finds what the definition finds over the whole log.
+                #expect(
+                    history
+                        == SyncOperation.commonAncestors(
+                            of: conflict.values, in: everything.filter { $0.key == conflict.key }),
+                    "seed \(seed): ancestors of \(conflict.key)")
                 for ancestor in history {
                     #expect(conflict.values.allSatisfy { $0.context.covers(ancestor.dot) })
                     #expect(!conflict.dots.contains(ancestor.dot))
@@ -106,12 +115,19 @@ import Testing
                     guard let current = try replicas[decider].conflict(conflict.key, kind: conflict.kind),
                         current.dots == conflict.dots
                     else { continue }
-                    try replicas[decider].resolve(
-                        [
-                            ConflictDecision(
-                                key: conflict.key, kind: conflict.kind, expected: conflict.dots, outcome: outcome)
-                        ],
-                        author: "người \(decider)", note: "vòng \(round)")
+                    let before = try replicas[decider].operationCount()
+                    do {
+                        try replicas[decider].resolve(
+                            [
+                                ConflictDecision(
+                                    key: conflict.key, kind: conflict.kind, expected: conflict.dots, outcome: outcome)
+                            ],
+                            author: "người \(decider)", note: "vòng \(round)")
+                    } catch ReplicaError.deletionDisputed {
+                        // A value on a row whose deletion is disputed waits for that decision; nothing is written.
+                        #expect(try replicas[decider].operationCount() == before)
+                        continue
+                    }
                     outcomes.append(outcome)
                 }
                 expectations.append((conflict.key, conflict.kind, outcomes))
@@ -173,7 +189,7 @@ import Testing
         try exchange(from: c, to: b, folder: folder, name: "2.ndjson")
         let before = try b.dump()
         let count = try b.operationCount()
-        #expect(throws: ReplicaError.conflictChanged(table: "t", row: "g/1", column: "a")) {
+        #expect(throws: ReplicaError.conflictChanged(table: "t", row: "g/1", column: "a", kind: .value)) {
             try b.resolve(
                 [ConflictDecision(key: shown.key, kind: .value, expected: shown.dots, outcome: .value(.text("đạt")))],
                 author: "B")
@@ -185,7 +201,7 @@ import Testing
             [ConflictDecision(key: current.key, kind: .value, expected: current.dots, outcome: .value(.text("đạt")))],
             author: "B")
         #expect(try b.conflictCount() == 0)
-        #expect(throws: ReplicaError.conflictNotOpen(table: "t", row: "g/1", column: "a")) {
+        #expect(throws: ReplicaError.conflictNotOpen(table: "t", row: "g/1", column: "a", kind: .value)) {
             try b.resolve(
                 [ConflictDecision(key: current.key, kind: .value, expected: current.dots, outcome: .value(.text("x")))],
                 author: "B")
@@ -237,5 +253,116 @@ import Testing
             }
             #expect(try a.dump() == b.dump())
         }
+    }
+
+    /// Two columns edited while a third replica deleted the row, and the values of one column
+    /// disputed too: the conflicts a row can hold at once.
+    func tornRow(_ folder: TemporaryDirectory, _ tag: String) throws -> (ReplicaStore, ReplicaStore, ReplicaStore) {
+        let a = try makeReplica(folder, "a\(tag)")
+        let b = try makeReplica(folder, "b\(tag)")
+        let c = try makeReplica(folder, "c\(tag)")
+        try a.write([RowChange(table: "t", row: "g/1", values: ["a": .text("cũ"), "b": .int(1)])], author: "A")
+        try exchange(from: a, to: b, folder: folder, name: "\(tag)1.ndjson")
+        try exchange(from: a, to: c, folder: folder, name: "\(tag)2.ndjson")
+        try a.write([RowChange(table: "t", row: "g/1", values: ["a": .text("x"), "b": .int(2)])], author: "A")
+        try b.write([RowChange(table: "t", row: "g/1", values: ["a": .text("y")])], author: "B")
+        try c.write([.delete(table: "t", row: "g/1")], author: "C")
+        for (x, y) in [(a, b), (b, c), (c, a), (a, b)] {
+            try exchange(from: x, to: y, folder: folder, name: "\(tag)x.ndjson")
+        }
+        return (a, b, c)
+    }
+
+    @Test func decisionsOnOneRowAreWrittenTogetherOrRefusedTogether() throws {
+        let folder = TemporaryDirectory("one-row")
+        let (a, b, _) = try tornRow(folder, "r")
+        let open = try a.conflicts()
+        #expect(open.map { "\($0.key.column):\($0.kind.rawValue)" } == ["a:edit-delete", "a:value", "b:edit-delete"])
+        func decision(_ column: String, _ kind: Conflict.Kind, _ outcome: ConflictDecision.Outcome) -> ConflictDecision
+        {
+            let record = open.first { $0.key.column == column && $0.kind == kind }!
+            return ConflictDecision(key: record.key, kind: kind, expected: record.dots, outcome: outcome)
+        }
+        // Keeping the record for one column and deleting it for another: refused, nothing written.
+        let count = try a.operationCount()
+        #expect(throws: ReplicaError.contradictoryDecisions(table: "t", row: "g/1")) {
+            try a.resolve(
+                [decision("a", .editDelete, .value(.text("x"))), decision("b", .editDelete, .delete)], author: "A")
+        }
+        #expect(
+            ConflictDecision.contradictions(in: [
+                decision("a", .editDelete, .value(.text("x"))), decision("b", .editDelete, .delete),
+            ]) == [RowKey(table: "t", row: "g/1")])
+        #expect(throws: ReplicaError.contradictoryDecisions(table: "t", row: "g/1")) {
+            try a.resolve(
+                [decision("a", .value, .value(.text("y"))), decision("a", .editDelete, .value(.text("x")))],
+                author: "A")
+        }
+        #expect(try a.operationCount() == count)
+        // A value for the disputed column alone, while the deletion itself is disputed: refused.
+        #expect(throws: ReplicaError.deletionDisputed(table: "t", row: "g/1")) {
+            try a.resolve([decision("a", .value, .value(.text("y")))], author: "A")
+        }
+        // Deleting for good and choosing the column's value, together: the delete is written last and
+        // covers the value, so no conflict is left and none is opened by the decision itself.
+        try a.resolve(
+            [
+                decision("a", .editDelete, .delete), decision("a", .value, .value(.text("y"))),
+                decision("b", .editDelete, .delete),
+            ], author: "A")
+        #expect(try a.conflictCount() == 0)
+        try exchange(from: a, to: b, folder: folder, name: "r-back.ndjson")
+        #expect(try b.conflictCount() == 0 && b.dump() == a.dump())
+        #expect(try b.rowState(table: "t", row: "g/1")?.isDeleted == true)
+    }
+
+    @Test func aValueDecidedOnARowThatStaysDeletedOpensNoNewConflict() throws {
+        let folder = TemporaryDirectory("deleted-row-value")
+        let a = try makeReplica(folder, "a")
+        let b = try makeReplica(folder, "b")
+        let c = try makeReplica(folder, "c")
+        try a.write([RowChange(table: "t", row: "g/1", values: ["a": .text("x")])], author: "A")
+        try b.write([RowChange(table: "t", row: "g/1", values: ["a": .text("y")])], author: "B")
+        try exchange(from: a, to: c, folder: folder, name: "1.ndjson")
+        try exchange(from: b, to: c, folder: folder, name: "2.ndjson")
+        // C saw both values, then deleted the row: the value conflict stays listed, the delete is undisputed.
+        try c.write([.delete(table: "t", row: "g/1")], author: "C")
+        let open = try c.conflicts()
+        #expect(open.map(\.kind) == [.value])
+        try c.resolve(
+            [ConflictDecision(key: open[0].key, kind: .value, expected: open[0].dots, outcome: .value(.text("y")))],
+            author: "C")
+        let state = try #require(try c.rowState(table: "t", row: "g/1"))
+        #expect(state.isDeleted && state.conflicts.isEmpty)
+        #expect(state.fields["a"]?.siblings.map(\.value) == [.text("y")])
+    }
+
+    @Test func rivalDecisionsOnADeletionReopenItAsADisputedDeletion() throws {
+        let folder = TemporaryDirectory("rival-deletion")
+        let a = try makeReplica(folder, "a")
+        let b = try makeReplica(folder, "b")
+        try a.write([RowChange(table: "t", row: "g/1", values: ["a": .text("cũ")])], author: "A")
+        try exchange(from: a, to: b, folder: folder, name: "1.ndjson")
+        try a.write([.delete(table: "t", row: "g/1")], author: "A")
+        try b.write([RowChange(table: "t", row: "g/1", values: ["a": .text("mới")])], author: "B")
+        try exchange(from: a, to: b, folder: folder, name: "2.ndjson")
+        try exchange(from: b, to: a, folder: folder, name: "3.ndjson")
+        let conflict = try #require(try a.conflicts().first)
+        // A confirms the delete while B keeps the edit, before they sync again.
+        try a.resolve(
+            [ConflictDecision(key: conflict.key, kind: .editDelete, expected: conflict.dots, outcome: .delete)],
+            author: "A")
+        try b.resolve(
+            [
+                ConflictDecision(
+                    key: conflict.key, kind: .editDelete, expected: conflict.dots, outcome: .value(.text("mới")))
+            ], author: "B")
+        try exchange(from: a, to: b, folder: folder, name: "4.ndjson")
+        try exchange(from: b, to: a, folder: folder, name: "5.ndjson")
+        #expect(try a.dump() == b.dump())
+        let reopened = try a.conflicts()
+        #expect(reopened.map { "\($0.key.column):\($0.kind.rawValue)" } == ["_deleted:value"])
+        #expect(Set(reopened.first?.values.map(\.value) ?? []) == [.bool(true), .bool(false)])
+        #expect(try a.rowState(table: "t", row: "g/1")?.fields["a"]?.siblings.map(\.value) == [.text("mới")])
     }
 }
