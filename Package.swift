@@ -40,7 +40,8 @@ let package = Package(
         .target(
             name: "SyncHub",
             dependencies: [
-                "SyncWire", "Replica", "SyncCore", .product(name: "NIOCore", package: "swift-nio"),
+                "SyncWire", "Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -92,7 +92,7 @@ public struct CommuneReplica: Sendable {
     ]
 
     /// A name among `names` matched by slug, folded name, or a unique folded part of it.
-    static func match(_ text: String, among names: [String]) -> String? {
+    public static func match(_ text: String, among names: [String]) -> String? {
         let key = Text.folded(text)
         let slug = Text.slug(text)
         guard !slug.isEmpty else { return nil }

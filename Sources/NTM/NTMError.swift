@@ -57,6 +57,7 @@ public enum NTMError: Error, Equatable, Sendable {
     case pickOrValue
     case idOrAll
     case confirmationNeeded
+    case replicaRequired
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -277,6 +278,10 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "cần mã xung đột (xem: ntm conflicts), hoặc --all với --prefer QUY-TẮC",
                 "give a conflict id (see: ntm conflicts), or --all with --prefer RULE")
+        case .replicaRequired:
+            return l.pick(
+                "cần --replica MÃ (hoặc --credential TỆP do máy chủ huyện cấp)",
+                "give --replica ID (or --credential FILE issued by the district hub)")
         case .confirmationNeeded:
             return l.pick(
                 "không đọc được câu trả lời xác nhận; không ghi gì (thêm --yes để ghi mà không hỏi)",

@@ -52,6 +52,20 @@ extension ReplicaStore {
                     CREATE TABLE arrival (first_pos INTEGER PRIMARY KEY, recorded_ms INTEGER NOT NULL);
                     """)
         }
+        migrator.registerMigration("v3-enrolment") { db in
+            try db.execute(
+                sql: """
+                    -- The replicas a hub has enrolled: each one's role and Ed25519 public key (hex). Local, never
+                    -- replicated; no secret is stored, so a copy of this table lets nobody sign as a replica.
+                    CREATE TABLE enrolment (
+                        replica TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL,
+                        public_key TEXT NOT NULL,
+                        enrolled_ms INTEGER NOT NULL,
+                        revoked_ms INTEGER
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 

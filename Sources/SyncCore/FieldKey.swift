@@ -100,6 +100,6 @@ public func bytesLess(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicogra
 @usableFromInline
 func hashBytes(_ text: String, into hasher: inout Hasher) {
     hasher.combine(text.utf8.count)
-    let done = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    let done: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     if done == nil { for byte in text.utf8 { hasher.combine(byte) } }
 }

@@ -50,7 +50,8 @@ struct NTMCommand: ParsableCommand {
             InitCommand.self, CommuneCommand.self, TargetCommand.self, CatalogueCommand.self, CriteriaCommand.self,
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerifyCommand.self, AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
-            ConflictsCommand.self, SyncCommand.self, HubCommand.self, BundleCommand.self, SummaryCommand.self,
+            ConflictsCommand.self, SyncCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
+            SummaryCommand.self,
             DumpCommand.self, DemoCommand.self,
         ])
 }

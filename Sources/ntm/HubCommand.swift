@@ -14,7 +14,10 @@ import SyncWire
 struct HubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub", abstract: "Máy chủ đồng bộ của huyện (the district hub).",
-        subcommands: [Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self])
+        subcommands: [
+            Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self, Enroll.self, Replicas.self,
+            Revoke.self,
+        ])
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -278,6 +281,8 @@ enum SyncUsage: Error {
 enum SyncMessages {
     static func message(_ error: any Error, _ l: Language) -> String? {
         switch error {
+        case let error as EnrolmentUsage:
+            return error.message(l)
         case SyncUsage.notAHub(let path):
             return l.pick(
                 "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import NTM
+import SyncHub
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +14,11 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Mã bản sao, duy nhất cho mỗi máy, ví dụ xa-dan-ly-1.")
-    var replica: String
+    @Option(help: "Mã bản sao, duy nhất cho mỗi máy, ví dụ xa-dan-ly-1 (mặc định: theo --credential).")
+    var replica: String?
+
+    @Option(help: "Tệp chứng thực do máy chủ huyện cấp (ntm hub enroll): mã bản sao và xã lấy từ đó.")
+    var credential: String?
 
     @Option(help: "Tên xã (hoặc tên huyện), ví dụ \"Dân Lý\".")
     var name: String?
@@ -31,10 +36,39 @@ struct InitCommand: ParsableCommand {
     var year: String?
 
     func run() throws {
+        let issued = try credential.map(CredentialFile.read)
+        guard let replica = replica ?? issued?.replica else { throw NTMError.replicaRequired }
+        var commune = options.commune
+        if commune == nil, case .commune(let slug) = issued?.role { commune = slug }
+        if let issued, let credential {
+            guard issued.replica == replica else {
+                throw EnrolmentUsage.wrongReplica(file: credential, credential: issued.replica, database: replica)
+            }
+            switch issued.role {
+            case .commune(let slug) where slug != commune.map(Text.slug):
+                throw EnrolmentUsage.wrongCommune(
+                    credential: issued.role.description, database: commune ?? district ?? "")
+            case .district where commune != nil:
+                throw EnrolmentUsage.wrongCommune(credential: issued.role.description, database: commune ?? "")
+            default: break
+            }
+        }
+        /// Installs the credential into the new database; a database that cannot take it is removed.
+        func install(_ database: NTMDatabase) throws {
+            guard let issued, let credential else { return }
+            do {
+                try CredentialFile.install(issued, from: credential, into: database)
+            } catch {
+                for suffix in ["", "-wal", "-shm"] {
+                    try? FileManager.default.removeItem(atPath: options.databasePath + suffix)
+                }
+                throw error
+            }
+        }
         var author: String?
         do { author = try options.author(database: nil) } catch NTMError.missingAuthor { author = nil }
         let l = options.language
-        guard let commune = options.commune else {
+        guard let commune else {
             guard let district else {
                 throw NTMError.placeRequired
             }
@@ -43,6 +77,7 @@ struct InitCommand: ParsableCommand {
             let database = try NTMDatabase.create(
                 at: options.databasePath, replicaID: replica,
                 home: .district(slug: district, name: name, code: code, year: year), author: author)
+            try install(database)
             say(
                 l.pick(
                     "Đã tạo cơ sở dữ liệu huyện \(database.districtName ?? district) (bản sao \(replica)) tại \(options.databasePath)",
@@ -53,9 +88,10 @@ struct InitCommand: ParsableCommand {
         let setup = NTMDatabase.CommuneSetup(
             slug: commune, name: name, district: district, code: code, setID: options.criteriaSet ?? "qd1980-2016",
             level: level, year: year)
-        let created = try NTMDatabase.create(
-            at: options.databasePath, replicaID: replica, home: .commune(setup), author: author
-        ).commune()
+        let database = try NTMDatabase.create(
+            at: options.databasePath, replicaID: replica, home: .commune(setup), author: author)
+        try install(database)
+        let created = try database.commune()
         let catalogue = created.catalogue
         say(
             l.pick(

@@ -1,0 +1,34 @@
+import Replica
+import SyncCore
+
+extension NTMSchema {
+    /// Who may write what in the district's data. The hub applies it to every operation it accepts;
+    /// the README shows the same table.
+    ///
+    /// - A commune writes the rows of its own commune, except what the district and the province
+    ///   decide: a department's verification (thẩm tra), a province sector's verdict and the number of
+    ///   its written verdict, and the criteria sets.
+    /// - A department writes its own verification of criteria, in every commune of the district.
+    /// - The district office writes everything.
+    public static let writePolicy = WritePolicy(
+        rules: [
+            WriteRule(
+                "a commune names itself", who: .commune, table: Table.commune, columns: ["name", "district", "code"],
+                rows: .ownCommune),
+            WriteRule("a commune sets its own targets", who: .commune, table: Table.target, rows: .ownCommune),
+            WriteRule(
+                "a commune assesses its own indicators", who: .commune, table: Table.assessment, rows: .ownCommune),
+            WriteRule("a commune keeps its own evidence", who: .commune, table: Table.evidence, rows: .ownCommune),
+            WriteRule("a commune keeps its own dossiers", who: .commune, table: Table.dossier, rows: .ownCommune),
+            WriteRule(
+                "a commune records when its dossier was sent and inspected", who: .commune, table: Table.appraisal,
+                columns: ["sector_name", "sent", "inspected", "note"], rows: .ownCommune),
+            WriteRule("a commune keeps its own deadlines", who: .commune, table: Table.deadline, rows: .ownCommune),
+            WriteRule("a commune keeps its own notes", who: .commune, table: Table.note, rows: .ownCommune),
+            WriteRule(
+                "a department records its own verification", who: .department, table: Table.verification,
+                rows: .ownDepartment(part: 3)),
+            WriteRule("the district office writes everything", who: .district, table: nil, rows: .any),
+        ],
+        slug: { Text.slug($0) })
+}

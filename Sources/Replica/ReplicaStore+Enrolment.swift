@@ -1,0 +1,74 @@
+import GRDB
+import SyncCore
+
+/// A replica enrolled at a hub: its role and the public half of its key. The private half exists only
+/// in the credential file given to the replica.
+public struct EnrolledReplica: Sendable, Hashable {
+    /// The replica id.
+    public var replica: String
+    /// What it may write.
+    public var role: Role
+    /// Its Ed25519 public key (32 bytes).
+    public var publicKey: [UInt8]
+    /// When it was enrolled (ms since 1970, the hub's clock).
+    public var enrolledMs: Int64
+    /// When it was revoked, if it was.
+    public var revokedMs: Int64?
+
+    /// Whether it is shut out.
+    public var isRevoked: Bool { revokedMs != nil }
+}
+
+extension ReplicaStore {
+    /// Enrols a replica with a role and a public key, replacing an earlier enrolment of the same id (its
+    /// old key stops working).
+    public func enrol(replica: String, role: Role, publicKey: [UInt8]) throws {
+        guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
+        let now = clock()
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO enrolment (replica, role, public_key, enrolled_ms, revoked_ms)
+                    VALUES (?, ?, ?, ?, NULL)
+                    """,
+                arguments: [replica, role.description, publicKey.hexString, now])
+        }
+    }
+
+    /// Every enrolled replica, by id.
+    public func enrolments() throws -> [EnrolledReplica] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM enrolment ORDER BY replica").compactMap(Self.enrolled)
+        }
+    }
+
+    /// The enrolment of one replica, if any.
+    public func enrolment(of replica: String) throws -> EnrolledReplica? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM enrolment WHERE replica = ?", arguments: [replica]).flatMap(
+                Self.enrolled)
+        }
+    }
+
+    /// Shuts a replica out from its next session on.
+    /// - Returns: false when no such replica is enrolled.
+    @discardableResult
+    public func revoke(_ replica: String) throws -> Bool {
+        let now = clock()
+        return try queue.write { db in
+            try db.execute(
+                sql: "UPDATE enrolment SET revoked_ms = coalesce(revoked_ms, ?) WHERE replica = ?",
+                arguments: [now, replica])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func enrolled(_ row: Row) -> EnrolledReplica? {
+        guard let role = Role(parsing: row["role"]), let key = Hex.bytes(row["public_key"]), key.count == 32 else {
+            return nil
+        }
+        return EnrolledReplica(
+            replica: row["replica"], role: role, publicKey: key, enrolledMs: row["enrolled_ms"],
+            revokedMs: row["revoked_ms"])
+    }
+}

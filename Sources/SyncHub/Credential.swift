@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+import Replica
+import SyncCore
+
+/// What an enrolled replica carries: its id, its role, the hub that enrolled it, and the private half
+/// of an Ed25519 key whose public half only the hub keeps. Written as one JSON line in a file that is
+/// carried to the commune (`ntm hub enroll --out`, then `ntm credential install`).
+public struct Credential: Sendable {
+    /// The file format's name and version.
+    public static let format = "ntm-credential/1"
+
+    /// The replica the credential is for.
+    public let replica: String
+    /// What it may write.
+    public let role: Role
+    /// The hub's replica id.
+    public let hub: String
+    /// The district slug, when the hub has one.
+    public let district: String?
+    /// The private key's 32 bytes (kept as bytes: the key type is not `Sendable`).
+    let secret: [UInt8]
+
+    /// A new credential with a fresh key.
+    public static func issue(replica: String, role: Role, hub: String, district: String?) -> Credential {
+        Credential(
+            replica: replica, role: role, hub: hub, district: district,
+            secret: Array(Curve25519.Signing.PrivateKey().rawRepresentation))
+    }
+
+    init(replica: String, role: Role, hub: String, district: String?, secret: [UInt8]) {
+        self.replica = replica
+        self.role = role
+        self.hub = hub
+        self.district = district
+        self.secret = secret
+    }
+
+    private var key: Curve25519.Signing.PrivateKey {
+        // The bytes were read back as a valid key when the credential was made or read.
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: secret)
+    }
+
+    /// The public half, which the hub stores.
+    public var publicKey: [UInt8] { Array(key.publicKey.rawRepresentation) }
+
+    /// The file's contents: one JSON object and a line break.
+    public var fileContents: String {
+        var object: JSONObject = [
+            "format": .string(Self.format), "replica": .string(replica), "role": .string(role.description),
+            "hub": .string(hub), "key": .string(secret.hexString),
+        ]
+        if let district { object["district"] = .string(district) }
+        return JSONWriter.string(.object(object)) + "\n"
+    }
+
+    /// Reads a credential file.
+    /// - Throws: ``CredentialError`` naming what is wrong.
+    public init(fileContents bytes: [UInt8]) throws {
+        guard bytes.count < 4096 else { throw CredentialError.notACredential("the file is too large") }
+        var text = bytes
+        while let last = text.last, last == 10 || last == 13 || last == 32 { text.removeLast() }
+        let object: JSONObject
+        do {
+            guard let parsed = try JSONParser.parse(text).object else {
+                throw CredentialError.notACredential("not a JSON object")
+            }
+            object = parsed
+        } catch let error as CredentialError {
+            throw error
+        } catch {
+            throw CredentialError.notACredential("not JSON")
+        }
+        guard object["format"]?.string == Self.format else {
+            throw CredentialError.notACredential("no \"format\": \"\(Self.format)\"")
+        }
+        guard let replica = object["replica"]?.string, Identifiers.isReplicaID(replica) else {
+            throw CredentialError.notACredential("no valid \"replica\"")
+        }
+        guard let roleText = object["role"]?.string, let role = Role(parsing: roleText) else {
+            throw CredentialError.notACredential("no valid \"role\"")
+        }
+        guard let hub = object["hub"]?.string, Identifiers.isReplicaID(hub) else {
+            throw CredentialError.notACredential("no valid \"hub\"")
+        }
+        guard let keyText = object["key"]?.string, let raw = Hex.bytes(keyText), raw.count == 32,
+            (try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)) != nil
+        else {
+            throw CredentialError.notACredential("no valid \"key\"")
+        }
+        self.init(replica: replica, role: role, hub: hub, district: object["district"]?.string, secret: raw)
+    }
+
+    /// The bytes a replica signs to answer a hub's challenge: they name the hub, the challenge and the
+    /// replica, so a signature answers one challenge of one hub for one replica and nothing else.
+    public static func challengeMessage(hub: String, nonce: [UInt8], replica: String) -> [UInt8] {
+        Array("ntm-auth/1\n\(hub)\n\(nonce.hexString)\n\(replica)\n".utf8)
+    }
+
+    /// Signs a hub's challenge.
+    public func sign(nonce: [UInt8], hub: String) throws -> [UInt8] {
+        Array(try key.signature(for: Self.challengeMessage(hub: hub, nonce: nonce, replica: replica)))
+    }
+
+    /// Whether `signature` answers the challenge `nonce` of `hub` for `replica`, with this public key.
+    public static func verify(
+        signature: [UInt8], nonce: [UInt8], hub: String, replica: String, publicKey: [UInt8]
+    ) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: challengeMessage(hub: hub, nonce: nonce, replica: replica))
+    }
+}
+
+/// Why a credential file was refused.
+public enum CredentialError: Error, Equatable, Sendable {
+    /// The file is not a credential; the reason says what is missing.
+    case notACredential(String)
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import NTM
+import Replica
+import SyncCore
+import SyncHub
+
+/// Mistakes in enrolment and credentials.
+enum EnrolmentUsage: Error {
+    case badRole(String)
+    case unknownDepartment(String, known: [String])
+    case alreadyEnrolled(String)
+    case notEnrolled(String)
+    case unreadable(String)
+    case badCredential(String, reason: String)
+    case wrongReplica(file: String, credential: String, database: String)
+    case wrongCommune(credential: String, database: String)
+
+    func message(_ l: Language) -> String {
+        switch self {
+        case .badRole(let text):
+            return l.pick(
+                "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district",
+                "invalid role \"\(text)\"; use commune:SLUG, department:NAME or district")
+        case .unknownDepartment(let text, let known):
+            return l.pick(
+                "không có phòng \"\(text)\"; các phòng: \(known.joined(separator: ", "))",
+                "no department \"\(text)\"; the departments are: \(known.joined(separator: ", "))")
+        case .alreadyEnrolled(let replica):
+            return l.pick(
+                "bản sao \(replica) đã được đăng ký; thêm --renew để cấp khóa mới (khóa cũ hết hiệu lực)",
+                "replica \(replica) is already enrolled; add --renew to issue a new key (the old one stops working)")
+        case .notEnrolled(let replica):
+            return l.pick(
+                "bản sao \(replica) chưa được đăng ký ở máy chủ này (xem: ntm hub replicas)",
+                "replica \(replica) is not enrolled at this hub (see: ntm hub replicas)")
+        case .unreadable(let path):
+            return l.pick("không đọc được tệp chứng thực \(path)", "cannot read the credential file \(path)")
+        case .badCredential(let path, let reason):
+            return l.pick(
+                "\(path) không phải tệp chứng thực ntm (\(reason))", "\(path) is not an ntm credential (\(reason))")
+        case .wrongReplica(let file, let credential, let database):
+            return l.pick(
+                "\(file) cấp cho bản sao \(credential), còn cơ sở dữ liệu này là bản sao \(database); không ghi gì",
+                "\(file) is for replica \(credential), but this database is replica \(database); nothing was written")
+        case .wrongCommune(let credential, let database):
+            return l.pick(
+                "tệp chứng thực cho vai trò \(credential), còn cơ sở dữ liệu này là của \(database); không ghi gì",
+                "the credential is for role \(credential), but this database belongs to \(database); nothing was written"
+            )
+        }
+    }
+}
+
+/// Reading and installing credential files.
+enum CredentialFile {
+    static func read(_ path: String) throws -> Credential {
+        guard let data = FileManager.default.contents(atPath: path) else { throw EnrolmentUsage.unreadable(path) }
+        do {
+            return try Credential(fileContents: Array(data))
+        } catch CredentialError.notACredential(let reason) {
+            throw EnrolmentUsage.badCredential(path, reason: reason)
+        }
+    }
+
+    /// Stores the credential in a replica's local metadata, after checking it is this replica's: same
+    /// replica id, and for a commune's role, this database's commune.
+    static func install(_ credential: Credential, from path: String, into database: NTMDatabase) throws {
+        guard credential.replica == database.store.replicaID else {
+            throw EnrolmentUsage.wrongReplica(
+                file: path, credential: credential.replica, database: database.store.replicaID)
+        }
+        let place = database.homeCommune ?? database.district ?? ""
+        switch credential.role {
+        case .commune(let slug) where slug != database.homeCommune:
+            throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place)
+        case .district where database.homeCommune != nil:
+            throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place)
+        default:
+            break
+        }
+        try database.store.setMetadata(["credential": credential.fileContents])
+    }
+}
+
+extension HubCommand {
+    struct Enroll: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Đăng ký một bản sao và ghi tệp chứng thực để mang đến máy đó (enrol a replica).",
+            discussion: """
+                Vai trò: commune:MÃ-XÃ (máy của một xã), department:TÊN-PHÒNG (một phòng của huyện: ghi thẩm tra \
+                của mình ở mọi xã), district (văn phòng huyện: mọi thứ). Máy chủ chỉ giữ khóa công khai; khóa bí mật \
+                chỉ có trong tệp --out.
+                """)
+
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Mã bản sao, ví dụ xa-dan-ly-1.") var replica: String
+        @Option(help: "Vai trò: commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district.") var role: String
+        @Option(help: "Tệp chứng thực sẽ ghi (chưa tồn tại).") var out: String
+        @Flag(help: "Cấp khóa mới cho bản sao đã đăng ký (khóa cũ hết hiệu lực).") var renew = false
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let hub = try HubSetup.identity(database)
+            guard var parsed = Role(parsing: role) else { throw EnrolmentUsage.badRole(role) }
+            if case .department(let name) = parsed {
+                let known = Array(Set(try database.library().all.flatMap(\.departments))).sorted()
+                guard let found = CommuneReplica.match(name, among: known) else {
+                    throw EnrolmentUsage.unknownDepartment(name, known: known)
+                }
+                parsed = .department(found)
+            }
+            guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
+            if let existing = try hub.store.enrolment(of: replica), !existing.isRevoked, !renew {
+                throw EnrolmentUsage.alreadyEnrolled(replica)
+            }
+            guard !FileManager.default.fileExists(atPath: out) else { throw ReplicaError.alreadyExists(path: out) }
+            let credential = Credential.issue(
+                replica: replica, role: parsed, hub: hub.store.replicaID, district: hub.district)
+            // The file first (only its owner may read it), then the enrolment: a failed write enrols nothing.
+            guard
+                FileManager.default.createFile(
+                    atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])
+            else { throw BundleError.unwritable(path: out, reason: "cannot create the file") }
+            try hub.store.enrol(replica: replica, role: parsed, publicKey: credential.publicKey)
+            say(
+                options.language.pick(
+                    "Đã đăng ký \(replica) với vai trò \(parsed); tệp chứng thực: \(out) (mang đến máy đó: ntm credential install \(out))",
+                    "Enrolled \(replica) as \(parsed); credential file: \(out) (on that machine: ntm credential install \(out))"
+                ))
+        }
+    }
+
+    struct Replicas: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Các bản sao đã đăng ký ở máy chủ này.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let hub = try HubSetup.identity(database)
+            let l = options.language
+            let enrolled = try hub.store.enrolments()
+            guard !enrolled.isEmpty else {
+                say(l.pick("Chưa có bản sao nào được đăng ký.", "No replica is enrolled yet."))
+                return
+            }
+            for entry in enrolled {
+                let state =
+                    entry.revokedMs.map {
+                        l.pick("đã thu hồi \(Presentation.time($0))", "revoked \(Presentation.time($0))")
+                    } ?? l.pick("đang dùng", "active")
+                say(
+                    "\(entry.replica)  \(entry.role)  \(l.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)"
+                )
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Thu hồi quyền của một bản sao (từ phiên đồng bộ tới).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã bản sao.") var replica: String
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let hub = try HubSetup.identity(database)
+            guard try hub.store.revoke(replica) else { throw EnrolmentUsage.notEnrolled(replica) }
+            say(options.language.pick("Đã thu hồi \(replica)", "Revoked \(replica)"))
+        }
+    }
+}
+
+/// `ntm credential`: the credential this replica syncs with.
+struct CredentialCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credential", abstract: "Tệp chứng thực do máy chủ huyện cấp (the replica's credential).",
+        subcommands: [Install.self, Show.self])
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cài tệp chứng thực cho bản sao này.")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Tệp do ntm hub enroll ghi.") var file: String
+
+        func run() throws {
+            let credential = try CredentialFile.read(file)
+            try CredentialFile.install(credential, from: file, into: try options.openDatabase())
+            say(
+                options.language.pick(
+                    "Đã cài chứng thực của \(credential.replica) (vai trò \(credential.role), máy chủ \(credential.hub))",
+                    "Installed the credential of \(credential.replica) (role \(credential.role), hub \(credential.hub))"
+                ))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Chứng thực đã cài (không in khóa bí mật).")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let l = options.language
+            guard let text = try database.store.metadata("credential"), !text.isEmpty else {
+                say(l.pick("Chưa cài chứng thực (xem: ntm credential install).", "No credential installed."))
+                return
+            }
+            let credential = try Credential(fileContents: Array(text.utf8))
+            say(
+                l.pick(
+                    "Bản sao \(credential.replica) · vai trò \(credential.role) · máy chủ \(credential.hub)",
+                    "Replica \(credential.replica) · role \(credential.role) · hub \(credential.hub)"))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Enrolment as the district office and a commune do it: `ntm hub enroll`, the credential file carried
+/// to the commune, `ntm init --credential` / `ntm credential install`, `ntm hub replicas` and `revoke`.
+@Suite struct CLIEnrolmentTests {
+    let ntm = NTMBinary()
+
+    @discardableResult
+    func run(_ arguments: [String], _ folder: TemporaryDirectory) throws -> String {
+        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Văn phòng"])
+        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result.stdout
+    }
+
+    func refuse(_ arguments: [String], _ folder: TemporaryDirectory) throws -> String {
+        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Văn phòng"])
+        #expect(result.status == 1, "ntm \(arguments.joined(separator: " ")) should fail")
+        #expect(result.stderr.hasPrefix("ntm: lỗi: ") && result.stderr.filter { $0 == "\n" }.count == 1)
+        return result.stderr
+    }
+
+    @Test func theHubEnrolsAReplicaAndKeepsNoSecret() throws {
+        let folder = TemporaryDirectory("cli-enrol")
+        try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        let enrolled = try run(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
+                "hub.sqlite",
+            ],
+            folder)
+        #expect(enrolled.hasPrefix("Đã đăng ký xa-dan-ly-1 với vai trò commune:dan-ly; tệp chứng thực: dan-ly.cred"))
+        let path = folder.file("dan-ly.cred")
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600, "only its owner may read the credential")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let key = try #require(
+            text.range(of: #""key":"[0-9a-f]{64}""#, options: .regularExpression).map {
+                String(text[$0].dropFirst(7).dropLast())
+            })
+        // The hub's files hold the public key only: a copy of them signs as nobody.
+        var stored = Data()
+        for suffix in ["", "-wal"] {
+            stored.append(FileManager.default.contents(atPath: folder.file("hub.sqlite" + suffix)) ?? Data())
+        }
+        #expect(!String(decoding: stored, as: UTF8.self).contains(key))
+        #expect(String(decoding: stored, as: UTF8.self).contains("commune:dan-ly"))
+
+        // A department by its name as the criteria set spells it, found without diacritics.
+        let department = try run(
+            [
+                "hub", "enroll", "--replica", "phong-gd", "--role", "department:giao duc va dao tao", "--out",
+                "gd.cred", "--db", "hub.sqlite",
+            ],
+            folder)
+        #expect(department.contains("department:Phòng Giáo dục và Đào tạo"))
+        let listed = try run(["hub", "replicas", "--db", "hub.sqlite"], folder)
+        #expect(listed.contains("phong-gd  department:Phòng Giáo dục và Đào tạo  đăng ký "))
+        #expect(listed.contains("xa-dan-ly-1  commune:dan-ly  đăng ký ") && listed.contains("đang dùng"))
+
+        // Mistakes: one line each, nothing enrolled, no file written.
+        #expect(
+            try refuse(
+                [
+                    "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "again.cred",
+                    "--db", "hub.sqlite",
+                ], folder
+            ).contains("--renew"))
+        #expect(
+            try refuse(
+                ["hub", "enroll", "--replica", "x", "--role", "province", "--out", "x.cred", "--db", "hub.sqlite"],
+                folder
+            ).contains("commune:MÃ-XÃ"))
+        #expect(
+            try refuse(
+                [
+                    "hub", "enroll", "--replica", "x", "--role", "department:Phòng Không Có", "--out", "x.cred", "--db",
+                    "hub.sqlite",
+                ], folder
+            ).contains("Phòng Giáo dục và Đào tạo"))
+        #expect(
+            try refuse(
+                [
+                    "hub", "enroll", "--replica", "x", "--role", "district", "--out", "dan-ly.cred", "--db",
+                    "hub.sqlite",
+                ], folder
+            ).contains("dan-ly.cred"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("again.cred")))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x.cred")))
+        #expect(try run(["hub", "replicas", "--db", "hub.sqlite"], folder).split(separator: "\n").count == 2)
+
+        // A new key on demand; the old file no longer matches what the hub keeps.
+        try run(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly-2.cred",
+                "--renew", "--db", "hub.sqlite",
+            ], folder)
+        #expect(try String(contentsOfFile: folder.file("dan-ly-2.cred"), encoding: .utf8) != text)
+
+        // Revoked from its next session on; an unknown replica is named.
+        #expect(try run(["hub", "revoke", "phong-gd", "--db", "hub.sqlite"], folder) == "Đã thu hồi phong-gd\n")
+        #expect(try run(["hub", "replicas", "--db", "hub.sqlite"], folder).contains("đã thu hồi "))
+        #expect(
+            try refuse(["hub", "revoke", "xa-khong-co", "--db", "hub.sqlite"], folder).contains("chưa được đăng ký"))
+    }
+
+    @Test func aCommuneStartsFromItsCredentialAndRefusesAnotherOne() throws {
+        let folder = TemporaryDirectory("cli-credential")
+        try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        try run(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
+                "hub.sqlite",
+            ], folder)
+        try run(
+            [
+                "hub", "enroll", "--replica", "xa-tan-ninh-1", "--role", "commune:tan-ninh", "--out", "tan-ninh.cred",
+                "--db", "hub.sqlite",
+            ], folder)
+        // The replica id and the commune come from the credential.
+        let created = try run(["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        #expect(created.hasPrefix("Đã tạo bản sao xa-dan-ly-1 cho xã Dân Lý"))
+        #expect(
+            try run(["credential", "show", "--db", "x.sqlite"], folder)
+                == "Bản sao xa-dan-ly-1 · vai trò commune:dan-ly · máy chủ huyen-trieu-son\n")
+        // Another commune's credential, or another replica's: refused, nothing written or created.
+        #expect(
+            try refuse(["init", "--credential", "dan-ly.cred", "--commune", "tan-ninh", "--db", "y.sqlite"], folder)
+                .contains("commune:dan-ly"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("y.sqlite")))
+        #expect(
+            try refuse(["credential", "install", "tan-ninh.cred", "--db", "x.sqlite"], folder).contains("xa-tan-ninh-1")
+        )
+        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "z.sqlite"], folder)
+        #expect(try run(["credential", "show", "--db", "z.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
+        #expect(
+            try refuse(["credential", "install", "dan-ly.cred", "--db", "z.sqlite"], folder).contains("xa-dan-ly-1"))
+        try "{\"format\":\"ntm-credential/1\"}".write(
+            toFile: folder.file("bad.cred"), atomically: true, encoding: .utf8)
+        #expect(
+            try refuse(["credential", "install", "bad.cred", "--db", "z.sqlite"], folder).contains(
+                "không phải tệp chứng thực ntm"))
+        #expect(
+            try refuse(["credential", "install", "missing.cred", "--db", "z.sqlite"], folder).contains("không đọc được")
+        )
+        #expect(try refuse(["init", "--commune", "dan-ly", "--db", "w.sqlite"], folder).contains("--replica"))
+    }
+}
