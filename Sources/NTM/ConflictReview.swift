@@ -256,6 +256,20 @@ public struct ConflictReview: Sendable {
     @discardableResult
     public func write(_ decisions: [ConflictDecision], author: String, note: String? = nil) throws -> [SyncOperation] {
         let cleanNote = note.map(Text.normalized).flatMap { $0.isEmpty ? nil : $0 }
+        // A replica enrolled with a role decides only what it may write: the hub would refuse the rest.
+        if let role = database.role {
+            for decision in decisions {
+                var columns = [decision.key.column]
+                if decision.kind == .editDelete || decision.outcome == .delete { columns.append(tombstoneColumn) }
+                for column in columns {
+                    let key = FieldKey(table: decision.key.table, row: decision.key.row, column: column)
+                    guard NTMSchema.writePolicy.rule(allowing: key, to: role) != nil else {
+                        throw NTMError.notAllowed(
+                            ConflictView.id(of: decision.key, kind: decision.kind), role: role.description)
+                    }
+                }
+            }
+        }
         do {
             return try database.store.resolve(decisions, author: author, note: cleanNote)
         } catch ReplicaError.conflictNotOpen(let table, let row, let column, let kind) {

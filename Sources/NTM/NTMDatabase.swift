@@ -145,6 +145,12 @@ public final class NTMDatabase: Sendable {
     /// The author recorded at `ntm init`, if any.
     public var defaultAuthor: String? { nonEmptyMetadata("default_author") }
 
+    /// The local metadata key under which an installed credential's role is kept.
+    public static let roleMetadataKey = "credential_role"
+
+    /// The role this replica was enrolled with (from its installed credential), if any.
+    public var role: Role? { nonEmptyMetadata(Self.roleMetadataKey).flatMap(Role.init(parsing:)) }
+
     private func nonEmptyMetadata(_ key: String) -> String? {
         (try? store.metadata(key)).flatMap { $0?.isEmpty == false ? $0 : nil }
     }

@@ -58,6 +58,7 @@ public enum NTMError: Error, Equatable, Sendable {
     case idOrAll
     case confirmationNeeded
     case replicaRequired
+    case notAllowed(String, role: String)
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -278,6 +279,11 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "cần mã xung đột (xem: ntm conflicts), hoặc --all với --prefer QUY-TẮC",
                 "give a conflict id (see: ntm conflicts), or --all with --prefer RULE")
+        case .notAllowed(let id, let role):
+            return l.pick(
+                "bản sao này (vai trò \(role)) không được ghi trường của xung đột \(id); để người có quyền quyết định (ví dụ văn phòng huyện); không ghi gì",
+                "this replica (role \(role)) may not write the field of conflict \(id); leave it to someone who may (the district office, say); nothing was written"
+            )
         case .replicaRequired:
             return l.pick(
                 "cần --replica MÃ (hoặc --credential TỆP do máy chủ huyện cấp)",

@@ -79,7 +79,10 @@ enum CredentialFile {
         default:
             break
         }
-        try database.store.setMetadata(["credential": credential.fileContents])
+        // The role also on its own, for the checks the NTM layer makes before writing.
+        try database.store.setMetadata([
+            "credential": credential.fileContents, NTMDatabase.roleMetadataKey: credential.role.description,
+        ])
     }
 }
 

@@ -148,4 +148,40 @@ import Testing
         )
         #expect(try refuse(["init", "--commune", "dan-ly", "--db", "w.sqlite"], folder).contains("--replica"))
     }
+
+    @Test func aReplicaWithARoleDecidesOnlyWhatItMayWrite() throws {
+        let folder = TemporaryDirectory("cli-role-decide")
+        try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        try run(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
+                "hub.sqlite",
+            ], folder)
+        try run(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
+        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
+        // Both laptops record the district's verification of criterion 5 and an assessment, differently.
+        try run(["verify", "5", "--result", "dat", "--db", "a.sqlite"], folder)
+        try run(["verify", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
+        try run(["assess", "5", "dat", "--db", "a.sqlite"], folder)
+        try run(["assess", "5", "chua-dat", "--db", "b.sqlite"], folder)
+        for (from, to) in [("a", "b"), ("b", "a")] {
+            try run(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
+            try run(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
+        }
+        let listed = try run(["conflicts", "--json", "--db", "a.sqlite"], folder)
+        let ids = listed.components(separatedBy: "\"id\":\"").dropFirst().map { String($0.prefix(8)) }
+        let tables = listed.components(separatedBy: "\"table\":\"").dropFirst().map {
+            String($0.prefix(while: { $0 != "\"" }))
+        }
+        let verification = try #require(zip(ids, tables).first { $0.1 == "verification" }?.0)
+        let assessment = try #require(zip(ids, tables).first { $0.1 == "assessment" }?.0)
+        // The commune's replica may settle its own assessment, not the department's verification.
+        #expect(
+            try refuse(["conflicts", "resolve", verification, "--pick", "1", "--db", "a.sqlite"], folder).contains(
+                "vai trò commune:dan-ly"))
+        try run(["conflicts", "resolve", assessment, "--pick", "1", "--db", "a.sqlite"], folder)
+        // A replica without a role is not checked here (the hub will be, once sessions authenticate).
+        try run(["conflicts", "resolve", verification, "--pick", "1", "--db", "b.sqlite"], folder)
+    }
 }
