@@ -40,10 +40,26 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, in English.
     public var message: String
 
-    /// Creates an error.
+    /// The longest message kept, in bytes of UTF-8. A message may quote what the peer sent (a type, a
+    /// schema, a key of up to 1 MiB); cut to this, an error line stays far below the line limit.
+    public static let maximumMessageLength = 1024
+
+    /// Creates an error; a message longer than ``maximumMessageLength`` is cut, and ends with "…".
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = Self.bounded(message)
+    }
+
+    static func bounded(_ message: String) -> String {
+        guard message.utf8.count > maximumMessageLength else { return message }
+        let scalars = message.unicodeScalars
+        var end = scalars.startIndex
+        var bytes = 0
+        while end < scalars.endIndex, bytes + UTF8.width(scalars[end]) <= maximumMessageLength - 3 {
+            bytes += UTF8.width(scalars[end])
+            end = scalars.index(after: end)
+        }
+        return String(scalars[..<end]) + "…"
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
