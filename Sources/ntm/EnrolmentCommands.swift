@@ -125,7 +125,13 @@ extension HubCommand {
                 FileManager.default.createFile(
                     atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])
             else { throw BundleError.unwritable(path: out, reason: "cannot create the file") }
-            try hub.store.enrol(replica: replica, role: parsed, publicKey: credential.publicKey)
+            do {
+                try hub.store.enrol(replica: replica, role: parsed, publicKey: credential.publicKey)
+            } catch {
+                // Not enrolled: the file would be a key nobody accepts.
+                try? FileManager.default.removeItem(atPath: out)
+                throw error
+            }
             say(
                 options.language.pick(
                     "Đã đăng ký \(replica) với vai trò \(parsed); tệp chứng thực: \(out) (mang đến máy đó: ntm credential install \(out))",
