@@ -21,9 +21,7 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
         guard !argument.isEmpty else { return nil }
         switch trimmed[..<colon] {
         case "commune":
-            guard argument.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }) else {
-                return nil
-            }
+            guard Identifiers.isSlug(argument) else { return nil }
             self = .commune(argument)
         case "department": self = .department(argument)
         default: return nil

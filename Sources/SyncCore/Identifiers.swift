@@ -14,6 +14,12 @@ public enum Identifiers {
         }
     }
 
+    /// A commune or district slug: 1–64 of `a-z 0-9 -` (`dan-ly`, `trieu-son`).
+    public static func isSlug(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return !bytes.isEmpty && bytes.count <= 64 && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// A table or column name: 1–64 of `a-z 0-9 _`, not starting with a digit.
     public static func isName(_ text: String) -> Bool {
         let bytes = text.utf8

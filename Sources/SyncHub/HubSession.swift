@@ -152,11 +152,9 @@ public final class HubSession: @unchecked Sendable {
                 throw WireError(
                     .schemaMismatch, "the client's schema is \(hello.schema), the hub's is \(hub.store.schema.tag)")
             }
-            guard !hello.commune.isEmpty, hello.commune.utf8.count <= 64,
-                hello.commune.unicodeScalars.allSatisfy({
-                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
-                })
-            else { throw WireError(.badMessage, "\"commune\" must be a slug: 1-64 of a-z, 0-9 and '-'") }
+            guard Identifiers.isSlug(hello.commune) else {
+                throw WireError(.badMessage, "\"commune\" must be a slug: 1-64 of a-z, 0-9 and '-'")
+            }
             guard hello.replica != hub.store.replicaID else {
                 throw WireError(.badMessage, "the client's replica id is the hub's own")
             }

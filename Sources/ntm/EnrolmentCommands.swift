@@ -63,22 +63,28 @@ enum CredentialFile {
         }
     }
 
-    /// Stores the credential in a replica's local metadata, after checking it is this replica's: same
-    /// replica id, and for a commune's role, this database's commune.
-    static func install(_ credential: Credential, from path: String, into database: NTMDatabase) throws {
-        guard credential.replica == database.store.replicaID else {
-            throw EnrolmentUsage.wrongReplica(
-                file: path, credential: credential.replica, database: database.store.replicaID)
+    /// Checks that a credential is for this replica: the same replica id, and for a commune's role the
+    /// same commune (a district office's role only on a district database).
+    static func check(
+        _ credential: Credential, from path: String, replica: String, commune: String?, place: String
+    ) throws {
+        guard credential.replica == replica else {
+            throw EnrolmentUsage.wrongReplica(file: path, credential: credential.replica, database: replica)
         }
-        let place = database.homeCommune ?? database.district ?? ""
+        let fits: Bool
         switch credential.role {
-        case .commune(let slug) where slug != database.homeCommune:
-            throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place)
-        case .district where database.homeCommune != nil:
-            throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place)
-        default:
-            break
+        case .commune(let slug): fits = slug == commune
+        case .district: fits = commune == nil
+        case .department: fits = true
         }
+        guard fits else { throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place) }
+    }
+
+    /// Stores the credential in a replica's local metadata, after ``check(_:from:replica:commune:place:)``.
+    static func install(_ credential: Credential, from path: String, into database: NTMDatabase) throws {
+        try check(
+            credential, from: path, replica: database.store.replicaID, commune: database.homeCommune,
+            place: database.homeCommune ?? database.district ?? "")
         // The role also on its own, for the checks the NTM layer makes before writing.
         try database.store.setMetadata([
             "credential": credential.fileContents, NTMDatabase.roleMetadataKey: credential.role.description,

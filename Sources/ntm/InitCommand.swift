@@ -41,17 +41,9 @@ struct InitCommand: ParsableCommand {
         var commune = options.commune
         if commune == nil, case .commune(let slug) = issued?.role { commune = slug }
         if let issued, let credential {
-            guard issued.replica == replica else {
-                throw EnrolmentUsage.wrongReplica(file: credential, credential: issued.replica, database: replica)
-            }
-            switch issued.role {
-            case .commune(let slug) where slug != commune.map(Text.slug):
-                throw EnrolmentUsage.wrongCommune(
-                    credential: issued.role.description, database: commune ?? district ?? "")
-            case .district where commune != nil:
-                throw EnrolmentUsage.wrongCommune(credential: issued.role.description, database: commune ?? "")
-            default: break
-            }
+            try CredentialFile.check(
+                issued, from: credential, replica: replica, commune: commune.map(Text.slug),
+                place: commune ?? district ?? "")
         }
         /// Installs the credential into the new database; a database that cannot take it is removed.
         func install(_ database: NTMDatabase) throws {

@@ -21,6 +21,19 @@ import Testing
         return result.stderr
     }
 
+    /// A hub with communes' replicas enrolled: `(commune slug, replica id)`, each credential in `SLUG.cred`.
+    func hub(_ folder: TemporaryDirectory, enrolling communes: [(String, String)]) throws {
+        try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        for (slug, replica) in communes {
+            try run(
+                [
+                    "hub", "enroll", "--replica", replica, "--role", "commune:\(slug)", "--out", "\(slug).cred",
+                    "--db", "hub.sqlite",
+                ], folder)
+        }
+    }
+
     @Test func theHubEnrolsAReplicaAndKeepsNoSecret() throws {
         let folder = TemporaryDirectory("cli-enrol")
         try run(
@@ -108,18 +121,7 @@ import Testing
 
     @Test func aCommuneStartsFromItsCredentialAndRefusesAnotherOne() throws {
         let folder = TemporaryDirectory("cli-credential")
-        try run(
-            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
-        try run(
-            [
-                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
-                "hub.sqlite",
-            ], folder)
-        try run(
-            [
-                "hub", "enroll", "--replica", "xa-tan-ninh-1", "--role", "commune:tan-ninh", "--out", "tan-ninh.cred",
-                "--db", "hub.sqlite",
-            ], folder)
+        try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1"), ("tan-ninh", "xa-tan-ninh-1")])
         // The replica id and the commune come from the credential.
         let created = try run(["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
         #expect(created.hasPrefix("Đã tạo bản sao xa-dan-ly-1 cho xã Dân Lý"))
@@ -151,13 +153,7 @@ import Testing
 
     @Test func aReplicaWithARoleDecidesOnlyWhatItMayWrite() throws {
         let folder = TemporaryDirectory("cli-role-decide")
-        try run(
-            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
-        try run(
-            [
-                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
-                "hub.sqlite",
-            ], folder)
+        try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
         try run(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
         try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
         // Both laptops record the district's verification of criterion 5 and an assessment, differently.
