@@ -22,8 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // Pure values: dots, version vectors, operations, the merge rule, JSON. No I/O, no clock reads.
-        .target(name: "SyncCore", swiftSettings: strict),
+        // Pure values: dots, version vectors, operations, the merge rule, JSON, operation hashes. No I/O, no
+        // clock reads.
+        .target(
+            name: "SyncCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // A SQLite replica: migrations, operation log, row state, projections, conflicts, bundles.
         .target(
             name: "Replica",

@@ -6,11 +6,23 @@
 #
 # Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no duplicate keys, depth
 # at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
-# op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary. Outside bundles
+# op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, session messages
+# (hello, challenge, auth, welcome, push, pushed, pull, batch, done, error) -> session. Outside bundles
 # a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
 # client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
 # bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
-# Rules no schema can state (byte lengths, canonical order, sorted ranges) are checked here too.
+# Rules no schema can state (byte lengths, canonical order, sorted ranges) are checked here too, and
+# the hash chains (PROTOCOL.md §4.6): in a bundle every operation line must be its canonical line, and
+# every operation after an origin's first whose predecessor is in the file must name the SHA-256 of the
+# predecessor's line as its prev. In a session transcript each batch's operation lines are completed
+# (defaults, and the prev a left-out prev takes from the line before, §11.2), pulled operations must be
+# byte for byte the lines of the example bundle the transcripts' hub holds, every chain must continue
+# what the hub holds or the session showed before, and a push that breaks one must be answered with
+# broken-chain (and only such a push). In a
+# session transcript the handshake order is checked (the hub answers hello with challenge or error,
+# welcome comes only after auth), pushed must account for every operation of its push, and, when the
+# Python package cryptography is installed, the auth signature of a session whose hello names the
+# replica of protocol/examples/*.credential is verified with that credential's key (skipped without it).
 #
 # Exit status: 0 when everything is valid, 1 when some file or schema is not, 2 when the checks
 # could not run (python3 or the jsonschema package missing).
@@ -55,27 +67,36 @@ SCHEMA_FOR_TYPE = {
     "bundle": "bundle-header",
     "end": "bundle-trailer",
     "summary": "summary",
-    "hello": "session", "welcome": "session", "push": "session", "pushed": "session", "pull": "session",
-    "batch": "session", "done": "session", "error": "session",
+    "hello": "session", "challenge": "session", "auth": "session", "welcome": "session", "push": "session",
+    "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
-    "op": ["type", "origin", "seq", "table", "row", "column", "value", "context", "author", "wall_ms", "note"],
+    "op": ["type", "origin", "seq", "table", "row", "column", "value", "context", "author", "wall_ms", "note", "prev"],
     "bundle": ["type", "version", "from", "created_ms", "schema", "since"],
     "end": ["type", "count", "sha256"],
     "summary": ["type", "replica", "schema", "origins"],
     "hello": ["type", "protocol", "replica", "commune", "schema", "epoch"],
-    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared"],
+    "challenge": ["type", "hub", "nonce"],
+    "auth": ["type", "signature"],
+    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused"],
     "push": ["type", "batch", "count", "defaults"],
-    "pushed": ["type", "batch", "applied", "duplicates"],
+    "pushed": ["type", "batch", "applied", "duplicates", "refused"],
     "pull": ["type", "cursor", "limit"],
     "batch": ["type", "to", "count", "defaults"],
     "done": ["type", "cursor"],
     "error": ["type", "code", "message"],
 }
+REFUSAL_ORDER = ["origin", "seq", "reason"]
+CREDENTIAL_FORMAT = "ntm-credential/1"
+CREDENTIAL_ORDER = ["format", "replica", "role", "hub", "key", "district"]
 REPLICA_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
+ROLE = re.compile(r"commune:[a-z0-9-]{1,64}|department:.+|district")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+HASH = re.compile(r"[0-9a-f]{64}")
+HUB_BUNDLE = "protocol/examples/concurrent-edit.bundle.ndjson"  # what the transcripts' hub holds (§11.10)
+HUB_OPERATIONS = {}  # its operations, dot -> exact line bytes (load_hub_operations)
 
 errors = 0
 
@@ -259,11 +280,103 @@ def check_rules(where, kind, value):
             report(where, '"replica" is not a replica id')
         check_schema_string(where, value.get("schema"))
         check_ranges(where, value.get("origins"), '"origins"')
+    elif kind == "welcome":
+        check_ranges(where, value.get("holds"), '"holds"')
+    if kind in ("welcome", "pushed") and isinstance(value.get("refused"), list):
+        for index, refusal in enumerate(value["refused"]):
+            if isinstance(refusal, Keyed):
+                known = [key for key in refusal.order if key in REFUSAL_ORDER]
+                if known != [key for key in REFUSAL_ORDER if key in refusal]:
+                    report(where, f'"refused"/{index}: members must be written in the order {", ".join(REFUSAL_ORDER)}')
+            if isinstance(refusal, dict) and isinstance(refusal.get("reason"), str) \
+                    and utf8_length(refusal["reason"]) > 1024:
+                report(where, f'"refused"/{index}: "reason" is longer than 1024 bytes')
 
 
 def check_schema_string(where, schema):
     if isinstance(schema, str) and (utf8_length(schema) > 256 or CONTROL.search(schema)):
         report(where, '"schema" must be 1-256 bytes of UTF-8 without control characters')
+
+
+# The canonical line of an operation (PROTOCOL.md §4.6): what the reference writer
+# (SyncOperation.jsonLine) writes, whose SHA-256 the origin's next operation names as its prev.
+def canonical_string(text):
+    r"""A JSON string escaped as JSONWriter does: quote, backslash, \n \r \t, other controls as \u00xx."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif code < 0x20:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def canonical_scalar(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if -(2**63) <= value < 2**63:
+            return str(value)
+        value = float(value)  # an integer literal outside 64 bits is a real (§2.3)
+    if isinstance(value, float):
+        # Shortest round-trip digits; Python's repr agrees with Swift's description for the values the
+        # examples use (96.5, 100.0, 1e-05, 1e+16), not necessarily at the edges of decimal notation.
+        return repr(value)
+    if isinstance(value, str):
+        return canonical_string(value)
+    raise ValueError("not a scalar")
+
+
+def canonical_line(op):
+    """The canonical line of a complete operation object, or None when it cannot have one."""
+    try:
+        parts = ['{"type":"op"']
+        parts.append(f',"origin":{canonical_string(op["origin"])}')
+        parts.append(f',"seq":{op["seq"]}')
+        for member in ("table", "row", "column"):
+            parts.append(f',"{member}":{canonical_string(op[member])}')
+        parts.append(f',"value":{canonical_scalar(op["value"])}')
+        context = op["context"]
+        entries = ",".join(f"{canonical_string(replica)}:{context[replica]}"
+                           for replica in sorted(context, key=lambda r: r.encode("utf-8")))
+        parts.append(f',"context":{{{entries}}}')
+        parts.append(f',"author":{canonical_string(op["author"])}')
+        parts.append(f',"wall_ms":{op["wall_ms"]}')
+        if op.get("note") is not None:
+            parts.append(f',"note":{canonical_string(op["note"])}')
+        if op.get("prev") is not None:
+            parts.append(f',"prev":"{op["prev"]}"')
+        parts.append("}")
+        return "".join(parts).encode("utf-8")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def is_operation(value):
+    """Whether a parsed op line is complete enough to hash (the schema reports what is wrong otherwise)."""
+    return (isinstance(value, dict) and isinstance(value.get("origin"), str)
+            and is_strict_integer(None, value.get("seq")) and value["seq"] >= 1
+            and isinstance(value.get("context"), dict) and isinstance(value.get("author"), str)
+            and is_strict_integer(None, value.get("wall_ms"))
+            and (value.get("prev") is None or (isinstance(value["prev"], str) and HASH.fullmatch(value["prev"]))))
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
 
 
 def validate_object(where, value, schemas):
@@ -297,7 +410,7 @@ def split_lines(data):
     return result
 
 
-def check_file(display, path, schemas):
+def check_file(display, path, schemas, credentials):
     """Checks one file; returns the number of JSON lines it holds."""
     try:
         with open(path, "rb") as handle:
@@ -315,7 +428,7 @@ def check_file(display, path, schemas):
     except LineError:
         is_bundle = False
     before = errors
-    count = check_bundle(display, lines, schemas) if is_bundle else check_transcript(display, lines, schemas)
+    count = check_bundle(display, lines, schemas) if is_bundle else check_transcript(display, lines, schemas, credentials)
     if errors == before:
         print(f"ok  {display} ({count} lines)")
     return count
@@ -330,10 +443,146 @@ def check_line_frame(where, raw, ended):
     return True
 
 
-def check_transcript(display, lines, schemas):
+def load_credentials():
+    """The example credentials (protocol/examples/*.credential), checked; replica id -> credential."""
+    credentials = {}
+    for path in sorted(glob.glob("protocol/examples/*.credential")):
+        with open(path, "rb") as handle:
+            data = handle.read()
+        lines = split_lines(data)
+        if len(lines) != 1 or not lines[0][2]:
+            report(path, "a credential file is one line ended by a newline")
+            continue
+        try:
+            value = parse_line(lines[0][1])
+        except LineError as problem:
+            report(f"{path}:1", str(problem))
+            continue
+        before = errors
+        if not isinstance(value, dict) or value.get("format") != CREDENTIAL_FORMAT:
+            report(f"{path}:1", f'not a credential: "format" must be "{CREDENTIAL_FORMAT}"')
+            continue
+        for member in ("replica", "hub"):
+            if not (isinstance(value.get(member), str) and REPLICA_ID.fullmatch(value[member])):
+                report(f"{path}:1", f'"{member}" is not a replica id')
+        role = value.get("role")
+        if not (isinstance(role, str) and ROLE.fullmatch(role)):
+            report(f"{path}:1", '"role" must be commune:SLUG, department:NAME or district')
+        if not (isinstance(value.get("key"), str) and re.fullmatch(r"[0-9a-f]{64}", value["key"])):
+            report(f"{path}:1", '"key" must be 32 bytes in lowercase hex (the Ed25519 private seed)')
+        if "district" in value and not isinstance(value["district"], str):
+            report(f"{path}:1", '"district" must be a string')
+        if isinstance(value, Keyed):
+            known = [key for key in value.order if key in CREDENTIAL_ORDER]
+            if known != [key for key in CREDENTIAL_ORDER if key in value]:
+                report(f"{path}:1", f"members must be written in the order {', '.join(CREDENTIAL_ORDER)}")
+        if errors == before:
+            credentials[value["replica"]] = value
+            print(f"ok  {path} (credential of {value['replica']})")
+    return credentials
+
+
+def challenge_message(hub, nonce_hex, replica):
+    """The bytes a replica signs (PROTOCOL.md §11.4.2)."""
+    return f"ntm-auth/1\n{hub}\n{nonce_hex.lower()}\n{replica}\n".encode("utf-8")
+
+
+def verify_signature(credential, hub, nonce_hex, replica, signature_hex):
+    """None when the signature is right or cannot be checked here (no cryptography); else what is wrong."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    except ImportError:
+        return None
+    try:
+        key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(credential["key"])).public_key()
+        key.verify(bytes.fromhex(signature_hex), challenge_message(hub, nonce_hex, replica))
+    except InvalidSignature:
+        return (f"the signature does not verify with the key of {replica}'s credential over"
+                f' "ntm-auth/1\\n{hub}\\n<nonce>\\n{replica}\\n"')
+    except ValueError as problem:
+        return f"cannot check the signature: {problem}"
+    return None
+
+
+class Handshake:
+    """The order of a session's start (PROTOCOL.md §11.3), followed line by line in a transcript."""
+
+    def __init__(self, display, credentials):
+        self.display = display
+        self.credentials = credentials
+        self.state = "start"  # start, hello, challenged, authenticated, welcomed, ended
+        self.hello = None
+        self.challenge = None
+        self.push = None  # (where, count) of the push waiting for its pushed
+
+    def see(self, where, kind, value):
+        if kind == "op" or not isinstance(value, dict):
+            return
+        state = self.state
+        if kind == "hello":
+            if state != "start":
+                report(where, "a second hello; hello is the first line of a session, once")
+            self.hello, self.state = value, "hello"
+        elif state == "hello":
+            if kind == "challenge":
+                self.challenge, self.state = value, "challenged"
+            elif kind == "error":
+                self.state = "ended"
+            else:
+                report(where, f'the hub answers hello with challenge or error, not "{kind}"')
+                self.state = "ended"
+        elif kind == "auth":
+            if state != "challenged":
+                report(where, "auth without a challenge to answer")
+            else:
+                self.state = "authenticated"
+                self.check_signature(where, value)
+        elif kind == "welcome":
+            if state != "authenticated":
+                report(where, "welcome before auth: the hub welcomes only a client that answered its challenge")
+            self.state = "welcomed"
+        elif kind == "challenge":
+            report(where, "challenge is the hub's answer to hello, nothing else")
+        elif kind in ("push", "pull") and state not in ("welcomed", "start"):
+            if state != "ended":
+                report(where, f"{kind} before welcome")
+        if kind == "push":
+            self.push = (where, value.get("count"))
+        elif kind == "pushed" and self.push is not None:
+            counts = [value.get(member) for member in ("applied", "duplicates")]
+            refused = value.get("refused", [])
+            push_where, count = self.push
+            if all(is_strict_integer(None, n) for n in counts + [count]) and isinstance(refused, list) \
+                    and sum(counts) + len(refused) != count:
+                report(where, f"applied + duplicates + refused is {sum(counts) + len(refused)}, but the push"
+                              f" ({push_where}) sent {count} operations")
+            self.push = None
+
+    def check_signature(self, where, auth):
+        replica = self.hello.get("replica") if isinstance(self.hello, dict) else None
+        credential = self.credentials.get(replica)
+        if credential is None:
+            return
+        hub, nonce = self.challenge.get("hub"), self.challenge.get("nonce")
+        signature = auth.get("signature")
+        if not all(isinstance(text, str) and re.fullmatch(r"(?:[0-9a-f]{2})+", text) for text in (nonce, signature)):
+            return  # the schema already reports a malformed nonce or signature
+        if hub != credential.get("hub"):
+            report(where, f"the challenge names hub {hub} but {replica}'s credential is for {credential.get('hub')};"
+                          " the client must answer an error, not auth")
+            return
+        problem = verify_signature(credential, hub, nonce, replica, signature)
+        if problem:
+            report(where, problem)
+
+
+def check_transcript(display, lines, schemas, credentials):
     """Files of objects, one a line, optionally tagged "> " or "< " by speaker; blank lines skipped."""
     count = 0
     defaults, left = {}, 0
+    handshake = Handshake(display, credentials)
+    chain = Chains(display, HUB_OPERATIONS)
     for number, raw, ended in lines:
         where = f"{display}:{number}"
         if not raw.strip():
@@ -356,16 +605,138 @@ def check_transcript(display, lines, schemas):
         if kind in ("push", "batch"):
             # The next "count" operation lines may leave out what "defaults" gives (PROTOCOL.md §11.2).
             defaults, left = value.get("defaults") or {}, value.get("count", 0)
+            if not isinstance(defaults, dict):
+                defaults = {}
+            chain.start(where, kind)
         elif kind == "op" and left > 0:
             left -= 1
-            if isinstance(value, Keyed) and any(key not in value for key in defaults):
-                check_rules(where, "op", Keyed([(key, value[key]) for key in value.order]))
+            if isinstance(value, Keyed):
+                original = value
+                if any(key not in value for key in defaults):
+                    check_rules(where, "op", Keyed([(key, value[key]) for key in value.order]))
                 pairs = [(key, value[key] if key in value else defaults[key])
                          for key in WRITE_ORDER["op"] if key in value or key in defaults]
                 pairs += [(key, value[key]) for key in value.order if key not in WRITE_ORDER["op"]]
-                value = Keyed(pairs)
-        validate_object(where, value, schemas)
+                value = chain.operation(where, original, Keyed(pairs))
+        elif kind in ("pushed", "error"):
+            chain.answer(where, kind, value)
+        kind = validate_object(where, value, schemas)
+        handshake.see(where, kind, value)
     return count
+
+
+class Chains:
+    """The batch rule for prev (§11.2) and the hash chains (§4.6) along one transcript, whose hub holds
+    the example bundle (§11.10)."""
+
+    def __init__(self, display, held):
+        self.display = display
+        self.hub = held  # dot -> exact line bytes of what the hub holds before the session
+        self.known = dict(held)  # dot -> canonical line, of every operation seen so far
+        self.kind = None  # "push" or "batch"
+        self.previous = None  # (dot, canonical line) of the batch's line before
+        self.push = None  # where the push waiting for its answer began
+        self.problem = None  # (where, message): the first broken chain of that push
+
+    def start(self, where, kind):
+        self.kind, self.previous = kind, None
+        if kind == "push":
+            self.push, self.problem = where, None
+
+    def operation(self, where, original, value):
+        """The operation completed by the batch rule for prev; checks its chain."""
+        if not is_operation(value):
+            self.previous = None
+            return value
+        dot = (value["origin"], value["seq"])
+        before = (dot[0], dot[1] - 1)
+        follows = self.previous is not None and self.previous[0] == before
+        if "prev" not in original:
+            if follows:
+                value = insert_prev(value, sha256_hex(self.previous[1]))
+        elif original["prev"] is None:
+            if not follows:
+                report(where, '"prev":null where the line before is not this operation\'s predecessor:'
+                              " writers leave prev out there (null only overrides the hash the line before implies)")
+            value = Keyed([(key, value[key]) for key in value.order if key != "prev"])
+        elif follows and original["prev"] == sha256_hex(self.previous[1]):
+            report(where, '"prev" is the hash of the line before, which is this operation\'s predecessor:'
+                          " writers leave it out in a batch")
+        line = canonical_line(value)
+        if line is None:
+            self.previous = None
+            return value
+        if dot[1] > 1:
+            predecessor = self.previous[1] if follows else self.known.get(before)
+            if predecessor is not None:
+                expected = sha256_hex(predecessor)
+                prev = value.get("prev")
+                if prev != expected:
+                    message = (f"{dot[0]}:{dot[1]} {'names no prev' if prev is None else 'has prev ' + prev},"
+                               f" but the SHA-256 of {before[0]}:{before[1]} is {expected}")
+                    if self.kind == "push":
+                        if self.problem is None:
+                            self.problem = (where, message)
+                    else:
+                        report(where, f"the hub sends a broken chain: {message}")
+        if self.kind == "batch" and dot in self.hub and self.hub[dot] != line:
+            report(where, f"{dot[0]}:{dot[1]}, completed from the batch, is not the line the hub holds"
+                          f" ({HUB_BUNDLE}): {self.hub[dot].decode('utf-8', 'replace')}")
+        self.known.setdefault(dot, line)
+        self.previous = (dot, line)
+        return value
+
+    def answer(self, where, kind, value):
+        if self.push is None:
+            return
+        code = value.get("code") if kind == "error" else None
+        if kind == "pushed" and self.problem is not None:
+            report(self.problem[0], f"the hub must refuse this push with broken-chain, yet answers pushed"
+                                    f" ({where}): {self.problem[1]}")
+        elif code == "broken-chain" and self.problem is None:
+            report(where, f"broken-chain, but every operation of the push ({self.push}) continues its chain")
+        self.push, self.problem = None, None
+
+
+def insert_prev(value, prev):
+    """The operation with prev set, members in writer order."""
+    pairs = [(key, value[key]) for key in value.order if key != "prev"]
+    position = next((index for index, (key, _) in enumerate(pairs) if key not in WRITE_ORDER["op"]), len(pairs))
+    return Keyed(pairs[:position] + [("prev", prev)] + pairs[position:])
+
+
+def check_chains(display, dots):
+    """Every operation after an origin's first whose predecessor is in the file names its hash (§4.6)."""
+    for (origin, seq), (number, _, value) in sorted(dots.items(), key=lambda item: item[1][0]):
+        before = dots.get((origin, seq - 1)) if seq > 1 else None
+        if before is None or not isinstance(value, dict):
+            continue
+        expected = sha256_hex(before[1])
+        prev = value.get("prev")
+        if prev is None:
+            report(f"{display}:{number}", f"{origin}:{seq} names no prev, but its predecessor {origin}:{seq - 1}"
+                                          f" is on line {before[0]}: prev must be {expected}")
+        elif prev != expected:
+            report(f"{display}:{number}", f"{origin}:{seq} has prev {prev}, but the SHA-256 of {origin}:{seq - 1}"
+                                          f" (line {before[0]}) is {expected}: the chain is broken")
+
+
+def load_hub_operations():
+    """The transcripts' hub holds the example bundle (§11.10): dot -> its exact line bytes."""
+    held = {}
+    try:
+        with open(HUB_BUNDLE, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return held
+    for _, raw, _ in split_lines(data)[1:]:
+        try:
+            value = parse_line(raw)
+        except LineError:
+            continue
+        if isinstance(value, dict) and value.get("type") == "op" and is_operation(value):
+            held[(value["origin"], value["seq"])] = raw
+    return held
 
 
 def check_bundle(display, lines, schemas):
@@ -408,9 +779,15 @@ def check_bundle(display, lines, schemas):
             if kind == "op" and isinstance(value.get("origin"), str) and isinstance(value.get("seq"), int):
                 dot = (value["origin"], value["seq"])
                 if dot in dots:
-                    report(where, f"dot {dot[0]}:{dot[1]} already appears on line {dots[dot]}")
+                    report(where, f"dot {dot[0]}:{dot[1]} already appears on line {dots[dot][0]}")
                 else:
-                    dots[dot] = number
+                    dots[dot] = (number, raw, value)
+                if "prev" in value and value["prev"] is None:
+                    report(where, '"prev" is written as null; outside a batch writers omit it instead')
+                if is_operation(value) and canonical_line(value) != raw:
+                    report(where, "not the operation's canonical line (§4.6): writers write exactly that,"
+                                  " so that the line's SHA-256 is the hash the next operation names")
+    check_chains(display, dots)
     last = lines[-1][0]
     if trailer is None:
         report(f"{display}:{last}", 'no trailer {"type":"end",…} (truncated bundle?)')
@@ -427,7 +804,10 @@ def check_bundle(display, lines, schemas):
 
 def main():
     caller_dir, extra = sys.argv[1], sys.argv[2:]
+    global HUB_OPERATIONS
     schemas = load_schemas()
+    credentials = load_credentials()
+    HUB_OPERATIONS = load_hub_operations()
     files = [(path, path) for path in sorted(glob.glob("protocol/examples/*.ndjson"))]
     if not files:
         report("protocol/examples", "no *.ndjson example files")
@@ -435,7 +815,7 @@ def main():
         files.append((name, os.path.join(caller_dir, name)))
     total = 0
     for display, path in files:
-        total += check_file(display, path, schemas)
+        total += check_file(display, path, schemas, credentials)
     print(f"check-protocol: {len(files)} files, {total} lines, {errors} errors")
     return 1 if errors else 0
 

@@ -78,7 +78,7 @@ printf '\noffice : %s\nofficer: %s\n' "$(NTM_DB=office.sqlite "$ntm" dump | sha2
 echo
 echo "== The rest of the day's work: the district's verification, deadlines, the commune's report"
 for criterion in 1 2 3 4 5 6 7 8 9 10; do NTM_DB=office.sqlite NTM_USER="Nguyễn Thị Lan" "$ntm" dossier $criterion --complete yes >/dev/null; done
-office verify 17 --result dat --department "tai nguyen" --date "$(day -3)"
+office verification 17 --result dat --department "tai nguyen" --date "$(day -3)"
 office appraisal "cong an" --sent "$(day -10)" --inspected "$(day -2)" --verdict dat --document 456/CAT-PV05
 office deadline add --title "Hoàn thiện hồ sơ chung" --due "$(day 5)" --department "UBND xã"
 office deadline add --title "Văn bản đánh giá tiêu chí 2" --due "$(day -1)" --sector "giao thong"
@@ -108,4 +108,7 @@ echo
 echo "== A damaged bundle is refused whole"
 head -c 700 usb-1.ndjson > broken.ndjson
 officer bundle import broken.ndjson 2>&1 || echo "(exit code $?)"
+echo "and every database still agrees with itself (log, held dots, row states, conflicts):"
+office verify
+district verify
 if [ "${1:-}" = "--keep" ]; then echo; echo "files kept in $work"; fi

@@ -27,12 +27,19 @@ case "${1:-}" in
     db="${3:-${NTM_DB:-./ntm.sqlite}}"
     if [[ "$hub" == via:* ]]; then way=(--via "${hub#via:}"); else way=(--hub "$hub"); fi
     # A village connection drops: retry a few times, waiting longer each time. Every acknowledged batch
-    # is kept, so each attempt resumes where the last one stopped.
+    # is kept, so each attempt resumes where the last one stopped. Only a failure ntm calls transient
+    # (exit 75: no connection, the hub busy) is retried; a refused credential or a bad address is not.
     for attempt in 1 2 3 4 5; do
       # The summary line goes to the log; errors (and a hub's own log lines over ssh) are appended as is.
-      if out=$(timeout 3600 "$ntm" sync "${way[@]}" --db "$db" 2>>"$log"); then
+      status=0
+      out=$(timeout 3600 "$ntm" sync "${way[@]}" --db "$db" 2>>"$log") || status=$?
+      if [ "$status" -eq 0 ]; then
         note "sync ok: $out"
         exit 0
+      fi
+      if [ "$status" -ne 75 ] && [ "$status" -ne 124 ]; then
+        note "sync failed and would fail again (exit $status, the error is on the line above): not retried"
+        exit "$status"
       fi
       note "sync attempt $attempt failed (the error is on the line above)"
       sleep $((attempt * 60))

@@ -23,6 +23,8 @@ struct BenchGenerator {
     func forEach(_ body: (SyncOperation) throws -> Void) rethrows {
         var random = SplitMix(seed: seed)
         var counters = [UInt64](repeating: 0, count: origins)
+        // Each origin's chain: the hash of its last operation, named by its next one.
+        var heads = [[UInt8]?](repeating: nil, count: origins)
         var vectors: [FieldKey: VersionVector] = [:]
         var latest: [FieldKey: Dot] = [:]
         let originNames = (0..<origins).map { "commune-\($0)" }
@@ -53,10 +55,11 @@ struct BenchGenerator {
                     vectors[key] = updated
                     latest[key] = dot
                     let value: FieldValue = column == "b" ? .int(Int64(emitted)) : .text("giá trị \(emitted % 977)")
-                    try body(
-                        SyncOperation(
-                            dot: dot, key: key, value: value, context: context, author: "Người dùng \(origin)",
-                            wallMs: 1_700_000_000_000 + Int64(emitted)))
+                    let op = SyncOperation(
+                        dot: dot, key: key, value: value, context: context, author: "Người dùng \(origin)",
+                        wallMs: 1_700_000_000_000 + Int64(emitted), prev: heads[origin])
+                    heads[origin] = op.hash
+                    try body(op)
                     emitted += 1
                     inSession += 1
                 }

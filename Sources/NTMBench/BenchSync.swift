@@ -7,8 +7,13 @@ import SyncWire
 
 /// The sync figures: a district's night over loopback TCP, and a sync with nothing new.
 enum BenchSync {
+    /// The bench's rows are `cN/…`: commune `cN` writes its own.
+    static let policy = WritePolicy(
+        rules: [WriteRule("a commune writes its own rows", who: .commune, table: nil, rows: .ownCommune)],
+        slug: { $0 })
+
     static func hubIdentity(_ store: ReplicaStore) -> HubIdentity {
-        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [])
+        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy)
     }
 
     static func server(_ store: ReplicaStore) throws -> (HubServer, Int) {
@@ -48,13 +53,16 @@ enum BenchSync {
         }
         let (server, port) = try server(hubStore)
         defer { server.stop() }
+        let credentials = try replicas.indices.map { index in
+            try Credential.enrol("xa-\(index)", as: .commune("c\(index)"), at: hubIdentity(hubStore))
+        }
         let results = Results()
         let started = Date()
         let stores = replicas
         DispatchQueue.concurrentPerform(iterations: stores.count) { index in
             do {
                 let store = stores[index]
-                var client = SyncClient(store: store, commune: "c\(index)")
+                var client = SyncClient(store: store, commune: "c\(index)", credential: credentials[index])
                 client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
                 let result = try client.run(
                     over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
@@ -88,13 +96,15 @@ enum BenchSync {
         try client.write([RowChange(table: "t", row: "c0/r0", values: ["a": .text("x")])], author: "x")
         let (server, port) = try server(hubStore)
         defer { server.stop() }
+        let credential = try Credential.enrol("xa-noop", as: .commune("c0"), at: hubIdentity(hubStore))
         // The first sync pushes the client's write and pulls its scope once.
-        _ = try SyncClient(store: client, commune: "c0").run(over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+        _ = try SyncClient(store: client, commune: "c0", credential: credential).run(
+            over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
         var times: [Double] = []
         var bytes = 0
         for _ in 0..<21 {
             let started = Date()
-            let result = try SyncClient(store: client, commune: "c0").run(
+            let result = try SyncClient(store: client, commune: "c0", credential: credential).run(
                 over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
             times.append(Date().timeIntervalSince(started))
             bytes = result.bytesIn + result.bytesOut

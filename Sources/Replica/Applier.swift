@@ -42,7 +42,10 @@ final class Applier {
     private let firstPosition: Int64
     /// When this transaction's operations are recorded as having arrived (this replica's clock).
     private let recordedMs: Int64
-    private let db: Database
+    let db: Database
+    /// The hash of the last operation this replica wrote in this transaction, with its sequence
+    /// number: the `prev` of its next one.
+    var localHead: (seq: UInt64, hash: [UInt8])?
 
     init(
         _ db: Database, schema: ReplicatedSchema, recordedMs: Int64,
@@ -55,8 +58,9 @@ final class Applier {
         let latest = try Int64.fetchOne(db, sql: "SELECT max(recorded_ms) FROM arrival") ?? Int64.min
         self.recordedMs = max(recordedMs, latest)
         firstPosition = (try Int64.fetchOne(db, sql: "SELECT max(pos) FROM oplog") ?? 0) + 1
-        let columns = "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note) VALUES "
-        let row = "(?,?,?,?,?,?,?,?,?,?)"
+        let columns =
+            "INSERT INTO oplog (origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev) VALUES "
+        let row = "(?,?,?,?,?,?,?,?,?,?,?)"
         insertOperation = try SQLiteStatement(db, columns + row)
         insertOperations = try SQLiteStatement(
             db, columns + Array(repeating: row, count: Self.logBatch).joined(separator: ","))
@@ -106,12 +110,22 @@ final class Applier {
         return true
     }
 
+    /// Marks a dot held without logging or merging its operation (a hub's quarantined operation).
+    /// Returns false when it was already held.
+    @discardableResult
+    func hold(_ dot: Dot) -> Bool {
+        guard summary.insertIfAbsent(dot) else { return false }
+        touchedOrigins.insert(dot.origin)
+        lastOrigin = ""
+        return true
+    }
+
     /// Inserts the pending log rows, in arrival order: a full batch through the multi-row statement,
     /// a remainder one by one.
     private func writeLog() throws {
         if pendingLog.count == Self.logBatch {
             for (position, prepared) in pendingLog.enumerated() {
-                bind(prepared, to: insertOperations, from: Int32(position * 10))
+                bind(prepared, to: insertOperations, from: Int32(position * 11))
             }
             try insertOperations.run()
         } else {
@@ -135,6 +149,7 @@ final class Applier {
         statement.bind(offset + 8, op.author)
         statement.bind(offset + 9, op.wallMs)
         statement.bind(offset + 10, text: op.note)
+        statement.bind(offset + 11, text: op.prev?.hexString)
     }
 
     private func cached(_ key: RowKey) throws -> CachedRow {

@@ -10,7 +10,7 @@ public struct LoggedOperation: Sendable, Hashable {
 }
 
 extension LoggedOperation {
-    static let columns = "pos, origin, seq, tbl, row, col, value, context, author, wall_ms, note"
+    static let columns = "pos, origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev"
 
     /// Reads a row selected with ``columns``, by position (a lookup by name costs a lower-casing per
     /// column and row).
@@ -28,7 +28,7 @@ extension LoggedOperation {
         operation = SyncOperation(
             dot: Dot(origin: row[1], seq: UInt64(row[2] as Int64)),
             key: FieldKey(table: row[3], row: row[4], column: row[5]), value: value, context: context,
-            author: row[8], wallMs: row[9], note: row[10])
+            author: row[8], wallMs: row[9], note: row[10], prev: (row[11] as String?).flatMap(Hex.bytes))
     }
 }
 

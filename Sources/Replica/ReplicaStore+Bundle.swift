@@ -76,7 +76,9 @@ extension ReplicaStore {
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since)
         try queue.read { db in
             let select = try SQLiteStatement(
-                db, "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note FROM oplog ORDER BY pos")
+                db,
+                "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog ORDER BY pos"
+            )
             while try select.step() {
                 let origin = select.columnText(0)!
                 let seq = UInt64(select.columnInt(1))
@@ -86,7 +88,8 @@ extension ReplicaStore {
                         origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,
                         column: select.columnText(4)!, rawValue: select.columnBytes(5),
                         rawContext: select.columnBytes(6), author: select.columnText(7)!, wallMs: select.columnInt(8),
-                        note: select.columnIsNull(9) ? nil : select.columnText(9), to: &writer)
+                        note: select.columnIsNull(9) ? nil : select.columnText(9),
+                        prev: select.columnIsNull(10) ? nil : Hex.bytes(select.columnText(10)!), to: &writer)
                 }
             }
         }

@@ -71,6 +71,8 @@ public struct RowScope: Sendable, Hashable {
     public var owners: [String]
     /// Tables shared whole.
     public var tables: [String]
+    /// Whether the scope is every row (a department's or the district office's replica).
+    public var isEverything = false
 
     /// Creates a scope.
     public init(owners: [String], tables: [String]) {
@@ -78,9 +80,16 @@ public struct RowScope: Sendable, Hashable {
         self.tables = tables
     }
 
+    /// Every row of every table.
+    public static var everything: RowScope {
+        var scope = RowScope(owners: [], tables: [])
+        scope.isEverything = true
+        return scope
+    }
+
     /// Whether a row is in the scope.
     public func contains(table: String, row: String) -> Bool {
-        tables.contains(table) || owners.contains(Self.owner(of: row))
+        isEverything || tables.contains(table) || owners.contains(Self.owner(of: row))
     }
 
     /// The owner a row id names: the part before the first `/`, or the whole id.
@@ -108,6 +117,7 @@ extension ReplicaStore {
             conditions.append("row = ? OR substr(row, 1, ?) = ?")
             arguments += [owner, owner.utf8.count + 1, owner + "/"] as [any DatabaseValueConvertible]
         }
+        if scope.isEverything { conditions = ["1"] }
         guard !conditions.isEmpty else { return [] }
         arguments.append(limit)
         return try queue.read { db in

@@ -66,6 +66,39 @@ extension ReplicaStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-quarantine") { db in
+            try db.execute(
+                sql: """
+                    -- At a hub: operations it refused because their writer's role may not write them. Their dots
+                    -- are held (so that the origin's sequence goes on) but they are never applied nor relayed.
+                    -- Local, never replicated.
+                    CREATE TABLE quarantine (
+                        origin TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        op TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        sender TEXT NOT NULL,
+                        received_ms INTEGER NOT NULL,
+                        PRIMARY KEY (origin, seq)
+                    ) WITHOUT ROWID;
+                    -- At a replica: its own operations a hub refused, as the hub said why. Local, never replicated.
+                    CREATE TABLE refused (
+                        origin TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        learned_ms INTEGER NOT NULL,
+                        PRIMARY KEY (origin, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v5-chain") { db in
+            try db.execute(
+                sql: """
+                    -- The hash of the same origin's previous operation (hex SHA-256 of its canonical line):
+                    -- every origin's operations form a chain, so a changed or removed operation is found.
+                    ALTER TABLE oplog ADD COLUMN prev TEXT;
+                    """)
+        }
         return migrator
     }()
 

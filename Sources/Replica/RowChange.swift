@@ -44,6 +44,13 @@ extension ReplicaStore {
         -> [SyncOperation]
     {
         var next = applier.summary.origins[replicaID]?.upperBound ?? 0
+        // Each new operation names the hash of this replica's previous one.
+        var prev: [UInt8]?
+        if let head = applier.localHead, head.seq == next {
+            prev = head.hash
+        } else if next > 0 {
+            prev = try Self.loggedOperation(applier.db, dot: Dot(origin: replicaID, seq: next))?.operation.hash
+        }
         let wallMs = clock()
         var written: [SyncOperation] = []
         for change in changes {
@@ -58,10 +65,12 @@ extension ReplicaStore {
                     dot: Dot(origin: replicaID, seq: next),
                     key: FieldKey(table: change.table, row: change.row, column: column),
                     value: change.values[column]!, context: state.context(forWriting: column), author: author,
-                    wallMs: wallMs, note: note)
+                    wallMs: wallMs, note: note, prev: prev)
                 try Self.checkSendable(op)
                 try applier.apply(op)
                 written.append(op)
+                prev = op.hash
+                applier.localHead = (next, prev!)
             }
         }
         return written

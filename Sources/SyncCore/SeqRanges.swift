@@ -57,6 +57,22 @@ public struct SeqRanges: Hashable, Sendable {
         return low < ranges.count && ranges[low].contains(seq)
     }
 
+    /// How many numbers both sets hold (one pass over both lists of ranges).
+    public func intersectionCount(_ other: SeqRanges) -> UInt64 {
+        var i = 0
+        var j = 0
+        var count: UInt64 = 0
+        while i < ranges.count, j < other.ranges.count {
+            let a = ranges[i]
+            let b = other.ranges[j]
+            let low = max(a.lowerBound, b.lowerBound)
+            let high = min(a.upperBound, b.upperBound)
+            if low <= high { count += high - low + 1 }
+            if a.upperBound < b.upperBound { i += 1 } else { j += 1 }
+        }
+        return count
+    }
+
     /// Adds one number unless present; returns whether it was added.
     public mutating func insertIfAbsent(_ seq: UInt64) -> Bool {
         if let last = ranges.last, last.upperBound + 1 == seq {

@@ -94,9 +94,24 @@ extension SyncOperation {
         case .string(let value)?: note = value
         default: throw OperationFormatError(field: "note", reason: "must be a string or null")
         }
+        var prev: [UInt8]?
+        switch object["prev"] {
+        case nil, .null?: prev = nil
+        case .string(let text)?:
+            if text.utf8.count == 64, let bytes = Hex.bytes(text), text == bytes.hexString { prev = bytes }
+        default: break
+        }
+        if object["prev"] != nil, object["prev"] != .null, prev == nil {
+            throw OperationFormatError(
+                field: "prev",
+                reason: "must be null or the SHA-256 of the origin's previous operation, in 64 lowercase hex digits")
+        }
+        if prev != nil, seq == 1 {
+            throw OperationFormatError(field: "prev", reason: "an origin's first operation has no previous one")
+        }
         self.init(
             dot: Dot(origin: origin, seq: seq), key: FieldKey(table: table, row: row, column: column), value: value,
-            context: context, author: author, wallMs: wallMs, note: note)
+            context: context, author: author, wallMs: wallMs, note: note, prev: prev)
     }
 
     /// Decodes one operation line (without its newline).
@@ -112,7 +127,8 @@ extension SyncOperation {
         valueWriter.write(value.json)
         SyncOperation.writeLine(
             origin: dot.origin, seq: dot.seq, table: key.table, row: key.row, column: key.column,
-            rawValue: valueWriter.bytes, context: context, author: author, wallMs: wallMs, note: note, to: &writer)
+            rawValue: valueWriter.bytes, context: context, author: author, wallMs: wallMs, note: note, prev: prev,
+            to: &writer)
     }
 
     /// Appends the context object `{"replica":seq,…}` (entries sorted by replica) to `writer`.
@@ -132,7 +148,7 @@ extension SyncOperation {
     public static func writeLine(
         origin: String, seq: UInt64, table: String, row: String, column: String, rawValue: some Sequence<UInt8>,
         context: VersionVector? = nil, rawContext: (some Sequence<UInt8>)? = [UInt8]?.none, author: String,
-        wallMs: Int64, note: String?, to writer: inout JSONWriter
+        wallMs: Int64, note: String?, prev: [UInt8]?, to writer: inout JSONWriter
     ) {
         writer.append(raw: #"{"type":"op","origin":"#.utf8)
         writer.write(string: origin)
@@ -159,6 +175,11 @@ extension SyncOperation {
         if let note {
             writer.append(raw: #","note":"#.utf8)
             writer.write(string: note)
+        }
+        if let prev {
+            writer.append(raw: #","prev":""#.utf8)
+            writer.append(raw: prev.hexString.utf8)
+            writer.append(byte: UInt8(ascii: "\""))
         }
         writer.append(byte: UInt8(ascii: "}"))
     }

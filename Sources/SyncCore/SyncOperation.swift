@@ -1,3 +1,5 @@
+import Crypto
+
 /// One write to one field, as it is logged, bundled and sent over the wire.
 ///
 /// The context is the field's version vector as the writer saw it (for a tombstone, the join of every
@@ -19,11 +21,15 @@ public struct SyncOperation: Hashable, Sendable {
     public var wallMs: Int64
     /// An optional note written with the value ("theo biên bản số 12").
     public var note: String?
+    /// The ``hash`` of the same origin's previous operation (`seq − 1`): each origin's operations form
+    /// a chain, so that an operation changed or removed afterwards is found. Nil for an origin's first
+    /// operation (and for operations made before chains existed).
+    public var prev: [UInt8]?
 
     /// Creates an operation.
     public init(
         dot: Dot, key: FieldKey, value: FieldValue, context: VersionVector, author: String, wallMs: Int64,
-        note: String? = nil
+        note: String? = nil, prev: [UInt8]? = nil
     ) {
         self.dot = dot
         self.key = key
@@ -32,5 +38,10 @@ public struct SyncOperation: Hashable, Sendable {
         self.author = author
         self.wallMs = wallMs
         self.note = note
+        self.prev = prev
     }
+
+    /// The SHA-256 of the operation's canonical line (``jsonLine``, which includes `prev`): what the
+    /// origin's next operation names as its `prev`.
+    public var hash: [UInt8] { Array(SHA256.hash(data: Array(jsonLine.utf8))) }
 }

@@ -116,3 +116,22 @@ public enum CredentialError: Error, Equatable, Sendable {
     /// The file is not a credential; the reason says what is missing.
     case notACredential(String)
 }
+
+extension Credential {
+    /// The replica metadata key the installed credential is kept under (local, never replicated).
+    public static let metadataKey = "credential"
+
+    /// The credential installed in a replica, if any.
+    public static func installed(in store: ReplicaStore) throws -> Credential? {
+        guard let text = try store.metadata(metadataKey), !text.isEmpty else { return nil }
+        return try Credential(fileContents: Array(text.utf8))
+    }
+
+    /// Issues a credential for `replica` and enrols its public key at `hub` (for the demo, the bench
+    /// and tests; `ntm hub enroll` writes the file before enrolling).
+    public static func enrol(_ replica: String, as role: Role, at hub: HubIdentity) throws -> Credential {
+        let credential = issue(replica: replica, role: role, hub: hub.name, district: hub.district)
+        try hub.store.enrol(replica: replica, role: role, publicKey: credential.publicKey)
+        return credential
+    }
+}

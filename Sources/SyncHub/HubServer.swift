@@ -21,15 +21,20 @@ public final class HubServer: @unchecked Sendable {
     public let maximumSessions: Int
     /// A session that sends nothing for this long is closed.
     public let idleTimeout: TimeAmount
+    /// A session not authenticated this long after it connected is closed, however many bytes it
+    /// trickles in: an unauthenticated peer holds a session place for no longer than this.
+    public let handshakeTimeout: TimeAmount
 
     /// Creates a server for `hub`; nothing listens until ``start(host:port:)``.
     public init(
-        hub: HubIdentity, logger: Logger, maximumSessions: Int = 256, idleTimeout: TimeAmount = .seconds(120)
+        hub: HubIdentity, logger: Logger, maximumSessions: Int = 256, idleTimeout: TimeAmount = .seconds(120),
+        handshakeTimeout: TimeAmount = .seconds(15)
     ) {
         self.hub = hub
         self.logger = logger
         self.maximumSessions = maximumSessions
         self.idleTimeout = idleTimeout
+        self.handshakeTimeout = handshakeTimeout
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         database = NIOThreadPool(numberOfThreads: 1)
         database.start()
@@ -48,7 +53,9 @@ public final class HubServer: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
-                        SessionHandler(hub: hub, database: database, logger: logger, server: self))
+                        SessionHandler(
+                            hub: hub, database: database, logger: logger, server: self,
+                            handshakeTimeout: handshakeTimeout))
                 }
             }
         let channel: any Channel
@@ -134,15 +141,21 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let logger: Logger
     private weak var server: HubServer?
     private var queue: [(Result<WireLine, WireError>, Int)] = []
-    private var pushDefaults: OperationDefaults?
+    private var pushReader: BatchReader?
     private var busy = false
     private var closing = false
     private let started = NIODeadline.now()
+    private let handshakeTimeout: TimeAmount
+    /// Whether the session has authenticated (as last seen after a database step).
+    private var authenticated = false
 
-    init(hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer) {
+    init(
+        hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer, handshakeTimeout: TimeAmount
+    ) {
         session = HubSession(hub: hub)
         self.database = database
         self.logger = logger
+        self.handshakeTimeout = handshakeTimeout
         self.server = server
     }
 
@@ -153,6 +166,16 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
                 [WireMessage.error(WireError(.unavailable, "the hub serves too many sessions; retry later")).line],
                 close: true)
             return
+        }
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: handshakeTimeout) { [self] in
+            guard !authenticated else { return }
+            finish(
+                bound.value,
+                WireError(
+                    .unauthenticated,
+                    "no answer to the challenge within \(handshakeTimeout.nanoseconds / 1_000_000_000) s"),
+                answer: true)
         }
         context.read()
     }
@@ -187,14 +210,13 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         // Lines are read here, on the event loop's threads; the database thread only checks and applies.
-        // Operation lines that lean on their push's defaults are completed here too.
+        // Operation lines are completed here too (their push's defaults, `prev` from the line before).
         var parsed = HubSession.parse(buffer.readableBytesView)
         switch parsed {
-        case .success(.message(.push(_, _, let defaults))): pushDefaults = defaults
-        case .success(.partialOperation(let object)):
-            if let defaults = pushDefaults {
-                parsed = Result { () throws(WireError) -> WireLine in .operation(try defaults.complete(object)) }
-            }
+        case .success(.message(.push(_, _, let defaults))): pushReader = BatchReader(defaults: defaults)
+        case .success(let line) where pushReader != nil && !line.isMessage:
+            parsed = Result { () throws(WireError) -> WireLine in .operation(try pushReader!.read(line)) }
+        case .success(.message): pushReader = nil
         default: break
         }
         queue.append((parsed, buffer.readableBytes))
@@ -240,16 +262,18 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let session = self.session
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
-        let future = database.runIfActive(eventLoop: loop) { () -> [String] in
+        let future = database.runIfActive(eventLoop: loop) { () -> (lines: [String], authenticated: Bool) in
             var out: [String] = []
             for (line, length) in lines where !session.isClosed { out += session.receive(line, length: length) }
-            return out
+            return (out, session.isAuthenticated)
         }
         future.whenComplete { [self] result in
             let context = bound.value
             busy = false
             switch result {
-            case .success(let lines): send(context, lines, close: session.isClosed)
+            case .success(let step):
+                authenticated = authenticated || step.authenticated
+                send(context, step.lines, close: session.isClosed)
             case .failure:
                 send(context, [session.abort(WireError(.unavailable, "the hub is stopping"))], close: true)
             }

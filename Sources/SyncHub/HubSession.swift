@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Replica
 import SyncCore
@@ -13,13 +14,35 @@ public struct HubIdentity: Sendable {
     public let district: String?
     /// Tables every commune receives whole (the criteria sets a province imported).
     public let sharedTables: Set<String>
+    /// Who may write what: every pushed operation is checked against it.
+    public let policy: WritePolicy
+    /// The name credentials are issued by and challenges are signed for. It is the replica id the hub
+    /// was created with, and stays when a restored hub takes a new replica id, so that credentials go
+    /// on working.
+    public let name: String
+    /// The replica ids this hub had before it was restored from backups: replicas push back the
+    /// operations of these ids the restored hub lost, within their own scope.
+    public let former: [String]
 
-    /// Creates an identity.
-    public init(store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>) {
+    /// Creates an identity; `name` defaults to the store's replica id.
+    public init(
+        store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>, policy: WritePolicy,
+        name: String? = nil, former: [String] = []
+    ) {
+        self.former = former
         self.store = store
         self.epoch = epoch
         self.district = district
         self.sharedTables = sharedTables
+        self.policy = policy
+        self.name = name ?? store.replicaID
+    }
+
+    /// What a replica of this role receives and may push: a commune's scope, or every row for a
+    /// department and the district office.
+    public func scope(of role: Role) -> RowScope {
+        if case .commune(let commune) = role { return scope(of: commune) }
+        return .everything
     }
 
     /// A commune's scope: its own rows, the district's rows, the shared tables.
@@ -27,10 +50,6 @@ public struct HubIdentity: Sendable {
         RowScope(owners: [commune] + (district.map { [$0] } ?? []), tables: sharedTables.sorted())
     }
 
-    /// Whether a row belongs to a commune's scope.
-    public func inScope(table: String, row: String, commune: String) -> Bool {
-        scope(of: commune).contains(table: table, row: row)
-    }
 }
 
 /// What a session did, for the hub's log line.
@@ -41,6 +60,8 @@ public struct SessionStats: Sendable {
     public var operationsIn = 0
     /// Operations newly applied at the hub.
     public var applied = 0
+    /// Operations refused (quarantined) because the replica's role may not write them.
+    public var refused = 0
     /// Operations sent.
     public var operationsOut = 0
     /// Bytes received and sent (lines with their newline).
@@ -54,37 +75,61 @@ public struct SessionStats: Sendable {
 /// The hub's side of one sync session, as a state machine fed one line at a time. It does not touch
 /// sockets: a transport (TCP, stdin/stdout, a test) hands it lines and sends what it returns.
 ///
-/// Every batch a client pushes is checked whole (each line an operation, dots not forged, no gap in
-/// any origin's sequence, every row in the client's scope) and applied in one transaction, or not at
-/// all; a violation answers an error object and ends the session.
+/// A session starts with a challenge the client answers with its credential's key (hello → challenge
+/// → auth → welcome). Every batch a client pushes is checked whole (each line an operation of the
+/// client's own, dots not forged, no gap in its sequence) and committed in one transaction, or not at
+/// all; a violation answers an error object and ends the session. Within a good batch, each operation
+/// the client's role may not write is quarantined and listed in the answer, never applied.
 ///
 /// A session is used by one thread at a time (the transport hands it one line and waits for the
 /// answer), which is what makes it safe to pass between threads.
 public final class HubSession: @unchecked Sendable {
+    /// The authenticated client.
+    struct Peer {
+        var client: String
+        var role: Role
+        var scope: RowScope
+    }
+
     enum State {
         case awaitingHello
-        case ready(client: String, commune: String)
-        case receiving(client: String, commune: String, batch: Int64, expected: Int)
+        case awaitingAuth(WireMessage.Hello, nonce: [UInt8])
+        case ready(Peer)
+        case receiving(Peer, batch: Int64, expected: Int)
         case closed
     }
 
     private let hub: HubIdentity
+    private let makeNonce: @Sendable () -> [UInt8]
     private var state = State.awaitingHello
     /// The operations of the push batch being received (kept outside `state`, so that appending does
     /// not copy the batch).
     private var pending: [SyncOperation] = []
     private var pendingBytes = 0
-    private var pendingDefaults: OperationDefaults?
+    private var pendingReader = BatchReader(defaults: nil)
     private var lastLength = 0
     /// What the session did so far.
     public private(set) var stats = SessionStats()
     /// How many log entries one pull answer scans at most.
     let scanLimit: Int
 
-    /// Creates a session.
-    public init(hub: HubIdentity, scanLimit: Int = 20_000) {
+    /// Creates a session. `nonce` makes each challenge (32 random bytes; tests pass a fixed one to
+    /// replay transcripts).
+    public init(
+        hub: HubIdentity, scanLimit: Int = 20_000,
+        nonce: @escaping @Sendable () -> [UInt8] = { Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) }
+    ) {
         self.hub = hub
         self.scanLimit = scanLimit
+        self.makeNonce = nonce
+    }
+
+    /// Whether the client has answered the challenge (and the session has not ended).
+    public var isAuthenticated: Bool {
+        switch state {
+        case .ready, .receiving: return true
+        case .awaitingHello, .awaitingAuth, .closed: return false
+        }
     }
 
     /// Whether the session has ended (after `done` or an error).
@@ -158,28 +203,31 @@ public final class HubSession: @unchecked Sendable {
             guard hello.replica != hub.store.replicaID else {
                 throw WireError(.badMessage, "the client's replica id is the hub's own")
             }
-            stats.replica = hello.replica
-            state = .ready(client: hello.replica, commune: hello.commune)
+            let nonce = makeNonce()
+            state = .awaitingAuth(hello, nonce: nonce)
+            return [WireMessage.challenge(hub: hub.name, nonce: nonce).line]
+        case (.awaitingAuth(let hello, let nonce), .message(.auth(let signature))):
+            let peer = try authenticate(hello, nonce: nonce, signature: signature)
+            stats.replica = peer.client
+            state = .ready(peer)
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
+            let refused = try hub.store.quarantine(origin: peer.client, limit: WireLimits.maximumRefusalsInWelcome)
             let welcome = WireMessage.Welcome(
                 protocolVersion: WireLimits.protocolVersion, hub: hub.store.replicaID, epoch: hub.epoch,
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
-                shared: hub.sharedTables.sorted())
+                shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
+                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, former: hub.former)
             return [WireMessage.welcome(welcome).line]
-        case (.ready(let client, let commune), .message(.push(let batch, let count, let defaults))):
-            state = .receiving(client: client, commune: commune, batch: batch, expected: count)
-            pendingDefaults = defaults
+        case (.ready(let peer), .message(.push(let batch, let count, let defaults))):
+            state = .receiving(peer, batch: batch, expected: count)
+            pendingReader = BatchReader(defaults: defaults)
             pending.removeAll(keepingCapacity: true)
             pending.reserveCapacity(count)
             pendingBytes = 0
             return count == 0 ? try commit() : []
-        case (.receiving, .partialOperation(let object)):
-            guard let defaults = pendingDefaults else {
-                throw WireError(.badOperation, "an operation line leaves out members but its push gave no defaults")
-            }
-            return try handle(.operation(try defaults.complete(object)))
-        case (.receiving(_, _, _, let expected), .operation(let op)):
+        case (.receiving(_, _, let expected), .operation), (.receiving(_, _, let expected), .partialOperation):
+            let op = try pendingReader.read(line)
             pendingBytes += lastLength + 1
             guard pendingBytes <= WireLimits.maximumBatchBytes else {
                 throw WireError(
@@ -189,41 +237,84 @@ public final class HubSession: @unchecked Sendable {
             pending.append(op)
             stats.operationsIn += 1
             return pending.count == expected ? try commit() : []
-        case (.ready(let client, let commune), .message(.pull(let cursor, let limit))):
-            return try pull(client: client, commune: commune, cursor: cursor, limit: limit)
+        case (.ready(let peer), .message(.pull(let cursor, let limit))):
+            return try pull(peer, cursor: cursor, limit: limit)
         case (.receiving, .message(let message)):
             throw WireError(
-                .outOfOrder, "\(Self.name(message)) arrived inside a push batch, before its operations ended")
+                .outOfOrder, "\(message.typeName) arrived inside a push batch, before its operations ended")
         case (_, .message(let message)):
-            throw WireError(.outOfOrder, "\(Self.name(message)) is not expected here")
+            throw WireError(.outOfOrder, "\(message.typeName) is not expected here")
         case (_, .operation), (_, .partialOperation):
             throw WireError(.outOfOrder, "an operation outside a push batch")
         }
     }
 
-    /// Checks a whole push batch and applies it in one transaction.
+    /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this
+    /// session's nonce, and for a commune's role the commune it names in hello.
+    private func authenticate(_ hello: WireMessage.Hello, nonce: [UInt8], signature: [UInt8]) throws -> Peer {
+        guard let enrolled = try hub.store.enrolment(of: hello.replica) else {
+            throw WireError(
+                .unauthenticated,
+                "replica \(hello.replica) is not enrolled at hub \(hub.name); the district enrols it with ntm hub enroll"
+            )
+        }
+        guard !enrolled.isRevoked else {
+            throw WireError(.unauthenticated, "the credential of replica \(hello.replica) was revoked at this hub")
+        }
+        guard
+            Credential.verify(
+                signature: signature, nonce: nonce, hub: hub.name, replica: hello.replica,
+                publicKey: enrolled.publicKey)
+        else {
+            throw WireError(
+                .unauthenticated,
+                "the signature does not answer this challenge with the key enrolled for \(hello.replica) (an old or another replica's credential?)"
+            )
+        }
+        if case .commune(let commune) = enrolled.role, commune != hello.commune {
+            throw WireError(
+                .forbidden, "replica \(hello.replica) is enrolled for commune \(commune), not \(hello.commune)")
+        }
+        return Peer(client: hello.replica, role: enrolled.role, scope: hub.scope(of: enrolled.role))
+    }
+
+    /// Checks a whole push batch and applies it in one transaction: operations the role may write are
+    /// applied, the others are quarantined (held, never applied nor relayed) and listed in the answer.
     private func commit() throws -> [String] {
-        guard case .receiving(let client, let commune, let batch, _) = state else { return [] }
+        guard case .receiving(let peer, let batch, _) = state else { return [] }
         let ops = pending
         pending.removeAll(keepingCapacity: true)
         var summary = try hub.store.summary()
         var duplicates = 0
         var fresh: [SyncOperation] = []
+        var refused: [(operation: SyncOperation, reason: String)] = []
+        var answers: [Refusal] = []
+        // The last operation of each origin accepted into this batch, for the next one's chain check.
+        var heads: [String: SyncOperation] = [:]
         for op in ops {
-            guard hub.inScope(table: op.key.table, row: op.key.row, commune: commune) else {
-                throw WireError(
-                    .outOfScope,
-                    "operation \(op.dot) writes \(op.key.table) row \(op.key.row), outside commune \(commune)")
-            }
             guard op.dot.origin != hub.store.replicaID else {
                 throw WireError(.forgedDot, "operation \(op.dot) claims to be the hub's own")
             }
+            // A replica pushes its own operations, and gives back a restored hub's lost ones (of its
+            // former ids) on rows it may receive.
+            let returned = op.dot.origin != peer.client && hub.former.contains(op.dot.origin)
+            guard
+                op.dot.origin == peer.client || (returned && peer.scope.contains(table: op.key.table, row: op.key.row))
+            else {
+                throw WireError(
+                    .forbidden,
+                    "operation \(op.dot) is not \(peer.client)'s own: a replica pushes only the operations it wrote")
+            }
             if summary.contains(op.dot) {
-                guard let held = try hub.store.operation(op.dot), held == op else {
-                    throw WireError(
-                        .forgedDot, "operation \(op.dot) differs from the operation the hub holds with that dot")
+                if let held = try hub.store.operation(op.dot) {
+                    guard held == op else { throw Self.differs(op.dot) }
+                    duplicates += 1
+                } else if let quarantined = try hub.store.quarantined(op.dot) {
+                    guard quarantined.operation == op else { throw Self.differs(op.dot) }
+                    answers.append(Refusal(dot: op.dot, reason: quarantined.reason))
+                } else {
+                    throw Self.differs(op.dot)
                 }
-                duplicates += 1
                 continue
             }
             let expected = summary.origins[op.dot.origin]?.firstMissing ?? 1
@@ -233,19 +324,52 @@ public final class HubSession: @unchecked Sendable {
                     "operation \(op.dot) would leave a gap: the hub's next operation of \(op.dot.origin) is \(expected)"
                 )
             }
+            try checkChain(op, after: heads[op.dot.origin])
+            heads[op.dot.origin] = op
             summary.insert(op.dot)
-            fresh.append(op)
+            if returned || hub.policy.rule(allowing: op.key, to: peer.role) != nil {
+                fresh.append(op)
+            } else {
+                let reason =
+                    "forbidden: no rule lets \(peer.role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
+                refused.append((op, reason))
+                answers.append(Refusal(dot: op.dot, reason: reason))
+            }
         }
-        let applied = try hub.store.apply(fresh)
+        let applied = try hub.store.apply(fresh, quarantining: refused, sender: peer.client)
         stats.applied += applied
-        state = .ready(client: client, commune: commune)
-        _ = client
-        return [WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates).line]
+        stats.refused += refused.count
+        state = .ready(peer)
+        return [WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line]
+    }
+
+    /// Checks that a new operation names the hash of its origin's previous one: the one before it in
+    /// the batch, or the one the hub holds (logged or quarantined). An origin's first names none.
+    private func checkChain(_ op: SyncOperation, after head: SyncOperation?) throws {
+        guard op.dot.seq > 1 else { return }
+        let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
+        let previous: SyncOperation?
+        if let head, head.dot == before {
+            previous = head
+        } else {
+            previous = try hub.store.operation(before) ?? hub.store.quarantined(before)?.operation
+        }
+        guard let previous, let prev = op.prev, prev == previous.hash else {
+            throw WireError(
+                .brokenChain,
+                op.prev == nil
+                    ? "operation \(op.dot) names no previous operation; every operation after an origin's first names the hash of the one before"
+                    : "operation \(op.dot) does not follow \(before) as the hub holds it: its prev is another hash")
+        }
+    }
+
+    private static func differs(_ dot: Dot) -> WireError {
+        WireError(.forgedDot, "operation \(dot) differs from the operation the hub holds with that dot")
     }
 
     /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch. At
     /// most `scanLimit` log positions are looked at, so an answer costs the same however large the log.
-    private func pull(client: String, commune: String, cursor: HubCursor, limit: Int) throws -> [String] {
+    private func pull(_ peer: Peer, cursor: HubCursor, limit: Int) throws -> [String] {
         var position = cursor.position
         // A cursor naming another operation than the one there (a hub restored from an older backup, or
         // another hub) is not trusted: the client is served from the start; applying twice is harmless.
@@ -256,7 +380,7 @@ public final class HubSession: @unchecked Sendable {
         }
         let bound = min(end.position, position + Int64(scanLimit))
         let entries = try hub.store.logEntries(
-            after: position, upTo: bound, in: hub.scope(of: commune), excluding: client, limit: limit)
+            after: position, upTo: bound, in: peer.scope, excluding: peer.client, limit: limit)
         // The batch ends at the last entry sent when the limit cut it, else at the end of the scanned range.
         let to: HubCursor
         if entries.count == limit, let last = entries.last {
@@ -269,12 +393,13 @@ public final class HubSession: @unchecked Sendable {
         // A batch also stops at 4 MiB of operation lines, so that one client never makes the hub hold
         // more than that for it; the cursor then ends at the last operation sent.
         let defaults = OperationDefaults.common(entries.map(\.operation))
+        var writer = BatchWriter(defaults: defaults)
         var lines: [String] = []
         var bytes = 0
         var batchEnd = to
         var sent: LoggedOperation?
         for entry in entries {
-            let line = defaults?.line(entry.operation) ?? entry.operation.jsonLine
+            let line = writer.line(entry.operation)
             if let last = sent, bytes + line.utf8.count + 1 > WireLimits.maximumPullBytes {
                 batchEnd = HubCursor(position: last.position, dot: last.operation.dot)
                 break
@@ -285,18 +410,5 @@ public final class HubSession: @unchecked Sendable {
         }
         stats.operationsOut += lines.count
         return [WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults).line] + lines
-    }
-
-    static func name(_ message: WireMessage) -> String {
-        switch message {
-        case .hello: return "hello"
-        case .welcome: return "welcome"
-        case .push: return "push"
-        case .pushed: return "pushed"
-        case .pull: return "pull"
-        case .batch: return "batch"
-        case .done: return "done"
-        case .error: return "error"
-        }
     }
 }

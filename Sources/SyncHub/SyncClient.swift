@@ -19,9 +19,11 @@ public struct SyncResult: Sendable, Equatable {
     public var bytesOut = 0
     /// Whether the replica started pulling from the beginning (a new or restored hub).
     public var restarted = false
-    /// Operations this replica holds that the hub lacks but that lie outside its commune, so were not
-    /// sent (with every later operation of the same origin, which the hub would refuse as a gap).
+    /// Operations of other replicas this replica holds and the hub lacks (received on a USB stick):
+    /// a replica pushes only its own, so these reach the hub when their writer syncs.
     public var unsent = 0
+    /// This replica's operations the hub has refused (its role may not write them), all told.
+    public var refused = 0
 }
 
 /// Why a sync stopped.
@@ -32,6 +34,10 @@ public enum SyncError: Error, Equatable, Sendable {
     case protocolViolation(WireError)
     /// The connection failed.
     case transport(TransportError)
+    /// The hub asks for a credential and this replica has none.
+    case noCredential
+    /// The credential was issued by another hub than the one answering.
+    case otherHub(credential: String, hub: String)
 }
 
 /// The replica's side of a sync session: push what the hub lacks, then pull what this commune lacks,
@@ -44,6 +50,8 @@ public struct SyncClient {
     public let store: ReplicaStore
     /// The commune whose rows this replica works on.
     public let commune: String
+    /// What the replica authenticates with.
+    public let credential: Credential?
     /// Operations per push batch.
     public var pushBatch = 1000
     /// Operations per pull batch.
@@ -52,9 +60,10 @@ public struct SyncClient {
     public var progress: ((SyncResult) -> Void)?
 
     /// Creates a client.
-    public init(store: ReplicaStore, commune: String) {
+    public init(store: ReplicaStore, commune: String, credential: Credential?) {
         self.store = store
         self.commune = commune
+        self.credential = credential
     }
 
     /// Runs one session over `transport` and closes it.
@@ -75,9 +84,22 @@ public struct SyncClient {
                         schema: store.schema.tag, epoch: savedEpoch)
                 ).line
             ])
+            guard case .challenge(let hub, let nonce) = try expectMessage(transport) else {
+                throw violation(transport, "expected challenge")
+            }
+            guard let credential else {
+                try? transport.send([WireMessage.error(WireError(.unauthenticated, "no credential")).line])
+                throw SyncError.noCredential
+            }
+            guard credential.hub == hub else {
+                try? transport.send([WireMessage.error(WireError(.unauthenticated, "credential of another hub")).line])
+                throw SyncError.otherHub(credential: credential.hub, hub: hub)
+            }
+            try transport.send([WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line])
             guard case .welcome(let welcome) = try expectMessage(transport) else {
                 throw violation(transport, "expected welcome")
             }
+            try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
             var cursor = try savedCursor()
             if welcome.epoch != savedEpoch || welcome.end.position < cursor.position {
                 cursor = .start
@@ -88,8 +110,10 @@ public struct SyncClient {
                     "sync_epoch": welcome.epoch, "sync_cursor": cursor.jsonText, "sync_hub": welcome.hub,
                 ])
             }
-            let scope = RowScope(owners: [commune] + (welcome.district.map { [$0] } ?? []), tables: welcome.shared)
-            try push(welcome.holds, scope: scope, transport: transport, result: &result)
+            var scope = RowScope(owners: [commune] + (welcome.district.map { [$0] } ?? []), tables: welcome.shared)
+            if welcome.whole { scope = .everything }
+            try push(welcome.holds, former: Set(welcome.former), scope: scope, transport: transport, result: &result)
+            result.refused = try store.refusals().count
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
                 switch try expectMessage(transport) {
@@ -98,16 +122,16 @@ public struct SyncClient {
                 case .batch(let to, let count, let defaults):
                     var ops: [SyncOperation] = []
                     ops.reserveCapacity(count)
+                    var reader = BatchReader(defaults: defaults)
                     for _ in 0..<count {
                         guard let line = try transport.receive() else {
                             throw SyncError.transport(.closed("the hub closed the session inside a batch"))
                         }
-                        let op: SyncOperation
-                        switch try WireLine(bytes: line) {
-                        case .operation(let complete): op = complete
-                        case .partialOperation(let object) where defaults != nil: op = try defaults!.complete(object)
-                        default: throw violation(transport, "expected \(count) operations after batch")
+                        let parsed = try WireLine(bytes: line)
+                        if case .message = parsed {
+                            throw violation(transport, "expected \(count) operations after batch")
                         }
+                        let op = try reader.read(parsed)
                         guard op.dot.origin != store.replicaID else {
                             throw violation(transport, "the hub sent back operation \(op.dot) of this replica")
                         }
@@ -131,8 +155,12 @@ public struct SyncClient {
         }
     }
 
-    /// Sends every operation the hub lacks, per origin in sequence order without gaps.
-    private func push(_ holds: Summary, scope: RowScope, transport: LineTransport, result: inout SyncResult) throws {
+    /// Sends every operation of this replica's own that the hub lacks, in sequence order without gaps,
+    /// and gives back a restored hub's lost operations (of its former ids, on rows in `scope`); records
+    /// what the hub refused. Other replicas' operations are counted as unsent.
+    private func push(
+        _ holds: Summary, former: Set<String>, scope: RowScope, transport: LineTransport, result: inout SyncResult
+    ) throws {
         let mine = try store.summary()
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
@@ -142,17 +170,23 @@ public struct SyncClient {
             // Members most operations share go once in the header (origin, author, time).
             let defaults = OperationDefaults.common(pending)
             var lines = [WireMessage.push(batch: batchNumber, count: pending.count, defaults: defaults).line]
-            for op in pending { lines.append(defaults?.line(op) ?? op.jsonLine) }
+            var writer = BatchWriter(defaults: defaults)
+            for op in pending { lines.append(writer.line(op)) }
             try transport.send(lines)
-            guard case .pushed(let acknowledged, let applied, _) = try expectMessage(transport),
+            guard case .pushed(let acknowledged, let applied, _, let refused) = try expectMessage(transport),
                 acknowledged == batchNumber
             else { throw violation(transport, "expected pushed for batch \(batchNumber)") }
+            try store.recordRefusals(refused.map { ($0.dot, $0.reason) })
             result.pushed += pending.count
             result.pushedNew += applied
             pending.removeAll(keepingCapacity: true)
             progress?(result)
         }
-        for origin in mine.origins.keys.sorted() {
+        for (origin, held) in mine.origins where origin != store.replicaID && !former.contains(origin) {
+            let hub = holds.origins[origin] ?? SeqRanges()
+            result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
+        }
+        for origin in [store.replicaID] + former.sorted() where mine.origins[origin] != nil {
             var hub = holds.origins[origin] ?? SeqRanges()
             while true {
                 let next = hub.firstMissing
@@ -160,10 +194,7 @@ public struct SyncClient {
                 // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
                 var expected = next
                 for op in ops where op.dot.seq == expected {
-                    guard scope.contains(table: op.key.table, row: op.key.row) else {
-                        result.unsent += Int(try store.holdings(of: origin).count) - Int(hub.count)
-                        break
-                    }
+                    if origin != store.replicaID, !scope.contains(table: op.key.table, row: op.key.row) { break }
                     pending.append(op)
                     hub.insert(op.dot.seq)
                     expected = hub.firstMissing

@@ -32,8 +32,19 @@ public struct OperationDefaults: Hashable, Sendable {
             wallMs: mostFrequent(operations.map(\.wallMs)))
     }
 
-    /// The operation's line, leaving out the members equal to these defaults.
-    public func line(_ op: SyncOperation) -> String {
+    /// How an operation line writes `prev`.
+    public enum PrevMember: Sendable {
+        /// Left out: the reader takes it from the batch (``BatchReader``).
+        case omitted
+        /// `"prev":null`: the operation names no previous one.
+        case null
+        /// The hash, in hex.
+        case hash([UInt8])
+    }
+
+    /// The operation's line, leaving out the members equal to these defaults; `prev` is written as
+    /// the operation has it unless `prev` says otherwise.
+    public func line(_ op: SyncOperation, prev: PrevMember? = nil) -> String {
         var writer = JSONWriter(capacity: 256)
         writer.append(raw: #"{"type":"op""#.utf8)
         if op.dot.origin != origin {
@@ -63,6 +74,14 @@ public struct OperationDefaults: Hashable, Sendable {
         if let note = op.note {
             writer.append(raw: #","note":"#.utf8)
             writer.write(string: note)
+        }
+        switch prev ?? op.prev.map(PrevMember.hash) ?? .omitted {
+        case .omitted: break
+        case .null: writer.append(raw: #","prev":null"#.utf8)
+        case .hash(let hash):
+            writer.append(raw: #","prev":""#.utf8)
+            writer.append(raw: hash.hexString.utf8)
+            writer.append(byte: UInt8(ascii: "\""))
         }
         writer.append(byte: UInt8(ascii: "}"))
         return String(decoding: writer.bytes, as: UTF8.self)

@@ -21,14 +21,23 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case schemaMismatch = "schema-mismatch"
         /// An operation line that is not a valid operation.
         case badOperation = "bad-operation"
-        /// A pushed operation whose origin is not the pushing replica.
+        /// A pushed operation claiming a dot of the hub's own, or differing from the one held with its dot.
         case forgedDot = "forged-dot"
         /// A pushed operation that would leave a hole in its origin's sequence at the hub.
         case gap = "gap"
-        /// A pushed operation on a row outside the replica's commune.
+        /// A pushed operation on a row outside the replica's commune (protocol 2; a protocol-3 hub
+        /// quarantines such an operation as forbidden instead).
         case outOfScope = "out-of-scope"
         /// A push batch whose operation lines add up to more than 16 MiB.
         case batchTooLarge = "batch-too-large"
+        /// The replica is not enrolled at this hub, its credential was revoked, or its answer to the
+        /// challenge is wrong.
+        case unauthenticated = "unauthenticated"
+        /// The authenticated replica may not do this (a hello naming another commune than its role's).
+        /// Refused operations are not errors: they are listed in `pushed` and `welcome`.
+        case forbidden = "forbidden"
+        /// A pushed operation whose `prev` is not the hash of its origin's previous operation.
+        case brokenChain = "broken-chain"
         /// The hub cannot serve now (its database failed); the client may retry later.
         case unavailable = "unavailable"
         /// A code this version does not know (from a newer peer).

@@ -6,8 +6,9 @@ public enum WireLine: Sendable {
     case message(WireMessage)
     /// An operation (`"type":"op"`).
     case operation(SyncOperation)
-    /// An operation line that leaves out `origin`, `author` or `wall_ms`, to be completed from its
-    /// batch's ``OperationDefaults``.
+    /// An operation line that leaves out `origin`, `author` or `wall_ms` (to be completed from its
+    /// batch's ``OperationDefaults``), or `prev` (to be taken from the line before): read it with a
+    /// ``BatchReader``.
     case partialOperation(JSONObject)
 
     /// Reads one line (without its `\n`).
@@ -24,7 +25,9 @@ public enum WireLine: Sendable {
         }
         if let object = json.object, object["type"]?.string == "op" {
             do {
-                self = .operation(try SyncOperation(json: json))
+                let op = try SyncOperation(json: json)
+                // A line that leaves out `prev` takes it from its batch (``BatchReader``).
+                self = object["prev"] == nil && op.dot.seq > 1 ? .partialOperation(object) : .operation(op)
             } catch {
                 guard object["origin"] == nil || object["author"] == nil || object["wall_ms"] == nil else {
                     throw WireError(.badOperation, error.description)
@@ -35,6 +38,9 @@ public enum WireLine: Sendable {
             self = .message(try WireMessage(json: json))
         }
     }
+
+    /// Whether the line is a message (not an operation).
+    public var isMessage: Bool { if case .message = self { return true } else { return false } }
 
     /// The line's text (without `\n`).
     public var text: String {

@@ -45,12 +45,17 @@ public struct HubCursor: Hashable, Sendable {
 public enum WireMessage: Hashable, Sendable {
     /// Client → hub, first line: who the replica is, which commune it works for, where it stopped pulling.
     case hello(Hello)
-    /// Hub → client, answer to hello: who the hub is, what it holds of this replica, its log end.
+    /// Hub → client, answer to hello: a random nonce the replica signs with its credential's key.
+    case challenge(hub: String, nonce: [UInt8])
+    /// Client → hub, answer to challenge: the Ed25519 signature of the challenge message.
+    case auth(signature: [UInt8])
+    /// Hub → client, answer to a good auth: who the hub is, what it holds of this replica, its log end.
     case welcome(Welcome)
     /// Client → hub: `count` operation lines follow; they may leave out the members in `defaults`.
     case push(batch: Int64, count: Int, defaults: OperationDefaults? = nil)
-    /// Hub → client: the push batch is committed.
-    case pushed(batch: Int64, applied: Int, duplicates: Int)
+    /// Hub → client: the push batch is committed; `refused` lists its operations the replica's role
+    /// may not write (held, so that the origin's sequence goes on, but never applied nor relayed).
+    case pushed(batch: Int64, applied: Int, duplicates: Int, refused: [Refusal] = [])
     /// Client → hub: send what is in my scope after `cursor` (which also acknowledges the batch before).
     case pull(cursor: HubCursor, limit: Int)
     /// Hub → client: `count` operation lines follow (which may leave out the members in `defaults`),
@@ -100,11 +105,23 @@ public enum WireMessage: Hashable, Sendable {
         public var district: String?
         /// Tables every commune shares whole.
         public var shared: [String]
+        /// The role the replica authenticated with (`commune:SLUG`, `department:NAME`, `district`).
+        public var role: String
+        /// Whether the session covers every row of the district (a department's or the district
+        /// office's replica), not only the commune's, the district's and the shared tables.
+        public var whole: Bool
+        /// This replica's operations the hub refused, oldest first, at most
+        /// ``WireLimits/maximumRefusalsInWelcome`` (so that a replica that crashed after a push learns them).
+        public var refused: [Refusal]
+        /// The replica ids the hub had before it was restored: the client pushes back the operations of
+        /// these origins the hub lacks, on rows in its scope.
+        public var former: [String]
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
-            shared: [String]
+            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], former: [String] = []
         ) {
+            self.former = former
             self.protocolVersion = protocolVersion
             self.hub = hub
             self.epoch = epoch
@@ -112,11 +129,70 @@ public enum WireMessage: Hashable, Sendable {
             self.end = end
             self.district = district
             self.shared = shared
+            self.role = role
+            self.whole = whole
+            self.refused = refused
         }
     }
 }
 
+/// An operation the hub refused because the replica's role may not write it: its dot and the rule
+/// that would have been needed, in words.
+public struct Refusal: Hashable, Sendable {
+    /// The refused operation's dot.
+    public var dot: Dot
+    /// Why, in English ("no rule lets commune:dan-ly write verification …").
+    public var reason: String
+
+    /// Creates a refusal.
+    public init(dot: Dot, reason: String) {
+        self.dot = dot
+        self.reason = WireError.bounded(reason)
+    }
+
+    /// The refusal as a JSON object.
+    public var json: JSONValue {
+        .object(["origin": .string(dot.origin), "seq": .int(Int64(dot.seq)), "reason": .string(reason)])
+    }
+
+    /// Reads a list of refusals; `field` and `type` name it in the error.
+    static func list(_ json: JSONValue?, field: String, of type: String) throws(WireError) -> [Refusal] {
+        guard let json else { return [] }
+        guard let items = json.array, items.count <= WireLimits.maximumBatch else {
+            throw WireError(.badMessage, "\"\(field)\" of \(type) must be a list of refusals")
+        }
+        var refusals: [Refusal] = []
+        for item in items {
+            guard let object = item.object, let origin = object["origin"]?.string, Identifiers.isReplicaID(origin),
+                let seq = object["seq"]?.int, seq >= 1, UInt64(seq) <= SyncOperation.maxSeq,
+                let reason = object["reason"]?.string
+            else {
+                throw WireError(
+                    .badMessage, "each of \"\(field)\" of \(type) must be {\"origin\", \"seq\", \"reason\"}")
+            }
+            refusals.append(Refusal(dot: Dot(origin: origin, seq: UInt64(seq)), reason: reason))
+        }
+        return refusals
+    }
+}
+
 extension WireMessage {
+    /// The message's `type`, for errors that name it.
+    public var typeName: String {
+        switch self {
+        case .hello: return "hello"
+        case .challenge: return "challenge"
+        case .auth: return "auth"
+        case .welcome: return "welcome"
+        case .push: return "push"
+        case .pushed: return "pushed"
+        case .pull: return "pull"
+        case .batch: return "batch"
+        case .done: return "done"
+        case .error: return "error"
+        }
+    }
+
     /// The canonical line (without `\n`).
     public var line: String { JSONWriter.string(json) }
 
@@ -134,17 +210,25 @@ extension WireMessage {
                 "type": .string("welcome"), "protocol": .int(Int64(welcome.protocolVersion)),
                 "hub": .string(welcome.hub), "epoch": .string(welcome.epoch), "holds": welcome.holds.json,
                 "end": welcome.end.json, "district": welcome.district.map(JSONValue.string) ?? .null,
-                "shared": .array(welcome.shared.map(JSONValue.string)),
+                "shared": .array(welcome.shared.map(JSONValue.string)), "role": .string(welcome.role),
+                "whole": .bool(welcome.whole), "refused": .array(welcome.refused.map(\.json)),
+                "former": .array(welcome.former.map(JSONValue.string)),
             ])
+        case .challenge(let hub, let nonce):
+            return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
+        case .auth(let signature):
+            return .object(["type": .string("auth"), "signature": .string(signature.hexString)])
         case .push(let batch, let count, let defaults):
             var object: JSONObject = ["type": .string("push"), "batch": .int(batch), "count": .int(Int64(count))]
             if let defaults { object["defaults"] = defaults.json }
             return .object(object)
-        case .pushed(let batch, let applied, let duplicates):
-            return .object([
+        case .pushed(let batch, let applied, let duplicates, let refused):
+            var object: JSONObject = [
                 "type": .string("pushed"), "batch": .int(batch), "applied": .int(Int64(applied)),
                 "duplicates": .int(Int64(duplicates)),
-            ])
+            ]
+            if !refused.isEmpty { object["refused"] = .array(refused.map(\.json)) }
+            return .object(object)
         case .pull(let cursor, let limit):
             return .object(["type": .string("pull"), "cursor": cursor.json, "limit": .int(Int64(limit))])
         case .batch(let to, let count, let defaults):
@@ -176,6 +260,20 @@ extension WireMessage {
                 throw WireError(.badMessage, "\"\(name)\" of \(type) must be a string")
             }
             return value
+        }
+        func flag(_ name: String) throws(WireError) -> Bool {
+            switch object[name] {
+            case nil: return false
+            case .bool(let value): return value
+            default: throw WireError(.badMessage, "\"\(name)\" of \(type) must be a boolean")
+            }
+        }
+        func ids(_ name: String) throws(WireError) -> [String] {
+            guard let value = object[name] else { return [] }
+            guard let list = value.array, list.count <= 1000,
+                list.allSatisfy({ $0.string.map(Identifiers.isReplicaID) ?? false })
+            else { throw WireError(.badMessage, "\"\(name)\" of \(type) must be a list of replica ids") }
+            return list.compactMap(\.string)
         }
         let counts = Int64(0)...Int64(WireLimits.maximumBatch)
         switch type {
@@ -214,7 +312,21 @@ extension WireMessage {
                 Welcome(
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), hub: try text("hub"),
                     epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
-                    district: district, shared: sharedList.compactMap(\.string)))
+                    district: district, shared: sharedList.compactMap(\.string), role: try text("role"),
+                    whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type),
+                    former: try ids("former")))
+        case "challenge":
+            guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
+                throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
+            }
+            let hub = try text("hub")
+            guard Identifiers.isReplicaID(hub) else { throw WireError(.badMessage, "\"hub\" is not a replica id") }
+            self = .challenge(hub: hub, nonce: nonce)
+        case "auth":
+            guard let signature = Hex.bytes(try text("signature")), signature.count == 64 else {
+                throw WireError(.badMessage, "\"signature\" of auth must be 64 bytes in hex")
+            }
+            self = .auth(signature: signature)
         case "push":
             self = .push(
                 batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), count: Int(try int("count", counts)),
@@ -222,7 +334,8 @@ extension WireMessage {
         case "pushed":
             self = .pushed(
                 batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), applied: Int(try int("applied", counts)),
-                duplicates: Int(try int("duplicates", counts)))
+                duplicates: Int(try int("duplicates", counts)),
+                refused: try Refusal.list(object["refused"], field: "refused", of: type))
         case "pull":
             self = .pull(
                 cursor: try HubCursor(json: object["cursor"], field: "cursor"),
@@ -251,6 +364,8 @@ public enum WireLimits {
     public static let maximumBatch = 5000
     /// The most bytes of operation lines in one push batch: what a hub holds for one client at most.
     public static let maximumBatchBytes = 16 << 20
-    /// The protocol version this code speaks.
-    public static let protocolVersion = 2
+    /// The most refusals a welcome lists.
+    public static let maximumRefusalsInWelcome = 1000
+    /// The protocol version this code speaks (3: sessions authenticate by challenge and response).
+    public static let protocolVersion = 3
 }

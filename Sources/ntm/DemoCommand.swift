@@ -70,17 +70,24 @@ struct DemoCommand: ParsableCommand {
             "Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)",
             "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
         let identity = HubIdentity(
-            store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue])
+            store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue],
+            policy: NTMSchema.writePolicy)
+        // Each laptop was enrolled at the district and carries its credential (ntm hub enroll).
+        var credentials: [String: Credential] = [:]
+        for laptop in laptops {
+            credentials[laptop.store.replicaID] = try Credential.enrol(
+                laptop.store.replicaID, as: .commune(laptop.commune), at: identity)
+        }
         let server = HubServer(hub: identity, logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() }))
         let port = try server.start(host: "127.0.0.1", port: 0)
         defer { server.stop() }
         func syncRound() -> [String] {
             let results = DemoResults()
-            let stores = laptops.map { ($0.store, $0.commune) }
+            let stores = laptops.map { ($0.store, $0.commune, credentials[$0.store.replicaID]) }
             DispatchQueue.concurrentPerform(iterations: stores.count) { index in
-                let (store, commune) = stores[index]
+                let (store, commune, credential) = stores[index]
                 do {
-                    let result = try SyncClient(store: store, commune: commune).run(
+                    let result = try SyncClient(store: store, commune: commune, credential: credential).run(
                         over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
                     results.set(
                         index,

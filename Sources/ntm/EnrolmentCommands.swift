@@ -87,7 +87,7 @@ enum CredentialFile {
             place: database.homeCommune ?? database.district ?? "")
         // The role also on its own, for the checks the NTM layer makes before writing.
         try database.store.setMetadata([
-            "credential": credential.fileContents, NTMDatabase.roleMetadataKey: credential.role.description,
+            Credential.metadataKey: credential.fileContents, NTMDatabase.roleMetadataKey: credential.role.description,
         ])
     }
 }
@@ -125,7 +125,7 @@ extension HubCommand {
             }
             guard !FileManager.default.fileExists(atPath: out) else { throw ReplicaError.alreadyExists(path: out) }
             let credential = Credential.issue(
-                replica: replica, role: parsed, hub: hub.store.replicaID, district: hub.district)
+                replica: replica, role: parsed, hub: hub.name, district: hub.district)
             // The file first (only its owner may read it), then the enrolment: a failed write enrols nothing.
             guard
                 FileManager.default.createFile(
@@ -219,11 +219,10 @@ struct CredentialCommand: ParsableCommand {
         func run() throws {
             let database = try options.openDatabase()
             let l = options.language
-            guard let text = try database.store.metadata("credential"), !text.isEmpty else {
+            guard let credential = try Credential.installed(in: database.store) else {
                 say(l.pick("Chưa cài chứng thực (xem: ntm credential install).", "No credential installed."))
                 return
             }
-            let credential = try Credential(fileContents: Array(text.utf8))
             say(
                 l.pick(
                     "Bản sao \(credential.replica) · vai trò \(credential.role) · máy chủ \(credential.hub)",

@@ -31,7 +31,7 @@ enum Entry {
             }
             let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
             FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
-            Foundation.exit(1)
+            Foundation.exit(SyncMessages.isTransient(error) ? SyncMessages.transientExitStatus : 1)
         }
     }
 }
@@ -48,10 +48,11 @@ struct NTMCommand: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, CommuneCommand.self, TargetCommand.self, CatalogueCommand.self, CriteriaCommand.self,
-            AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerifyCommand.self, AppraisalCommand.self,
+            AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerificationCommand.self,
+            AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
             ConflictsCommand.self, SyncCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
             SummaryCommand.self,
-            DumpCommand.self, DemoCommand.self,
+            DumpCommand.self, VerifyCommand.self, DemoCommand.self,
         ])
 }

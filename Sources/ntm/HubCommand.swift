@@ -16,8 +16,51 @@ struct HubCommand: ParsableCommand {
         commandName: "hub", abstract: "Máy chủ đồng bộ của huyện (the district hub).",
         subcommands: [
             Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self, Enroll.self, Replicas.self,
-            Revoke.self,
+            Revoke.self, Quarantine.self,
         ])
+
+    struct Quarantine: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Các thay đổi máy chủ đã từ chối vì vai trò của máy gửi không được ghi (never applied).")
+
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Chỉ của một bản sao.") var replica: String?
+        @Flag(help: "In JSON (mỗi dòng một thao tác).") var json = false
+
+        func run() throws {
+            let database = try options.openDatabase()
+            let hub = try HubSetup.identity(database)
+            let l = options.language
+            let held = try hub.store.quarantine(origin: replica)
+            if json {
+                for entry in held {
+                    say(
+                        JSONWriter.string(
+                            .object([
+                                "op": try JSONParser.parse(Array(entry.operation.jsonLine.utf8)),
+                                "reason": .string(entry.reason),
+                                "sender": .string(entry.sender), "received_ms": .int(entry.receivedMs),
+                            ])))
+                }
+                return
+            }
+            guard !held.isEmpty else {
+                say(l.pick("Không có thay đổi nào bị từ chối.", "No change was refused."))
+                return
+            }
+            say(
+                l.pick(
+                    "\(held.count) thay đổi bị từ chối (không áp dụng, không gửi tiếp):",
+                    "\(held.count) refused changes (never applied nor relayed):"))
+            let presentation = Presentation(catalogue: CatalogueLibrary.shipped[0], language: l)
+            for entry in held {
+                let op = entry.operation
+                say(
+                    "\(Presentation.time(entry.receivedMs))  \(op.dot)  \(op.author) (\(entry.sender))  \(presentation.write(op))  [\(entry.reason)]"
+                )
+            }
+        }
+    }
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,15 +79,20 @@ struct HubCommand: ParsableCommand {
                 throw ReplicaError.missingDatabase(path: backup)
             }
             let old = try NTMDatabase.open(at: backup)
-            _ = try HubSetup.identity(old)
+            let oldIdentity = try HubSetup.identity(old)
+            let name = oldIdentity.name
             try FileManager.default.copyItem(atPath: backup, toPath: target)
             // A new replica id: the lost original may have written dots after the backup that communes hold.
             let suffix = "-r" + NTMDatabase.randomHex(6)
             let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
             try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
             let restored = try NTMDatabase.open(at: target)
-            // A new epoch: every replica pulls from the start and pushes back what the backup lacks.
-            try restored.store.setMetadata("hub_epoch", "")
+            // A new epoch: every replica pulls from the start and pushes back what the backup lacks. The
+            // name stays: the replicas' credentials name it.
+            try restored.store.setMetadata([
+                "hub_epoch": "", HubSetup.nameKey: name,
+                HubSetup.formerKey: (oldIdentity.former + [old.store.replicaID]).joined(separator: " "),
+            ])
             let epoch = try HubSetup.epoch(restored)
             say(
                 options.language.pick(
@@ -169,8 +217,16 @@ enum HubSetup {
         }
         return HubIdentity(
             store: database.store, epoch: try epoch(database), district: database.district,
-            sharedTables: [NTMSchema.Table.catalogue])
+            sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy,
+            name: try database.store.metadata(nameKey).flatMap { $0.isEmpty ? nil : $0 },
+            former: (try database.store.metadata(formerKey) ?? "").split(separator: " ").map(String.init))
     }
+
+    /// The metadata key of the hub's former replica ids (``HubIdentity/former``), space-separated.
+    static let formerKey = "hub_former"
+
+    /// The metadata key of the hub's name (``HubIdentity/name``), set when a hub is restored.
+    static let nameKey = "hub_name"
 
     static func logger() -> Logger {
         LoggingBootstrap.once
@@ -219,7 +275,8 @@ struct SyncCommand: ParsableCommand {
                 input: output.fileHandleForReading.fileDescriptor, output: input.fileHandleForWriting.fileDescriptor,
                 onClose: { try? input.fileHandleForWriting.close() })
         }
-        var client = SyncClient(store: replica.store, commune: replica.commune)
+        var client = SyncClient(
+            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store))
         let l = options.language
         let started = Date()
         let terminal = isatty(2) == 1
@@ -266,19 +323,47 @@ struct SyncCommand: ParsableCommand {
                 "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
                 "; \(conflicts) open conflicts (see: ntm conflicts)")
         }
+        if result.refused > 0 {
+            line += l.pick(
+                "; máy chủ từ chối \(result.refused) thay đổi không thuộc quyền của máy này (xem: ntm status)",
+                "; the hub refused \(result.refused) changes this replica may not make (see: ntm status)")
+        }
+        if result.unsent > 0 {
+            line += l.pick(
+                "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi: mỗi máy tự gửi thao tác của mình khi đồng bộ",
+                "; \(result.unsent) operations of other replicas (from bundles) not sent: each replica sends its own when it syncs"
+            )
+        }
         say(line)
-        if result.unsent > 0 { throw SyncUsage.unsent(result.unsent, replica.commune) }
     }
 }
 
 enum SyncUsage: Error {
     case oneWay
     case notAHub(String)
-    case unsent(Int, String)
 }
 
 /// The one-line messages of sync failures.
 enum SyncMessages {
+    /// The exit status of a failure worth retrying later (EX_TEMPFAIL): the connection failed or the
+    /// hub was busy; `nightly.sh` retries only these.
+    static let transientExitStatus: Int32 = 75
+
+    /// Whether trying again later may succeed, with nothing changed by anyone.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case SyncError.transport(let transport):
+            if case .badAddress = transport { return false }
+            return true
+        case SyncError.hub(let wire): return wire.code == .unavailable
+        case let transport as TransportError:
+            if case .badAddress = transport { return false }
+            if case .cannotListen = transport { return false }
+            return true
+        default: return false
+        }
+    }
+
     static func message(_ error: any Error, _ l: Language) -> String? {
         switch error {
         case let error as EnrolmentUsage:
@@ -287,17 +372,17 @@ enum SyncMessages {
             return l.pick(
                 "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
                 "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
-        case SyncUsage.unsent(let count, let commune):
-            return l.pick(
-                "\(count) thao tác ngoài phạm vi xã \(commune) chưa được gửi (dữ liệu của xã khác); dùng --commune đúng xã hoặc gửi bằng gói",
-                "\(count) operations outside commune \(commune) were not sent (other communes' rows); use the right --commune or send a bundle"
-            )
         case SyncUsage.oneWay:
             return l.pick(
                 "cần đúng một trong --hub HOST:PORT và --via LỆNH",
                 "give exactly one of --hub HOST:PORT and --via COMMAND")
         case let error as SyncError:
             switch error {
+            case .hub(let wire) where wire.code == .unauthenticated:
+                return l.pick(
+                    "máy chủ không nhận chứng thực của máy này (\(wire.message)); xin huyện cấp lại: ntm hub enroll --renew, rồi ntm credential install TỆP",
+                    "the hub did not accept this replica's credential (\(wire.message)); ask the district for a new one: ntm hub enroll --renew, then ntm credential install FILE"
+                )
             case .hub(let wire):
                 return l.pick(
                     "máy chủ từ chối: \(wire.code.rawValue): \(wire.message)",
@@ -308,6 +393,16 @@ enum SyncMessages {
                     "máy chủ trả lời sai giao thức (\(wire.message)); các lô đã xác nhận vẫn được giữ",
                     "the hub broke the protocol (\(wire.message)); acknowledged batches are kept")
             case .transport(let transport): return message(transport, l)
+            case .noCredential:
+                return l.pick(
+                    "máy chủ yêu cầu chứng thực mà bản sao này chưa có; xin huyện cấp (ntm hub enroll) rồi chạy: ntm credential install TỆP",
+                    "the hub asks for a credential and this replica has none; ask the district for one (ntm hub enroll), then run: ntm credential install FILE"
+                )
+            case .otherHub(let credential, let hub):
+                return l.pick(
+                    "chứng thực của máy này do máy chủ \(credential) cấp, còn máy chủ trả lời là \(hub); kiểm tra địa chỉ --hub",
+                    "this replica's credential was issued by hub \(credential), but hub \(hub) answered; check the --hub address"
+                )
             }
         case let error as TransportError:
             switch error {

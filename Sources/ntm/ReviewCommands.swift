@@ -2,9 +2,9 @@ import ArgumentParser
 import NTM
 import SyncCore
 
-struct VerifyCommand: ParsableCommand {
+struct VerificationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify",
+        commandName: "verification",
         abstract: "Ghi kết quả thẩm tra của huyện cho một tiêu chí (district verification by the owning department).")
 
     @OptionGroup var options: GlobalOptions

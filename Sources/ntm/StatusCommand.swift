@@ -1,5 +1,7 @@
 import ArgumentParser
 import NTM
+import Replica
+import SyncCore
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +49,35 @@ struct StatusCommand: ParsableCommand {
             l.pick(
                 "Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
                 "Log: \(s.operations) operations (\(s.localOperations) written here)"))
+        try RefusalPrinter.print(try replica.store.refusals(), presentation: options.presentation(replica), l)
+    }
+}
+
+extension Presentation {
+    /// A write in domain words: "what · which field = value".
+    func write(_ op: SyncOperation) -> String {
+        let subject = subject(table: op.key.table, row: op.key.row)
+        let field = field(table: op.key.table, column: op.key.column)
+        return "\(subject) · \(field) = \(value(op.value, table: op.key.table, column: op.key.column))"
+    }
+}
+
+/// The edits a hub refused, in domain words: what, which value, why. They stay on this replica only.
+enum RefusalPrinter {
+    static func print(_ refusals: [RefusedOperation], presentation: Presentation, _ l: Language) throws {
+        guard !refusals.isEmpty else { return }
+        say(
+            l.pick(
+                "Máy chủ huyện đã từ chối \(refusals.count) thay đổi của máy này (vai trò của máy không được ghi; chúng chỉ có trên máy này, không gửi đi đâu):",
+                "The district hub refused \(refusals.count) changes made here (this replica's role may not write them; they stay on this replica only):"
+            ))
+        for refusal in refusals {
+            guard let op = refusal.operation else {
+                say("  \(refusal.dot) — \(refusal.reason)")
+                continue
+            }
+            say("  \(Presentation.time(op.wallMs))  \(op.author)  \(presentation.write(op))  [\(refusal.reason)]")
+        }
     }
 }
 

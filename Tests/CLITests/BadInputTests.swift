@@ -105,12 +105,12 @@ import Testing
         (["deadline", "add", "--title", "Nộp báo cáo", "--due", "30/09/2021"], "cần đúng một người/đơn vị phụ trách"),
         (["deadline", "done", "ffff"], "không có hạn \"ffff\""),
         (
-            ["verify", "17", "--result", "dat", "--department", "Phòng Tư pháp"],
+            ["verification", "17", "--result", "dat", "--department", "Phòng Tư pháp"],
             "không có phòng, ban \"Phòng Tư pháp\""
         ),
-        (["verify", "17", "--result", "dat"], "tiêu chí 17 do nhiều phòng thẩm tra; chỉ rõ --department"),
-        (["verify", "5", "--result", "tốt"], "kết quả \"tốt\" không hợp lệ"),
-        (["verify", "20", "--result", "dat"], "không có tiêu chí \"20\""),
+        (["verification", "17", "--result", "dat"], "tiêu chí 17 do nhiều phòng thẩm tra; chỉ rõ --department"),
+        (["verification", "5", "--result", "tốt"], "kết quả \"tốt\" không hợp lệ"),
+        (["verification", "20", "--result", "dat"], "không có tiêu chí \"20\""),
         (["catalogue", "import", "duplicate-code.json"], "tệp bộ tiêu chí không hợp lệ: mã chỉ tiêu 1.1 bị lặp"),
         (
             ["catalogue", "import", "orphan-indicator.json"],

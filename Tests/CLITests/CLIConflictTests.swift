@@ -81,6 +81,12 @@ import Testing
                 "trieu-son", "--db", "tan-ninh.sqlite",
             ],
             folder)
+        for (replica, commune, db) in [
+            ("xa-dan-ly-1", "dan-ly", "dan-ly-1.sqlite"), ("xa-dan-ly-2", "dan-ly", "dan-ly-2.sqlite"),
+            ("xa-tan-ninh-1", "tan-ninh", "tan-ninh.sqlite"),
+        ] {
+            #expect(try ntm.enrol(replica, as: "commune:\(commune)", db: db, in: folder.path) == nil)
+        }
         try run(["assess", "17.1", "chưa đạt", "--value", "80", "--db", "dan-ly-1.sqlite"], folder)
         try syncAll(folder)
     }

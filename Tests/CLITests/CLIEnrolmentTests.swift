@@ -157,8 +157,8 @@ import Testing
         try run(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
         try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
         // Both laptops record the district's verification of criterion 5 and an assessment, differently.
-        try run(["verify", "5", "--result", "dat", "--db", "a.sqlite"], folder)
-        try run(["verify", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
+        try run(["verification", "5", "--result", "dat", "--db", "a.sqlite"], folder)
+        try run(["verification", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
         try run(["assess", "5", "dat", "--db", "a.sqlite"], folder)
         try run(["assess", "5", "chua-dat", "--db", "b.sqlite"], folder)
         for (from, to) in [("a", "b"), ("b", "a")] {
@@ -179,5 +179,50 @@ import Testing
         try run(["conflicts", "resolve", assessment, "--pick", "1", "--db", "a.sqlite"], folder)
         // A replica without a role is not checked here (the hub will be, once sessions authenticate).
         try run(["conflicts", "resolve", verification, "--pick", "1", "--db", "b.sqlite"], folder)
+    }
+
+    /// What the hub refuses reaches the person: `ntm status` on the laptop names the refused edits,
+    /// `ntm hub quarantine` lists them at the district, and a revoked laptop is told in one line.
+    @Test func aRefusedEditIsShownOnTheLaptopAndQuarantinedAtTheHub() throws {
+        let folder = TemporaryDirectory("cli-refused")
+        try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
+        try run(["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        try run(["assess", "17.1", "dat", "--value", "96", "--db", "x.sqlite"], folder)
+        // Not the commune's to write: the department's verification.
+        try run(["verification", "17", "--result", "dat", "--department", "tai nguyen", "--db", "x.sqlite"], folder)
+        let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
+        let sync = try run(["sync", "--db", "x.sqlite"] + via, folder)
+        #expect(sync.contains("máy chủ từ chối 2 thay đổi không thuộc quyền của máy này (xem: ntm status)"), "\(sync)")
+        let status = try run(["status", "--db", "x.sqlite"], folder)
+        #expect(status.contains("Máy chủ huyện đã từ chối 2 thay đổi của máy này"), "\(status)")
+        #expect(status.contains("forbidden: no rule lets commune:dan-ly write result of verification"))
+        let english = try run(["status", "--db", "x.sqlite", "--lang", "en"], folder)
+        #expect(english.contains("The district hub refused 2 changes made here"))
+        let quarantine = try run(["hub", "quarantine", "--db", "hub.sqlite"], folder)
+        #expect(quarantine.hasPrefix("2 thay đổi bị từ chối (không áp dụng, không gửi tiếp):"), "\(quarantine)")
+        #expect(quarantine.contains("xa-dan-ly-1:") && quarantine.contains("(xa-dan-ly-1)"))
+        let lines = try run(["hub", "quarantine", "--json", "--db", "hub.sqlite"], folder).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.contains("\"sender\":\"xa-dan-ly-1\"") && $0.contains("\"verification\"") })
+        // The hub never applied them: its verification table is empty, the assessment arrived.
+        let verifications = try run(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder)
+        #expect(!verifications.contains("\"verification\""))
+        #expect(verifications.contains("17.1"))
+        #expect(
+            try run(["hub", "quarantine", "--replica", "xa-khac-1", "--db", "hub.sqlite"], folder).contains(
+                "Không có thay đổi nào bị từ chối."))
+        // Shut out: one line, exit 1 (not worth retrying), nothing changed on the laptop.
+        try run(["hub", "revoke", "xa-dan-ly-1", "--db", "hub.sqlite"], folder)
+        let before = try run(["dump", "--db", "x.sqlite"], folder)
+        // (Over --via the hub's own log line comes first on stderr, as over ssh.)
+        let result = try ntm.run(["sync", "--db", "x.sqlite"] + via, in: folder.path)
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("ntm: ") }
+        #expect(errors.count == 1)
+        let revoked = String(errors.first ?? "")
+        #expect(
+            revoked.contains(
+                "máy chủ không nhận chứng thực của máy này (the credential of replica xa-dan-ly-1 was revoked"))
+        #expect(try run(["dump", "--db", "x.sqlite"], folder) == before)
     }
 }

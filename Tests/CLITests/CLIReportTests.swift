@@ -54,8 +54,8 @@ import Testing
                 "--document", "123/SXD-QH",
             ] + danLy, folder)
         _ = try run(["appraisal", "cong an", "--sent", Self.day(-3)] + danLy, folder)
-        _ = try run(["verify", "1", "--result", "đạt", "--date", Self.day(-2)] + danLy, folder)
-        _ = try run(["verify", "17", "--result", "dat", "--department", "tai nguyen"] + danLy, folder)
+        _ = try run(["verification", "1", "--result", "đạt", "--date", Self.day(-2)] + danLy, folder)
+        _ = try run(["verification", "17", "--result", "dat", "--department", "tai nguyen"] + danLy, folder)
         let deadline = try run(
             ["deadline", "add", "--title", "Nộp hồ sơ chung", "--due", Self.day(-1), "--department", "UBND xã"] + danLy,
             folder

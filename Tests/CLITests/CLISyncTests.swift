@@ -32,6 +32,12 @@ import Testing
                 ], folder)
         }
         _ = try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
+        for (replica, commune, db) in [
+            ("xa-dan-ly-1", "dan-ly", "dan-ly.sqlite"), ("xa-tan-ninh-1", "tan-ninh", "tan-ninh.sqlite"),
+            ("xa-dan-ly-2", "dan-ly", "dan-ly-2.sqlite"),
+        ] {
+            #expect(try ntm.enrol(replica, as: "commune:\(commune)", db: db, in: folder.path) == nil)
+        }
         _ = try run(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly.sqlite"], folder)
         _ = try run(["assess", "17.1", "chưa đạt", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
         _ = try run(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
@@ -69,11 +75,11 @@ import Testing
         #expect(report.contains("Xã đạt chuẩn: 0/2 xã") && report.contains("Tân Ninh"))
         // A hub that cannot be reached, or a command that fails, is one line and exit 1.
         let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--db", "dan-ly.sqlite"], in: folder.path)
-        #expect(refused.status == 1 && refused.stderr.hasPrefix("ntm: lỗi: không kết nối được máy chủ 127.0.0.1:1"))
+        #expect(refused.status == 75 && refused.stderr.hasPrefix("ntm: lỗi: không kết nối được máy chủ 127.0.0.1:1"))
         let both = try ntm.run(["sync", "--db", "dan-ly.sqlite"], in: folder.path)
         #expect(both.status == 1 && both.stderr == "ntm: lỗi: cần đúng một trong --hub HOST:PORT và --via LỆNH\n")
         let broken = try ntm.run(["sync", "--via", "false", "--db", "dan-ly.sqlite"], in: folder.path)
-        #expect(broken.status == 1 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (exit status 1)\n")
+        #expect(broken.status == 75 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (exit status 1)\n")
     }
 
     @Test func aHubRestoredFromBackupTakesANewIdentityAndGetsBackWhatItLost() throws {
@@ -84,6 +90,7 @@ import Testing
         _ = try run(
             ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--district", "trieu-son", "--db", "x.sqlite"],
             folder)
+        #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
         _ = try run(["assess", "17.1", "dat", "--db", "x.sqlite"], folder)
         _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
         _ = try run(["hub", "backup", "backup.sqlite", "--db", "hub.sqlite"], folder)
@@ -147,6 +154,7 @@ import Testing
             }
             try replica.store.write(changes, author: "x")
             communes.append(("\(slug).sqlite", slug))
+            #expect(try ntm.enrol("xa-\(slug)-1", as: "commune:\(slug)", db: "\(slug).sqlite", in: folder.path) == nil)
         }
         var random = SeededRandom(seed: 7)
         let port = 20_000 + Int(getpid() % 20_000)
@@ -251,6 +259,10 @@ enum LineTransportProbe {
             process.waitUntilExit()
             return process.terminationStatus
         }
+        // Not enrolled yet: refused at once, not retried for minutes.
+        #expect(try bash(["commune", "via:\(ntm.path) hub stdio --db hub.sqlite", "x.sqlite"]) == 1)
+        #expect(try String(contentsOfFile: folder.file("night.log"), encoding: .utf8).contains("not retried"))
+        #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
         #expect(try bash(["commune", "via:\(ntm.path) hub stdio --db hub.sqlite", "x.sqlite"]) == 0)
         #expect(try bash(["hub", "hub.sqlite", "out"]) == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).sorted()

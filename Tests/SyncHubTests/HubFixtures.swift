@@ -18,7 +18,25 @@ struct Night {
         hubStore = try ReplicaStore.create(
             at: folder.file("hub.sqlite"), replicaID: "huyen-trieu-son", schema: NTMSchema.schema,
             clock: { 1_541_131_200_000 })
-        hub = HubIdentity(store: hubStore, epoch: epoch, district: "trieu-son", sharedTables: ["catalogue"])
+        hub = HubIdentity(
+            store: hubStore, epoch: epoch, district: "trieu-son", sharedTables: ["catalogue"],
+            policy: NTMSchema.writePolicy)
+    }
+
+    /// The nonce of every scripted session's challenge, so that its auth line can be written ahead.
+    static let nonce = [UInt8](repeating: 0x6E, count: 32)
+
+    /// A session whose challenge is ``nonce``.
+    func session() -> HubSession { HubSession(hub: hub, nonce: { Night.nonce }) }
+
+    /// Enrols a replica at the hub and returns its credential.
+    func enrol(_ replica: String, as role: Role) throws -> Credential {
+        try Credential.enrol(replica, as: role, at: hub)
+    }
+
+    /// The auth line answering ``nonce`` with `credential`.
+    func auth(_ credential: Credential) throws -> String {
+        WireMessage.auth(signature: try credential.sign(nonce: Night.nonce, hub: hub.store.replicaID)).line
     }
 
     /// Serves from another hub database from now on (a restored backup).
@@ -27,16 +45,25 @@ struct Night {
         hubStore = hub.store
     }
 
-    /// A commune replica (its own file).
+    /// A commune replica (its own file), enrolled at the hub with its credential installed.
     func commune(_ slug: String, replica: String? = nil) throws -> CommuneReplica {
-        try NTMDatabase.create(
+        let commune = try NTMDatabase.create(
             at: folder.file("\(replica ?? slug).sqlite"), replicaID: replica ?? "xa-\(slug)-1",
             home: .commune(.init(slug: slug, name: slug, district: "trieu-son")), author: "Cán bộ \(slug)"
         ).commune()
+        try install(try enrol(commune.store.replicaID, as: .commune(slug)), in: commune.store)
+        return commune
     }
 
     /// Runs a whole session in memory: the client's lines go to a hub session, its answers come back.
     func syncInMemory(_ replica: CommuneReplica) throws -> SyncResult {
+        try SyncClient(
+            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+        ).run(over: try transport())
+    }
+
+    /// A transport to a new hub session served on its own thread over a pair of pipes.
+    func transport() throws -> LineTransport {
         let (clientRead, hubWrite) = try pipe()
         let (hubRead, clientWrite) = try pipe()
         let hubSide = Thread { [hub] in
@@ -45,9 +72,12 @@ struct Night {
             close(hubRead)
         }
         hubSide.start()
-        defer { close(clientRead) }
-        return try SyncClient(store: replica.store, commune: replica.commune).run(
-            over: LineTransport(input: clientRead, output: clientWrite, onClose: { close(clientWrite) }))
+        return LineTransport(
+            input: clientRead, output: clientWrite,
+            onClose: {
+                close(clientWrite)
+                close(clientRead)
+            })
     }
 
     func pipe() throws -> (Int32, Int32) {
@@ -55,6 +85,11 @@ struct Night {
         guard Glibc.pipe(&fds) == 0 else { throw TransportError.closed("pipe") }
         return (fds[0], fds[1])
     }
+}
+
+/// Installs a credential in a replica, as `ntm credential install` does.
+func install(_ credential: Credential, in store: ReplicaStore) throws {
+    try store.setMetadata(Credential.metadataKey, credential.fileContents)
 }
 
 /// A replica's rows of one commune, as canonical text (the `ntm dump --commune` of the CLI).

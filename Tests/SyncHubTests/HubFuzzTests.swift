@@ -11,37 +11,88 @@ import Testing
 
 /// Hostile input: the protocol's example lines mutated by a seeded generator (flipped bytes, cuts,
 /// duplicates, splices, NUL bytes, invalid UTF-8, lines over 1 MiB, 100,000 levels of nesting, numbers
-/// past every range, members of the wrong type, random bytes) are read by the hub's decoder and its
-/// session state machine as error values, never a trap; a live hub answers such lines over many
-/// connections with one error object each, changes nothing, and still serves a good client meanwhile;
-/// and idle connections beyond the session cap are refused or timed out, not piled up.
+/// past every range, members of the wrong type, random bytes, forged challenges and answers to them)
+/// are read by the hub's decoder and its session state machine as error values, never a trap; an
+/// answer to the challenge that is not the enrolled key's signature of this session's nonce is one
+/// `unauthenticated` error, and nothing but a challenge or an error is ever sent before a good one; a
+/// live hub answers such lines over many connections with one error object each, changes nothing, and
+/// still serves a good client meanwhile; and idle connections beyond the session cap are refused or
+/// timed out, not piled up, whether they said hello or nothing.
 @Suite(.serialized) struct HubFuzzTests {
     /// The number of the generator behind each test, so that a failure reproduces.
     static let decoderSeed: UInt64 = 0x4E54_4D00_0001
     static let liveSeed: UInt64 = 0x4E54_4D00_0002
+    /// The challenge of the sessions that wait for an answer in the decoder test (not ``Night/nonce``,
+    /// which the authenticated sessions answer, so that their answers are replays there).
+    static let waitingNonce = [UInt8](repeating: 0xA5, count: 32)
+    /// The replica the waiting sessions said hello for.
+    static let waitingReplica = "xa-dan-ly-2"
 
     @Test func twelveThousandHostileLinesAreErrorValuesNeverATrap() throws {
         let night = try Night("fuzz-decoder")
         _ = try night.hubStore.importBundle(from: Examples.path("concurrent-edit.bundle.ndjson"))
+        // The replicas the scripted sessions speak for, enrolled at the hub under test.
+        var credentials: [String: Credential] = [:]
+        for number in 2...8 {
+            credentials["xa-dan-ly-\(number)"] = try night.enrol("xa-dan-ly-\(number)", as: .commune("dan-ly"))
+        }
+        let hubID = night.hubStore.replicaID
         let before = try night.hubStore.operationCount()
-        var lines = HostileLines(seeds: try Examples.lines(), seed: Self.decoderSeed)
+        let quarantinedBefore = try night.hubStore.quarantine().count
+        // Answers that never answer the waiting sessions' challenge: right keys for another challenge or
+        // another hub, another replica's key, a key never enrolled; and the right answer, only ever sent
+        // with a bit flipped.
+        let signatures = try HostileLines.foreignSignatures(
+            of: credentials.keys.sorted().map { credentials[$0]! }, answering: Self.waitingNonce, hub: hubID,
+            replica: Self.waitingReplica)
+        let right = try credentials[Self.waitingReplica]!.sign(nonce: Self.waitingNonce, hub: hubID)
+        #expect(!signatures.contains(right))
+        var lines = HostileLines(
+            seeds: try Examples.lines(), seed: Self.decoderSeed, signatures: signatures, nearMisses: [right])
         var problems: [String] = []
         var refused: [WireError.Code: Int] = [:]
         var mutations: [HostileLines.Mutation: Int] = [:]
         var readable = 0
         var applied = 0
-        // A session that said hello (and, every other time, opened a push batch) takes every third line
-        // until one ends it; then the next one starts.
+        var refusedDots: Set<Dot> = []
+        var challenged = 0
+        var answersRefused = 0
+        // A session that authenticated (and, every other time, opened a push batch: of three operations,
+        // or of one with defaults naming its own origin, so that a seed's operation may be committed)
+        // takes every third line until one ends it; then the next one starts.
         var opened = 0
-        var session = HubSession(hub: night.hub)
-        func reopen() {
-            session = HubSession(hub: night.hub)
+        var session = night.session()
+        func reopen() throws {
+            session = night.session()
             opened += 1
-            var script = [HostileLines.hello("xa-dan-ly-\(opened % 7 + 2)")]
-            if opened % 2 == 0 { script.append(#"{"type":"push","batch":1,"count":3}"#) }
-            for line in script { _ = session.receive(Array(line.utf8)) }
+            let replica = "xa-dan-ly-\(opened % 7 + 2)"
+            _ = session.receive(Array(HostileLines.hello(replica).utf8))
+            let welcome = session.receive(Array(try night.auth(credentials[replica]!).utf8))
+            guard HostileLines.messageType(welcome.first) == "welcome" else {
+                problems.append("session \(opened) was not welcomed: \(welcome)")
+                return
+            }
+            if opened % 4 == 2 {
+                _ = session.receive(Array(#"{"type":"push","batch":1,"count":3}"#.utf8))
+            } else if opened % 4 == 0 {
+                let push =
+                    #"{"type":"push","batch":1,"count":1,"defaults":{"origin":"\#(replica)","author":"Lê Văn Hùng","#
+                    + #""wall_ms":1541300000000}}"#
+                _ = session.receive(Array(push.utf8))
+            }
         }
-        reopen()
+        // A session that said hello and waits for the answer to its challenge takes every third line
+        // (the next after the authenticated session's); any line ends it, and the next one starts.
+        var waiting = HubSession(hub: night.hub, nonce: { Self.waitingNonce })
+        func rewait() {
+            waiting = HubSession(hub: night.hub, nonce: { Self.waitingNonce })
+            let challenge = waiting.receive(Array(HostileLines.hello(Self.waitingReplica).utf8))
+            if challenge != [WireMessage.challenge(hub: hubID, nonce: Self.waitingNonce).line] {
+                problems.append("no challenge after hello: \(challenge)")
+            }
+        }
+        try reopen()
+        rewait()
         for index in 0..<12_000 {
             let hostile = lines.next()
             let line = hostile.bytes
@@ -61,13 +112,48 @@ import Testing
                 problem("expected \(code!), read \(read)")
             }
             // A session waiting for hello answers a failed read with exactly the decoder's error, and
-            // anything else with well-formed lines (an error object, or a welcome).
+            // anything else with at most one well-formed line: an error object, or a challenge (never a
+            // welcome: nobody has answered a challenge yet).
             let fresh = HubSession(hub: night.hub).receive(line)
             if case .failure(let error) = read, fresh != [WireMessage.error(error).line] {
                 problem("answered \(fresh)")
             }
-            for answer in fresh where !HostileLines.isWellFormedAnswer(answer) { problem("answered \(answer)") }
-            // The same inside a session under way.
+            if fresh.count > 1 { problem("answered \(fresh.count) lines to one: \(fresh)") }
+            for answer in fresh {
+                if !HostileLines.isWellFormedAnswer(answer) { problem("answered \(answer)") }
+                switch HostileLines.messageType(answer) {
+                case "challenge": challenged += 1
+                case "error": break
+                default: problem("answered \(answer) before any challenge was answered")
+                }
+            }
+            if index % 3 == 1 {
+                // A session waiting for the answer to its challenge: a failed read is answered with the
+                // decoder's error, any answer (none of which is right) with exactly one `unauthenticated`,
+                // any other line with `out-of-order`; the session ends, and nothing but that error is sent.
+                let answers = waiting.receive(line)
+                switch read {
+                case .failure(let error):
+                    if answers != [WireMessage.error(error).line] { problem("answered \(answers) to a challenge") }
+                case .success(.message(.auth)):
+                    answersRefused += 1
+                    if answers.count != 1 || HostileLines.errorCode(answers[0].utf8) != .unauthenticated {
+                        problem("answered \(answers) to a wrong answer to a challenge")
+                    }
+                case .success(.message(.error)):
+                    if !answers.isEmpty { problem("answered \(answers) to an error after a challenge") }
+                default:
+                    if answers.count != 1 || HostileLines.errorCode(answers[0].utf8) != .outOfOrder {
+                        problem("answered \(answers) to a challenge")
+                    }
+                }
+                for answer in answers where HostileLines.errorCode(answer.utf8) == nil {
+                    problem("sent \(answer) to an unauthenticated session")
+                }
+                if !waiting.isClosed { problem("a session went on after a wrong answer to its challenge") }
+                rewait()
+            }
+            // The same inside an authenticated session under way.
             guard index % 3 == 0 else { continue }
             let answers = session.receive(line)
             if case .failure(let error) = read, answers != [WireMessage.error(error).line] {
@@ -75,30 +161,44 @@ import Testing
             }
             for answer in answers {
                 if !HostileLines.isWellFormedAnswer(answer) { problem("answered \(answer) in a session") }
-                if case .message(.pushed(_, let count, _))? = try? WireLine(bytes: Array(answer.utf8)) {
+                if case .message(.pushed(_, let count, _, let refusals))? = try? WireLine(bytes: Array(answer.utf8)) {
                     applied += count
+                    refusedDots.formUnion(refusals.map(\.dot))
                 }
             }
-            if session.isClosed { reopen() }
+            if session.isClosed { try reopen() }
         }
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(20))")
-        // The hub's database changed only by batches it acknowledged as applied.
+        // The hub's database changed only by batches it acknowledged: applied, or held as refused.
         #expect(try night.hubStore.operationCount() == before + applied)
-        // The generator reached every refusal the decoder knows, and past the decoder into the session.
+        #expect(try night.hubStore.quarantine().count == quarantinedBefore + refusedDots.count)
+        // The generator reached every refusal the decoder knows, and past the decoder into the session:
+        // hellos challenged, answers to challenges refused.
         for code in HostileLines.decoderCodes { #expect(refused[code, default: 0] > 0, "no \(code) line") }
         for mutation in HostileLines.Mutation.allCases { #expect(mutations[mutation, default: 0] > 0) }
         #expect(readable > 100)
+        #expect(challenged > 20, "\(challenged) hostile hellos challenged")
+        #expect(answersRefused > 100, "\(answersRefused) wrong answers to a challenge")
+        #expect(applied > 0, "no hostile batch reached a commit")
     }
 
     @Test func aLiveHubAnswersOnlyErrorObjectsToHostileConnectionsAndChangesNothingWhileAGoodClientSyncs() throws {
         let hub = try GuardedHub("fuzz-live")
         defer { hub.server.stop() }
         let good = try hub.commune("tan-ninh")
+        // The replicas the hostile connections speak for (xa-dan-ly-52 … are not enrolled).
+        let credentials = try (2...51).map { try hub.enrol("xa-dan-ly-\($0)", as: .commune("dan-ly")) }
         let outsideGood: (String, String) -> Bool = { _, row in RowScope.owner(of: row) != "tan-ninh" }
         let dumpBefore = try hub.store.dump(rowFilter: outsideGood)
         let holdsBefore = try hub.store.summary()
         let countBefore = try hub.store.operationCount()
-        let scripts = HostileScript.make(count: 2000, seeds: try Examples.lines(), seed: Self.liveSeed)
+        // The live hub's nonces are random: every answer made ahead answers some other challenge.
+        let signatures = try HostileLines.foreignSignatures(
+            of: Array(credentials.prefix(5)), answering: Night.nonce, hub: hub.store.replicaID,
+            replica: credentials[0].replica)
+        let scripts = HostileScript.make(
+            count: 2000, seeds: try Examples.lines(), seed: Self.liveSeed, credentials: credentials,
+            signatures: signatures)
         let failures = Failures()
         let hostileDone = Answers()
         DispatchQueue.concurrentPerform(iterations: 2) { index in
@@ -125,20 +225,38 @@ import Testing
                         failures.add("\(script.name): \(error)")
                     }
                 }
-                for (script, connection) in open { connection.send(script.bytes) }
+                for (script, connection) in open { connection.send(script.opening) }
+                // Those that get in first answer their challenge (with the key enrolled for them).
+                var read: [[[UInt8]]] = []
                 for (script, connection) in open {
+                    guard let credential = script.credential else {
+                        read.append([])
+                        continue
+                    }
+                    guard let challenge = connection.nextLine() else {
+                        read.append([])
+                        continue
+                    }
+                    read.append([challenge])
+                    guard case .message(.challenge(let hubID, let nonce))? = try? WireLine(bytes: challenge),
+                        let signature = try? credential.sign(nonce: nonce, hub: hubID)
+                    else { continue }
+                    connection.send(Array((WireMessage.auth(signature: signature).line + "\n").utf8) + script.rest)
+                }
+                for ((script, connection), first) in zip(open, read) {
                     let (lines, end) = connection.readToEnd()
                     connection.close()
-                    if let problem = script.problem(lines: lines, end: end) { failures.add(problem) }
+                    if let problem = script.problem(lines: first + lines, end: end) { failures.add(problem) }
                 }
             }
         }
         #expect(failures.all == [])
-        // Nothing but the good client's own operations reached the hub.
+        // Nothing but the good client's own operations reached the hub, and nothing was held as refused.
         let goodOrigin = good.store.replicaID
         var holds = try hub.store.summary()
         #expect(holds.origins.removeValue(forKey: goodOrigin) != nil)
         #expect(holds == holdsBefore)
+        #expect(try hub.store.quarantine().isEmpty)
         #expect(try hub.store.dump(rowFilter: outsideGood) == dumpBefore)
         #expect(try hub.store.operationCount() == countBefore + good.store.localOperationCount())
         #expect(try communeDump(good.store, "tan-ninh") == communeDump(hub.store, "tan-ninh"))
@@ -151,7 +269,7 @@ import Testing
         let beyond = 44
         let replica = try hub.commune("tan-ninh")
         try replica.assess(code: "17.1", status: "dat", author: "Cán bộ tan-ninh")
-        // Connections that say hello and then nothing, more than the hub serves at once.
+        // Connections that say hello and then never answer the challenge, more than the hub serves at once.
         var idle: [RawConnection] = []
         defer { for connection in idle { connection.close() } }
         for index in 0..<(cap + beyond) {
@@ -159,15 +277,16 @@ import Testing
             connection.send(Array((HostileLines.hello("xa-dan-ly-\(index + 2)") + "\n").utf8))
             idle.append(connection)
         }
-        var welcomed = 0
+        var nonces: Set<[UInt8]> = []
         var refused = 0
         for (index, connection) in idle.enumerated() {
             guard let line = connection.nextLine() else {
                 Issue.record("connection \(index) got no answer: \(connection.end.map { "\($0)" } ?? "?")")
                 continue
             }
-            if case .message(.welcome)? = try? WireLine(bytes: line) {
-                welcomed += 1
+            if case .message(.challenge(let hubID, let nonce))? = try? WireLine(bytes: line) {
+                #expect(hubID == hub.store.replicaID && nonce.count == 32)
+                nonces.insert(nonce)
             } else if HostileLines.errorCode(line) == .unavailable {
                 refused += 1
                 // A refused connection is closed at once.
@@ -177,7 +296,8 @@ import Testing
                 Issue.record("connection \(index): \(String(decoding: line, as: UTF8.self))")
             }
         }
-        #expect(welcomed == cap)
+        // Every served connection was challenged, each with a nonce of its own (so no answer replays).
+        #expect(nonces.count == cap)
         #expect(refused == beyond)
         // While every place is taken, a good client is told to retry later.
         do {
@@ -197,12 +317,25 @@ import Testing
         defer { hub.server.stop() }
         let replica = try hub.commune("tan-ninh")
         try replica.assess(code: "17.1", status: "dat", author: "Cán bộ tan-ninh")
-        // Connections that send nothing at all, more than the hub serves at once.
-        let idle = try (0..<(hub.server.maximumSessions + 44)).map { _ in try RawConnection(port: hub.port) }
+        // Connections that send nothing at all, or a hello and then no answer to the challenge, more than
+        // the hub serves at once.
+        let idle = try (0..<(hub.server.maximumSessions + 44)).map { index in
+            let connection = try RawConnection(port: hub.port)
+            if index % 2 == 1 { connection.send(Array((HostileLines.hello("xa-dan-ly-\(index + 2)") + "\n").utf8)) }
+            return connection
+        }
         var reasons: [String: Int] = [:]
+        var challenged = 0
         for (index, connection) in idle.enumerated() {
-            let (lines, end) = connection.readToEnd()
+            let (read, end) = connection.readToEnd()
+            var lines = read
             connection.close()
+            // A hello within the cap is challenged, and nothing more is sent before an answer.
+            if let first = lines.first, HostileLines.messageType(first) == "challenge" {
+                #expect(index % 2 == 1, "connection \(index) was challenged without a hello")
+                challenged += 1
+                lines.removeFirst()
+            }
             // Each one is answered `unavailable` (too many sessions, or idle too long), then closed.
             #expect(
                 lines.count == 1 && (end == .closed || end == .reset), "connection \(index): \(lines.count), \(end)")
@@ -211,6 +344,7 @@ import Testing
             let message = (try? JSONParser.parse(line))?["message"]?.string ?? "?"
             reasons[message, default: 0] += 1
         }
+        #expect(challenged > 0)
         #expect(reasons["the session was idle too long", default: 0] > 0, "\(reasons)")
         let result = try hub.syncOnceFree(replica)
         #expect(result.pushedNew == (try replica.store.localOperationCount()))
@@ -248,7 +382,7 @@ enum Examples {
 struct HostileLines {
     enum Mutation: String, CaseIterable {
         case extreme, byteFlip, truncation, duplication, splice, nulBytes, invalidUTF8, overlong, deepNesting
-        case hugeNumber, wrongType, randomBytes
+        case hugeNumber, wrongType, randomBytes, handshake
     }
 
     /// One line, how it was made, and the code every reader must refuse it with, when the mutation
@@ -267,17 +401,46 @@ struct HostileLines {
     private let seeds: [[UInt8]]
     private var random: SeededRandom
     private var extremes: [Line]
+    /// Well-formed signatures that answer no challenge the hub under test sends (see
+    /// ``foreignSignatures(of:answering:hub:replica:)``).
+    private let signatures: [[UInt8]]
+    /// Right answers, only ever sent with one bit flipped.
+    private let nearMisses: [[UInt8]]
 
-    init(seeds: [[UInt8]], seed: UInt64) {
+    /// A generator from the seed lines; `signatures` and `nearMisses` make its hostile `auth` lines.
+    init(seeds: [[UInt8]], seed: UInt64, signatures: [[UInt8]], nearMisses: [[UInt8]] = []) {
         self.seeds = seeds
         random = SeededRandom(seed: seed)
-        extremes = Self.extremeLines().reversed()
+        self.signatures = signatures.isEmpty ? [[UInt8](repeating: 0, count: 64)] : signatures
+        self.nearMisses = nearMisses.isEmpty ? self.signatures : nearMisses
+        extremes = Self.extremeLines(signature: self.signatures[0]).reversed()
+    }
+
+    /// Signatures in the form of an answer to a challenge, none of which answers `nonce` of `hub` for
+    /// `replica`: each credential's answer to another challenge (``Night/nonce``, or `nonce` with one
+    /// byte changed), to `nonce` of another hub, to `nonce` for its own replica (another replica's
+    /// answer); an answer made with a key never enrolled; no signature at all (zeros, ones).
+    static func foreignSignatures(
+        of credentials: [Credential], answering nonce: [UInt8], hub: String, replica: String
+    ) throws -> [[UInt8]] {
+        var other = nonce
+        other[0] ^= 0x01
+        var signatures: [[UInt8]] = [[UInt8](repeating: 0, count: 64), [UInt8](repeating: 0xFF, count: 64)]
+        for credential in credentials {
+            if Night.nonce != nonce { signatures.append(try credential.sign(nonce: Night.nonce, hub: hub)) }
+            signatures.append(try credential.sign(nonce: other, hub: hub))
+            signatures.append(try credential.sign(nonce: nonce, hub: "huyen-khac"))
+            if credential.replica != replica { signatures.append(try credential.sign(nonce: nonce, hub: hub)) }
+        }
+        let stranger = Credential.issue(replica: replica, role: .commune("dan-ly"), hub: hub, district: "trieu-son")
+        signatures.append(try stranger.sign(nonce: nonce, hub: hub))
+        return signatures
     }
 
     /// How often each mutation is drawn: lines over or at 1 MiB are few, as each costs a megabyte.
     static let weights: [(Mutation, Int)] = [
         (.byteFlip, 16), (.truncation, 10), (.duplication, 8), (.splice, 10), (.nulBytes, 8), (.invalidUTF8, 10),
-        (.overlong, 1), (.deepNesting, 3), (.hugeNumber, 10), (.wrongType, 18), (.randomBytes, 6),
+        (.overlong, 1), (.deepNesting, 3), (.hugeNumber, 10), (.wrongType, 18), (.randomBytes, 6), (.handshake, 14),
     ]
 
     /// The next line: the extreme ones first, then mutations.
@@ -376,6 +539,85 @@ struct HostileLines {
                 Self.tokens.randomElement(using: &random)!
             }
             return Line(bytes: Array(tokens.joined().utf8), mutation: mutation)
+        case .handshake:
+            return handshake()
+        }
+    }
+
+    /// A challenge or an answer to one, made hostile: an answer to another challenge, hub or replica, or
+    /// with another key; the right answer with one bit flipped; signatures of the wrong length, odd,
+    /// not hex, huge, of the wrong type, left out or given twice; nonces too short, too long or not hex;
+    /// hubs that are not replica ids. `expected` is what the decoder must say (nil: it reads the line).
+    private mutating func handshake() -> Line {
+        func auth(_ signature: String) -> [UInt8] { Array(#"{"type":"auth","signature":"\#(signature)"}"#.utf8) }
+        func line(_ bytes: [UInt8], _ expected: WireError.Code?) -> Line {
+            Line(bytes: bytes, mutation: .handshake, expected: expected)
+        }
+        let signature = signatures.randomElement(using: &random)!
+        let hex = signature.hexString
+        switch Int.random(in: 0..<14, using: &random) {
+        case 0, 1, 2:
+            // Well formed, and wrong: the hub must check it against the enrolled key and this challenge.
+            return line(auth(random.chance(0.2) ? hex.uppercased() : hex), nil)
+        case 3:
+            var near = nearMisses.randomElement(using: &random)!
+            near[Int.random(in: near.indices, using: &random)] ^= 1 << UInt8.random(in: 0...7, using: &random)
+            return line(auth(near.hexString), nil)
+        case 4:
+            let length = [0, 1, 31, 32, 63, 65, 66, 96, 128, 1000].randomElement(using: &random)!
+            let bytes = (0..<length).map { $0 < 64 ? signature[$0] : UInt8.random(in: 0...255, using: &random) }
+            return line(auth(bytes.hexString), .badMessage)
+        case 5:
+            return line(auth(Bool.random(using: &random) ? String(hex.dropLast()) : hex + "0"), .badMessage)
+        case 6:
+            // One digit replaced by what is not a hex digit (raw, or as a JSON escape), or a prefix.
+            let bad = ["g", "G", "x", " ", "-", ":", "é", "\\n", "\\u0000", "\\u0661", "\\\"", "０"]
+                .randomElement(using: &random)!
+            var digits = hex.map(String.init)
+            digits[Int.random(in: digits.indices, using: &random)] = bad
+            let text = random.chance(0.2) ? "0x" + String(hex.dropLast(2)) : digits.joined()
+            return line(auth(text), .badMessage)
+        case 7:
+            // Huge: the signature repeated, up to half the line limit.
+            let count = Int.random(in: 2...4_000, using: &random)
+            return line(auth(String(repeating: hex, count: count)), .badMessage)
+        case 8:
+            let value = [
+                "null", "64", "-1", "1e400", "true", "[]", "{}", "\"\"",
+                "[\(signature.map(String.init).joined(separator: ","))]",
+            ]
+            .randomElement(using: &random)!
+            return line(
+                Array(#"{"type":"auth","signature":\#(value)}"#.utf8), value == "1e400" ? .badJSON : .badMessage)
+        case 9:
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: return line(Array(#"{"type":"auth"}"#.utf8), .badMessage)
+            case 1: return line(Array(#"{"type":"auth","signature":"\#(hex)","signature":"\#(hex)"}"#.utf8), .badJSON)
+            case 2:
+                // Members a hub does not read, which must change nothing.
+                return line(
+                    Array(#"{"type":"auth","replica":"xa-dan-ly-1","signature":"\#(hex)","hub":"huyen-khac"}"#.utf8),
+                    nil)
+            default: return line(Array(#"{"signature":"\#(hex)"}"#.utf8), .badMessage)
+            }
+        default:
+            // A challenge, which no client may send; well formed or not.
+            let length = [0, 1, 15, 16, 32, 64, 65, 200].randomElement(using: &random)!
+            var nonce = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }.hexString
+            var good = (16...64).contains(length)
+            if random.chance(0.15) {
+                nonce = nonce.isEmpty ? "zz" : "z" + String(nonce.dropFirst())
+                good = false
+            }
+            let (hub, valid) = [
+                ("huyen-trieu-son", true), ("huyen-khac", true), ("x.y_z", true), ("", false), ("Huyen", false),
+                ("a b", false), ("-x", false), ("../x", false), ("é", false),
+                (String(repeating: "h", count: 300), false),
+            ].randomElement(using: &random)!
+            let object: JSONValue = .object([
+                "type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce),
+            ])
+            return line(Array(JSONWriter.string(object).utf8), good && valid ? nil : .badMessage)
         }
     }
 
@@ -437,9 +679,17 @@ struct HostileLines {
         return (try? WireLine(bytes: bytes)) != nil
     }
 
-    static func hello(_ replica: String) -> String {
-        WireMessage.hello(.init(protocolVersion: 2, replica: replica, commune: "dan-ly", schema: "ntm-2", epoch: nil))
-            .line
+    /// The `type` of a line the hub sent; nil when it has none.
+    static func messageType(_ line: some Collection<UInt8>) -> String? {
+        (try? JSONParser.parse(line))?["type"]?.string
+    }
+
+    static func messageType(_ line: String?) -> String? { line.flatMap { messageType(Array($0.utf8)) } }
+
+    static func hello(_ replica: String, protocol version: Int = WireLimits.protocolVersion) -> String {
+        WireMessage.hello(
+            .init(protocolVersion: version, replica: replica, commune: "dan-ly", schema: "ntm-2", epoch: nil)
+        ).line
     }
 
     static let padding = [UInt8](repeating: UInt8(ascii: "x"), count: WireLimits.maximumLineLength + 70_000)
@@ -467,15 +717,19 @@ struct HostileLines {
         .object(["pos": .int(-1)]),
     ]
 
-    static let types = ["op", "hello", "welcome", "push", "pushed", "pull", "batch", "done", "error", "Op", "", "hola"]
+    static let types = [
+        "op", "hello", "challenge", "auth", "welcome", "push", "pushed", "pull", "batch", "done", "error", "Op", "",
+        "hola", "Auth",
+    ]
 
     static let tokens = [
         "{", "}", "[", "]", ",", ":", "\"type\"", "\"op\"", "\"hello\"", "\"push\"", "\"count\"", "1", "-", "e", "0",
         ".", "true", "null", "nul", " ", "\t", "\r", "\"", "\\", "\\u", "D800", "\\uDC00", "é", "\u{0}",
+        "\"auth\"", "\"signature\"", "\"challenge\"", "\"nonce\"", "\"6e6e6e6e6e6e6e6e6e6e6e6e6e6e6e6e\"",
     ]
 
     /// Lines made by hand at the edges: every one refused or read without a trap.
-    static func extremeLines() -> [Line] {
+    static func extremeLines(signature: [UInt8]) -> [Line] {
         func text(_ value: String, _ expected: WireError.Code? = nil) -> Line {
             Line(bytes: Array(value.utf8), mutation: .extreme, expected: expected)
         }
@@ -492,8 +746,8 @@ struct HostileLines {
         }
         ranges.removeLast()
         let welcome =
-            #"{"type":"welcome","protocol":2,"hub":"h","epoch":"e","holds":{"x":["# + ranges.joined(separator: ",")
-            + #"]},"end":{"pos":0},"district":null,"shared":[]}"#
+            #"{"type":"welcome","protocol":3,"hub":"h","epoch":"e","holds":{"x":["# + ranges.joined(separator: ",")
+            + #"]},"end":{"pos":0},"district":null,"shared":[],"role":"commune:dan-ly","whole":false,"refused":[]}"#
         // Lines exactly at the limit whose refusal quotes a long part of them (a type, a schema, a key).
         func atLimit(_ before: String, _ after: String) -> String {
             before + String(repeating: "x", count: WireLimits.maximumLineLength - before.utf8.count - after.utf8.count)
@@ -507,10 +761,37 @@ struct HostileLines {
             text(atLimit(#"{"type":""#, #""}"#), .unknownType),
             text(
                 atLimit(
-                    #"{"type":"hello","protocol":2,"replica":"xa-dan-ly-2","commune":"dan-ly","schema":""#,
+                    #"{"type":"hello","protocol":3,"replica":"xa-dan-ly-2","commune":"dan-ly","schema":""#,
                     #"","epoch":null}"#)),
             text(#"{"\#(key)":1,"\#(key)":1}"#, .badJSON),
             text(atLimit(op + #""author":"a","wall_ms":0,"context":{""#, #"":1}}"#), .badOperation),
+            // Handshake lines at the limit: a signature and a nonce of a megabyte, a hub that long.
+            text(atLimit(#"{"type":"auth","signature":""#, #""}"#), .badMessage),
+            text(atLimit(#"{"type":"challenge","hub":"huyen-trieu-son","nonce":""#, #""}"#), .badMessage),
+            text(atLimit(#"{"type":"challenge","nonce":"\#(Night.nonce.hexString)","hub":""#, #""}"#), .badMessage),
+        ]
+        let hex = signature.hexString
+        let handshake = [
+            text(
+                #"{"type":"hello","protocol":2,"replica":"xa-dan-ly-2","commune":"dan-ly","schema":"ntm-2","epoch":null}"#
+            ),
+            text(#"{"type":"auth","signature":"\#(hex)"}"#), text(#"{"type":"auth","signature":""}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(hex.dropLast(2))"}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(hex)00"}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(hex.dropLast())"}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(hex.dropLast())g"}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(hex.uppercased())"}"#),
+            text(#"{"type":"auth","signature":null}"#, .badMessage), text(#"{"type":"auth"}"#, .badMessage),
+            text(#"{"type":"auth","signature":"\#(String(repeating: hex, count: 8000))"}"#, .badMessage),
+            text(#"{"type":"challenge","hub":"huyen-trieu-son","nonce":"\#(Night.nonce.hexString)"}"#),
+            text(
+                #"{"type":"challenge","hub":"huyen-trieu-son","nonce":"\#(Night.nonce.prefix(15).hexString)"}"#,
+                .badMessage),
+            text(
+                #"{"type":"challenge","hub":"huyen-trieu-son","nonce":"\#(String(repeating: "6e", count: 65))"}"#,
+                .badMessage),
+            text(#"{"type":"challenge","hub":"HUYEN","nonce":"\#(Night.nonce.hexString)"}"#, .badMessage),
+            text(#"{"type":"challenge","hub":"huyen-trieu-son","nonce":6}"#, .badMessage),
         ]
         let manyKeys = "{" + (0..<60_000).map { "\"k\($0)\":0" }.joined(separator: ",") + "}"
         let bigContext =
@@ -549,7 +830,7 @@ struct HostileLines {
                 bytes: [UInt8](repeating: 0x20, count: WireLimits.maximumLineLength + 1), mutation: .extreme,
                 expected: .lineTooLong),
             Line(bytes: [UInt8](repeating: 0, count: 1000), mutation: .extreme, expected: .badJSON),
-        ] + quoting
+        ] + quoting + handshake
     }
 }
 
@@ -561,65 +842,93 @@ extension Result<WireLine, WireError> {
     }
 }
 
-/// One hostile connection to a live hub: what it sends in one go, and what the hub must answer: a
-/// welcome first when it starts with a valid hello, then one error object with the code the first
-/// hostile line calls for, then the end of the connection.
+/// One hostile connection to a live hub: what it sends, and what the hub must answer. A connection
+/// that lands after authentication says hello, reads the challenge, answers it with the key enrolled
+/// for it, then sends the rest at once; the others send everything at once. The hub must answer a
+/// challenge first when it starts with a valid hello, then a welcome when the challenge was answered
+/// right, then one error object with the code the first hostile line calls for, then close the
+/// connection, and never send a welcome, a summary or an operation to a connection that did not
+/// answer its challenge.
 struct HostileScript {
-    /// Where the first hostile line lands.
-    enum Landing: CaseIterable { case beforeHello, afterHello, insidePush }
+    /// Where the first hostile line lands: before hello, in place of the answer to the challenge,
+    /// after a welcome, inside a push batch.
+    enum Landing: CaseIterable { case beforeHello, afterChallenge, afterAuth, insidePush }
 
     var name: String
-    var bytes: [UInt8]
+    /// Sent as soon as the connection is open.
+    var opening: [UInt8]
+    /// The key that answers the challenge, when the script lands after authentication.
+    var credential: Credential?
+    /// Sent after the answer to the challenge.
+    var rest: [UInt8] = []
     var landing: Landing
     var expected: WireError.Code
 
-    /// `count` scripts from the example lines, by a seeded generator.
-    static func make(count: Int, seeds: [[UInt8]], seed: UInt64) -> [HostileScript] {
-        var lines = HostileLines(seeds: seeds, seed: seed)
+    /// `count` scripts from the example lines, by a seeded generator; the replicas of `credentials`
+    /// are enrolled at the hub, `signatures` answer none of its challenges.
+    static func make(
+        count: Int, seeds: [[UInt8]], seed: UInt64, credentials: [Credential], signatures: [[UInt8]]
+    ) -> [HostileScript] {
+        var lines = HostileLines(seeds: seeds, seed: seed, signatures: signatures)
         var random = SeededRandom(seed: seed ^ 0xFFFF)
         var scripts: [HostileScript] = []
+        func bytes(_ text: [String]) -> [UInt8] { Array((text.map { $0 + "\n" }).joined().utf8) }
         while scripts.count < count {
             let landing = Landing.allCases.randomElement(using: &random)!
             // The first hostile line is one the hub must refuse where it lands (not a line it would serve,
-            // such as a valid pull after hello), and one line on the wire.
+            // such as a valid pull after welcome), and one line on the wire.
             var first = lines.next()
             var expected = code(first.bytes, landing)
             while expected == nil || first.bytes.contains(0x0A) {
                 first = lines.next()
                 expected = code(first.bytes, landing)
             }
-            var text: [String] = []
-            if landing != .beforeHello { text.append(HostileLines.hello("xa-dan-ly-\(scripts.count % 50 + 2)")) }
-            if landing == .insidePush {
-                // A valid operation first: the batch it opens must be dropped whole.
-                text.append(#"{"type":"push","batch":1,"count":2}"#)
-                text.append(opLine(origin: "xa-dan-ly-\(scripts.count % 50 + 2)", seq: 1, row: "dan-ly/qd1980-2016/5"))
-            }
-            var bytes = Array((text.map { $0 + "\n" }).joined().utf8) + first.bytes + [0x0A]
+            var hostile = first.bytes + [0x0A]
             // More hostile lines after it, sent at once, which the hub reads or not and drops either way.
             // (Not over 1 MiB: the hub would end the session at such a line as soon as it arrived, before
             // handling the lines ahead of it.)
             for _ in 0..<Int.random(in: 0...4, using: &random) {
                 let line = lines.next().bytes
-                if line.count <= WireLimits.maximumLineLength { bytes += line + [0x0A] }
+                if line.count <= WireLimits.maximumLineLength { hostile += line + [0x0A] }
             }
-            scripts.append(
-                HostileScript(
-                    name: "connection \(scripts.count) (\(landing), \(first.mutation))", bytes: bytes,
-                    landing: landing, expected: expected!))
+            let credential = credentials[scripts.count % credentials.count]
+            let name = "connection \(scripts.count) (\(landing), \(first.mutation))"
+            var script = HostileScript(
+                name: name, opening: hostile, landing: landing, expected: expected!)
+            switch landing {
+            case .beforeHello: break
+            case .afterChallenge:
+                // An enrolled replica mostly, one never enrolled sometimes: either way no answer is right.
+                let replica = random.chance(0.8) ? credential.replica : "xa-dan-ly-\(credentials.count + 2)"
+                script.opening = bytes([HostileLines.hello(replica)]) + hostile
+            case .afterAuth, .insidePush:
+                script.opening = bytes([HostileLines.hello(credential.replica)])
+                script.credential = credential
+                script.rest = hostile
+                if landing == .insidePush {
+                    // A valid operation first: the batch it opens must be dropped whole.
+                    script.rest =
+                        bytes([
+                            #"{"type":"push","batch":1,"count":2}"#,
+                            opLine(origin: credential.replica, seq: 1, row: "dan-ly/qd1980-2016/5"),
+                        ]) + hostile
+                }
+            }
+            scripts.append(script)
         }
         return scripts
     }
 
     /// The code the hub answers `line` with where it lands; nil for a line it would serve or that ends a
-    /// session without an answer (a hello before hello, a push or pull after it, an operation inside a
-    /// batch, an error object).
+    /// session without an answer (a hello before hello, a push or pull after welcome, an operation inside
+    /// a batch, an error object).
     static func code(_ line: [UInt8], _ landing: Landing) -> WireError.Code? {
         switch (HubSession.parse(line), landing) {
         case (.failure(let error), _): return error.code
         case (.success(.message(.error)), _): return nil
         case (.success(.message(.hello)), .beforeHello): return nil
-        case (.success(.message(.push)), .afterHello), (.success(.message(.pull)), .afterHello): return nil
+        case (.success(.message(.auth)), .afterChallenge): return .unauthenticated
+        case (.success(.message(.push)), .afterAuth), (.success(.message(.pull)), .afterAuth): return nil
         case (.success(.operation), .insidePush): return nil
         case (.success(.partialOperation), .insidePush): return .badOperation
         default: return .outOfOrder
@@ -634,10 +943,22 @@ struct HostileScript {
         }
         var answers = lines[...]
         if landing != .beforeHello {
-            guard let welcome = answers.popFirst(), case .message(.welcome)? = try? WireLine(bytes: welcome) else {
-                return "\(name): no welcome first: \(shown)"
+            guard let challenge = answers.popFirst(),
+                case .message(.challenge(let hub, let nonce))? = try? WireLine(bytes: challenge),
+                hub == "huyen-trieu-son", nonce.count == 32
+            else {
+                return "\(name): no challenge first: \(shown)"
             }
         }
+        if landing == .afterAuth || landing == .insidePush {
+            guard let welcome = answers.popFirst(),
+                case .message(.welcome(let welcome))? = try? WireLine(bytes: welcome),
+                welcome.role == "commune:dan-ly"
+            else {
+                return "\(name): no welcome after the answer to the challenge: \(shown)"
+            }
+        }
+        // Then one error object: before a good answer to the challenge, nothing else ever.
         guard answers.count == 1, let code = HostileLines.errorCode(answers.first!) else {
             return "\(name): expected one error object, got \(shown), \(end)"
         }
@@ -657,7 +978,16 @@ struct GuardedHub {
 
     var store: ReplicaStore { database.store }
 
-    init(_ name: String, idleTimeout: TimeAmount = .seconds(120)) throws {
+    /// Who the hub is, as its server was given it.
+    var identity: HubIdentity {
+        HubIdentity(
+            store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
+            policy: NTMSchema.writePolicy)
+    }
+
+    init(_ name: String, idleTimeout: TimeAmount = .seconds(120), handshakeTimeout: TimeAmount = .seconds(15))
+        throws
+    {
         // A write to a connection the hub has closed must fail, not kill the test process (as in `ntm`).
         signal(SIGPIPE, SIG_IGN)
         folder = TemporaryDirectory(name)
@@ -666,20 +996,33 @@ struct GuardedHub {
             home: .district(slug: "trieu-son", name: "Triệu Sơn"), author: "Văn phòng")
         _ = try database.store.importBundle(from: Examples.path("concurrent-edit.bundle.ndjson"))
         server = HubServer(
-            hub: HubIdentity(store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"]),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), idleTimeout: idleTimeout)
+            hub: HubIdentity(
+                store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
+                policy: NTMSchema.writePolicy),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), idleTimeout: idleTimeout,
+            handshakeTimeout: handshakeTimeout)
         port = try server.start(host: "127.0.0.1", port: 0)
     }
 
+    /// A commune replica, enrolled at this hub with its credential installed.
     func commune(_ slug: String) throws -> CommuneReplica {
-        try NTMDatabase.create(
+        let replica = try NTMDatabase.create(
             at: folder.file("\(slug).sqlite"), replicaID: "xa-\(slug)-1",
             home: .commune(.init(slug: slug, name: slug, district: "trieu-son", year: "2020")), author: "Cán bộ \(slug)"
         ).commune()
+        try install(try enrol(replica.store.replicaID, as: .commune(slug)), in: replica.store)
+        return replica
+    }
+
+    /// Enrols a replica at this hub and returns its credential.
+    func enrol(_ replica: String, as role: Role) throws -> Credential {
+        try Credential.enrol(replica, as: role, at: identity)
     }
 
     func sync(_ replica: CommuneReplica) throws -> SyncResult {
-        try SyncClient(store: replica.store, commune: replica.commune).run(
+        try SyncClient(
+            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+        ).run(
             over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
     }
 
@@ -789,4 +1132,58 @@ final class RawConnection {
     }
 
     deinit { close() }
+}
+
+/// A peer that trickles bytes (never a whole line) without authenticating is never idle; the
+/// handshake deadline still closes it, so it cannot hold a session place for long.
+@Suite struct HubHandshakeDeadlineTests {
+    @Test func aPeerTricklingBytesWithoutAuthenticatingIsClosedAtTheDeadline() throws {
+        let hub = try GuardedHub("handshake-deadline", idleTimeout: .seconds(30), handshakeTimeout: .seconds(1))
+        defer { hub.server.stop() }
+        _ = try hub.enrol("xa-dan-ly-2", as: .commune("dan-ly"))
+        let connection = try RawConnection(port: hub.port, timeoutSeconds: 10)
+        defer { connection.close() }
+        connection.send(Array((HostileLines.hello("xa-dan-ly-2") + "\n").utf8))
+        let challenge = connection.nextLine().map { String(decoding: $0, as: UTF8.self) }
+        #expect(challenge?.hasPrefix(#"{"type":"challenge""#) == true)
+        let started = Date()
+        let stop = Flag()
+        // Only this thread writes to the connection while the test thread reads from it.
+        nonisolated(unsafe) let writer = connection
+        let trickle = Thread {
+            while !stop.isSet, writer.send([0x20]) { usleep(200_000) }
+        }
+        trickle.start()
+        let (lines, end) = connection.readToEnd()
+        stop.set()
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(lines.count == 1 && HostileLines.errorCode(lines[0]) == .unauthenticated, "\(lines)")
+        #expect(end == .closed || end == .reset)
+        #expect(elapsed < 6, "closed after \(elapsed) s")
+        // A session that authenticated in time is not bound by it: it may pause past the deadline.
+        let credential = try hub.enrol("xa-dan-ly-3", as: .commune("dan-ly"))
+        let good = try RawConnection(port: hub.port, timeoutSeconds: 10)
+        defer { good.close() }
+        good.send(Array((HostileLines.hello("xa-dan-ly-3") + "\n").utf8))
+        guard let line = good.nextLine(),
+            case .message(.challenge(let name, let nonce))? = try? WireLine(bytes: line)
+        else {
+            Issue.record("no challenge")
+            return
+        }
+        let auth = WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: name)).line
+        good.send(Array((auth + "\n").utf8))
+        #expect(good.nextLine().map { String(decoding: $0, as: UTF8.self).hasPrefix(#"{"type":"welcome""#) } == true)
+        Thread.sleep(forTimeInterval: 1.5)
+        good.send(Array((#"{"type":"pull","cursor":{"pos":0},"limit":5}"# + "\n").utf8))
+        #expect(good.nextLine().map { String(decoding: $0, as: UTF8.self).hasPrefix(#"{"type":"batch""#) } == true)
+    }
+}
+
+/// A flag set by one thread and read by another.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

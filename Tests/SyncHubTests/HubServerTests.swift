@@ -24,21 +24,31 @@ import Testing
                 home: .district(slug: "trieu-son", name: "Triệu Sơn"), author: "Văn phòng")
             server = HubServer(
                 hub: HubIdentity(
-                    store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"]),
+                    store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
+                    policy: NTMSchema.writePolicy),
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             port = try server.start(host: "127.0.0.1", port: 0)
         }
 
+        /// A commune replica, enrolled at this hub with its credential installed.
         func commune(_ slug: String, laptop: Int = 1) throws -> CommuneReplica {
-            try NTMDatabase.create(
+            let replica = try NTMDatabase.create(
                 at: folder.file("\(slug)-\(laptop).sqlite"), replicaID: "xa-\(slug)-\(laptop)",
                 home: .commune(.init(slug: slug, name: slug, district: "trieu-son", year: "2020")),
                 author: "Cán bộ \(slug) \(laptop)"
             ).commune()
+            let identity = HubIdentity(
+                store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
+                policy: NTMSchema.writePolicy)
+            try install(
+                try Credential.enrol(replica.store.replicaID, as: .commune(slug), at: identity), in: replica.store)
+            return replica
         }
 
         func sync(_ replica: CommuneReplica) throws -> SyncResult {
-            try SyncClient(store: replica.store, commune: replica.commune).run(
+            try SyncClient(
+                store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+            ).run(
                 over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
         }
     }
@@ -201,10 +211,12 @@ import Testing
         let restored = try ReplicaStore.open(at: night.folder.file("backup.sqlite"), schema: NTMSchema.schema)
         var restoredNight = night
         restoredNight.replaceHub(
-            HubIdentity(store: restored, epoch: night.hub.epoch, district: "trieu-son", sharedTables: ["catalogue"]))
+            HubIdentity(
+                store: restored, epoch: night.hub.epoch, district: "trieu-son", sharedTables: ["catalogue"],
+                policy: NTMSchema.writePolicy))
         // A third laptop syncs first: the restored hub gives its operations the log positions the first
         // laptop's cursor already passed, with other dots there.
-        let third = try night.commune("dan-ly", replica: "xa-dan-ly-3")
+        let third = try restoredNight.commune("dan-ly", replica: "xa-dan-ly-3")
         for code in ["17.2", "17.3", "17.4", "17.5", "17.6", "17.7", "17.8", "18.1"] {
             try third.assess(code: code, status: "chua-dat", author: "c")
         }

@@ -17,13 +17,19 @@ import Testing
             .hello(.init(protocolVersion: 3, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: "ab")),
             .welcome(
                 .init(
-                    protocolVersion: 2, hub: "huyen", epoch: "ab", holds: holds, end: cursor, district: "trieu-son",
-                    shared: ["catalogue"])),
+                    protocolVersion: 3, hub: "huyen", epoch: "ab", holds: holds, end: cursor, district: "trieu-son",
+                    shared: ["catalogue"], role: "commune:dan-ly",
+                    refused: [Refusal(dot: Dot(origin: "xa-dan-ly-1", seq: 2), reason: "forbidden: x")])),
             .welcome(
                 .init(
-                    protocolVersion: 2, hub: "h", epoch: "ab", holds: Summary(), end: .start, district: nil, shared: [])
+                    protocolVersion: 3, hub: "h", epoch: "ab", holds: Summary(), end: .start, district: nil, shared: [],
+                    role: "district", whole: true)
             ),
+            .challenge(hub: "huyen", nonce: [UInt8](repeating: 9, count: 32)),
+            .auth(signature: [UInt8](repeating: 3, count: 64)),
             .push(batch: 1, count: 0), .pushed(batch: 3, applied: 2, duplicates: 1),
+            .pushed(
+                batch: 4, applied: 0, duplicates: 0, refused: [Refusal(dot: Dot(origin: "a", seq: 1), reason: "r")]),
             .pull(cursor: .start, limit: 100), .batch(to: cursor, count: 5), .done(cursor: cursor),
             .error(WireError(.gap, "x")),
         ]
@@ -55,6 +61,42 @@ import Testing
         } catch { return error.code }
     }
 
+    /// Whatever the batch (origins interleaved, chains starting mid-batch, operations without `prev`),
+    /// the reader gives back exactly the operations the writer was given, and a line leaves `prev`
+    /// out only where the line before is its origin's previous operation.
+    @Test(arguments: 0..<20)
+    func batchLinesReadBackAsWritten(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        var heads: [String: SyncOperation] = [:]
+        var batch: [SyncOperation] = []
+        for index in 0..<200 {
+            let origin = ["xa-a-1", "xa-b-1", "xa-c-1"][Int(random.next() % 3)]
+            let seq = (heads[origin]?.dot.seq ?? UInt64(random.next() % 5)) + 1
+            let chained = random.next() % 10 != 0
+            let op = SyncOperation(
+                dot: Dot(origin: origin, seq: seq), key: FieldKey(table: "t", row: "g/\(index % 7)", column: "a"),
+                value: .text("giá trị \(index)"), context: VersionVector(),
+                author: random.next() % 2 == 0 ? "Lan" : "Hùng",
+                wallMs: 1_700_000_000_000 + Int64(random.next() % 3),
+                prev: seq == 1 ? nil : chained ? (heads[origin]?.hash ?? [UInt8](repeating: 7, count: 32)) : nil)
+            heads[origin] = op
+            batch.append(op)
+        }
+        let defaults = OperationDefaults.common(batch)
+        var writer = BatchWriter(defaults: defaults)
+        var reader = BatchReader(defaults: defaults)
+        var before: SyncOperation?
+        for op in batch {
+            let line = writer.line(op)
+            let follows = before.map { $0.dot.origin == op.dot.origin && $0.dot.seq + 1 == op.dot.seq } ?? false
+            #expect(
+                line.contains("\"prev\"") == (op.prev != nil && !(follows && op.prev == before!.hash))
+                    || (follows && op.prev == nil))
+            #expect(try reader.read(try WireLine(bytes: Array(line.utf8))) == op)
+            before = op
+        }
+    }
+
     @Test func invalidUTF8AndLongLinesAreRefused() {
         #expect(code([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) == .badJSON)
         #expect(code([UInt8](repeating: 0x20, count: WireLimits.maximumLineLength + 1)) == .lineTooLong)
@@ -64,7 +106,8 @@ import Testing
 
 @Suite struct HubSessionTests {
     func hello(
-        _ replica: String = "xa-dan-ly-1", commune: String = "dan-ly", version: Int = 2, schema: String = "ntm-2"
+        _ replica: String = "xa-dan-ly-1", commune: String = "dan-ly", version: Int = WireLimits.protocolVersion,
+        schema: String = "ntm-2"
     )
         -> String
     {
@@ -97,24 +140,43 @@ import Testing
             ], "out-of-order"
         ),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP3"], "gap"),
-        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OTHER-COMMUNE"], "out-of-scope"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OTHER-ORIGIN"], "forbidden"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "HUB-DOT"], "forged-dot"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP2-OTHER-PREV"], "broken-chain"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP2-NULL-PREV"], "broken-chain"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":1}", "OP1-WITH-PREV"], "bad-operation"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":1}", "{\"type\":\"op\",\"seq\":1}"], "bad-operation"),
         (["HELLO", "OP1"], "out-of-order"),
     ])
     func aBadSessionEndsInOneErrorAndAppliesNothing(script: [String], expected: String) throws {
         let night = try Night("session-bad")
-        let session = HubSession(hub: night.hub)
-        let lines = script.map { line -> String in
+        let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
+        let session = night.session()
+        let lines = try script.flatMap { line -> [String] in
             switch line {
-            case "HELLO": return hello()
-            case "HELLO3": return hello(version: 1)
-            case "HELLO-SCHEMA": return hello(schema: "ntm-1/qd1980-2016@0000000000000000")
-            case "OP1": return opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
-            case "OP3": return opLine(origin: "xa-dan-ly-1", seq: 3, row: "dan-ly/qd1980-2016/17.2")
-            case "OTHER-COMMUNE": return opLine(origin: "xa-dan-ly-1", seq: 2, row: "tan-ninh/qd1980-2016/17.2")
-            case "HUB-DOT": return opLine(origin: "huyen-trieu-son", seq: 1, row: "dan-ly/qd1980-2016/17.2")
-            default: return line
+            case "HELLO": return [hello(), try night.auth(credential)]
+            case "HELLO3": return [hello(version: 2)]
+            case "HELLO-SCHEMA": return [hello(schema: "ntm-1/qd1980-2016@0000000000000000")]
+            case "OP1": return [opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")]
+            case "OP3": return [opLine(origin: "xa-dan-ly-1", seq: 3, row: "dan-ly/qd1980-2016/17.2")]
+            case "OP2-OTHER-PREV":
+                return [
+                    String(opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/17.2").dropLast())
+                        + ",\"prev\":\"\(String(repeating: "ab", count: 32))\"}"
+                ]
+            case "OP2-NULL-PREV":
+                return [
+                    String(opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/17.2").dropLast())
+                        + ",\"prev\":null}"
+                ]
+            case "OP1-WITH-PREV":
+                return [
+                    String(opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.2").dropLast())
+                        + ",\"prev\":\"\(String(repeating: "ab", count: 32))\"}"
+                ]
+            case "OTHER-ORIGIN": return [opLine(origin: "xa-dan-ly-2", seq: 1, row: "dan-ly/qd1980-2016/17.2")]
+            case "HUB-DOT": return [opLine(origin: "huyen-trieu-son", seq: 1, row: "dan-ly/qd1980-2016/17.2")]
+            default: return [line]
             }
         }
         let out = run(session, lines)
@@ -128,26 +190,26 @@ import Testing
 
     @Test func aDotHeldWithOtherContentIsForgedAndTheSameContentIsADuplicate() throws {
         let night = try Night("session-forged")
-        let first = HubSession(hub: night.hub)
+        let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
         let op = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
-        let out = run(first, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", op])
+        let out = run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", op])
         #expect(out.last == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0).line)
-        let again = HubSession(hub: night.hub)
         #expect(
-            run(again, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", op]).last
+            run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", op]).last
                 == WireMessage.pushed(batch: 1, applied: 0, duplicates: 1).line)
-        let forged = HubSession(hub: night.hub)
         let other = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1", value: .text("chua-dat"))
         #expect(
-            code(run(forged, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last) == "forged-dot")
+            code(run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last)
+                == "forged-dot")
         #expect(try night.hubStore.operationCount() == 1)
     }
 
     @Test func aPushBatchOverSixteenMebibytesIsRefusedBeforeItIsWhole() throws {
         let night = try Night("session-big")
-        let session = HubSession(hub: night.hub)
+        let session = night.session()
         let big = String(repeating: "x", count: 900_000)
-        var out = run(session, [hello(), "{\"type\":\"push\",\"batch\":1,\"count\":30}"])
+        let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
+        var out = run(session, start + ["{\"type\":\"push\",\"batch\":1,\"count\":30}"])
         for seq in 1...30 where !session.isClosed {
             out += run(
                 session,
@@ -164,7 +226,10 @@ import Testing
 
     /// The transcripts in protocol/examples are replayed against the real hub: every line the hub sends
     /// must be exactly the transcript's.
-    @Test(arguments: ["session-sync.ndjson", "session-gap.ndjson", "session-bad-line.ndjson"])
+    @Test(arguments: [
+        "session-sync.ndjson", "session-gap.ndjson", "session-bad-line.ndjson", "session-refused.ndjson",
+        "session-unauthenticated.ndjson",
+    ])
     func transcriptsReplayAgainstTheRealHub(name: String) throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("protocol/examples/\(name)").path
@@ -176,7 +241,20 @@ import Testing
             from: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
                 "concurrent-edit.bundle.ndjson"
             ).path)
-        let session = HubSession(hub: night.hub)
+        // The example's chains hold by this implementation's hashing: each operation after an origin's
+        // first names its predecessor's hash.
+        #expect(try night.hubStore.verifyIntegrity().isClean)
+        for entry in try night.hubStore.logEntries(after: 0, limit: 100) where entry.operation.dot.seq > 1 {
+            #expect(entry.operation.prev != nil, "\(entry.operation.dot)")
+        }
+        // The replica of the transcripts carries the published example credential.
+        let credential = try Credential(
+            fileContents: Array(
+                try Data(
+                    contentsOf: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
+                        "xa-dan-ly-2.credential"))))
+        try night.hubStore.enrol(replica: credential.replica, role: credential.role, publicKey: credential.publicKey)
+        let session = night.session()
         var expected: [String] = []
         var got: [String] = []
         for line in lines {

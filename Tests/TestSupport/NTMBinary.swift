@@ -46,6 +46,24 @@ public struct NTMBinary: Sendable {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Enrols a replica at a hub and installs its credential, as the district office and the commune
+    /// do (`ntm hub enroll`, then `ntm credential install`); returns the first failure's message.
+    @discardableResult
+    public func enrol(
+        _ replica: String, as role: String, db: String, hub: String = "hub.sqlite", in directory: String
+    ) throws -> String? {
+        let file = "\(replica).cred"
+        try? FileManager.default.removeItem(atPath: "\(directory)/\(file)")
+        for arguments in [
+            ["hub", "enroll", "--replica", replica, "--role", role, "--out", file, "--renew", "--db", hub],
+            ["credential", "install", file, "--db", db],
+        ] {
+            let result = try run(arguments, in: directory)
+            if result.status != 0 { return "ntm \(arguments.joined(separator: " ")): \(result.stderr)" }
+        }
+        return nil
+    }
+
     /// Starts `ntm` without waiting (for tests that kill it).
     public func start(
         _ arguments: [String], in directory: String, environment: [String: String] = [:], stdin: String? = nil

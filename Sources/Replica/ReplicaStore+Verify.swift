@@ -1,0 +1,567 @@
+import GRDB
+import SyncCore
+
+/// What ``ReplicaStore/verifyIntegrity()`` found: the problems (none when the database is sound) and
+/// how much it looked at.
+public struct IntegrityReport: Sendable, Equatable {
+    /// Everything found wrong, in the order the checks ran: SQLite's own check, the held dots, the row
+    /// states, the conflicts.
+    public var problems: [IntegrityProblem]
+    /// The operations in the log.
+    public var operations: Int
+    /// The rows with a stored state (`row_state`).
+    public var rows: Int
+    /// The origins held (in `holdings` or in the log).
+    public var origins: Int
+    /// The rows of the `conflict` table.
+    public var conflicts: Int
+
+    /// Creates a report.
+    public init(problems: [IntegrityProblem], operations: Int, rows: Int, origins: Int, conflicts: Int) {
+        self.problems = problems
+        self.operations = operations
+        self.rows = rows
+        self.origins = origins
+        self.conflicts = conflicts
+    }
+
+    /// Whether nothing is wrong.
+    public var isClean: Bool { problems.isEmpty }
+}
+
+/// One thing wrong in a replica's database, naming exactly what.
+public enum IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
+    /// A line of SQLite's `PRAGMA integrity_check` other than `ok` (a damaged file).
+    case sqlite(String)
+    /// The `holdings` row of an origin is not the stored form (`[[first,last],…]`).
+    case unreadableHoldings(origin: String, reason: String)
+    /// `holdings` says these operations are held but the log lacks them: they were deleted.
+    case operationsMissingFromLog(origin: String, seqs: ClosedRange<UInt64>)
+    /// The operation's `prev` is not the hash of its origin's previous operation as held here: one of
+    /// the two was changed after it was written.
+    case brokenChain(dot: Dot, previous: Dot)
+    /// The operation names no previous operation although its origin's previous one is chained: its
+    /// `prev` was removed.
+    case chainCut(dot: Dot)
+    /// The log holds these operations but `holdings` does not list them.
+    case operationsNotInHoldings(origin: String, seqs: ClosedRange<UInt64>)
+    /// A log row that cannot be read back as an operation (its row's state is then not compared).
+    case unreadableOperation(position: Int64, dot: Dot, reason: String)
+    /// A `row_state` value that is not the stored form of a row state.
+    case unreadableRowState(table: String, row: String, reason: String)
+    /// A column of a stored row state differs from what replaying the log gives.
+    case rowStateDiffers(table: String, row: String, column: String, difference: FieldDifference)
+    /// A row has a stored state but no operation in the log wrote it.
+    case rowStateWithoutOperations(table: String, row: String)
+    /// The log writes a row that has no stored state.
+    case operationsWithoutRowState(table: String, row: String, operations: Int)
+    /// The stored row state shows this open conflict but the `conflict` table lacks it.
+    case conflictMissing(table: String, row: String, column: String, kind: Conflict.Kind)
+    /// The `conflict` table lists a conflict the stored row state does not show (`kind` as stored).
+    case conflictNotInRowState(table: String, row: String, column: String, kind: String)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let line):
+            return "SQLite integrity check: \(line)"
+        case .unreadableHoldings(let origin, let reason):
+            return "the held dots of \(origin) cannot be read: \(reason)"
+        case .operationsMissingFromLog(let origin, let seqs):
+            return seqs.count == 1
+                ? "operation \(origin):\(seqs.lowerBound) is held but missing from the log (deleted)"
+                : "operations \(Self.dots(origin, seqs)) are held but missing from the log (deleted)"
+        case .operationsNotInHoldings(let origin, let seqs):
+            return seqs.count == 1
+                ? "operation \(origin):\(seqs.lowerBound) is in the log but not in the held dots"
+                : "operations \(Self.dots(origin, seqs)) are in the log but not in the held dots"
+        case .unreadableOperation(let position, let dot, let reason):
+            return "operation \(dot) at log position \(position) cannot be read: \(reason)"
+        case .brokenChain(let dot, let previous):
+            return
+                "operation \(dot) does not follow \(previous) as held here (its prev is another hash): one of the two was changed"
+        case .chainCut(let dot):
+            return
+                "operation \(dot) names no previous operation although its origin's chain had begun: its prev was removed"
+        case .unreadableRowState(let table, let row, let reason):
+            return "the stored state of row \(table) \(row) cannot be read: \(reason)"
+        case .rowStateDiffers(let table, let row, let column, let difference):
+            return "row \(table) \(row), column \(column): \(difference)"
+        case .rowStateWithoutOperations(let table, let row):
+            return "row \(table) \(row) has a stored state but no operation in the log"
+        case .operationsWithoutRowState(let table, let row, let operations):
+            return
+                "row \(table) \(row) has \(operations) operation\(operations == 1 ? "" : "s") in the log but no stored state"
+        case .conflictMissing(let table, let row, let column, let kind):
+            return "row \(table) \(row), column \(column): the \(kind.rawValue) conflict of its state is not listed"
+        case .conflictNotInRowState(let table, let row, let column, let kind):
+            return "row \(table) \(row), column \(column): a \(kind) conflict is listed that its state does not show"
+        }
+    }
+
+    /// `origin:first–last (n)`.
+    static func dots(_ origin: String, _ seqs: ClosedRange<UInt64>) -> String {
+        "\(origin):\(seqs.lowerBound)–\(seqs.upperBound) (\(seqs.count))"
+    }
+}
+
+/// How one column of a stored row state differs from the replayed log.
+public enum FieldDifference: Sendable, Hashable, CustomStringConvertible {
+    /// The log writes the column; the stored state lacks it.
+    case missingFromRowState
+    /// The stored state has the column; no logged operation writes it.
+    case notInLog
+    /// The values kept (siblings) are other writes: the stored dots, and those the log gives.
+    case siblings(stored: [Dot], replayed: [Dot])
+    /// The same writes are kept, but these hold another value or wall time than the log's.
+    case values([Dot])
+    /// The same values are kept, but the version vectors differ.
+    case vector(stored: VersionVector, replayed: VersionVector)
+
+    public var description: String {
+        switch self {
+        case .missingFromRowState:
+            return "the log writes it but the stored state lacks it"
+        case .notInLog:
+            return "the stored state has it but no operation in the log writes it"
+        case .siblings(let stored, let replayed):
+            return "the stored state keeps \(Self.list(stored)) where the log gives \(Self.list(replayed))"
+        case .values(let dots):
+            return "the stored value of \(Self.list(dots)) differs from the log's"
+        case .vector(let stored, let replayed):
+            return "the stored version vector is \(Self.text(stored)) where the log gives \(Self.text(replayed))"
+        }
+    }
+
+    /// Dots as `a:1, b:2`, or `nothing`.
+    public static func list(_ dots: [Dot]) -> String {
+        dots.isEmpty ? "nothing" : dots.map(\.description).joined(separator: ", ")
+    }
+
+    /// A vector as `{a:3, b:1}`.
+    public static func text(_ vector: VersionVector) -> String {
+        "{" + vector.entries.map { "\($0.replica):\($0.seq)" }.joined(separator: ", ") + "}"
+    }
+}
+
+extension ReplicaStore {
+    /// Checks, in one read transaction, that the database is sound and agrees with itself:
+    ///
+    /// 1. SQLite's `PRAGMA integrity_check`;
+    /// 2. `holdings` is exactly the set of dots in the log, per origin;
+    /// 3. every row's stored state is what replaying its logged operations gives (the merge rule
+    ///    `RowState.apply`, as the applier uses it), and every row written has a state;
+    /// 4. the `conflict` table lists exactly the conflicts the stored row states show.
+    ///
+    /// The log is read row by row, ordered by (table, row, position), so memory holds one row's state
+    /// at a time (SQLite sorts the log for that, on a temporary file: about 100 MB peak for 1,000,000
+    /// operations). A row's state depends only on that row's operations, and they are folded in log
+    /// order, so the result is the one the applier reached.
+    ///
+    /// What it cannot see: an operation whose value was replaced by a later write can be altered in
+    /// the log without changing any state.
+    public func verifyIntegrity() throws -> IntegrityReport {
+        try queue.inDatabase { db in
+            // Sorting the log by row is SQLite's work: on a temporary file, not in memory (the replica
+            // keeps temporary storage in memory, which for a sort of 1,000,000 operations is ~80 MB more).
+            // It cannot change inside a transaction, so it is set around it and put back.
+            let previous = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
+            try db.execute(sql: "PRAGMA temp_store = FILE")
+            defer { try? db.execute(sql: "PRAGMA temp_store = \(previous)") }
+            var report: IntegrityReport?
+            try db.readOnly {
+                try db.inTransaction(.deferred) {
+                    var verifier = IntegrityVerifier(db)
+                    report = try verifier.run()
+                    return .commit
+                }
+            }
+            return report!
+        }
+    }
+}
+
+/// The checks of ``ReplicaStore/verifyIntegrity()`` over one open read transaction.
+private struct IntegrityVerifier {
+    let db: Database
+    var problems: [IntegrityProblem] = []
+    var operations = 0
+    var rows = 0
+    var origins = 0
+    var conflicts = 0
+
+    init(_ db: Database) { self.db = db }
+
+    mutating func run() throws -> IntegrityReport {
+        for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
+            problems.append(.sqlite(line))
+        }
+        try checkHoldings()
+        try checkChains()
+        try checkRows()
+        return IntegrityReport(
+            problems: problems, operations: operations, rows: rows, origins: origins, conflicts: conflicts)
+    }
+
+    // MARK: Hash chains
+
+    /// Walks each origin's operations in sequence order (the log's unique index, plus a hub's
+    /// quarantined ones) and checks that each names the hash of the one before it. An operation whose
+    /// predecessor is not held here cannot be checked (a replica may hold an origin with gaps).
+    private mutating func checkChains() throws {
+        var quarantined: [Dot: SyncOperation] = [:]
+        for text in try String.fetchAll(db, sql: "SELECT op FROM quarantine") {
+            if let op = try? SyncOperation(json: try JSONParser.parse(Array(text.utf8))) { quarantined[op.dot] = op }
+        }
+        var previous: SyncOperation?
+        func check(_ op: SyncOperation, after before: SyncOperation?) -> IntegrityProblem? {
+            guard op.dot.seq > 1, let before, before.dot.seq == op.dot.seq - 1 else { return nil }
+            guard let prev = op.prev else { return before.prev == nil ? nil : .chainCut(dot: op.dot) }
+            return prev == before.hash ? nil : .brokenChain(dot: op.dot, previous: before.dot)
+        }
+        let log = try Row.fetchCursor(
+            db,
+            sql:
+                "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog ORDER BY origin, seq"
+        )
+        while let row = try log.next() {
+            guard let op = Self.chainOperation(row) else {
+                previous = nil
+                continue
+            }
+            if previous.map({ $0.dot.origin != op.dot.origin || $0.dot.seq + 1 != op.dot.seq }) ?? true {
+                previous = quarantined[Dot(origin: op.dot.origin, seq: op.dot.seq - 1)]
+            }
+            if let problem = check(op, after: previous) { problems.append(problem) }
+            previous = op
+        }
+        for op in quarantined.values.sorted(by: { ($0.dot.origin, $0.dot.seq) < ($1.dot.origin, $1.dot.seq) }) {
+            let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
+            let logged = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog
+                    WHERE origin = ? AND seq = ?
+                    """, arguments: [before.origin, Int64(clamping: before.seq)]
+            ).flatMap(Self.chainOperation)
+            if let problem = check(op, after: logged ?? quarantined[before]) { problems.append(problem) }
+        }
+    }
+
+    /// An operation read back whole for hashing, or nil when its row cannot be read (reported by the
+    /// row check).
+    private static func chainOperation(_ row: Row) -> SyncOperation? {
+        guard let origin = row[0] as String?, let seq = row[1] as Int64?, seq >= 1,
+            let valueText = row[5] as String?, let contextText = row[6] as String?,
+            let value = (try? JSONParser.parse(Array(valueText.utf8))).flatMap(FieldValue.init(json:)),
+            case .object(let members)? = try? JSONParser.parse(Array(contextText.utf8)),
+            let table = row[2] as String?, let rowID = row[3] as String?, let column = row[4] as String?,
+            let author = row[7] as String?, let wallMs = row[8] as Int64?
+        else { return nil }
+        var context = VersionVector()
+        for (replica, entry) in members.members {
+            guard let seq = entry.int, seq >= 1 else { return nil }
+            context.raise(replica, to: UInt64(seq))
+        }
+        return SyncOperation(
+            dot: Dot(origin: origin, seq: UInt64(seq)), key: FieldKey(table: table, row: rowID, column: column),
+            value: value, context: context, author: author, wallMs: wallMs, note: row[9] as String?,
+            prev: (row[10] as String?).flatMap(Hex.bytes))
+    }
+
+    // MARK: Held dots
+
+    /// Compares `holdings` with the dots of the log, one origin at a time (the log's unique index on
+    /// (origin, seq) gives them in order without a sort).
+    private mutating func checkHoldings() throws {
+        var held: [String: SeqRanges] = [:]
+        var unreadable = Set<String>()
+        for row in try Row.fetchAll(db, sql: "SELECT origin, ranges FROM holdings ORDER BY origin") {
+            let origin = text(row[0])
+            do {
+                guard let ranges = String.fromDatabaseValue(row[1]) else {
+                    throw JSONParseError("ranges are not text", at: 0)
+                }
+                let summary = try Summary(json: .object([origin: try JSONParser.parse(ranges)]))
+                held[origin] = summary.origins[origin] ?? SeqRanges()
+            } catch {
+                problems.append(.unreadableHoldings(origin: origin, reason: "\(error)"))
+                unreadable.insert(origin)
+            }
+        }
+        let logged = try dots(sql: "SELECT origin, seq FROM oplog ORDER BY origin, seq")
+        // A hub holds the dots of the operations it quarantined without logging them.
+        let quarantined =
+            try db.tableExists("quarantine")
+            ? try dots(sql: "SELECT origin, seq FROM quarantine ORDER BY origin, seq") : [:]
+        let all = Set(held.keys).union(logged.keys).union(unreadable)
+        origins = all.count
+        for origin in all.sorted(by: bytesLess) where !unreadable.contains(origin) {
+            let holding = held[origin]?.ranges ?? []
+            let log = logged[origin]?.ranges ?? []
+            let missing = Self.subtract(log, from: holding)
+            for seqs in Self.subtract(quarantined[origin]?.ranges ?? [], from: missing) {
+                problems.append(.operationsMissingFromLog(origin: origin, seqs: seqs))
+            }
+            for seqs in Self.subtract(holding, from: log) {
+                problems.append(.operationsNotInHoldings(origin: origin, seqs: seqs))
+            }
+        }
+    }
+
+    /// The dots an `SELECT origin, seq … ORDER BY origin, seq` gives, as ranges per origin, built in
+    /// one pass (a seq that is not a positive integer shows as 0, a dot no holdings can list).
+    private func dots(sql: String) throws -> [String: SeqRanges] {
+        var found: [String: SeqRanges] = [:]
+        let cursor = try Row.fetchCursor(db, sql: sql)
+        var origin: String?
+        var ranges: [ClosedRange<UInt64>] = []
+        while let row = try cursor.next() {
+            let current = text(row[0])
+            if origin.map({ !bytesEqual($0, current) }) ?? true {
+                if let origin { found[origin] = SeqRanges(ranges) }
+                ranges.removeAll()
+                origin = current
+            }
+            let seq = UInt64(max(0, Int64.fromDatabaseValue(row[1]) ?? 0))
+            if let last = ranges.last, last.upperBound >= seq {
+                continue
+            } else if let last = ranges.last, last.upperBound + 1 == seq {
+                ranges[ranges.count - 1] = last.lowerBound...seq
+            } else {
+                ranges.append(seq...seq)
+            }
+        }
+        if let origin { found[origin] = SeqRanges(ranges) }
+        return found
+    }
+
+    /// The numbers in `ranges` that are not in `removed` (both sorted and disjoint), as ranges.
+    static func subtract(_ removed: [ClosedRange<UInt64>], from ranges: [ClosedRange<UInt64>]) -> [ClosedRange<
+        UInt64
+    >] {
+        var result: [ClosedRange<UInt64>] = []
+        var first = 0
+        for range in ranges {
+            var low = range.lowerBound
+            while first < removed.count, removed[first].upperBound < low { first += 1 }
+            var index = first
+            var covered = false
+            while index < removed.count, removed[index].lowerBound <= range.upperBound {
+                if removed[index].lowerBound > low { result.append(low...(removed[index].lowerBound - 1)) }
+                if removed[index].upperBound >= range.upperBound {
+                    covered = true
+                    break
+                }
+                low = removed[index].upperBound + 1
+                index += 1
+            }
+            if !covered { result.append(low...range.upperBound) }
+        }
+        return result
+    }
+
+    // MARK: Row states and conflicts
+
+    /// One log row, read defensively: a damaged row is reported, never a crash.
+    private struct LogRow {
+        var key: RowKey
+        var position: Int64
+        var dot: Dot
+        var operation: SyncOperation?
+        var reason: String?
+    }
+
+    /// One `row_state` row.
+    private struct StateRow {
+        var key: RowKey
+        var state: RowState?
+        var reason: String?
+    }
+
+    /// One `conflict` row.
+    private struct ConflictRow {
+        var key: RowKey
+        var column: String
+        var kind: String
+    }
+
+    /// Walks the log (ordered by table, row, position), `row_state` and `conflict` (both in key order)
+    /// side by side, one row key at a time.
+    private mutating func checkRows() throws {
+        let log = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT pos, origin, seq, tbl, row, col, value, context, wall_ms FROM oplog
+                ORDER BY tbl, row, pos
+                """)
+        let states = try Row.fetchCursor(db, sql: "SELECT tbl, row, state FROM row_state ORDER BY tbl, row")
+        let conflictRows = try Row.fetchCursor(
+            db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
+        var nextOperation = try log.next().map(Self.logRow)
+        var nextState = try states.next().map(Self.stateRow)
+        var nextConflict = try conflictRows.next().map(Self.conflictRow)
+        if nextOperation != nil { operations += 1 }
+        if nextState != nil { rows += 1 }
+        if nextConflict != nil { conflicts += 1 }
+
+        while nextOperation != nil || nextState != nil {
+            let key = [nextOperation?.key, nextState?.key].compactMap { $0 }.min()!
+            // Replay the row's operations in log order into a fresh state.
+            var replayed = RowState()
+            var written = 0
+            var damaged = false
+            while let entry = nextOperation, entry.key == key {
+                written += 1
+                if let operation = entry.operation {
+                    replayed.apply(operation)
+                } else {
+                    damaged = true
+                    problems.append(
+                        .unreadableOperation(position: entry.position, dot: entry.dot, reason: entry.reason ?? ""))
+                }
+                nextOperation = try log.next().map(Self.logRow)
+                if nextOperation != nil { operations += 1 }
+            }
+            var stored: StateRow?
+            if let entry = nextState, entry.key == key {
+                stored = entry
+                nextState = try states.next().map(Self.stateRow)
+                if nextState != nil { rows += 1 }
+            }
+            if let reason = stored?.reason {
+                problems.append(.unreadableRowState(table: key.table, row: key.row, reason: reason))
+            }
+            let state = stored?.state
+            if stored == nil {
+                problems.append(.operationsWithoutRowState(table: key.table, row: key.row, operations: written))
+            } else if written == 0 {
+                problems.append(.rowStateWithoutOperations(table: key.table, row: key.row))
+            } else if let state, !damaged, state != replayed {
+                compare(key, stored: state, replayed: replayed)
+            }
+
+            // The conflict table, up to and including this row. Rows before it have no state at all.
+            var listed: [ConflictRow] = []
+            while let entry = nextConflict, entry.key < key || entry.key == key {
+                if entry.key == key {
+                    listed.append(entry)
+                } else {
+                    problems.append(
+                        .conflictNotInRowState(
+                            table: entry.key.table, row: entry.key.row, column: entry.column, kind: entry.kind))
+                }
+                nextConflict = try conflictRows.next().map(Self.conflictRow)
+                if nextConflict != nil { conflicts += 1 }
+            }
+            // An unreadable state cannot say which conflicts it has: that was reported above.
+            if stored?.reason == nil { compareConflicts(key, expected: state?.conflicts ?? [], listed: listed) }
+        }
+        while let entry = nextConflict {
+            problems.append(
+                .conflictNotInRowState(
+                    table: entry.key.table, row: entry.key.row, column: entry.column, kind: entry.kind))
+            nextConflict = try conflictRows.next().map(Self.conflictRow)
+            if nextConflict != nil { conflicts += 1 }
+        }
+    }
+
+    /// Names every column where the stored state and the replayed one differ.
+    private mutating func compare(_ key: RowKey, stored: RowState, replayed: RowState) {
+        let columns = Set(stored.fields.keys).union(replayed.fields.keys).sorted(by: bytesLess)
+        for column in columns {
+            let have = stored.fields[column]
+            let want = replayed.fields[column]
+            guard have != want else { continue }
+            let difference: FieldDifference
+            if let have, let want {
+                let haveDots = have.siblings.map(\.dot).sorted()
+                let wantDots = want.siblings.map(\.dot).sorted()
+                if haveDots != wantDots {
+                    difference = .siblings(stored: haveDots, replayed: wantDots)
+                } else if have.siblings != want.siblings {
+                    let logged = Dictionary(want.siblings.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
+                    difference = .values(have.siblings.filter { logged[$0.dot] != $0 }.map(\.dot).sorted())
+                } else {
+                    difference = .vector(stored: have.vector, replayed: want.vector)
+                }
+            } else {
+                difference = have == nil ? .missingFromRowState : .notInLog
+            }
+            problems.append(.rowStateDiffers(table: key.table, row: key.row, column: column, difference: difference))
+        }
+    }
+
+    /// Compares the conflicts a stored state shows with the rows the `conflict` table lists for it.
+    private mutating func compareConflicts(_ key: RowKey, expected: [Conflict], listed: [ConflictRow]) {
+        let shown = Set(listed.map { "\($0.column)\u{0}\($0.kind)" })
+        for conflict in expected where !shown.contains("\(conflict.column)\u{0}\(conflict.kind.rawValue)") {
+            problems.append(
+                .conflictMissing(table: key.table, row: key.row, column: conflict.column, kind: conflict.kind))
+        }
+        let derived = Set(expected.map { "\($0.column)\u{0}\($0.kind.rawValue)" })
+        for entry in listed where !derived.contains("\(entry.column)\u{0}\(entry.kind)") {
+            problems.append(
+                .conflictNotInRowState(table: key.table, row: key.row, column: entry.column, kind: entry.kind))
+        }
+    }
+
+    // MARK: Reading rows defensively
+
+    /// A text column, or a readable rendering of whatever else is stored there.
+    private func text(_ value: DatabaseValue) -> String { Self.text(value) }
+
+    private static func text(_ value: DatabaseValue) -> String {
+        String.fromDatabaseValue(value) ?? value.description
+    }
+
+    private static func logRow(_ row: Row) -> LogRow {
+        let position = Int64.fromDatabaseValue(row[0]) ?? 0
+        let origin = text(row[1])
+        let seq = Int64.fromDatabaseValue(row[2]) ?? 0
+        let key = RowKey(table: text(row[3]), row: text(row[4]))
+        let dot = Dot(origin: origin, seq: UInt64(max(0, seq)))
+        var entry = LogRow(key: key, position: position, dot: dot)
+        do {
+            guard seq > 0 else { throw JSONParseError("seq is not a positive integer", at: 0) }
+            guard let column = String.fromDatabaseValue(row[5]) else { throw JSONParseError("col is not text", at: 0) }
+            guard let valueText = String.fromDatabaseValue(row[6]),
+                let value = FieldValue(json: try JSONParser.parse(valueText))
+            else { throw JSONParseError("value is not a JSON scalar", at: 0) }
+            guard let contextText = String.fromDatabaseValue(row[7]),
+                case .object(let members) = try JSONParser.parse(contextText)
+            else { throw JSONParseError("context is not a JSON object", at: 0) }
+            var context = VersionVector()
+            for (replica, number) in members.members {
+                guard let number = number.int, number > 0 else {
+                    throw JSONParseError("context entry \(replica) is not a positive integer", at: 0)
+                }
+                context.raise(replica, to: UInt64(number))
+            }
+            guard let wallMs = Int64.fromDatabaseValue(row[8]) else {
+                throw JSONParseError("wall_ms is not an integer", at: 0)
+            }
+            entry.operation = SyncOperation(
+                dot: dot, key: FieldKey(table: key.table, row: key.row, column: column), value: value,
+                context: context, author: "", wallMs: wallMs)
+        } catch {
+            entry.reason = "\(error)"
+        }
+        return entry
+    }
+
+    private static func stateRow(_ row: Row) -> StateRow {
+        let key = RowKey(table: text(row[0]), row: text(row[1]))
+        guard let stored = String.fromDatabaseValue(row[2]) else {
+            return StateRow(key: key, state: nil, reason: "the state is not text")
+        }
+        do {
+            return StateRow(key: key, state: try RowState(stored: Array(stored.utf8)), reason: nil)
+        } catch {
+            return StateRow(key: key, state: nil, reason: "\(error)")
+        }
+    }
+
+    private static func conflictRow(_ row: Row) -> ConflictRow {
+        ConflictRow(key: RowKey(table: text(row[0]), row: text(row[1])), column: text(row[2]), kind: text(row[3]))
+    }
+}

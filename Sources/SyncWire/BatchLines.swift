@@ -1,0 +1,61 @@
+import SyncCore
+
+/// Writes the operation lines of one push or pull batch (`protocol/PROTOCOL.md` §11.2): members equal
+/// to the batch's defaults are left out, and so is `prev` when the line before is the same origin's
+/// previous operation, whose hash the reader computes. A night's batch is mostly one origin in
+/// sequence, so the chain costs about one hash per batch on the wire, not one per operation.
+public struct BatchWriter {
+    /// The batch's defaults, sent in its header.
+    public let defaults: OperationDefaults?
+    private var previous: SyncOperation?
+
+    /// Creates a writer for a batch with these defaults.
+    public init(defaults: OperationDefaults?) { self.defaults = defaults }
+
+    /// The next operation's line.
+    public mutating func line(_ op: SyncOperation) -> String {
+        defer { previous = op }
+        let implied = previous.flatMap { $0.dot.origin == op.dot.origin && $0.dot.seq + 1 == op.dot.seq ? $0 : nil }
+        let member: OperationDefaults.PrevMember
+        if let implied {
+            // Hashing the line before costs one serialisation; it saves 74 bytes on the wire.
+            let hash = implied.hash
+            member = op.prev == hash ? .omitted : op.prev.map(OperationDefaults.PrevMember.hash) ?? .null
+        } else {
+            member = op.prev.map(OperationDefaults.PrevMember.hash) ?? .omitted
+        }
+        return (defaults ?? OperationDefaults()).line(op, prev: member)
+    }
+}
+
+/// Reads the operation lines of one batch, completing what ``BatchWriter`` left out.
+public struct BatchReader {
+    /// The batch's defaults, from its header.
+    public let defaults: OperationDefaults?
+    private var previous: SyncOperation?
+
+    /// Creates a reader for a batch with these defaults.
+    public init(defaults: OperationDefaults?) { self.defaults = defaults }
+
+    /// The next operation, from its line.
+    /// - Throws: ``WireError`` (`bad-operation`) when the line is not a complete operation once filled
+    ///   in, or `out-of-order` when it is a message.
+    public mutating func read(_ line: WireLine) throws(WireError) -> SyncOperation {
+        var op: SyncOperation
+        var prevLeftOut = false
+        switch line {
+        case .operation(let complete):
+            op = complete
+        case .partialOperation(let object):
+            prevLeftOut = object["prev"] == nil
+            op = try (defaults ?? OperationDefaults()).complete(object)
+        case .message(let message):
+            throw WireError(.outOfOrder, "a \(message.typeName) message inside a batch, before its operations ended")
+        }
+        if prevLeftOut, let previous, previous.dot.origin == op.dot.origin, previous.dot.seq + 1 == op.dot.seq {
+            op.prev = previous.hash
+        }
+        previous = op
+        return op
+    }
+}
