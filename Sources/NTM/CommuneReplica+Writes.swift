@@ -177,6 +177,7 @@ extension CommuneReplica {
         let catalogue = try database.library().catalogue(setID)
         let change = try Self.targetChange(
             commune: commune, catalogue: catalogue, level: level, year: year, isDistrict: commune == database.district)
+        try checkRole(change)
         try store.write([change], author: author)
         return CommuneTarget(
             level: catalogue.level, setID: catalogue.id, year: CommuneTarget.year(change.values["year"]))
@@ -288,7 +289,21 @@ extension CommuneReplica {
     func writeRow(_ table: String, _ row: String, _ values: [String: FieldValue], author: String) throws
         -> [SyncOperation]
     {
-        try store.write([RowChange(table: table, row: row, values: values)], author: author)
+        let change = RowChange(table: table, row: row, values: values)
+        try checkRole(change)
+        return try store.write([change], author: author)
+    }
+
+    /// A replica enrolled with a role writes only what the role may: the hub would refuse the rest, and
+    /// the value would stay on this laptop alone. A replica without a credential is not checked here.
+    func checkRole(_ change: RowChange) throws {
+        guard let role = database.role else { return }
+        for column in change.values.keys.sorted() {
+            let key = FieldKey(table: change.table, row: change.row, column: column)
+            guard NTMSchema.writePolicy.rule(allowing: key, to: role) != nil else {
+                throw NTMError.roleMayNotWrite(table: change.table, column: column, role: role.description)
+            }
+        }
     }
 
     func evidenceID(ofRow row: String) -> String? {

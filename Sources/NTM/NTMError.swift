@@ -59,6 +59,21 @@ public enum NTMError: Error, Equatable, Sendable {
     case confirmationNeeded
     case replicaRequired
     case notAllowed(String, role: String)
+    /// A replica enrolled with a role tried to write a field the role may not write.
+    case roleMayNotWrite(table: String, column: String, role: String)
+
+    /// A field in words, for refusals: the verification, a sector's verdict, or `table.column`.
+    static func fieldName(table: String, column: String, _ l: Language) -> String {
+        switch (table, column) {
+        case (NTMSchema.Table.verification, _):
+            return l.pick("kết quả thẩm tra của phòng", "a department's verification")
+        case (NTMSchema.Table.appraisal, "verdict"): return l.pick("kết luận của sở ngành", "a sector's verdict")
+        case (NTMSchema.Table.appraisal, "document"):
+            return l.pick("số văn bản kết luận của sở ngành", "the number of a sector's verdict")
+        case (NTMSchema.Table.catalogue, _): return l.pick("bộ tiêu chí", "a criteria set")
+        default: return "\(table).\(column)"
+        }
+    }
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -279,6 +294,12 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "cần mã xung đột (xem: ntm conflicts), hoặc --all với --prefer QUY-TẮC",
                 "give a conflict id (see: ntm conflicts), or --all with --prefer RULE")
+        case .roleMayNotWrite(let table, let column, let role):
+            let what = Self.fieldName(table: table, column: column, l)
+            return l.pick(
+                "bản sao này (vai trò \(role)) không được ghi \(what): máy chủ huyện sẽ từ chối; để người có quyền ghi (phòng chuyên môn, văn phòng huyện); không ghi gì",
+                "this replica (role \(role)) may not write \(what): the district hub would refuse it; leave it to someone who may (the department, the district office); nothing was written"
+            )
         case .notAllowed(let id, let role):
             return l.pick(
                 "bản sao này (vai trò \(role)) không được ghi trường của xung đột \(id); để người có quyền quyết định (ví dụ văn phòng huyện); không ghi gì",

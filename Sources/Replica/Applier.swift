@@ -149,7 +149,11 @@ final class Applier {
         statement.bind(offset + 8, op.author)
         statement.bind(offset + 9, op.wallMs)
         statement.bind(offset + 10, text: op.note)
-        statement.bind(offset + 11, text: op.prev?.hexString)
+        if let prev = prepared.prevHex {
+            statement.bind(offset + 11, bytes: prev)
+        } else {
+            statement.bind(offset + 11, text: nil)
+        }
     }
 
     private func cached(_ key: RowKey) throws -> CachedRow {
@@ -237,6 +241,8 @@ struct PreparedOperation: Sendable {
     let operation: SyncOperation
     let valueJSON: [UInt8]
     let contextJSON: [UInt8]
+    /// `prev` as the log stores it (hex text), or nil.
+    let prevHex: [UInt8]?
 
     init(_ operation: SyncOperation) {
         self.operation = operation
@@ -246,5 +252,6 @@ struct PreparedOperation: Sendable {
         writer.reset()
         SyncOperation.write(context: operation.context, to: &writer)
         contextJSON = writer.bytes
+        prevHex = operation.prev.map { Array($0.hexString.utf8) }
     }
 }

@@ -170,11 +170,13 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: handshakeTimeout) { [self] in
             guard !authenticated else { return }
+            // Unavailable, not unauthenticated: a busy hub may be what kept the answer waiting.
             finish(
                 bound.value,
                 WireError(
-                    .unauthenticated,
-                    "no answer to the challenge within \(handshakeTimeout.nanoseconds / 1_000_000_000) s"),
+                    .unavailable,
+                    "the session did not authenticate within \(handshakeTimeout.nanoseconds / 1_000_000_000) s; retry later"
+                ),
                 answer: true)
         }
         context.read()
@@ -262,10 +264,12 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let session = self.session
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
-        let future = database.runIfActive(eventLoop: loop) { () -> (lines: [String], authenticated: Bool) in
+        // The session is read only here, on the database thread: what the event loop needs comes back.
+        let future = database.runIfActive(eventLoop: loop) {
+            () -> (lines: [String], authenticated: Bool, closed: Bool) in
             var out: [String] = []
             for (line, length) in lines where !session.isClosed { out += session.receive(line, length: length) }
-            return (out, session.isAuthenticated)
+            return (out, session.isAuthenticated, session.isClosed)
         }
         future.whenComplete { [self] result in
             let context = bound.value
@@ -273,9 +277,9 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
             switch result {
             case .success(let step):
                 authenticated = authenticated || step.authenticated
-                send(context, step.lines, close: session.isClosed)
+                send(context, step.lines, close: step.closed)
             case .failure:
-                send(context, [session.abort(WireError(.unavailable, "the hub is stopping"))], close: true)
+                send(context, [WireMessage.error(WireError(.unavailable, "the hub is stopping")).line], close: true)
             }
             next(context)
         }

@@ -20,16 +20,12 @@ public struct HubIdentity: Sendable {
     /// was created with, and stays when a restored hub takes a new replica id, so that credentials go
     /// on working.
     public let name: String
-    /// The replica ids this hub had before it was restored from backups: replicas push back the
-    /// operations of these ids the restored hub lost, within their own scope.
-    public let former: [String]
 
     /// Creates an identity; `name` defaults to the store's replica id.
     public init(
         store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>, policy: WritePolicy,
-        name: String? = nil, former: [String] = []
+        name: String? = nil
     ) {
-        self.former = former
         self.store = store
         self.epoch = epoch
         self.district = district
@@ -89,6 +85,7 @@ public final class HubSession: @unchecked Sendable {
         var client: String
         var role: Role
         var scope: RowScope
+        var publicKey: [UInt8]
     }
 
     enum State {
@@ -217,7 +214,7 @@ public final class HubSession: @unchecked Sendable {
                 protocolVersion: WireLimits.protocolVersion, hub: hub.store.replicaID, epoch: hub.epoch,
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
-                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, former: hub.former)
+                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) })
             return [WireMessage.welcome(welcome).line]
         case (.ready(let peer), .message(.push(let batch, let count, let defaults))):
             state = .receiving(peer, batch: batch, expected: count)
@@ -275,13 +272,21 @@ public final class HubSession: @unchecked Sendable {
             throw WireError(
                 .forbidden, "replica \(hello.replica) is enrolled for commune \(commune), not \(hello.commune)")
         }
-        return Peer(client: hello.replica, role: enrolled.role, scope: hub.scope(of: enrolled.role))
+        return Peer(
+            client: hello.replica, role: enrolled.role, scope: hub.scope(of: enrolled.role),
+            publicKey: enrolled.publicKey)
     }
 
     /// Checks a whole push batch and applies it in one transaction: operations the role may write are
     /// applied, the others are quarantined (held, never applied nor relayed) and listed in the answer.
     private func commit() throws -> [String] {
         guard case .receiving(let peer, let batch, _) = state else { return [] }
+        // A credential revoked or renewed while the session runs stops it at the next batch.
+        guard let enrolled = try hub.store.enrolment(of: peer.client), !enrolled.isRevoked,
+            enrolled.publicKey == peer.publicKey
+        else {
+            throw WireError(.unauthenticated, "the credential of replica \(peer.client) was revoked at this hub")
+        }
         let ops = pending
         pending.removeAll(keepingCapacity: true)
         var summary = try hub.store.summary()
@@ -295,12 +300,8 @@ public final class HubSession: @unchecked Sendable {
             guard op.dot.origin != hub.store.replicaID else {
                 throw WireError(.forgedDot, "operation \(op.dot) claims to be the hub's own")
             }
-            // A replica pushes its own operations, and gives back a restored hub's lost ones (of its
-            // former ids) on rows it may receive.
-            let returned = op.dot.origin != peer.client && hub.former.contains(op.dot.origin)
-            guard
-                op.dot.origin == peer.client || (returned && peer.scope.contains(table: op.key.table, row: op.key.row))
-            else {
+            // Only the authenticated replica's own operations: another origin's cannot be authenticated.
+            guard op.dot.origin == peer.client else {
                 throw WireError(
                     .forbidden,
                     "operation \(op.dot) is not \(peer.client)'s own: a replica pushes only the operations it wrote")
@@ -327,7 +328,7 @@ public final class HubSession: @unchecked Sendable {
             try checkChain(op, after: heads[op.dot.origin])
             heads[op.dot.origin] = op
             summary.insert(op.dot)
-            if returned || hub.policy.rule(allowing: op.key, to: peer.role) != nil {
+            if hub.policy.rule(allowing: op.key, to: peer.role) != nil {
                 fresh.append(op)
             } else {
                 let reason =
@@ -340,7 +341,13 @@ public final class HubSession: @unchecked Sendable {
         stats.applied += applied
         stats.refused += refused.count
         state = .ready(peer)
-        return [WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line]
+        var answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line
+        if answer.utf8.count > WireLimits.maximumLineLength / 2 {
+            // Thousands of refusals quoting long row ids: the dots alone, so the line stays within bounds.
+            let short = answers.map { Refusal(dot: $0.dot, reason: "forbidden") }
+            answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: short).line
+        }
+        return [answer]
     }
 
     /// Checks that a new operation names the hash of its origin's previous one: the one before it in
@@ -354,6 +361,9 @@ public final class HubSession: @unchecked Sendable {
         } else {
             previous = try hub.store.operation(before) ?? hub.store.quarantined(before)?.operation
         }
+        // Operations written before chains existed name no previous one: accepted while the origin's
+        // chain has not begun (as `ntm verify` judges them), refused once it has.
+        if op.prev == nil, let previous, previous.prev == nil { return }
         guard let previous, let prev = op.prev, prev == previous.hash else {
             throw WireError(
                 .brokenChain,

@@ -101,6 +101,14 @@ public struct SyncClient {
             }
             try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
             var cursor = try savedCursor()
+            // What this replica receives: a credential of another role (a commune laptop made a
+            // department's) widens it, and the rows logged before the cursor must come too.
+            let scope = "\(welcome.role) \(welcome.whole)"
+            let savedScope = try store.metadata("sync_scope")
+            if savedScope != scope {
+                if savedScope != nil { cursor = .start }
+                try store.setMetadata(["sync_scope": scope, "sync_cursor": cursor.jsonText])
+            }
             if welcome.epoch != savedEpoch || welcome.end.position < cursor.position {
                 cursor = .start
                 result.restarted = savedEpoch != nil
@@ -110,9 +118,7 @@ public struct SyncClient {
                     "sync_epoch": welcome.epoch, "sync_cursor": cursor.jsonText, "sync_hub": welcome.hub,
                 ])
             }
-            var scope = RowScope(owners: [commune] + (welcome.district.map { [$0] } ?? []), tables: welcome.shared)
-            if welcome.whole { scope = .everything }
-            try push(welcome.holds, former: Set(welcome.former), scope: scope, transport: transport, result: &result)
+            try push(welcome.holds, transport: transport, result: &result)
             result.refused = try store.refusals().count
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
@@ -155,12 +161,10 @@ public struct SyncClient {
         }
     }
 
-    /// Sends every operation of this replica's own that the hub lacks, in sequence order without gaps,
-    /// and gives back a restored hub's lost operations (of its former ids, on rows in `scope`); records
-    /// what the hub refused. Other replicas' operations are counted as unsent.
-    private func push(
-        _ holds: Summary, former: Set<String>, scope: RowScope, transport: LineTransport, result: inout SyncResult
-    ) throws {
+    /// Sends every operation of this replica's own that the hub lacks, in sequence order without gaps;
+    /// records what the hub refused. Other replicas' operations are counted as unsent: they cannot be
+    /// authenticated, so they reach the hub when their writer syncs (or in a bundle the district imports).
+    private func push(_ holds: Summary, transport: LineTransport, result: inout SyncResult) throws {
         let mine = try store.summary()
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
@@ -182,11 +186,11 @@ public struct SyncClient {
             pending.removeAll(keepingCapacity: true)
             progress?(result)
         }
-        for (origin, held) in mine.origins where origin != store.replicaID && !former.contains(origin) {
+        for (origin, held) in mine.origins where origin != store.replicaID {
             let hub = holds.origins[origin] ?? SeqRanges()
             result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
         }
-        for origin in [store.replicaID] + former.sorted() where mine.origins[origin] != nil {
+        for origin in [store.replicaID] where mine.origins[origin] != nil {
             var hub = holds.origins[origin] ?? SeqRanges()
             while true {
                 let next = hub.firstMissing
@@ -194,7 +198,6 @@ public struct SyncClient {
                 // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
                 var expected = next
                 for op in ops where op.dot.seq == expected {
-                    if origin != store.replicaID, !scope.contains(table: op.key.table, row: op.key.row) { break }
                     pending.append(op)
                     hub.insert(op.dot.seq)
                     expected = hub.firstMissing

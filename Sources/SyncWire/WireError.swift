@@ -59,7 +59,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = Self.bounded(message)
     }
 
-    static func bounded(_ message: String) -> String {
+    static func bounded(_ message: String, to maximumMessageLength: Int = maximumMessageLength) -> String {
         guard message.utf8.count > maximumMessageLength else { return message }
         let scalars = message.unicodeScalars
         var end = scalars.startIndex

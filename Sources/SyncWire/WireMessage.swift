@@ -113,15 +113,11 @@ public enum WireMessage: Hashable, Sendable {
         /// This replica's operations the hub refused, oldest first, at most
         /// ``WireLimits/maximumRefusalsInWelcome`` (so that a replica that crashed after a push learns them).
         public var refused: [Refusal]
-        /// The replica ids the hub had before it was restored: the client pushes back the operations of
-        /// these origins the hub lacks, on rows in its scope.
-        public var former: [String]
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
-            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], former: [String] = []
+            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = []
         ) {
-            self.former = former
             self.protocolVersion = protocolVersion
             self.hub = hub
             self.epoch = epoch
@@ -147,7 +143,7 @@ public struct Refusal: Hashable, Sendable {
     /// Creates a refusal.
     public init(dot: Dot, reason: String) {
         self.dot = dot
-        self.reason = WireError.bounded(reason)
+        self.reason = WireError.bounded(reason, to: 256)
     }
 
     /// The refusal as a JSON object.
@@ -212,7 +208,6 @@ extension WireMessage {
                 "end": welcome.end.json, "district": welcome.district.map(JSONValue.string) ?? .null,
                 "shared": .array(welcome.shared.map(JSONValue.string)), "role": .string(welcome.role),
                 "whole": .bool(welcome.whole), "refused": .array(welcome.refused.map(\.json)),
-                "former": .array(welcome.former.map(JSONValue.string)),
             ])
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -268,13 +263,6 @@ extension WireMessage {
             default: throw WireError(.badMessage, "\"\(name)\" of \(type) must be a boolean")
             }
         }
-        func ids(_ name: String) throws(WireError) -> [String] {
-            guard let value = object[name] else { return [] }
-            guard let list = value.array, list.count <= 1000,
-                list.allSatisfy({ $0.string.map(Identifiers.isReplicaID) ?? false })
-            else { throw WireError(.badMessage, "\"\(name)\" of \(type) must be a list of replica ids") }
-            return list.compactMap(\.string)
-        }
         let counts = Int64(0)...Int64(WireLimits.maximumBatch)
         switch type {
         case "hello":
@@ -313,8 +301,7 @@ extension WireMessage {
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), hub: try text("hub"),
                     epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
                     district: district, shared: sharedList.compactMap(\.string), role: try text("role"),
-                    whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type),
-                    former: try ids("former")))
+                    whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type)))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -364,7 +351,8 @@ public enum WireLimits {
     public static let maximumBatch = 5000
     /// The most bytes of operation lines in one push batch: what a hub holds for one client at most.
     public static let maximumBatchBytes = 16 << 20
-    /// The most refusals a welcome lists.
+    /// The most refusals a welcome lists (each reason is at most 256 bytes, so the line stays far
+    /// below the line limit).
     public static let maximumRefusalsInWelcome = 1000
     /// The protocol version this code speaks (3: sessions authenticate by challenge and response).
     public static let protocolVersion = 3

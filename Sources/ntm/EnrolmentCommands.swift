@@ -15,9 +15,14 @@ enum EnrolmentUsage: Error {
     case badCredential(String, reason: String)
     case wrongReplica(file: String, credential: String, database: String)
     case wrongCommune(credential: String, database: String)
+    case communeIsDistrict(String)
 
     func message(_ l: Language) -> String {
         switch self {
+        case .communeIsDistrict(let slug):
+            return l.pick(
+                "\(slug) là mã của huyện, không phải của một xã; dùng vai trò district cho văn phòng huyện",
+                "\(slug) is the district's slug, not a commune's; use the role district for the district office")
         case .badRole(let text):
             return l.pick(
                 "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district",
@@ -120,6 +125,8 @@ extension HubCommand {
                 parsed = .department(found)
             }
             guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
+            // A commune named like its district would own the district's rows.
+            if case .commune(let slug) = parsed, slug == hub.district { throw EnrolmentUsage.communeIsDistrict(slug) }
             if let existing = try hub.store.enrolment(of: replica), !existing.isRevoked, !renew {
                 throw EnrolmentUsage.alreadyEnrolled(replica)
             }

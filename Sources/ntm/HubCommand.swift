@@ -79,8 +79,7 @@ struct HubCommand: ParsableCommand {
                 throw ReplicaError.missingDatabase(path: backup)
             }
             let old = try NTMDatabase.open(at: backup)
-            let oldIdentity = try HubSetup.identity(old)
-            let name = oldIdentity.name
+            let name = try HubSetup.identity(old).name
             try FileManager.default.copyItem(atPath: backup, toPath: target)
             // A new replica id: the lost original may have written dots after the backup that communes hold.
             let suffix = "-r" + NTMDatabase.randomHex(6)
@@ -89,15 +88,19 @@ struct HubCommand: ParsableCommand {
             let restored = try NTMDatabase.open(at: target)
             // A new epoch: every replica pulls from the start and pushes back what the backup lacks. The
             // name stays: the replicas' credentials name it.
-            try restored.store.setMetadata([
-                "hub_epoch": "", HubSetup.nameKey: name,
-                HubSetup.formerKey: (oldIdentity.former + [old.store.replicaID]).joined(separator: " "),
-            ])
+            try restored.store.setMetadata(["hub_epoch": "", HubSetup.nameKey: name])
             let epoch = try HubSetup.epoch(restored)
             say(
                 options.language.pick(
-                    "Đã khôi phục \(target) từ \(backup): mã bản sao mới \(newID), epoch mới \(epoch); lần đồng bộ tới các xã sẽ gửi lại phần bị mất",
-                    "Restored \(target) from \(backup): new replica id \(newID), new epoch \(epoch); at their next sync the communes send back what was lost"
+                    "Đã khôi phục \(target) từ \(backup): mã bản sao mới \(newID), epoch mới \(epoch); lần đồng bộ tới các xã sẽ gửi lại những gì của họ bị mất",
+                    "Restored \(target) from \(backup): new replica id \(newID), new epoch \(epoch); at their next sync the communes send back their own work that was lost"
+                ))
+            // What sync cannot bring back, and what the backup brought back that should not be.
+            let enrolled = try restored.store.enrolments().filter { !$0.isRevoked }.count
+            say(
+                options.language.pick(
+                    "Cần làm thêm: (1) việc văn phòng huyện ghi trên máy chủ sau lần sao lưu chỉ còn ở các máy xã: nhập gói của từng xã (ntm bundle export trên máy xã, ntm bundle import --db \(target)); (2) bản sao lưu có \(enrolled) bản sao đang được phép: thu hồi lại những máy đã thu hồi hoặc cấp lại khóa sau lần sao lưu (ntm hub replicas, ntm hub revoke).",
+                    "Still to do: (1) the district's own writes at the hub after the backup now exist only on the communes' laptops: import each commune's bundle (ntm bundle export on the laptop, ntm bundle import --db \(target)); (2) the backup has \(enrolled) replicas allowed in: revoke again those revoked or renewed since the backup (ntm hub replicas, ntm hub revoke)."
                 ))
         }
     }
@@ -218,12 +221,8 @@ enum HubSetup {
         return HubIdentity(
             store: database.store, epoch: try epoch(database), district: database.district,
             sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy,
-            name: try database.store.metadata(nameKey).flatMap { $0.isEmpty ? nil : $0 },
-            former: (try database.store.metadata(formerKey) ?? "").split(separator: " ").map(String.init))
+            name: try database.store.metadata(nameKey).flatMap { $0.isEmpty ? nil : $0 })
     }
-
-    /// The metadata key of the hub's former replica ids (``HubIdentity/former``), space-separated.
-    static let formerKey = "hub_former"
 
     /// The metadata key of the hub's name (``HubIdentity/name``), set when a hub is restored.
     static let nameKey = "hub_name"

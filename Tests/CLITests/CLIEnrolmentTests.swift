@@ -156,12 +156,17 @@ import Testing
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
         try run(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
         try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
-        // Both laptops record the district's verification of criterion 5 and an assessment, differently.
-        try run(["verification", "5", "--result", "dat", "--db", "a.sqlite"], folder)
+        try run(["init", "--replica", "xa-dan-ly-3", "--commune", "dan-ly", "--db", "c.sqlite"], folder)
+        // The enrolled laptop may not record the district's verification: refused at once, nothing written.
+        #expect(
+            try refuse(["verification", "5", "--result", "dat", "--db", "a.sqlite"], folder).contains(
+                "bản sao này (vai trò commune:dan-ly) không được ghi kết quả thẩm tra của phòng"))
+        // Two laptops without a role record it differently; a and b assess differently.
+        try run(["verification", "5", "--result", "dat", "--db", "c.sqlite"], folder)
         try run(["verification", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
         try run(["assess", "5", "dat", "--db", "a.sqlite"], folder)
         try run(["assess", "5", "chua-dat", "--db", "b.sqlite"], folder)
-        for (from, to) in [("a", "b"), ("b", "a")] {
+        for (from, to) in [("a", "b"), ("b", "a"), ("c", "a"), ("c", "b")] {
             try run(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
             try run(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
         }
@@ -177,7 +182,7 @@ import Testing
             try refuse(["conflicts", "resolve", verification, "--pick", "1", "--db", "a.sqlite"], folder).contains(
                 "vai trò commune:dan-ly"))
         try run(["conflicts", "resolve", assessment, "--pick", "1", "--db", "a.sqlite"], folder)
-        // A replica without a role is not checked here (the hub will be, once sessions authenticate).
+        // A replica without a role is not checked locally (the hub checks every operation it accepts).
         try run(["conflicts", "resolve", verification, "--pick", "1", "--db", "b.sqlite"], folder)
     }
 
@@ -186,10 +191,13 @@ import Testing
     @Test func aRefusedEditIsShownOnTheLaptopAndQuarantinedAtTheHub() throws {
         let folder = TemporaryDirectory("cli-refused")
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
-        try run(["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        // Work done on the laptop before it was enrolled, including what a commune may not write (the
+        // department's verification): nothing checked it then.
+        try run(
+            ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
         try run(["assess", "17.1", "dat", "--value", "96", "--db", "x.sqlite"], folder)
-        // Not the commune's to write: the department's verification.
         try run(["verification", "17", "--result", "dat", "--department", "tai nguyen", "--db", "x.sqlite"], folder)
+        try run(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
         let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
         let sync = try run(["sync", "--db", "x.sqlite"] + via, folder)
         #expect(sync.contains("máy chủ từ chối 2 thay đổi không thuộc quyền của máy này (xem: ntm status)"), "\(sync)")
@@ -211,6 +219,15 @@ import Testing
         #expect(
             try run(["hub", "quarantine", "--replica", "xa-khac-1", "--db", "hub.sqlite"], folder).contains(
                 "Không có thay đổi nào bị từ chối."))
+        // A commune named like the district would own the district's rows: refused.
+        #expect(
+            try refuse(
+                [
+                    "hub", "enroll", "--replica", "xa-x-1", "--role", "commune:trieu-son", "--out", "t.cred", "--db",
+                    "hub.sqlite",
+                ],
+                folder
+            ).contains("trieu-son là mã của huyện, không phải của một xã"))
         // Shut out: one line, exit 1 (not worth retrying), nothing changed on the laptop.
         try run(["hub", "revoke", "xa-dan-ly-1", "--db", "hub.sqlite"], folder)
         let before = try run(["dump", "--db", "x.sqlite"], folder)

@@ -102,6 +102,11 @@ import Testing
         try FileManager.default.moveItem(atPath: folder.file("hub.sqlite"), toPath: folder.file("broken.sqlite"))
         let restored = try run(["hub", "restore", "backup.sqlite", "--db", "hub.sqlite"], folder).stdout
         #expect(restored.contains("mã bản sao mới huyen-trieu-son-r"))
+        #expect(restored.contains("nhập gói của từng xã"))
+        // The district's own write after the backup (5.3) now exists only on the laptop: sync does not
+        // carry another origin's operations, so the office imports the commune's bundle.
+        _ = try run(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
+        _ = try run(["bundle", "import", "x.ndjson", "--db", "hub.sqlite"], folder)
         // Staff write again at once: with a new replica id these are new dots, not reused ones.
         _ = try run(["assess", "5.1", "dat", "--db", "hub.sqlite"], folder, user: "Phòng Y tế")
         let sync = try run(["sync", "--db", "x.sqlite"] + via, folder).stdout

@@ -103,6 +103,42 @@ import Testing
         #expect(try night.hubStore.operationCount() == 0)
     }
 
+    /// A credential revoked (or renewed) while its session runs stops the session at its next push.
+    @Test func aRevocationStopsASessionUnderWay() throws {
+        let night = try Night("auth-revoke-live")
+        let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
+        let session = night.session()
+        _ = run(session, [hello("xa-dan-ly-1"), try night.auth(credential)])
+        #expect(session.isAuthenticated)
+        try night.hubStore.revoke("xa-dan-ly-1")
+        let out = run(
+            session,
+            [
+                #"{"type":"push","batch":1,"count":1}"#,
+                opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/5"),
+            ])
+        #expect(code(out.last) == .unauthenticated)
+        #expect(session.isClosed)
+        #expect(try night.hubStore.operationCount() == 0)
+    }
+
+    /// A replica whose credential changes role (a commune laptop made a department's) receives the
+    /// rows of its wider scope logged before its cursor too.
+    @Test func aWiderScopeIsPulledFromTheStart() throws {
+        let night = try Night("auth-scope")
+        let tanNinh = try night.commune("tan-ninh")
+        try tanNinh.assess(code: "5", status: "đạt", author: "Minh")
+        _ = try night.syncInMemory(tanNinh)
+        let laptop = try night.commune("dan-ly")
+        _ = try night.syncInMemory(laptop)
+        #expect(try laptop.store.summary().origins["xa-tan-ninh-1"] == nil)
+        try install(
+            try night.enrol("xa-dan-ly-1", as: .department("Phòng Giáo dục và Đào tạo")), in: laptop.store)
+        _ = try night.syncInMemory(laptop)
+        #expect(try communeDump(laptop.store, "tan-ninh") == communeDump(night.hubStore, "tan-ninh"))
+        #expect(try laptop.store.summary().origins["xa-tan-ninh-1"] != nil)
+    }
+
     @Test func aCommuneCredentialServesOnlyItsOwnCommune() throws {
         let night = try Night("auth-commune")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))

@@ -1157,7 +1157,7 @@ final class RawConnection {
         let (lines, end) = connection.readToEnd()
         stop.set()
         let elapsed = Date().timeIntervalSince(started)
-        #expect(lines.count == 1 && HostileLines.errorCode(lines[0]) == .unauthenticated, "\(lines)")
+        #expect(lines.count == 1 && HostileLines.errorCode(lines[0]) == .unavailable, "\(lines)")
         #expect(end == .closed || end == .reset)
         #expect(elapsed < 6, "closed after \(elapsed) s")
         // A session that authenticated in time is not bound by it: it may pause past the deadline.

@@ -143,7 +143,7 @@ import Testing
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OTHER-ORIGIN"], "forbidden"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "HUB-DOT"], "forged-dot"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP2-OTHER-PREV"], "broken-chain"),
-        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP2-NULL-PREV"], "broken-chain"),
+        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":3}", "OP1", "OP2", "OP3-NULL-PREV"], "broken-chain"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":1}", "OP1-WITH-PREV"], "bad-operation"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":1}", "{\"type\":\"op\",\"seq\":1}"], "bad-operation"),
         (["HELLO", "OP1"], "out-of-order"),
@@ -164,9 +164,11 @@ import Testing
                     String(opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/17.2").dropLast())
                         + ",\"prev\":\"\(String(repeating: "ab", count: 32))\"}"
                 ]
-            case "OP2-NULL-PREV":
+            case "OP2": return [opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/17.2")]
+            case "OP3-NULL-PREV":
+                // The chain began at 2 (its prev comes from the line before): 3 may not leave it.
                 return [
-                    String(opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/17.2").dropLast())
+                    String(opLine(origin: "xa-dan-ly-1", seq: 3, row: "dan-ly/qd1980-2016/17.3").dropLast())
                         + ",\"prev\":null}"
                 ]
             case "OP1-WITH-PREV":
@@ -202,6 +204,22 @@ import Testing
             code(run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last)
                 == "forged-dot")
         #expect(try night.hubStore.operationCount() == 1)
+    }
+
+    /// Operations written before chains existed (no `prev`) are accepted while their origin's chain
+    /// has not begun, as `ntm verify` judges them.
+    @Test func unchainedOperationsFromBeforeChainsAreAcceptedUntilAChainBegins() throws {
+        let night = try Night("session-legacy")
+        let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
+        func unchained(_ seq: UInt64) -> String {
+            String(opLine(origin: "xa-dan-ly-1", seq: seq, row: "dan-ly/qd1980-2016/17.\(seq)").dropLast())
+                + ",\"prev\":null}"
+        }
+        let out = run(
+            night.session(),
+            start + [#"{"type":"push","batch":1,"count":3}"#, unchained(1), unchained(2), unchained(3)])
+        #expect(out.last == WireMessage.pushed(batch: 1, applied: 3, duplicates: 0).line, "\(out)")
+        #expect(try night.hubStore.verifyIntegrity().isClean)
     }
 
     @Test func aPushBatchOverSixteenMebibytesIsRefusedBeforeItIsWhole() throws {
