@@ -117,6 +117,11 @@ extension ReplicaStore {
         }
     }
 
+    /// How many of this replica's operations a hub refused.
+    public func refusalCount() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM refused") ?? 0 }
+    }
+
     /// This replica's operations a hub refused, in sequence order, with the operation where held.
     public func refusals() throws -> [RefusedOperation] {
         try queue.read { db in

@@ -157,8 +157,10 @@ extension ReplicaStore {
     /// operations). A row's state depends only on that row's operations, and they are folded in log
     /// order, so the result is the one the applier reached.
     ///
-    /// What it cannot see: an operation whose value was replaced by a later write can be altered in
-    /// the log without changing any state.
+    /// Besides, every origin's hash chain is walked (`prev` of each operation against the hash of the
+    /// one before), which finds an altered operation that no state shows (its value replaced by a later
+    /// write). What it cannot see: an origin's last operation altered together with its row's state, or
+    /// a whole chain rewritten consistently; compare with another replica or the hub for that.
     public func verifyIntegrity() throws -> IntegrityReport {
         try queue.inDatabase { db in
             // Sorting the log by row is SQLite's work: on a temporary file, not in memory (the replica
@@ -218,11 +220,7 @@ private struct IntegrityVerifier {
             guard let prev = op.prev else { return before.prev == nil ? nil : .chainCut(dot: op.dot) }
             return prev == before.hash ? nil : .brokenChain(dot: op.dot, previous: before.dot)
         }
-        let log = try Row.fetchCursor(
-            db,
-            sql:
-                "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog ORDER BY origin, seq"
-        )
+        let log = try Row.fetchCursor(db, sql: "SELECT \(Self.chainColumns) FROM oplog ORDER BY origin, seq")
         while let row = try log.next() {
             guard let op = Self.chainOperation(row) else {
                 previous = nil
@@ -238,14 +236,15 @@ private struct IntegrityVerifier {
             let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
             let logged = try Row.fetchOne(
                 db,
-                sql: """
-                    SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog
-                    WHERE origin = ? AND seq = ?
-                    """, arguments: [before.origin, Int64(clamping: before.seq)]
+                sql: "SELECT \(Self.chainColumns) FROM oplog WHERE origin = ? AND seq = ?",
+                arguments: [before.origin, Int64(clamping: before.seq)]
             ).flatMap(Self.chainOperation)
             if let problem = check(op, after: logged ?? quarantined[before]) { problems.append(problem) }
         }
     }
+
+    /// The log columns ``chainOperation(_:)`` reads, in its order.
+    private static let chainColumns = "origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev"
 
     /// An operation read back whole for hashing, or nil when its row cannot be read (reported by the
     /// row check).

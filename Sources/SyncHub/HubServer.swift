@@ -309,6 +309,7 @@ extension SessionStats {
             "session",
             metadata: [
                 "replica": "\(replica ?? "?")", "ops_in": "\(operationsIn)", "applied": "\(applied)",
+                "refused": "\(refused)",
                 "ops_out": "\(operationsOut)", "bytes_in": "\(bytesIn)", "bytes_out": "\(bytesOut)",
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
             ])

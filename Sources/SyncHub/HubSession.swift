@@ -285,7 +285,8 @@ public final class HubSession: @unchecked Sendable {
         guard let enrolled = try hub.store.enrolment(of: peer.client), !enrolled.isRevoked,
             enrolled.publicKey == peer.publicKey
         else {
-            throw WireError(.unauthenticated, "the credential of replica \(peer.client) was revoked at this hub")
+            throw WireError(
+                .unauthenticated, "the credential of replica \(peer.client) was revoked or renewed at this hub")
         }
         let ops = pending
         pending.removeAll(keepingCapacity: true)
@@ -294,8 +295,9 @@ public final class HubSession: @unchecked Sendable {
         var fresh: [SyncOperation] = []
         var refused: [(operation: SyncOperation, reason: String)] = []
         var answers: [Refusal] = []
-        // The last operation of each origin accepted into this batch, for the next one's chain check.
-        var heads: [String: SyncOperation] = [:]
+        // The last operation accepted into this batch (all are the client's own), for the next one's
+        // chain check.
+        var head: SyncOperation?
         for op in ops {
             guard op.dot.origin != hub.store.replicaID else {
                 throw WireError(.forgedDot, "operation \(op.dot) claims to be the hub's own")
@@ -325,8 +327,8 @@ public final class HubSession: @unchecked Sendable {
                     "operation \(op.dot) would leave a gap: the hub's next operation of \(op.dot.origin) is \(expected)"
                 )
             }
-            try checkChain(op, after: heads[op.dot.origin])
-            heads[op.dot.origin] = op
+            try checkChain(op, after: head)
+            head = op
             summary.insert(op.dot)
             if hub.policy.rule(allowing: op.key, to: peer.role) != nil {
                 fresh.append(op)

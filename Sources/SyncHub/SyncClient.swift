@@ -119,7 +119,7 @@ public struct SyncClient {
                 ])
             }
             try push(welcome.holds, transport: transport, result: &result)
-            result.refused = try store.refusals().count
+            result.refused = try store.refusalCount()
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
                 switch try expectMessage(transport) {
@@ -190,21 +190,20 @@ public struct SyncClient {
             let hub = holds.origins[origin] ?? SeqRanges()
             result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
         }
-        for origin in [store.replicaID] where mine.origins[origin] != nil {
-            var hub = holds.origins[origin] ?? SeqRanges()
-            while true {
-                let next = hub.firstMissing
-                let ops = try store.operations(origin: origin, after: next - 1, limit: pushBatch)
-                // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
-                var expected = next
-                for op in ops where op.dot.seq == expected {
-                    pending.append(op)
-                    hub.insert(op.dot.seq)
-                    expected = hub.firstMissing
-                    if pending.count == pushBatch { try flush() }
-                }
-                if expected == next { break }
+        let origin = store.replicaID
+        var hub = holds.origins[origin] ?? SeqRanges()
+        while true {
+            let next = hub.firstMissing
+            let ops = try store.operations(origin: origin, after: next - 1, limit: pushBatch)
+            // Only a run without holes can be pushed: the hub refuses gaps in an origin's sequence.
+            var expected = next
+            for op in ops where op.dot.seq == expected {
+                pending.append(op)
+                hub.insert(op.dot.seq)
+                expected = hub.firstMissing
+                if pending.count == pushBatch { try flush() }
             }
+            if expected == next { break }
         }
         try flush()
     }
