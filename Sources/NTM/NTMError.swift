@@ -369,6 +369,11 @@ extension ReplicaError {
                 "bản ghi \(row) (\(table)) đã bị xóa và chính việc xóa đang có xung đột: hãy quyết định việc xóa trước; không ghi gì",
                 "record \(row) (\(table)) is deleted and its deletion is itself in conflict: decide the deletion first; nothing was written"
             )
+        case .replicaIDInUse(let id):
+            return l.pick(
+                "mã bản sao \(id) đã từng ghi trong cơ sở dữ liệu này: cần một mã chưa từng dùng; không thay đổi gì",
+                "replica id \(id) has already written in this database: use an id never used before; nothing was changed"
+            )
         case .bundle(let error): return error.message(language)
         }
     }

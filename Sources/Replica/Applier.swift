@@ -110,6 +110,13 @@ final class Applier {
         return true
     }
 
+    /// Replaces a row's state with one rebuilt from its log (after a fork's operations were taken out
+    /// of the log); the row is written back, with its projection and conflicts, at the next flush.
+    func rebuild(_ key: RowKey, state: RowState) throws {
+        let before = try cached(key)
+        cache[key] = CachedRow(state: state, conflictsBefore: before.conflictsBefore, dirty: true)
+    }
+
     /// Marks a dot held without logging or merging its operation (a hub's quarantined operation).
     /// Returns false when it was already held.
     @discardableResult

@@ -30,6 +30,9 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     case contradictoryDecisions(table: String, row: String)
     /// A value was decided on a deleted row whose deletion is itself in conflict: decide that first.
     case deletionDisputed(table: String, row: String)
+    /// A fork cannot be recovered under this replica id: it is the old one, or this database already
+    /// holds operations written under it.
+    case replicaIDInUse(String)
 
     public var description: String {
         switch self {
@@ -53,6 +56,8 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
                 "the decisions on \(table) \(row) disagree (one keeps the record, another deletes it, or two values for one field)"
         case .deletionDisputed(let table, let row):
             return "\(table) \(row) is deleted and its deletion is itself in conflict: decide the deletion first"
+        case .replicaIDInUse(let id):
+            return "replica id \(id) has already written here: a recovered database needs an id never used before"
         }
     }
 }

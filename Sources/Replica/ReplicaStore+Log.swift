@@ -146,3 +146,18 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// The last operation of this replica's own chain: its sequence number and hash; nil when it has
+    /// written nothing.
+    public func chainHead() throws -> (seq: UInt64, hash: [UInt8])? {
+        try queue.read { db in
+            guard
+                let seq = try Int64.fetchOne(
+                    db, sql: "SELECT max(seq) FROM oplog WHERE origin = ?", arguments: [replicaID]),
+                let op = try Self.loggedOperation(db, dot: Dot(origin: replicaID, seq: UInt64(seq)))
+            else { return nil }
+            return (UInt64(seq), op.operation.hash)
+        }
+    }
+}

@@ -105,6 +105,9 @@ public final class HubSession: @unchecked Sendable {
     private var pendingBytes = 0
     private var pendingReader = BatchReader(defaults: nil)
     private var lastLength = 0
+    /// Set when the client's hello showed a chain that parted from the hub's: pushes and pulls are then
+    /// refused with it, probes still answered.
+    private var fork: WireError?
     /// What the session did so far.
     public private(set) var stats = SessionStats()
     /// How many log entries one pull answer scans at most.
@@ -210,13 +213,18 @@ public final class HubSession: @unchecked Sendable {
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
             let refused = try hub.store.quarantine(origin: peer.client, limit: WireLimits.maximumRefusalsInWelcome)
+            let head = try chainHead(of: peer.client, in: summary)
+            fork = try Self.fork(of: peer.client, client: hello.head, hub: head) { try self.heldHash(peer.client, $0) }
             let welcome = WireMessage.Welcome(
                 protocolVersion: WireLimits.protocolVersion, hub: hub.store.replicaID, epoch: hub.epoch,
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
-                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) })
+                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head)
             return [WireMessage.welcome(welcome).line]
+        case (.ready(let peer), .message(.probe(let seq))):
+            return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
         case (.ready(let peer), .message(.push(let batch, let count, let defaults))):
+            if let fork { throw fork }
             state = .receiving(peer, batch: batch, expected: count)
             pendingReader = BatchReader(defaults: defaults)
             pending.removeAll(keepingCapacity: true)
@@ -235,6 +243,7 @@ public final class HubSession: @unchecked Sendable {
             stats.operationsIn += 1
             return pending.count == expected ? try commit() : []
         case (.ready(let peer), .message(.pull(let cursor, let limit))):
+            if let fork { throw fork }
             return try pull(peer, cursor: cursor, limit: limit)
         case (.receiving, .message(let message)):
             throw WireError(
@@ -310,13 +319,18 @@ public final class HubSession: @unchecked Sendable {
             }
             if summary.contains(op.dot) {
                 if let held = try hub.store.operation(op.dot) {
-                    guard held == op else { throw Self.differs(op.dot) }
+                    guard held == op else {
+                        throw Self.forked(op.dot, "differs from the operation the hub holds with that dot")
+                    }
                     duplicates += 1
                 } else if let quarantined = try hub.store.quarantined(op.dot) {
-                    guard quarantined.operation == op else { throw Self.differs(op.dot) }
+                    guard quarantined.operation == op else {
+                        throw Self.forked(op.dot, "differs from the operation the hub holds with that dot")
+                    }
                     answers.append(Refusal(dot: op.dot, reason: quarantined.reason))
                 } else {
-                    throw Self.differs(op.dot)
+                    throw WireError(
+                        .forgedDot, "operation \(op.dot) is held by the hub but neither logged nor quarantined")
                 }
                 continue
             }
@@ -358,7 +372,8 @@ public final class HubSession: @unchecked Sendable {
         guard op.dot.seq > 1 else { return }
         let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
         let previous: SyncOperation?
-        if let head, head.dot == before {
+        let inBatch = head?.dot == before
+        if let head, inBatch {
             previous = head
         } else {
             previous = try hub.store.operation(before) ?? hub.store.quarantined(before)?.operation
@@ -366,17 +381,63 @@ public final class HubSession: @unchecked Sendable {
         // Operations written before chains existed name no previous one: accepted while the origin's
         // chain has not begun (as `ntm verify` judges them), refused once it has.
         if op.prev == nil, let previous, previous.prev == nil { return }
-        guard let previous, let prev = op.prev, prev == previous.hash else {
+        guard let previous, let prev = op.prev else {
             throw WireError(
                 .brokenChain,
-                op.prev == nil
-                    ? "operation \(op.dot) names no previous operation; every operation after an origin's first names the hash of the one before"
-                    : "operation \(op.dot) does not follow \(before) as the hub holds it: its prev is another hash")
+                "operation \(op.dot) names no previous operation; every operation after an origin's first names the hash of the one before"
+            )
+        }
+        guard prev == previous.hash else {
+            // Against what the hub already holds, another previous operation is another history of the
+            // same origin; inside one batch it is a chain the client broke itself.
+            if !inBatch {
+                throw Self.forked(op.dot, "does not follow \(before) as the hub holds it (its prev is another hash)")
+            }
+            throw WireError(
+                .brokenChain,
+                "operation \(op.dot) does not follow \(before) of the same batch: its prev is another hash")
         }
     }
 
-    private static func differs(_ dot: Dot) -> WireError {
-        WireError(.forgedDot, "operation \(dot) differs from the operation the hub holds with that dot")
+    /// The `fork` error for an operation of the authenticated client that contradicts what the hub holds
+    /// of the same origin: two databases write under one replica id.
+    static func forked(_ dot: Dot, _ what: String) -> WireError {
+        WireError(
+            .fork,
+            "fork of replica \(dot.origin) at seq \(dot.seq): operation \(dot) \(what); two databases write as \(dot.origin) (a copied or restored database); nothing of it is applied: recover with ntm replica fork-recover"
+        )
+    }
+
+    /// The hash of the client's own operation `seq` as the hub holds it (logged or quarantined).
+    private func heldHash(_ origin: String, _ seq: UInt64) throws -> [UInt8]? {
+        let dot = Dot(origin: origin, seq: seq)
+        return try (hub.store.operation(dot) ?? hub.store.quarantined(dot)?.operation)?.hash
+    }
+
+    /// The last operation of `origin`'s chain the hub holds without a gap, nil when it holds none.
+    private func chainHead(of origin: String, in summary: Summary) throws -> ChainHead? {
+        let last = (summary.origins[origin]?.firstMissing ?? 1) - 1
+        guard last > 0, let hash = try heldHash(origin, last) else { return nil }
+        return ChainHead(seq: last, hash: hash)
+    }
+
+    /// Compares the chain head a client announced in hello with what the hub holds of its origin: a
+    /// different hash at the client's head, or a client whose chain ends before the hub's (the hub
+    /// holds work of this replica id that the database lacks), is a fork. Nil when the two agree, or
+    /// when the client announced no head (the push's checks still find a fork).
+    static func fork(
+        of origin: String, client: ChainHead?, hub: ChainHead?, hashAt: (UInt64) throws -> [UInt8]?
+    ) throws -> WireError? {
+        guard let client, let hub, client.seq <= hub.seq else { return nil }
+        guard try hashAt(client.seq) == client.hash else {
+            return forked(
+                Dot(origin: origin, seq: client.seq), "differs from the operation the hub holds with that dot")
+        }
+        guard client.seq < hub.seq else { return nil }
+        return WireError(
+            .fork,
+            "fork of replica \(origin) at seq \(client.seq + 1): the hub holds \(origin)'s operations \(client.seq + 1)-\(hub.seq), which this database lacks (a copied database, or one restored from an older backup); recover with ntm replica fork-recover"
+        )
     }
 
     /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch. At

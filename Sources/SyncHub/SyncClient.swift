@@ -38,6 +38,64 @@ public enum SyncError: Error, Equatable, Sendable {
     case noCredential
     /// The credential was issued by another hub than the one answering.
     case otherHub(credential: String, hub: String)
+    /// This database's own chain parted from what the hub holds under its replica id (it was copied to
+    /// another laptop, or restored from an older backup). Nothing is pushed or pulled until
+    /// ``ForkRecovery`` gives it a new replica id.
+    case fork(ForkRecord)
+}
+
+/// A fork this replica found (or was told of) while syncing: from which of its own sequence numbers
+/// its chain differs from the hub's. Kept in the replica's metadata until it is recovered.
+public struct ForkRecord: Sendable, Equatable {
+    /// The replica id two databases write under.
+    public var replica: String
+    /// The hub that holds the other history.
+    public var hub: String
+    /// The first of this replica's own sequence numbers whose operation the hub does not hold as it is
+    /// here: operations from it on are this database's forked part.
+    public var seq: UInt64
+    /// The last sequence number of this replica id the hub holds.
+    public var hubSeq: UInt64
+    /// The last sequence number of this replica id this database holds.
+    public var localSeq: UInt64
+
+    /// Creates a record.
+    public init(replica: String, hub: String, seq: UInt64, hubSeq: UInt64, localSeq: UInt64) {
+        self.replica = replica
+        self.hub = hub
+        self.seq = seq
+        self.hubSeq = hubSeq
+        self.localSeq = localSeq
+    }
+
+    /// The metadata key the record is kept under.
+    public static let metadataKey = "sync_fork"
+
+    /// The record as stored.
+    public var json: JSONValue {
+        .object([
+            "replica": .string(replica), "hub": .string(hub), "seq": .int(Int64(seq)),
+            "hub_seq": .int(Int64(hubSeq)), "local_seq": .int(Int64(localSeq)),
+        ])
+    }
+
+    /// The fork recorded in a replica, if any.
+    public static func recorded(in store: ReplicaStore) throws -> ForkRecord? {
+        guard let text = try store.metadata(metadataKey), let object = try? JSONParser.parse(text).object,
+            let replica = object["replica"]?.string, let hub = object["hub"]?.string,
+            let seq = object["seq"]?.int, let hubSeq = object["hub_seq"]?.int, let localSeq = object["local_seq"]?.int
+        else { return nil }
+        return ForkRecord(
+            replica: replica, hub: hub, seq: UInt64(max(1, seq)), hubSeq: UInt64(max(0, hubSeq)),
+            localSeq: UInt64(max(0, localSeq)))
+    }
+
+    /// The message the client sends the hub before closing, in English.
+    var wireMessage: String {
+        localSeq < seq
+            ? "fork of replica \(replica) at seq \(seq): the hub holds operations \(seq)-\(hubSeq) of \(replica) that this database lacks (a copied database, or one restored from an older backup); it stops and recovers under a new replica id"
+            : "fork of replica \(replica) at seq \(seq): this database's operations \(seq)-\(localSeq) differ from what the hub holds (a copied database); it stops and recovers under a new replica id"
+    }
 }
 
 /// The replica's side of a sync session: push what the hub lacks, then pull what this commune lacks,
@@ -75,13 +133,18 @@ public struct SyncClient {
             result.bytesOut = transport.bytesOut
             return result
         }
+        // A database that forked pushes and pulls nothing until it is recovered: its forked operations
+        // hold dots the hub gave other operations.
+        if let fork = try ForkRecord.recorded(in: store) { throw SyncError.fork(fork) }
         do {
             let savedEpoch = try store.metadata("sync_epoch")
+            let ownHead = try store.chainHead()
             try transport.send([
                 WireMessage.hello(
                     .init(
                         protocolVersion: WireLimits.protocolVersion, replica: store.replicaID, commune: commune,
-                        schema: store.schema.tag, epoch: savedEpoch)
+                        schema: store.schema.tag, epoch: savedEpoch,
+                        head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) })
                 ).line
             ])
             guard case .challenge(let hub, let nonce) = try expectMessage(transport) else {
@@ -98,6 +161,11 @@ public struct SyncClient {
             try transport.send([WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line])
             guard case .welcome(let welcome) = try expectMessage(transport) else {
                 throw violation(transport, "expected welcome")
+            }
+            if let fork = try findFork(welcome, local: ownHead?.seq ?? 0, transport: transport) {
+                try store.setMetadata(ForkRecord.metadataKey, JSONWriter.string(fork.json))
+                try? transport.send([WireMessage.error(WireError(.fork, fork.wireMessage)).line])
+                throw SyncError.fork(fork)
             }
             try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
             var cursor = try savedCursor()
@@ -206,6 +274,41 @@ public struct SyncClient {
             if expected == next { break }
         }
         try flush()
+    }
+
+    /// Compares this replica's own chain with what the hub holds of it (welcome's head, then probes),
+    /// and returns the fork when they part: the first sequence number whose operation differs, or the
+    /// first one the hub holds and this database lacks. Chains are hashes of hashes, so two chains that
+    /// agree at a sequence number agree before it: a binary search finds the point in log₂ n probes.
+    private func findFork(_ welcome: WireMessage.Welcome, local: UInt64, transport: LineTransport) throws
+        -> ForkRecord?
+    {
+        guard let hub = welcome.head else { return nil }
+        func agrees(_ seq: UInt64) throws -> Bool {
+            guard let own = try store.operation(Dot(origin: store.replicaID, seq: seq))?.hash else { return false }
+            if seq == hub.seq { return own == hub.hash }
+            try transport.send([WireMessage.probe(seq: seq).line])
+            guard case .probed(let answered, let hash) = try expectMessage(transport), answered == seq else {
+                throw violation(transport, "expected probed for seq \(seq)")
+            }
+            return hash == own
+        }
+        let record = { (seq: UInt64) in
+            ForkRecord(replica: store.replicaID, hub: welcome.hub, seq: seq, hubSeq: hub.seq, localSeq: local)
+        }
+        let common = min(local, hub.seq)
+        if common > 0, try agrees(common) {
+            return local >= hub.seq ? nil : record(common + 1)
+        }
+        // The chains differ at `common` (or this database holds nothing of its own): find the first
+        // sequence number where they part; they agree below `low`.
+        var low: UInt64 = 1
+        var high = max(common, 1)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if try agrees(middle) { low = middle + 1 } else { high = middle }
+        }
+        return record(low)
     }
 
     private func expectMessage(_ transport: LineTransport) throws -> WireMessage {

@@ -38,6 +38,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case forbidden = "forbidden"
         /// A pushed operation whose `prev` is not the hash of its origin's previous operation.
         case brokenChain = "broken-chain"
+        /// Two different histories under one replica id: a pushed operation differs from the one the hub
+        /// holds with its dot, or names another previous operation than the hub holds, or the client's
+        /// chain parted from the hub's (a database copied to a second laptop, or restored from an older
+        /// backup). Nothing of the forked part is applied; the client recovers under a new replica id.
+        case fork = "fork"
         /// The hub cannot serve now (its database failed); the client may retry later.
         case unavailable = "unavailable"
         /// A code this version does not know (from a newer peer).

@@ -41,6 +41,37 @@ public struct HubCursor: Hashable, Sendable {
     }
 }
 
+/// The last operation of one origin's chain that a side holds: its sequence number and its hash
+/// (`protocol/PROTOCOL.md` §11.12). Two databases writing under one replica id (a copied laptop) show
+/// as two chains that differ at the same sequence number: a fork.
+public struct ChainHead: Hashable, Sendable {
+    /// The sequence number (≥ 1).
+    public var seq: UInt64
+    /// The SHA-256 of the operation's canonical line (32 bytes).
+    public var hash: [UInt8]
+
+    /// Creates a head.
+    public init(seq: UInt64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// The head as a JSON object.
+    public var json: JSONValue { .object(["seq": .int(Int64(seq)), "hash": .string(hash.hexString)]) }
+
+    /// Reads an optional head; `field` and `type` name it in the error.
+    static func optional(_ json: JSONValue?, field: String, of type: String) throws(WireError) -> ChainHead? {
+        guard let json, json != .null else { return nil }
+        guard let object = json.object, let seq = object["seq"]?.int, seq >= 1, UInt64(seq) <= SyncOperation.maxSeq,
+            let text = object["hash"]?.string, let hash = Hex.bytes(text), hash.count == 32
+        else {
+            throw WireError(
+                .badMessage, "\"\(field)\" of \(type) must be {\"seq\": integer ≥ 1, \"hash\": 64 hex digits}")
+        }
+        return ChainHead(seq: UInt64(seq), hash: hash)
+    }
+}
+
 /// One line of a sync session other than an operation (`protocol/PROTOCOL.md`, part II).
 public enum WireMessage: Hashable, Sendable {
     /// Client → hub, first line: who the replica is, which commune it works for, where it stopped pulling.
@@ -63,6 +94,12 @@ public enum WireMessage: Hashable, Sendable {
     case batch(to: HubCursor, count: Int, defaults: OperationDefaults? = nil)
     /// Hub → client: nothing more after `cursor` for now; the session ends.
     case done(cursor: HubCursor)
+    /// Client → hub: what is the hash of my own operation `seq`, as you hold it? (Used to find where a
+    /// copied database's chain parted from the hub's.)
+    case probe(seq: UInt64)
+    /// Hub → client, answer to probe: the hash the hub holds at `seq` of the client's chain, nil if it
+    /// holds none there.
+    case probed(seq: UInt64, hash: [UInt8]?)
     /// Either side: a fatal error; the sender closes the session after it.
     case error(WireError)
 
@@ -78,13 +115,20 @@ public enum WireMessage: Hashable, Sendable {
         public var schema: String
         /// The hub epoch the client last synced with, if any.
         public var epoch: String?
+        /// The last operation the client holds of its own chain (nil when it has written nothing), so
+        /// the hub can tell a copied database at once.
+        public var head: ChainHead?
         /// Creates a hello.
-        public init(protocolVersion: Int, replica: String, commune: String, schema: String, epoch: String?) {
+        public init(
+            protocolVersion: Int, replica: String, commune: String, schema: String, epoch: String?,
+            head: ChainHead? = nil
+        ) {
             self.protocolVersion = protocolVersion
             self.replica = replica
             self.commune = commune
             self.schema = schema
             self.epoch = epoch
+            self.head = head
         }
     }
 
@@ -113,11 +157,15 @@ public enum WireMessage: Hashable, Sendable {
         /// This replica's operations the hub refused, oldest first, at most
         /// ``WireLimits/maximumRefusalsInWelcome`` (so that a replica that crashed after a push learns them).
         public var refused: [Refusal]
+        /// The last operation of the client's own chain the hub holds (nil when it holds none): the
+        /// client compares it with its own before pushing, to find a fork.
+        public var head: ChainHead?
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
-            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = []
+            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil
         ) {
+            self.head = head
             self.protocolVersion = protocolVersion
             self.hub = hub
             self.epoch = epoch
@@ -185,6 +233,8 @@ extension WireMessage {
         case .pull: return "pull"
         case .batch: return "batch"
         case .done: return "done"
+        case .probe: return "probe"
+        case .probed: return "probed"
         case .error: return "error"
         }
     }
@@ -196,19 +246,23 @@ extension WireMessage {
     public var json: JSONValue {
         switch self {
         case .hello(let hello):
-            return .object([
+            var object: JSONObject = [
                 "type": .string("hello"), "protocol": .int(Int64(hello.protocolVersion)),
                 "replica": .string(hello.replica), "commune": .string(hello.commune), "schema": .string(hello.schema),
                 "epoch": hello.epoch.map(JSONValue.string) ?? .null,
-            ])
+            ]
+            if let head = hello.head { object["head"] = head.json }
+            return .object(object)
         case .welcome(let welcome):
-            return .object([
+            var object: JSONObject = [
                 "type": .string("welcome"), "protocol": .int(Int64(welcome.protocolVersion)),
                 "hub": .string(welcome.hub), "epoch": .string(welcome.epoch), "holds": welcome.holds.json,
                 "end": welcome.end.json, "district": welcome.district.map(JSONValue.string) ?? .null,
                 "shared": .array(welcome.shared.map(JSONValue.string)), "role": .string(welcome.role),
                 "whole": .bool(welcome.whole), "refused": .array(welcome.refused.map(\.json)),
-            ])
+            ]
+            if let head = welcome.head { object["head"] = head.json }
+            return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
         case .auth(let signature):
@@ -232,6 +286,12 @@ extension WireMessage {
             return .object(object)
         case .done(let cursor):
             return .object(["type": .string("done"), "cursor": cursor.json])
+        case .probe(let seq):
+            return .object(["type": .string("probe"), "seq": .int(Int64(seq))])
+        case .probed(let seq, let hash):
+            return .object([
+                "type": .string("probed"), "seq": .int(Int64(seq)), "hash": hash.map { .string($0.hexString) } ?? .null,
+            ])
         case .error(let error):
             return .object([
                 "type": .string("error"), "code": .string(error.code.rawValue), "message": .string(error.message),
@@ -279,7 +339,8 @@ extension WireMessage {
             self = .hello(
                 Hello(
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), replica: replica,
-                    commune: try text("commune"), schema: try text("schema"), epoch: epoch))
+                    commune: try text("commune"), schema: try text("schema"), epoch: epoch,
+                    head: try ChainHead.optional(object["head"], field: "head", of: type)))
         case "welcome":
             let holds: Summary
             do {
@@ -301,7 +362,8 @@ extension WireMessage {
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), hub: try text("hub"),
                     epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
                     district: district, shared: sharedList.compactMap(\.string), role: try text("role"),
-                    whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type)))
+                    whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type),
+                    head: try ChainHead.optional(object["head"], field: "head", of: type)))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -332,6 +394,19 @@ extension WireMessage {
                 to: try HubCursor(json: object["to"], field: "to"), count: Int(try int("count", counts)),
                 defaults: try OperationDefaults(json: object["defaults"], of: type))
         case "done": self = .done(cursor: try HubCursor(json: object["cursor"], field: "cursor"))
+        case "probe": self = .probe(seq: UInt64(try int("seq", 1...Int64(SyncOperation.maxSeq))))
+        case "probed":
+            let hash: [UInt8]?
+            switch object["hash"] {
+            case nil, .null: hash = nil
+            case .string(let text):
+                guard let bytes = Hex.bytes(text), bytes.count == 32 else {
+                    throw WireError(.badMessage, "\"hash\" of probed must be 64 hex digits or null")
+                }
+                hash = bytes
+            default: throw WireError(.badMessage, "\"hash\" of probed must be 64 hex digits or null")
+            }
+            self = .probed(seq: UInt64(try int("seq", 1...Int64(SyncOperation.maxSeq))), hash: hash)
         case "error":
             let code = try text("code")
             self = .error(WireError(WireError.Code(rawValue: code) ?? .unknown, try text("message")))

@@ -51,7 +51,7 @@ struct NTMCommand: ParsableCommand {
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerificationCommand.self,
             AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
-            ConflictsCommand.self, SyncCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
+            ConflictsCommand.self, SyncCommand.self, ReplicaCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
             SummaryCommand.self,
             DumpCommand.self, VerifyCommand.self, DemoCommand.self,
         ])

@@ -258,6 +258,7 @@ struct SyncCommand: ParsableCommand {
         let replica = try options.open()
         let transport: LineTransport
         var child: Process?
+        let childErrors = ChildErrors()
         if let hub {
             transport = try LineTransport.connect(to: hub)
         } else {
@@ -268,7 +269,11 @@ struct SyncCommand: ParsableCommand {
             let output = Pipe()
             process.standardInput = input
             process.standardOutput = output
+            // What the command prints on stderr (the hub's log lines, ssh's own messages) is kept from
+            // the person's terminal; its last line explains a failure.
+            process.standardError = childErrors.pipe
             do { try process.run() } catch { throw TransportError.commandFailed(via!, "\(error)") }
+            childErrors.start()
             child = process
             transport = LineTransport(
                 input: output.fileHandleForReading.fileDescriptor, output: input.fileHandleForWriting.fileDescriptor,
@@ -299,12 +304,17 @@ struct SyncCommand: ParsableCommand {
                 child.waitUntilExit()
                 // The command failed before or during the session (ssh could not connect, …): say so.
                 if child.terminationStatus != 0, case SyncError.transport = error {
-                    throw TransportError.commandFailed(via!, "exit status \(child.terminationStatus)")
+                    let said = childErrors.lastLine()
+                    throw TransportError.commandFailed(
+                        via!,
+                        said.map { "exit status \(child.terminationStatus): \($0)" }
+                            ?? "exit status \(child.terminationStatus)")
                 }
             }
             throw error
         }
         child?.waitUntilExit()
+        childErrors.finish()
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         let conflicts = try replica.store.conflictCount()
@@ -334,6 +344,50 @@ struct SyncCommand: ParsableCommand {
             )
         }
         say(line)
+    }
+}
+
+/// Collects a `--via` command's standard error on a thread of its own (so that a chatty command never
+/// blocks on a full pipe), keeping only the end of it.
+final class ChildErrors: @unchecked Sendable {
+    let pipe = Pipe()
+    private let lock = NSLock()
+    private var tail: [UInt8] = []
+    private var reader: Thread?
+
+    /// Starts reading; call after the process started.
+    func start() {
+        // The child has its copy of the write end; ours must close, or the reader never sees the end.
+        try? pipe.fileHandleForWriting.close()
+        let handle = pipe.fileHandleForReading
+        let thread = Thread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                lock.lock()
+                tail.append(contentsOf: data)
+                if tail.count > 4096 { tail.removeFirst(tail.count - 4096) }
+                lock.unlock()
+            }
+        }
+        reader = thread
+        thread.start()
+    }
+
+    /// Waits (briefly) for the reader to see the end of the stream.
+    func finish() {
+        guard let reader else { return }
+        for _ in 0..<200 where !reader.isFinished { usleep(5000) }
+    }
+
+    /// The last non-empty line the command printed, if any.
+    func lastLine() -> String? {
+        finish()
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
@@ -367,6 +421,8 @@ enum SyncMessages {
         switch error {
         case let error as EnrolmentUsage:
             return error.message(l)
+        case let error as ForkUsage:
+            return error.message(l)
         case SyncUsage.notAHub(let path):
             return l.pick(
                 "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
@@ -381,6 +437,13 @@ enum SyncMessages {
                 return l.pick(
                     "máy chủ không nhận chứng thực của máy này (\(wire.message)); xin huyện cấp lại: ntm hub enroll --renew, rồi ntm credential install TỆP",
                     "the hub did not accept this replica's credential (\(wire.message)); ask the district for a new one: ntm hub enroll --renew, then ntm credential install FILE"
+                )
+            case .fork(let fork):
+                return forkMessage(fork, l)
+            case .hub(let wire) where wire.code == .fork:
+                return l.pick(
+                    "máy chủ phát hiện hai cơ sở dữ liệu cùng ghi dưới mã bản sao này (\(wire.message)); không có gì của phần rẽ nhánh được áp dụng; chạy lại ntm sync để xác định chỗ rẽ nhánh",
+                    "the hub found two databases writing under this replica id (\(wire.message)); nothing of the forked part was applied; run ntm sync again to locate the fork"
                 )
             case .hub(let wire):
                 return l.pick(
@@ -433,5 +496,23 @@ enum SyncMessages {
             }
         default: return nil
         }
+    }
+
+    /// What a person reads about a fork of their database, and what to do.
+    static func forkMessage(_ fork: ForkRecord, _ l: Language) -> String {
+        let what =
+            fork.localSeq < fork.seq
+            ? l.pick(
+                "máy chủ \(fork.hub) giữ thao tác \(fork.seq)–\(fork.hubSeq) của mã bản sao \(fork.replica) mà cơ sở dữ liệu này không có (bản sao chép sang máy khác, hoặc khôi phục từ bản sao lưu cũ)",
+                "hub \(fork.hub) holds operations \(fork.seq)–\(fork.hubSeq) of replica id \(fork.replica) that this database lacks (a copy on another laptop, or a restore from an older backup)"
+            )
+            : l.pick(
+                "thao tác \(fork.seq)–\(fork.localSeq) của cơ sở dữ liệu này khác với những gì máy chủ \(fork.hub) giữ dưới cùng mã bản sao \(fork.replica) (cơ sở dữ liệu đã bị chép sang máy khác)",
+                "operations \(fork.seq)–\(fork.localSeq) of this database differ from what hub \(fork.hub) holds under the same replica id \(fork.replica) (the database was copied to another laptop)"
+            )
+        return l.pick(
+            "rẽ nhánh từ thao tác \(fork.seq): \(what); không gửi, không nhận gì cho đến khi khôi phục: xin huyện cấp chứng thực cho mã mới (ntm hub enroll --replica MÃ-MỚI …) rồi chạy ntm replica fork-recover --credential TỆP (không dùng chứng thực: --replica MÃ-MỚI); không mất thao tác nào",
+            "fork from operation \(fork.seq): \(what); nothing is sent or received until it is recovered: ask the district for a credential for a new id (ntm hub enroll --replica NEW-ID …), then run ntm replica fork-recover --credential FILE (without credentials: --replica NEW-ID); no work is lost"
+        )
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import NTM
 import Replica
 import SyncCore
+import SyncHub
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +50,9 @@ struct StatusCommand: ParsableCommand {
             l.pick(
                 "Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
                 "Log: \(s.operations) operations (\(s.localOperations) written here)"))
+        if let fork = try ForkRecord.recorded(in: replica.store) {
+            say(l.pick("Rẽ nhánh, chưa khôi phục: ", "Forked, not yet recovered: ") + SyncMessages.forkMessage(fork, l))
+        }
         try RefusalPrinter.print(try replica.store.refusals(), presentation: options.presentation(replica), l)
     }
 }

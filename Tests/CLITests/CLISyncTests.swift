@@ -45,9 +45,9 @@ import Testing
             for db in ["dan-ly.sqlite", "dan-ly-2.sqlite", "tan-ninh.sqlite"] {
                 let result = try run(["sync", "--db", db] + via, folder)
                 #expect(result.stdout.hasPrefix("Đã đồng bộ với huyen-trieu-son: gửi "))
-                // No progress line when not on a terminal; the hub's own log line comes through (as over ssh).
-                #expect(!result.stderr.contains("…"), "\(result.stderr)")
-                #expect(result.stderr.contains("info ntm.hub:") && result.stderr.contains("error=-"))
+                // No progress line when not on a terminal, and the hub's own log lines stay off the
+                // person's terminal (over ssh they are the district's).
+                #expect(result.stderr.isEmpty, "\(result.stderr)")
             }
         }
         // The same conflict at the hub and on both laptops of Dân Lý; none in Tân Ninh.

@@ -247,7 +247,7 @@ import Testing
             again.last
                 == WireMessage.pushed(batch: 1, applied: 0, duplicates: 1, refused: refused).line)
         #expect(try night.hubStore.operationCount() == 1)
-        // The same dot with other content is forged.
+        // The same dot with other content is another history of the origin: a fork.
         let altered = opLine(
             origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/5/phong-giao-duc-va-dao-tao", column: "result",
             value: .text("khong-dat"), table: "verification")
@@ -255,7 +255,7 @@ import Testing
         let forged = (start + [#"{"type":"push","batch":1,"count":1}"#, altered]).flatMap {
             third.receive(Array($0.utf8))
         }
-        #expect(forged.last?.contains("forged-dot") == true)
+        #expect(forged.last?.contains("\"code\":\"fork\"") == true)
     }
 
     /// A department writes its own verification in every commune, and nothing else; it receives the

@@ -190,7 +190,8 @@ import Testing
         #expect(session.receive(Array(hello().utf8)).isEmpty)
     }
 
-    @Test func aDotHeldWithOtherContentIsForgedAndTheSameContentIsADuplicate() throws {
+    /// The authenticated origin's own dot with other content is another history of it: a fork.
+    @Test func aDotHeldWithOtherContentIsAForkAndTheSameContentIsADuplicate() throws {
         let night = try Night("session-forged")
         let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
         let op = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
@@ -202,7 +203,7 @@ import Testing
         let other = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1", value: .text("chua-dat"))
         #expect(
             code(run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last)
-                == "forged-dot")
+                == "fork")
         #expect(try night.hubStore.operationCount() == 1)
     }
 

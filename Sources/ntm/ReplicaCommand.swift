@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import NTM
+import Replica
+import SyncHub
+
+/// `ntm replica`: this database's own identity.
+struct ReplicaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replica", abstract: "Mã bản sao của cơ sở dữ liệu này (this database's replica id).",
+        subcommands: [ForkRecover.self])
+
+    /// `ntm replica fork-recover`: a copied or restored database takes a new replica id.
+    struct ForkRecover: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fork-recover",
+            abstract:
+                "Khôi phục sau khi rẽ nhánh: nhận mã bản sao mới, ghi lại dưới mã mới những thao tác huyện chưa có.",
+            discussion: """
+                Khi cơ sở dữ liệu bị chép sang máy khác (hoặc khôi phục từ bản sao lưu cũ) và cả hai cùng ghi, \
+                ntm sync dừng lại và báo "rẽ nhánh". Xin huyện cấp chứng thực cho một mã mới \
+                (ntm hub enroll --replica MÃ-MỚI --role …), rồi chạy lệnh này với tệp đó; không dùng chứng \
+                thực thì --replica MÃ-MỚI. Không mất thao tác nào: những gì huyện chưa có được ghi lại dưới mã mới.
+                """)
+
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tệp chứng thực do huyện cấp cho mã bản sao mới.") var credential: String?
+        @Option(help: "Mã bản sao mới (khi không dùng chứng thực).") var replica: String?
+
+        func run() throws {
+            let l = options.language
+            let database = try options.openDatabase()
+            let store = database.store
+            guard let fork = try ForkRecord.recorded(in: store) else { throw ForkUsage.noFork }
+            var metadata: [String: String?] = [
+                ForkRecord.metadataKey: nil, "sync_cursor": nil, "sync_scope": nil,
+            ]
+            let newID: String
+            switch (credential, replica) {
+            case (let path?, nil):
+                let issued = try CredentialFile.read(path)
+                try CredentialFile.check(
+                    issued, from: path, replica: issued.replica, commune: database.homeCommune,
+                    place: database.homeCommune ?? database.district ?? "")
+                newID = issued.replica
+                metadata[Credential.metadataKey] = issued.fileContents
+                metadata[NTMDatabase.roleMetadataKey] = issued.role.description
+            case (nil, let id?):
+                guard try Credential.installed(in: store) == nil else { throw ForkUsage.credentialNeeded }
+                newID = id
+            default:
+                throw ForkUsage.oneOf
+            }
+            let recovery = try store.recoverFork(from: fork.seq, newReplicaID: newID, metadata: metadata)
+            say(
+                l.pick(
+                    "Đã khôi phục: cơ sở dữ liệu này nay ghi dưới mã \(recovery.newReplicaID) (trước: \(recovery.oldReplicaID)); \(recovery.removed) thao tác rẽ nhánh đã được ghi lại dưới mã mới. Chạy ntm sync để gửi chúng; những gì máy kia đã gửi dưới mã cũ sẽ về cùng lúc, chỗ hai bên cùng sửa hiện là xung đột (ntm conflicts).",
+                    "Recovered: this database now writes as \(recovery.newReplicaID) (was \(recovery.oldReplicaID)); \(recovery.removed) forked operations were written again under the new id. Run ntm sync to send them; what the other database sent under the old id comes back at the same time, and where both changed the same field it shows as a conflict (ntm conflicts)."
+                ))
+        }
+    }
+}
+
+/// Misuses of `ntm replica fork-recover`.
+enum ForkUsage: Error {
+    case noFork
+    case oneOf
+    case credentialNeeded
+
+    func message(_ l: Language) -> String {
+        switch self {
+        case .noFork:
+            return l.pick(
+                "cơ sở dữ liệu này không bị rẽ nhánh (ntm sync chưa báo rẽ nhánh); không thay đổi gì",
+                "this database has not forked (ntm sync reported no fork); nothing was changed")
+        case .oneOf:
+            return l.pick(
+                "cần đúng một trong --credential TỆP (tệp huyện cấp cho mã mới) và --replica MÃ-MỚI",
+                "give exactly one of --credential FILE (issued by the district for the new id) and --replica NEW-ID")
+        case .credentialNeeded:
+            return l.pick(
+                "bản sao này đồng bộ bằng chứng thực: mã mới cũng cần một (ở huyện: ntm hub enroll --replica MÃ-MỚI --role …), rồi dùng --credential TỆP",
+                "this replica syncs with a credential: the new id needs one too (at the district: ntm hub enroll --replica NEW-ID --role …), then use --credential FILE"
+            )
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SyncCore
+import TestSupport
+import Testing
+
+/// A commune's database copied to a second laptop, both written on, both synced: the copy is told it
+/// forked, recovers under a new id, and in the end the hub and both laptops agree with nothing lost.
+@Suite struct CLIForkTests {
+    let ntm = NTMBinary()
+
+    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan") throws -> RunResult {
+        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
+        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result
+    }
+
+    @Test func aCopiedLaptopIsToldItForkedAndRecoversWithNothingLost() throws {
+        let folder = TemporaryDirectory("cli-fork")
+        // The hub's log goes to a file, as an ssh user's would stay on the district's machine.
+        let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite 2>>hub.log"]
+        _ = try run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        _ = try run(
+            [
+                "init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--district",
+                "trieu-son", "--db", "office.sqlite",
+            ], folder)
+        #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "office.sqlite", in: folder.path) == nil)
+        _ = try run(["assess", "17.1", "dang-thuc-hien", "--db", "office.sqlite"], folder)
+        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+        // The officer copies the office laptop's database to take home.
+        try FileManager.default.copyItem(atPath: folder.file("office.sqlite"), toPath: folder.file("home.sqlite"))
+        _ = try run(["assess", "17.1", "dat", "--value", "96,5", "--db", "office.sqlite"], folder)
+        _ = try run(["assess", "17.1", "chua-dat", "--db", "home.sqlite"], folder, user: "Hùng")
+        _ = try run(["assess", "5", "dat", "--db", "home.sqlite"], folder, user: "Hùng")
+        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+
+        let forked = try ntm.run(["sync", "--db", "home.sqlite"] + via, in: folder.path)
+        #expect(forked.status == 1)
+        #expect(forked.stderr.hasPrefix("ntm: lỗi: rẽ nhánh từ thao tác "), "\(forked.stderr)")
+        #expect(forked.stderr.contains("ntm replica fork-recover"))
+        // The hub's own log names the fork too.
+        let log = try String(contentsOfFile: folder.file("hub.log"), encoding: .utf8)
+        #expect(log.contains("error=fork: fork of replica xa-dan-ly-1 at seq "), "\(log)")
+        let hubBefore = try run(["dump", "--db", "hub.sqlite"], folder).stdout
+        #expect(!hubBefore.contains("chua-dat"))
+        // Until it is recovered, status says so and sync refuses at once, in either language.
+        #expect(try run(["status", "--db", "home.sqlite"], folder).stdout.contains("Rẽ nhánh, chưa khôi phục"))
+        let again = try ntm.run(["sync", "--db", "home.sqlite", "--lang", "en"] + via, in: folder.path)
+        #expect(again.status == 1 && again.stderr.hasPrefix("ntm: error: fork from operation "), "\(again.stderr)")
+        #expect(try run(["dump", "--db", "hub.sqlite"], folder).stdout == hubBefore)
+
+        // A recovery without the right means is refused and changes nothing.
+        let bare = try ntm.run(
+            ["replica", "fork-recover", "--replica", "xa-dan-ly-3", "--db", "home.sqlite"], in: folder.path)
+        #expect(bare.status == 1 && bare.stderr.contains("cần một"), "\(bare.stderr)")
+        let none = try ntm.run(["replica", "fork-recover", "--replica", "x", "--db", "office.sqlite"], in: folder.path)
+        #expect(none.status == 1 && none.stderr.contains("không bị rẽ nhánh"), "\(none.stderr)")
+
+        // The district issues a credential for a new id; the home laptop recovers with it.
+        _ = try run(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-3", "--role", "commune:dan-ly", "--out", "home.cred", "--db",
+                "hub.sqlite",
+            ], folder)
+        let recovered = try run(
+            ["replica", "fork-recover", "--credential", "home.cred", "--db", "home.sqlite"], folder
+        ).stdout
+        #expect(recovered.contains("xa-dan-ly-3") && recovered.contains("2 thao tác rẽ nhánh"), "\(recovered)")
+        #expect(try run(["verify", "--db", "home.sqlite"], folder).status == 0)
+        _ = try run(["sync", "--db", "home.sqlite"] + via, folder)
+        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+
+        // Both laptops' work is at the hub; the two statuses are one conflict everywhere; dumps agree.
+        let dump = try run(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder).stdout
+        for db in ["office.sqlite", "home.sqlite"] {
+            #expect(try run(["dump", "--commune", "dan-ly", "--db", db], folder).stdout == dump)
+            let conflicts = try run(["conflicts", "--json", "--db", db], folder).stdout
+            #expect(try JSONParser.parse(conflicts).array?.count == 1, "\(conflicts)")
+        }
+        let report = try run(["report", "--commune", "dan-ly", "--json", "--db", "hub.sqlite"], folder).stdout
+
+        for db in ["office.sqlite", "home.sqlite", "hub.sqlite"] {
+            #expect(try run(["verify", "--db", db], folder).status == 0)
+        }
+    }
+}
