@@ -14,6 +14,8 @@ public struct EnrolledReplica: Sendable, Hashable {
     public var enrolledMs: Int64
     /// When it was revoked, if it was.
     public var revokedMs: Int64?
+    /// When it last finished a sync session with this hub, if it did.
+    public var lastSyncMs: Int64? = nil
 
     /// Whether it is shut out.
     public var isRevoked: Bool { revokedMs != nil }
@@ -50,6 +52,14 @@ extension ReplicaStore {
         }
     }
 
+    /// Records that a replica finished a sync session now.
+    public func recordSync(of replica: String) throws {
+        let now = clock()
+        try queue.write { db in
+            try db.execute(sql: "UPDATE enrolment SET last_sync_ms = ? WHERE replica = ?", arguments: [now, replica])
+        }
+    }
+
     /// Shuts a replica out from its next session on.
     /// - Returns: false when no such replica is enrolled.
     @discardableResult
@@ -69,6 +79,6 @@ extension ReplicaStore {
         }
         return EnrolledReplica(
             replica: row["replica"], role: role, publicKey: key, enrolledMs: row["enrolled_ms"],
-            revokedMs: row["revoked_ms"])
+            revokedMs: row["revoked_ms"], lastSyncMs: row["last_sync_ms"])
     }
 }

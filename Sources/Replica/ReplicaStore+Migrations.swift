@@ -99,6 +99,13 @@ extension ReplicaStore {
                     ALTER TABLE oplog ADD COLUMN prev TEXT;
                     """)
         }
+        migrator.registerMigration("v6-last-sync") { db in
+            try db.execute(
+                sql: """
+                    -- At a hub: when each enrolled replica last finished a sync session (ms, the hub's clock).
+                    ALTER TABLE enrolment ADD COLUMN last_sync_ms INTEGER;
+                    """)
+        }
         return migrator
     }()
 

@@ -449,6 +449,8 @@ public final class HubSession: @unchecked Sendable {
         if position > 0, try hub.store.dot(atPosition: position) != cursor.dot { position = 0 }
         guard let end = try hub.store.logEnd(), end.position > position else {
             state = .closed
+            // A whole session: `ntm hub replicas` shows when each replica last synced.
+            try hub.store.recordSync(of: peer.client)
             return [WireMessage.done(cursor: position == 0 ? .start : cursor).line]
         }
         let bound = min(end.position, position + Int64(scanLimit))

@@ -30,13 +30,31 @@ public final class LineTransport {
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// How long a TCP client waits for the hub's next bytes.
+    /// How long a TCP client waits for the hub's next bytes once the session is under way.
     public static let readTimeoutSeconds = 300
 
-    /// Connects to `host:port` over TCP (`[::1]:7420` for an IPv6 literal).
-    /// - Throws: ``TransportError`` naming the address.
-    public static func connect(to address: String) throws -> LineTransport {
-        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+    /// How long a TCP client waits, by default, for the connection and then for the hub's first line:
+    /// a listener that is not an ntm hub, or a machine that drops the packets, is named after this
+    /// instead of hanging a sync for minutes.
+    public static let defaultAnswerTimeoutSeconds = 10
+
+    /// The socket a TCP transport reads from, whose timeout widens after the first line; -1 otherwise.
+    private var socketDescriptor: Int32 = -1
+    /// The deadline for the first line, in seconds (0: the read timeout from the start).
+    private var firstAnswerSeconds = 0
+    private var answered = false
+    /// The address a TCP transport is connected to, for messages.
+    public private(set) var address: String?
+
+    /// Connects to `host:port` over TCP (`[::1]:7420` for an IPv6 literal), giving up after `timeout`
+    /// seconds, and waits at most as long for the hub's first line.
+    /// - Throws: ``TransportError`` naming the address: `badAddress` for what is not `HOST:PORT`
+    ///   (a URL such as `http://host:port` included), `unreachable` when nobody accepted in time.
+    public static func connect(to address: String, timeout: Int = defaultAnswerTimeoutSeconds) throws -> LineTransport {
+        if address.contains("://") || address.contains("/") { throw TransportError.badAddress(address) }
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
+            port > 0
+        else {
             throw TransportError.badAddress(address)
         }
         var host = String(address[..<colon])
@@ -57,20 +75,56 @@ public final class LineTransport {
         while let entry = info {
             let fd = socket(entry.pointee.ai_family, entry.pointee.ai_socktype, entry.pointee.ai_protocol)
             if fd >= 0 {
-                if Glibc.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 {
+                switch Self.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen, within: timeout) {
+                case nil:
                     var one: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    // A hub that stops answering ends the sync instead of hanging it (cron runs it unattended).
-                    var wait = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
-                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-                    return LineTransport(input: fd, output: fd, onClose: { _ = Glibc.close(fd) })
+                    let transport = LineTransport(input: fd, output: fd, onClose: { _ = closeSocket(fd) })
+                    transport.socketDescriptor = fd
+                    transport.address = address
+                    transport.firstAnswerSeconds = max(1, timeout)
+                    // A hub that stops answering ends the sync instead of hanging it (cron runs it
+                    // unattended); the first line has a shorter deadline.
+                    transport.setReadTimeout(transport.firstAnswerSeconds)
+                    return transport
+                case .some(let failure):
+                    reason = failure
                 }
-                reason = String(cString: strerror(errno))
-                _ = Glibc.close(fd)
+                _ = closeSocket(fd)
             }
             info = entry.pointee.ai_next
         }
         throw TransportError.unreachable(address, reason)
+    }
+
+    /// Connects a socket without waiting more than `seconds`; nil on success, else why not.
+    private static func connect(
+        _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: socklen_t, within seconds: Int
+    ) -> String? {
+        let flags = fcntl(fd, F_GETFL, 0)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        #if canImport(Glibc)
+            let started = Glibc.connect(fd, address, length)
+        #else
+            let started = Darwin.connect(fd, address, length)
+        #endif
+        if started == 0 { return nil }
+        guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+        var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        var ready: Int32
+        repeat { ready = poll(&poller, 1, Int32(max(1, seconds)) * 1000) } while ready < 0 && errno == EINTR
+        guard ready > 0 else { return "no answer within \(seconds) s" }
+        var error: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+        return error == 0 ? nil : String(cString: strerror(error))
+    }
+
+    private func setReadTimeout(_ seconds: Int) {
+        guard socketDescriptor >= 0 else { return }
+        var wait = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Sends lines, each followed by `\n`.
@@ -107,6 +161,10 @@ public final class LineTransport {
         var searched = start
         while true {
             if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+                if !answered {
+                    answered = true
+                    if firstAnswerSeconds > 0 { setReadTimeout(Self.readTimeoutSeconds) }
+                }
                 let line = buffer[start..<newline]
                 start = newline + 1
                 bytesIn += line.count + 1
@@ -126,7 +184,12 @@ public final class LineTransport {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw TransportError.timedOut(Self.readTimeoutSeconds) }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    if !answered, firstAnswerSeconds > 0, let address {
+                        throw TransportError.noAnswer(address, firstAnswerSeconds)
+                    }
+                    throw TransportError.timedOut(Self.readTimeoutSeconds)
+                }
                 throw TransportError.closed(String(cString: strerror(errno)))
             }
             if count == 0 {
@@ -139,6 +202,10 @@ public final class LineTransport {
 
     /// Closes the transport.
     public func close() { onClose() }
+
+    /// The first bytes the peer sent that are still buffered (for a message about a peer that does not
+    /// speak the protocol), at most `limit` of them.
+    public func peek(_ limit: Int = 64) -> [UInt8] { Array(buffer[min(start, buffer.count)...].prefix(limit)) }
 }
 
 /// A transport failure (not a protocol error): the peer could not be reached or went away.
@@ -155,4 +222,15 @@ public enum TransportError: Error, Equatable, Sendable {
     case cannotListen(String, String)
     /// The peer sent nothing for too long.
     case timedOut(Int)
+    /// A TCP peer accepted the connection but sent no line within the first-answer deadline (seconds).
+    case noAnswer(String, Int)
+}
+
+/// Closes a socket (the platform's `close`, which the transport's own `close()` shadows).
+private func closeSocket(_ fd: Int32) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.close(fd)
+    #else
+        return Darwin.close(fd)
+    #endif
 }

@@ -7,8 +7,12 @@ import SyncWire
 public struct SyncResult: Sendable, Equatable {
     /// Operations sent to the hub.
     public var pushed = 0
-    /// Of those, operations the hub did not have.
+    /// Of those, operations the hub did not have and applied.
     public var pushedNew = 0
+    /// Of those, operations the hub refused in this session (its role may not write them).
+    public var pushedRefused = 0
+    /// Sent operations the hub already had (sent again after an interrupted session).
+    public var pushedHeld: Int { max(0, pushed - pushedNew - pushedRefused) }
     /// Operations received from the hub.
     public var pulled = 0
     /// Of those, operations this replica did not have.
@@ -36,6 +40,8 @@ public enum SyncError: Error, Equatable, Sendable {
     case transport(TransportError)
     /// The hub asks for a credential and this replica has none.
     case noCredential
+    /// The peer's first line is not an ntm message (another program listens on the port): what it sent.
+    case notNTM(String)
     /// The credential was issued by another hub than the one answering.
     case otherHub(credential: String, hub: String)
     /// This database's own chain parted from what the hub holds under its replica id (it was copied to
@@ -147,7 +153,7 @@ public struct SyncClient {
                         head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) })
                 ).line
             ])
-            guard case .challenge(let hub, let nonce) = try expectMessage(transport) else {
+            guard case .challenge(let hub, let nonce) = try firstMessage(transport) else {
                 throw violation(transport, "expected challenge")
             }
             guard let credential else {
@@ -251,6 +257,7 @@ public struct SyncClient {
             try store.recordRefusals(refused.map { ($0.dot, $0.reason) })
             result.pushed += pending.count
             result.pushedNew += applied
+            result.pushedRefused += refused.count
             pending.removeAll(keepingCapacity: true)
             progress?(result)
         }
@@ -309,6 +316,35 @@ public struct SyncClient {
             if try agrees(middle) { low = middle + 1 } else { high = middle }
         }
         return record(low)
+    }
+
+    /// The hub's first line: a peer whose first line is not an ntm message at all (an HTTP or ssh
+    /// server on the port) is named as such, not as a protocol violation.
+    private func firstMessage(_ transport: LineTransport) throws -> WireMessage {
+        let line: ArraySlice<UInt8>?
+        do {
+            line = try transport.receive()
+        } catch let error as WireError where error.code == .lineTooLong {
+            throw SyncError.notNTM(Self.quote(transport.peek()))
+        }
+        guard let line else { throw SyncError.transport(.closed("the hub closed the connection")) }
+        let parsed: WireLine
+        do {
+            parsed = try WireLine(bytes: line)
+        } catch let error where [.badJSON, .notAnObject, .unknownType].contains(error.code) {
+            throw SyncError.notNTM(Self.quote(line))
+        }
+        switch parsed {
+        case .message(.error(let error)): throw SyncError.hub(error)
+        case .message(let message): return message
+        case .operation, .partialOperation: throw SyncError.notNTM(Self.quote(line))
+        }
+    }
+
+    /// The first bytes of what a peer sent, readable on one line.
+    static func quote(_ bytes: some Collection<UInt8>) -> String {
+        let text = String(decoding: bytes.prefix(48), as: UTF8.self).map { $0.isNewline || $0 == "\r" ? " " : $0 }
+        return String(text).trimmingCharacters(in: .whitespaces) + (bytes.count > 48 ? "…" : "")
     }
 
     private func expectMessage(_ transport: LineTransport) throws -> WireMessage {

@@ -172,8 +172,12 @@ extension HubCommand {
                     entry.revokedMs.map {
                         l.pick("đã thu hồi \(Presentation.time($0))", "revoked \(Presentation.time($0))")
                     } ?? l.pick("đang dùng", "active")
+                let synced =
+                    entry.lastSyncMs.map {
+                        l.pick("đồng bộ lần cuối \(Presentation.time($0))", "last synced \(Presentation.time($0))")
+                    } ?? l.pick("chưa đồng bộ", "never synced")
                 say(
-                    "\(entry.replica)  \(entry.role)  \(l.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)"
+                    "\(entry.replica)  \(entry.role)  \(l.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)  \(synced)"
                 )
             }
         }

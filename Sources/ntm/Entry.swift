@@ -31,7 +31,10 @@ enum Entry {
             }
             let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
             FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
-            Foundation.exit(SyncMessages.isTransient(error) ? SyncMessages.transientExitStatus : 1)
+            Foundation.exit(
+                SyncMessages.isUsage(error)
+                    ? SyncMessages.usageExitStatus
+                    : SyncMessages.isTransient(error) ? SyncMessages.transientExitStatus : 1)
         }
     }
 }
@@ -51,7 +54,8 @@ struct NTMCommand: ParsableCommand {
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerificationCommand.self,
             AppraisalCommand.self,
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
-            ConflictsCommand.self, SyncCommand.self, ReplicaCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
+            ConflictsCommand.self, SyncCommand.self, ReplicaCommand.self, HubCommand.self, CredentialCommand.self,
+            BundleCommand.self,
             SummaryCommand.self,
             DumpCommand.self, VerifyCommand.self, DemoCommand.self,
         ])

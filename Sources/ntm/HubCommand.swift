@@ -252,6 +252,8 @@ struct SyncCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "Máy chủ huyện, HOST:PORT.") var hub: String?
     @Option(help: "Lệnh nối tới máy chủ qua stdin/stdout, ví dụ qua ssh.") var via: String?
+    @Option(help: "Số giây chờ kết nối và câu trả lời đầu tiên của máy chủ (--hub).")
+    var timeout: Int = LineTransport.defaultAnswerTimeoutSeconds
 
     func run() throws {
         guard (hub == nil) != (via == nil) else { throw SyncUsage.oneWay }
@@ -260,7 +262,7 @@ struct SyncCommand: ParsableCommand {
         var child: Process?
         let childErrors = ChildErrors()
         if let hub {
-            transport = try LineTransport.connect(to: hub)
+            transport = try LineTransport.connect(to: hub, timeout: max(1, timeout))
         } else {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -318,10 +320,11 @@ struct SyncCommand: ParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         let conflicts = try replica.store.conflictCount()
-        var line = l.pick(
-            "Đã đồng bộ với \(try replica.store.metadata("sync_hub") ?? "?"): gửi \(result.pushed) thao tác (\(result.pushedNew) mới với huyện), nhận \(result.pulled) (\(result.pulledNew) mới), \(result.bytesIn + result.bytesOut) byte, \(seconds) giây",
-            "Synced with \(try replica.store.metadata("sync_hub") ?? "?"): sent \(result.pushed) operations (\(result.pushedNew) new to the hub), received \(result.pulled) (\(result.pulledNew) new), \(result.bytesIn + result.bytesOut) bytes, \(seconds) s"
-        )
+        var line = l.pick("Đã đồng bộ với ", "Synced with ") + (try replica.store.metadata("sync_hub") ?? "?") + ": "
+        line += SyncMessages.counts(result, l)
+        line += l.pick(
+            ", \(result.bytesIn + result.bytesOut) byte, \(seconds) giây",
+            ", \(result.bytesIn + result.bytesOut) bytes, \(seconds) s")
         if result.restarted {
             line += l.pick(
                 " · máy chủ đã đổi (khôi phục?): đã nhận lại từ đầu",
@@ -391,6 +394,26 @@ final class ChildErrors: @unchecked Sendable {
     }
 }
 
+/// System error texts (strerror) in Vietnamese, for the ones a person meets when syncing.
+enum SystemText {
+    static func vietnamese(_ text: String) -> String {
+        let known: [String: String] = [
+            "Connection refused": "không có chương trình nào nghe ở cổng này",
+            "connection refused": "không có chương trình nào nghe ở cổng này",
+            "unknown host": "không tìm thấy tên máy",
+            "Network is unreachable": "không có mạng tới địa chỉ này",
+            "No route to host": "không có đường tới máy này",
+            "Connection reset by peer": "máy bên kia đã cắt kết nối",
+            "Broken pipe": "máy bên kia đã đóng kết nối",
+        ]
+        if let known = known[text] { return known }
+        if text.hasPrefix("no answer within "), let seconds = text.split(separator: " ").dropFirst(3).first {
+            return "không có trả lời sau \(seconds) giây"
+        }
+        return text
+    }
+}
+
 enum SyncUsage: Error {
     case oneWay
     case notAHub(String)
@@ -401,6 +424,17 @@ enum SyncMessages {
     /// The exit status of a failure worth retrying later (EX_TEMPFAIL): the connection failed or the
     /// hub was busy; `nightly.sh` retries only these.
     static let transientExitStatus: Int32 = 75
+
+    /// The exit status of a command line that is wrong as written (EX_USAGE), as ArgumentParser's own.
+    static let usageExitStatus: Int32 = 64
+
+    /// Whether the command line itself is wrong (an address that is not HOST:PORT).
+    static func isUsage(_ error: any Error) -> Bool {
+        switch error {
+        case TransportError.badAddress, SyncError.transport(.badAddress): return true
+        default: return false
+        }
+    }
 
     /// Whether trying again later may succeed, with nothing changed by anyone.
     static func isTransient(_ error: any Error) -> Bool {
@@ -460,6 +494,11 @@ enum SyncMessages {
                     "máy chủ yêu cầu chứng thực mà bản sao này chưa có; xin huyện cấp (ntm hub enroll) rồi chạy: ntm credential install TỆP",
                     "the hub asks for a credential and this replica has none; ask the district for one (ntm hub enroll), then run: ntm credential install FILE"
                 )
+            case .notNTM(let answer):
+                return l.pick(
+                    "cổng này không nói giao thức ntm (máy ở đó trả lời: \"\(answer)\"); kiểm tra địa chỉ và cổng của máy chủ huyện",
+                    "this port does not speak the ntm protocol (it answered: \"\(answer)\"); check the district hub's address and port"
+                )
             case .otherHub(let credential, let hub):
                 return l.pick(
                     "chứng thực của máy này do máy chủ \(credential) cấp, còn máy chủ trả lời là \(hub); kiểm tra địa chỉ --hub",
@@ -468,14 +507,25 @@ enum SyncMessages {
             }
         case let error as TransportError:
             switch error {
+            case .badAddress(let address) where address.contains("://"):
+                return l.pick(
+                    "--hub nhận HOST:PORT, không phải địa chỉ web: \"\(address)\"; viết ví dụ 10.0.0.5:7420 (bỏ http://)",
+                    "--hub takes HOST:PORT, not a web address: \"\(address)\"; write e.g. 10.0.0.5:7420 (without http://)"
+                )
             case .badAddress(let address):
                 return l.pick(
                     "địa chỉ \"\(address)\" không hợp lệ; viết HOST:PORT, ví dụ 10.0.0.5:7420",
                     "invalid address \"\(address)\"; write HOST:PORT, e.g. 10.0.0.5:7420")
+            case .noAnswer(let address, let seconds):
+                return l.pick(
+                    "máy ở \(address) nhận kết nối nhưng không trả lời trong \(seconds) giây: kiểm tra đó có phải máy chủ ntm (ntm hub serve) và đúng cổng; chờ lâu hơn: --timeout GIÂY",
+                    "\(address) accepted the connection but did not answer within \(seconds) s: check that it is an ntm hub (ntm hub serve) on that port; to wait longer: --timeout SECONDS"
+                )
             case .unreachable(let address, let reason):
                 return l.pick(
-                    "không kết nối được máy chủ \(address) (\(reason)); thử lại khi có mạng",
-                    "cannot reach the hub at \(address) (\(reason)); try again when online")
+                    "không kết nối được máy chủ \(address) (\(SystemText.vietnamese(reason))); kiểm tra địa chỉ, cổng và mạng, rồi thử lại",
+                    "cannot reach the hub at \(address) (\(reason)); check the address, the port and the network, then try again"
+                )
             case .closed(let reason):
                 return l.pick(
                     "mất kết nối với máy chủ (\(reason)); chạy lại ntm sync để tiếp tục, các lô đã xác nhận vẫn được giữ",
@@ -496,6 +546,40 @@ enum SyncMessages {
             }
         default: return nil
         }
+    }
+
+    /// What a sync moved, in words: what was sent and was new to the hub, what the hub already had,
+    /// what was received and was new here.
+    static func counts(_ result: SyncResult, _ l: Language) -> String {
+        func operations(_ count: Int) -> String {
+            l.pick("\(count) thao tác", count == 1 ? "1 operation" : "\(count) operations")
+        }
+        var sent: String
+        if result.pushed == 0 {
+            sent = l.pick("không có gì mới để gửi", "nothing new to send")
+        } else {
+            sent = l.pick(
+                "gửi \(operations(result.pushedNew)) mới",
+                "sent \(result.pushedNew) new \(result.pushedNew == 1 ? "operation" : "operations")")
+            if result.pushedHeld > 0 {
+                sent += l.pick(
+                    " (huyện đã có \(result.pushedHeld) thao tác gửi lại)",
+                    " (\(result.pushedHeld) sent again that the hub already had)")
+            }
+        }
+        let received: String
+        if result.pulled == 0 {
+            received = l.pick("không có gì mới để nhận", "nothing new to receive")
+        } else if result.pulled == result.pulledNew {
+            received = l.pick(
+                "nhận \(operations(result.pulled)) mới",
+                "received \(result.pulled) new \(result.pulled == 1 ? "operation" : "operations")")
+        } else {
+            received = l.pick(
+                "nhận \(operations(result.pulled)) (\(result.pulledNew) mới với máy này)",
+                "received \(operations(result.pulled)) (\(result.pulledNew) new here)")
+        }
+        return sent + ", " + received
     }
 
     /// What a person reads about a fork of their database, and what to do.

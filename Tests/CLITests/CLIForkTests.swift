@@ -68,7 +68,12 @@ import Testing
         ).stdout
         #expect(recovered.contains("xa-dan-ly-3") && recovered.contains("2 thao tác rẽ nhánh"), "\(recovered)")
         #expect(try run(["verify", "--db", "home.sqlite"], folder).status == 0)
+        func replicas() throws -> [String] {
+            try run(["hub", "replicas", "--db", "hub.sqlite"], folder).stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(try replicas().contains { $0.hasPrefix("xa-dan-ly-3 ") && $0.hasSuffix("chưa đồng bộ") })
         _ = try run(["sync", "--db", "home.sqlite"] + via, folder)
+        #expect(try replicas().contains { $0.hasPrefix("xa-dan-ly-3 ") && $0.contains("đồng bộ lần cuối ") })
         _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
 
         // Both laptops' work is at the hub; the two statuses are one conflict everywhere; dumps agree.
