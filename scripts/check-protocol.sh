@@ -69,6 +69,7 @@ SCHEMA_FOR_TYPE = {
     "summary": "summary",
     "hello": "session", "challenge": "session", "auth": "session", "welcome": "session", "push": "session",
     "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
+    "probe": "session", "probed": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
@@ -76,16 +77,19 @@ WRITE_ORDER = {
     "bundle": ["type", "version", "from", "created_ms", "schema", "since"],
     "end": ["type", "count", "sha256"],
     "summary": ["type", "replica", "schema", "origins"],
-    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch"],
+    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head"],
     "challenge": ["type", "hub", "nonce"],
     "auth": ["type", "signature"],
-    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused"],
+    "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused",
+                "head"],
     "push": ["type", "batch", "count", "defaults"],
     "pushed": ["type", "batch", "applied", "duplicates", "refused"],
     "pull": ["type", "cursor", "limit"],
     "batch": ["type", "to", "count", "defaults"],
     "done": ["type", "cursor"],
     "error": ["type", "code", "message"],
+    "probe": ["type", "seq"],
+    "probed": ["type", "seq", "hash"],
 }
 REFUSAL_ORDER = ["origin", "seq", "reason"]
 CREDENTIAL_FORMAT = "ntm-credential/1"
@@ -544,7 +548,7 @@ class Handshake:
             self.state = "welcomed"
         elif kind == "challenge":
             report(where, "challenge is the hub's answer to hello, nothing else")
-        elif kind in ("push", "pull") and state not in ("welcomed", "start"):
+        elif kind in ("push", "pull", "probe") and state not in ("welcomed", "start"):
             if state != "ended":
                 report(where, f"{kind} before welcome")
         if kind == "push":
