@@ -40,6 +40,9 @@ public enum SyncError: Error, Equatable, Sendable {
     case transport(TransportError)
     /// The hub asks for a credential and this replica has none.
     case noCredential
+    /// This database is a hub's and the hub answering refused it as its own replica id: a hub does not
+    /// sync with itself.
+    case syncWithItself
     /// The peer's first line is not an ntm message (another program listens on the port): what it sent.
     case notNTM(String)
     /// The credential was issued by another hub than the one answering.
@@ -335,7 +338,9 @@ public struct SyncClient {
             throw SyncError.notNTM(Self.quote(line))
         }
         switch parsed {
-        case .message(.error(let error)): throw SyncError.hub(error)
+        case .message(.error(let error)):
+            if error.code == .badMessage, try store.metadata("hub_epoch") != nil { throw SyncError.syncWithItself }
+            throw SyncError.hub(error)
         case .message(let message): return message
         case .operation, .partialOperation: throw SyncError.notNTM(Self.quote(line))
         }

@@ -494,6 +494,11 @@ enum SyncMessages {
                     "máy chủ yêu cầu chứng thực mà bản sao này chưa có; xin huyện cấp (ntm hub enroll) rồi chạy: ntm credential install TỆP",
                     "the hub asks for a credential and this replica has none; ask the district for one (ntm hub enroll), then run: ntm credential install FILE"
                 )
+            case .syncWithItself:
+                return l.pick(
+                    "đây là cơ sở dữ liệu của chính máy chủ huyện: máy chủ không đồng bộ với chính nó; các xã đồng bộ với máy chủ (ntm sync trên máy của xã)",
+                    "this is the district hub's own database: a hub does not sync with itself; communes sync with the hub (ntm sync on the commune's laptop)"
+                )
             case .notNTM(let answer):
                 return l.pick(
                     "cổng này không nói giao thức ntm (máy ở đó trả lời: \"\(answer)\"); kiểm tra địa chỉ và cổng của máy chủ huyện",

@@ -94,6 +94,21 @@ import Testing
         )
     }
 
+    @Test func theHubDoesNotSyncWithItself() throws {
+        let folder = TemporaryDirectory("cli-net-self")
+        let made = try ntm.run(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"],
+            in: folder.path)
+        #expect(made.status == 0)
+        let result = try ntm.run(
+            ["sync", "--db", "hub.sqlite", "--via", "\(ntm.path) hub stdio --db hub.sqlite"], in: folder.path)
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "ntm: lỗi: đây là cơ sở dữ liệu của chính máy chủ huyện: máy chủ không đồng bộ với chính nó; các xã đồng bộ với máy chủ (ntm sync trên máy của xã)\n"
+        )
+    }
+
     @Test func aClosedPortSaysSoInVietnamese() throws {
         let folder = TemporaryDirectory("cli-net-closed")
         try database(folder)
