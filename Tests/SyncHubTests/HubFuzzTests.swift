@@ -930,7 +930,12 @@ struct HostileScript {
         case (.success(.message(.auth)), .afterChallenge): return .unauthenticated
         case (.success(.message(.push)), .afterAuth), (.success(.message(.pull)), .afterAuth): return nil
         case (.success(.operation), .insidePush): return nil
-        case (.success(.partialOperation), .insidePush): return .badOperation
+        case (.success(.partialOperation(let object)), .insidePush):
+            // Only `prev` left out, after a line that is not its predecessor: an operation without `prev`
+            // (PROTOCOL.md §11.2), which the hub reads and then judges; any other member left out
+            // without `defaults` is a bad operation.
+            let onlyPrev = ["origin", "author", "wall_ms"].allSatisfy { object[$0] != nil }
+            return onlyPrev ? nil : .badOperation
         default: return .outOfOrder
         }
     }
