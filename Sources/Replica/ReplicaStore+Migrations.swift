@@ -99,6 +99,14 @@ extension ReplicaStore {
                     ALTER TABLE oplog ADD COLUMN prev TEXT;
                     """)
         }
+        migrator.registerMigration("v6-withdrawn-refusals") { db in
+            try db.execute(
+                sql: """
+                    -- When this replica's person withdrew a refused operation: its effect is left out of
+                    -- the row's state (as the hub never applied it) while it stays in the log and its chain.
+                    ALTER TABLE refused ADD COLUMN withdrawn_ms INTEGER;
+                    """)
+        }
         return migrator
     }()
 

@@ -53,6 +53,6 @@ struct NTMCommand: ParsableCommand {
             DeadlineCommand.self, NoteCommand.self, StatusCommand.self, ReportCommand.self, LogCommand.self,
             ConflictsCommand.self, SyncCommand.self, HubCommand.self, CredentialCommand.self, BundleCommand.self,
             SummaryCommand.self,
-            DumpCommand.self, VerifyCommand.self, DemoCommand.self,
+            DumpCommand.self, VerifyCommand.self, DemoCommand.self, RefusedCommand.self,
         ])
 }
