@@ -36,8 +36,9 @@ public struct MissingIndicator: Sendable, Hashable {
     public var inConflict: Bool = false
 }
 
-/// A field a report's figures depend on that holds an open conflict (or whose value here the hub
-/// refused, see ``ReportBuilder``): the figure it feeds is not counted.
+/// A field a report's figures depend on that holds an open conflict: the figure it feeds is not
+/// counted (an indicator not met, a dossier not complete, a criterion not verified, a sector not
+/// passed) and neither competing value is shown as settled.
 public struct ReportConflict: Sendable, Hashable {
     /// The conflict's id, as `ntm conflicts` gives it.
     public var id: String
@@ -199,6 +200,11 @@ public struct DistrictFigures: Sendable, Hashable {
 
 /// Computes report figures from a snapshot of the replicated state. Pure: the same snapshot, sets and
 /// date always give the same figures, whether the snapshot is today's or one rebuilt from the log.
+///
+/// A field in conflict in the snapshot (an assessment's status or value, a verification's result, a
+/// dossier flag, an appraisal's dates or verdict) is never counted and is listed in
+/// ``CommuneFigures/conflicts``. Writes a hub refused are not in the snapshot at all
+/// (``NTMDatabase`` leaves them out when it takes it).
 public struct ReportBuilder: Sendable {
     /// The state reported on.
     public let snapshot: StateSnapshot
