@@ -40,6 +40,8 @@ extension ReplicaStore {
             var snapshot = StateSnapshot()
             let marks = Array(repeating: "?", count: tables.count).joined(separator: ",")
             func add(_ key: RowKey, _ state: RowState) {
+                // A row whose every write was left out was never written.
+                guard !state.isEmpty else { return }
                 if let values = state.projection { snapshot.tables[key.table, default: [:]][key.row] = values }
                 let conflicts = state.conflicts
                 if !conflicts.isEmpty { snapshot.conflicts[key] = conflicts }
