@@ -114,8 +114,8 @@ struct RefusedCommand: ParsableCommand {
         @Flag(help: "Cả những thay đổi đã rút lại.") var all = false
 
         func run() throws {
-            let database = try options.openDatabase()
             let replica = try options.open()
+            let database = replica.database
             let l = options.language
             let refusals = try database.store.refusals(withdrawn: all)
             if refusals.isEmpty {
