@@ -171,6 +171,8 @@ public struct DistrictFigures: Sendable, Hashable {
         public var setID: String
         /// The communes that have not met it, by name.
         public var communes: [String]
+        /// Those of them where it is not counted because its assessment is in conflict.
+        public var inConflict: [String] = []
     }
 
     /// The district's name or slug, when recorded.
@@ -409,11 +411,13 @@ public struct ReportBuilder: Sendable {
                         $0.indicator.code == missing.indicator.code && $0.setID == commune.catalogue.id
                     }) {
                         gaps[department]![index].communes.append(commune.commune.name)
+                        if missing.inConflict { gaps[department]![index].inConflict.append(commune.commune.name) }
                     } else {
                         gaps[department]!.append(
                             .init(
                                 indicator: missing.indicator, setID: commune.catalogue.id,
-                                communes: [commune.commune.name]))
+                                communes: [commune.commune.name],
+                                inConflict: missing.inConflict ? [commune.commune.name] : []))
                     }
                 }
             }

@@ -113,8 +113,12 @@ public struct ReportRendering: Sendable {
             for (department, gaps) in district.departments {
                 lines.append("  \(department)")
                 for gap in gaps {
+                    let names = gap.communes.map { commune in
+                        gap.inConflict.contains(commune)
+                            ? commune + l.pick(" (đang xung đột)", " (in conflict)") : commune
+                    }
                     lines.append(
-                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(gap.communes.joined(separator: ", "))"
+                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(names.joined(separator: ", "))"
                     )
                 }
             }
@@ -328,6 +332,7 @@ public struct ReportRendering: Sendable {
                                     "set": .string(gap.setID), "indicator": .string(gap.indicator.code),
                                     "name": .string(name(gap.indicator)),
                                     "communes": .array(gap.communes.map(JSONValue.string)),
+                                    "in_conflict": .array(gap.inConflict.map(JSONValue.string)),
                                 ])
                             }),
                     ])

@@ -86,6 +86,7 @@ import Testing
         #expect(header.contains("Thẩm tra") && header.contains("Xung đột"), "\(district)")
         let row = district.split(separator: "\n").first { $0.hasPrefix("Dân Lý") }.map(String.init) ?? ""
         #expect(row.hasSuffix(" 4"), "\(row)")
+        #expect(district.contains("— Dân Lý (đang xung đột)"), "\(district)")
         let districtJSON = try JSONParser.parse(run(["report", "--district", "--json"] + one, folder)).object
         let commune = districtJSON?["communes"]?.array?.first?.object
         #expect(commune?["conflicts"]?.array?.count == 4)
