@@ -128,12 +128,14 @@ extension ReplicaStore {
 
     /// The dots of this replica's operations a hub refused.
     public func refusedDots() throws -> Set<Dot> {
-        try queue.read { db in
-            Set(
-                try Row.fetchAll(db, sql: "SELECT origin, seq FROM refused").map { row in
-                    Dot(origin: row["origin"], seq: UInt64(row["seq"] as Int64))
-                })
-        }
+        try queue.read { db in try Self.refusedDots(db) }
+    }
+
+    static func refusedDots(_ db: Database) throws -> Set<Dot> {
+        Set(
+            try Row.fetchAll(db, sql: "SELECT origin, seq FROM refused").map { row in
+                Dot(origin: row["origin"], seq: UInt64(row["seq"] as Int64))
+            })
     }
 
     /// This replica's operations a hub refused, in sequence order, with the operation where held; the
@@ -161,9 +163,8 @@ extension ReplicaStore {
     /// No new operation is written, so the withdrawal cannot itself be refused. `ntm verify` replays
     /// rows the same way (``verifyIntegrity()``).
     ///
-    /// A withdrawn operation still travels in bundles made here (another laptop of the commune would
-    /// apply it, as before the withdrawal); a later write here to the same field carries a context
-    /// without it.
+    /// A refused operation, withdrawn or not, never travels in a bundle made here
+    /// (``exportBundle(to:since:)``); a later write here to the same field carries a context without it.
     /// - Returns: the dots withdrawn now (those given that were refused and not yet withdrawn).
     @discardableResult
     public func withdrawRefusals(_ dots: [Dot]) throws -> [Dot] {

@@ -390,6 +390,13 @@ import Testing
         #expect(figures?["criteria_verified"]?.int == 0 && figures?["sectors_passed"]?.int == 0, "\(report)")
         #expect(figures?["sectors_sent"]?.int == 1, "the sending date is the commune's to write")
 
+        // Another laptop of the commune never receives them through a bundle.
+        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "y.sqlite"], folder)
+        try run(["bundle", "export", "x.ndjson"] + x, folder)
+        try run(["bundle", "import", "x.ndjson", "--db", "y.sqlite"], folder)
+        #expect(try run(["verification", "17", "--db", "y.sqlite"], folder).contains("chưa phòng nào thẩm tra"))
+        #expect(!(try run(["dump", "--db", "y.sqlite"], folder).contains("\"verification\"")))
+
         let listed = try run(["refused"] + x, folder)
         let ids = listed.split(separator: "\n").compactMap { line -> String? in
             guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") else { return nil }

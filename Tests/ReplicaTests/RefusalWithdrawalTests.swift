@@ -48,6 +48,24 @@ import Testing
         #expect(try laptop.verifyIntegrity().isClean)
     }
 
+    @Test func aBundleNeverCarriesARefusedWrite() throws {
+        let folder = TemporaryDirectory("refusal-bundle")
+        let clock = ManualClock(1_700_000_000_000)
+        let laptop = try makeReplica(folder, "laptop", clock: clock)
+        let other = try makeReplica(folder, "other", clock: clock)
+        let refused = try laptop.write(
+            [RowChange(table: "t", row: "g/i0", values: ["a": .text("refused")])], author: "lan")
+        try laptop.write([RowChange(table: "t", row: "g/i1", values: ["a": .text("accepted")])], author: "lan")
+        try laptop.recordRefusals(refused.map { ($0.dot, "forbidden") })
+        let path = try exchange(from: laptop, to: other, folder: folder, name: "b.ndjson")
+        #expect(try operations(inBundle: path).map(\.dot) == [Dot(origin: "laptop", seq: 2)])
+        #expect(try other.snapshot(tables: ["t"]).row("t", "g/i0") == nil)
+        #expect(try other.snapshot(tables: ["t"]).row("t", "g/i1") == ["a": .text("accepted")])
+        #expect(try other.verifyIntegrity().isClean)
+        // Asked again, nothing more goes: the refused write is never sent.
+        #expect(try operations(inBundle: exchange(from: laptop, to: other, folder: folder, name: "c.ndjson")).isEmpty)
+    }
+
     @Test func aSnapshotCarriesTheOpenConflicts() throws {
         let folder = TemporaryDirectory("snapshot-conflicts")
         let clock = ManualClock(1_700_000_000_000)
