@@ -51,9 +51,10 @@ public struct Catalogue: Sendable, Hashable {
         /// True when the entry was reconstructed rather than checked against the decision.
         public var reconstructed: Bool
 
-        /// Whether a measured value reaches the target; nil when the target is not a number.
+        /// Whether a measured value reaches the target; nil when the target is not a number. A target
+        /// of "Không" (none: no makeshift houses, say) is met by 0 only.
         public func meets(_ value: Double) -> Bool? {
-            if minimum == nil, maximum == nil { return nil }
+            if minimum == nil, maximum == nil { return Text.slug(target) == "khong" ? value <= 0 : nil }
             if let minimum, value < minimum { return false }
             if let maximum, value > maximum { return false }
             return true

@@ -83,7 +83,7 @@ extension CommuneReplica {
     /// The report figures of this commune and target: now, or as the database held them at the end
     /// of `asOf` (then also the date deadlines are measured against).
     public func figures(asOf: CalendarDate? = nil, lookAheadDays: Int = 30) throws -> CommuneFigures {
-        let snapshot = try store.snapshot(tables: NTMSchema.tableNames, heldAt: asOf?.endMs)
+        let snapshot = try database.reportSnapshot(asOf: asOf)
         let date = asOf ?? CalendarDate.today(store.clock())
         let builder = ReportBuilder(
             snapshot: snapshot, library: try database.library(snapshot), date: date, lookAheadDays: lookAheadDays)

@@ -27,13 +27,42 @@ extension CommuneReplica {
             let clean = Text.normalized(note)
             values["note"] = clean.isEmpty ? .null : .text(clean)
         }
-        if let date = try Self.date(deadline, option: "--deadline") { values["deadline"] = .text(date.iso) }
+        let due = try Self.date(deadline, option: "--deadline")
         let measured = values["value"]?.number ?? current["value"]?.number
         let reason = (values["note"] ?? current["note"])?.text
         if parsed == .met, let measured, indicator.meets(measured) == false, reason == nil {
             throw NTMError.metBelowTarget(code: indicator.code, value: measured, target: indicator.target)
         }
-        return try writeRow(NTMSchema.Table.assessment, row, values, author: author)
+        var changes = [RowChange(table: NTMSchema.Table.assessment, row: row, values: values)]
+        if let due {
+            // The indicator's own deadline is a deadline like the others (listed, done, edited, removed
+            // by `ntm deadline`); a value left in the assessment by an older version is cleared so that
+            // it cannot come back when this deadline is removed.
+            if current["deadline"] != nil, current["deadline"] != .null { changes[0].values["deadline"] = .null }
+            changes.append(try indicatorDeadline(indicator, due: due))
+        }
+        return try writeRows(changes, author: author)
+    }
+
+    /// The id of an indicator's own completion deadline (`ntm assess CODE STATUS --deadline D`),
+    /// derived from the set and the indicator so that every laptop setting it writes the same row (two
+    /// different dates set apart are then a conflict to review, not two deadlines).
+    public static func indicatorDeadlineID(set: String, code: String) -> String {
+        SHA256.hash(data: Data("indicator-deadline/\(set)/\(code)".utf8)).prefix(6).hexString
+    }
+
+    /// The change that sets an indicator's completion deadline, owned by the indicator's department; a
+    /// deadline done or removed before is open again.
+    func indicatorDeadline(_ indicator: Catalogue.Indicator, due: CalendarDate) throws -> RowChange {
+        let row = NTMSchema.row(commune, Self.indicatorDeadlineID(set: catalogue.id, code: indicator.code))
+        let state = try store.rowState(table: NTMSchema.Table.deadline, row: row)
+        var values: [String: FieldValue] = [
+            "due": .text(due.iso), "owner": .text(indicator.department), "owner_kind": .text("department"),
+            "criteria_set": .text(catalogue.id), "indicator": .text(indicator.code),
+        ]
+        if let state, state.isDeleted { values[tombstoneColumn] = .bool(false) }
+        if let done = state?.projection?["done"], done != .null { values["done"] = .null }
+        return RowChange(table: NTMSchema.Table.deadline, row: row, values: values)
     }
 
     /// Adds an evidence document to an indicator; returns its id. With a file, its name, size and
@@ -132,10 +161,17 @@ extension CommuneReplica {
         if let document { values["document"] = .text(Text.normalized(document)) }
         if let note { values["note"] = .text(Text.normalized(note)) }
         guard !values.isEmpty else { throw NTMError.nothingToChange }
+        let row = NTMSchema.appraisalRow(commune: commune, set: catalogue.id, sector: sector)
+        // A sector inspects a dossier it was sent: the inspection cannot come before the sending
+        // (either date given now or recorded before).
+        let current = try store.rowState(table: NTMSchema.Table.appraisal, row: row)?.projection ?? [:]
+        if let sentOn = ReportBuilder.date(values["sent"] ?? current["sent"]),
+            let inspectedOn = ReportBuilder.date(values["inspected"] ?? current["inspected"]), inspectedOn < sentOn
+        {
+            throw NTMError.inspectedBeforeSent(inspected: inspectedOn, sent: sentOn)
+        }
         values["sector_name"] = .text(sector)
-        try writeRow(
-            NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: commune, set: catalogue.id, sector: sector),
-            values, author: author)
+        try writeRow(NTMSchema.Table.appraisal, row, values, author: author)
         return sector
     }
 
@@ -192,15 +228,7 @@ extension CommuneReplica {
         let clean = Text.normalized(title)
         guard !clean.isEmpty else { throw NTMError.emptyTitle }
         guard let day = try Self.date(due, option: "--due") else { throw NTMError.badDate(due, option: "--due") }
-        let (kind, name): (String, String)
-        switch owner {
-        case .department(let text): (kind, name) = ("department", try department(text))
-        case .sector(let text): (kind, name) = ("sector", try sector(text))
-        case .person(let text):
-            let person = Text.normalized(text)
-            guard !person.isEmpty else { throw NTMError.emptyOwner }
-            (kind, name) = ("person", person)
-        }
+        let (kind, name) = try self.owner(owner)
         var values: [String: FieldValue] = [
             "title": .text(clean), "due": .text(day.iso), "owner": .text(name), "owner_kind": .text(kind),
             "criteria_set": .text(catalogue.id),
@@ -225,6 +253,61 @@ extension CommuneReplica {
             value = .text(day.iso)
         }
         try writeRow(NTMSchema.Table.deadline, NTMSchema.row(commune, uid), ["done": value], author: author)
+        return uid
+    }
+
+    /// Corrects a deadline (by id or unique prefix): only the given fields are written; `owner` replaces
+    /// the owner.
+    @discardableResult
+    public func editDeadline(
+        _ id: String, title: String? = nil, due: String? = nil, owner: DeadlineOwner? = nil, author: String
+    ) throws -> String {
+        let uid = try resolveID(id, among: try deadlines().compactMap(\.uid), unknown: NTMError.unknownDeadline(id))
+        var values: [String: FieldValue] = [:]
+        if let title {
+            let clean = Text.normalized(title)
+            guard !clean.isEmpty else { throw NTMError.emptyTitle }
+            values["title"] = .text(clean)
+        }
+        if let due {
+            guard let day = try Self.date(due, option: "--due") else { throw NTMError.badDate(due, option: "--due") }
+            values["due"] = .text(day.iso)
+        }
+        if let owner {
+            let (kind, name) = try self.owner(owner)
+            values["owner"] = .text(name)
+            values["owner_kind"] = .text(kind)
+        }
+        guard !values.isEmpty else { throw NTMError.nothingToChange }
+        try writeRow(NTMSchema.Table.deadline, NTMSchema.row(commune, uid), values, author: author)
+        return uid
+    }
+
+    /// Removes a deadline (by id or unique prefix). Someone editing it meanwhile makes an edit-delete
+    /// conflict, shown for review.
+    @discardableResult
+    public func removeDeadline(_ id: String, author: String) throws -> String {
+        let uid = try resolveID(id, among: try deadlines().compactMap(\.uid), unknown: NTMError.unknownDeadline(id))
+        try writeRow(
+            NTMSchema.Table.deadline, NTMSchema.row(commune, uid), [tombstoneColumn: .bool(true)], author: author)
+        return uid
+    }
+
+    /// Rewrites one of the commune's notes (by id or unique prefix).
+    @discardableResult
+    public func editNote(_ id: String, text: String, author: String) throws -> String {
+        let uid = try resolveID(id, among: try notes().map(\.uid), unknown: NTMError.unknownNote(id))
+        let clean = Text.normalized(text)
+        guard !clean.isEmpty else { throw NTMError.emptyNote }
+        try writeRow(NTMSchema.Table.note, NTMSchema.row(commune, uid), ["text": .text(clean)], author: author)
+        return uid
+    }
+
+    /// Removes one of the commune's notes (by id or unique prefix).
+    @discardableResult
+    public func removeNote(_ id: String, author: String) throws -> String {
+        let uid = try resolveID(id, among: try notes().map(\.uid), unknown: NTMError.unknownNote(id))
+        try writeRow(NTMSchema.Table.note, NTMSchema.row(commune, uid), [tombstoneColumn: .bool(true)], author: author)
         return uid
     }
 
@@ -282,6 +365,25 @@ extension CommuneReplica {
         case sector(String)
         /// A named person.
         case person(String)
+    }
+
+    /// The kind and the name of a deadline's owner, checked.
+    func owner(_ owner: DeadlineOwner) throws -> (kind: String, name: String) {
+        switch owner {
+        case .department(let text): return ("department", try department(text))
+        case .sector(let text): return ("sector", try sector(text))
+        case .person(let text):
+            let person = Text.normalized(text)
+            guard !person.isEmpty else { throw NTMError.emptyOwner }
+            return ("person", person)
+        }
+    }
+
+    /// Writes some columns of several rows in one transaction; returns the operations written.
+    @discardableResult
+    func writeRows(_ changes: [RowChange], author: String) throws -> [SyncOperation] {
+        for change in changes { try checkRole(change) }
+        return try store.write(changes, author: author)
     }
 
     /// Writes some columns of one row; returns the operations written.

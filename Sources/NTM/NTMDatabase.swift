@@ -142,6 +142,9 @@ public final class NTMDatabase: Sendable {
     /// The district's name, when recorded.
     public var districtName: String? { nonEmptyMetadata("district_name") }
 
+    /// Whether this is the district hub's database (made by `ntm hub init`: it has a hub epoch).
+    public var isHub: Bool { nonEmptyMetadata("hub_epoch") != nil }
+
     /// The author recorded at `ntm init`, if any.
     public var defaultAuthor: String? { nonEmptyMetadata("default_author") }
 
@@ -221,6 +224,10 @@ public final class NTMDatabase: Sendable {
         let snapshot = try store.snapshot(
             tables: [NTMSchema.Table.commune, NTMSchema.Table.target, NTMSchema.Table.catalogue])
         let known = try communes(snapshot)
+        // The hub's database serves the communes; work on one of them is named with --commune.
+        if slug == nil, homeCommune == nil, isHub {
+            throw NTMError.hubNeedsCommune(known: known.map(\.slug).filter { $0 != district })
+        }
         guard let chosen = slug.map(Text.slug) ?? homeCommune ?? district else {
             throw NTMError.communeRequired(known: known.map(\.slug))
         }
@@ -311,12 +318,19 @@ public struct CommuneTarget: Sendable, Hashable {
 }
 
 extension NTMDatabase {
+    /// The state reports are computed from: now, or as held at the end of `asOf`; without the writes
+    /// a hub refused (they are on this laptop only, so the figures show what the district holds of
+    /// those rows), and with the open conflicts, whose fields reports do not count.
+    func reportSnapshot(asOf: CalendarDate?) throws -> StateSnapshot {
+        try store.snapshot(tables: NTMSchema.tableNames, heldAt: asOf?.endMs, excluding: try store.refusedDots())
+    }
+
     /// The district report over every commune this database holds: each commune's latest target, or
     /// its target at `level`; now, or as the database held them at the end of `asOf`.
     public func districtFigures(level: Level? = nil, asOf: CalendarDate? = nil, lookAheadDays: Int = 30) throws
         -> DistrictFigures
     {
-        let snapshot = try store.snapshot(tables: NTMSchema.tableNames, heldAt: asOf?.endMs)
+        let snapshot = try reportSnapshot(asOf: asOf)
         let builder = ReportBuilder(
             snapshot: snapshot, library: try library(snapshot), date: asOf ?? CalendarDate.today(store.clock()),
             lookAheadDays: lookAheadDays)

@@ -34,6 +34,7 @@ public enum NTMError: Error, Equatable, Sendable {
     case emptyOwner
     case emptyNote
     case unknownDeadline(String)
+    case unknownNote(String)
     case ownerRequired
     case badDays(String)
     case conflictingFormats
@@ -58,6 +59,11 @@ public enum NTMError: Error, Equatable, Sendable {
     case idOrAll
     case confirmationNeeded
     case replicaRequired
+    case resultRequired
+    case unknownRefusal(String)
+    case idOrAllRefused
+    case hubNeedsCommune(known: [String])
+    case inspectedBeforeSent(inspected: CalendarDate, sent: CalendarDate)
     case notAllowed(String, role: String)
     /// A replica enrolled with a role tried to write a field the role may not write.
     case roleMayNotWrite(table: String, column: String, role: String)
@@ -210,6 +216,9 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "không có hạn \"\(id)\"; xem danh sách: ntm deadline list",
                 "no deadline \"\(id)\"; see: ntm deadline list")
+        case .unknownNote(let id):
+            return l.pick(
+                "không có ghi chú \"\(id)\"; xem danh sách: ntm note list", "no note \"\(id)\"; see: ntm note list")
         case .ownerRequired:
             return l.pick(
                 "cần đúng một người/đơn vị phụ trách: --department, --sector hoặc --person",
@@ -304,6 +313,28 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "bản sao này (vai trò \(role)) không được ghi trường của xung đột \(id); để người có quyền quyết định (ví dụ văn phòng huyện); không ghi gì",
                 "this replica (role \(role)) may not write the field of conflict \(id); leave it to someone who may (the district office, say); nothing was written"
+            )
+        case .inspectedBeforeSent(let inspected, let sent):
+            return l.pick(
+                "ngày kiểm tra \(inspected) trước ngày gửi hồ sơ \(sent): ngành chỉ kiểm tra sau khi nhận hồ sơ; kiểm tra lại --inspected (hoặc --sent)",
+                "the inspection date \(inspected) is before the date the dossier was sent, \(sent): a sector inspects after receiving it; check --inspected (or --sent)"
+            )
+        case .hubNeedsCommune(let known):
+            return l.pick(
+                "đây là cơ sở dữ liệu của máy chủ huyện; dùng --commune SLUG (các xã: \(list(known)))",
+                "this is the district hub's database; use --commune SLUG (communes: \(list(known)))")
+        case .unknownRefusal(let id):
+            return l.pick(
+                "không có thay đổi bị từ chối \"\(id)\"; xem danh sách: ntm refused",
+                "no refused change \"\(id)\"; see: ntm refused")
+        case .idOrAllRefused:
+            return l.pick(
+                "cần mã thay đổi bị từ chối (xem: ntm refused), hoặc --all",
+                "give a refused change's id (see: ntm refused), or --all")
+        case .resultRequired:
+            return l.pick(
+                "cần --result dat, khong-dat hoặc cho để ghi thẩm tra (bỏ mọi tùy chọn để xem ai đã thẩm tra); không ghi gì",
+                "give --result dat, khong-dat or cho to record a verification (no options to see who has verified); nothing was written"
             )
         case .replicaRequired:
             return l.pick(
@@ -435,5 +466,59 @@ extension BundleError {
                 "the bundle has data after its end line (line \(line))")
         }
         return text + unchanged
+    }
+}
+
+/// Something a person should know although the command did what was asked: printed as one line on
+/// stderr, the exit status stays 0. Each has a Vietnamese and an English sentence.
+public enum NTMWarning: Equatable, Sendable {
+    /// A document with the same file (same SHA-256) was already attached to the indicator.
+    case sameFileTwice(code: String, earlier: [String])
+    /// A database was created without an author: writes will need `--by` or `NTM_USER`.
+    case noAuthor
+
+    /// The sentence in the given language.
+    public func message(_ language: Language) -> String {
+        let l = language
+        switch self {
+        case .sameFileTwice(let code, let earlier):
+            let ids = earlier.joined(separator: ", ")
+            return l.pick(
+                "chỉ tiêu \(code) đã có minh chứng cùng tệp này (cùng mã SHA-256): \(ids); nếu thêm nhầm, xóa bằng: ntm evidence remove MÃ",
+                "indicator \(code) already has evidence with this same file (same SHA-256): \(ids); if added by mistake, remove it with: ntm evidence remove ID"
+            )
+        case .noAuthor:
+            return l.pick(
+                "chưa có tên người ghi: mỗi lần ghi sẽ cần --by TÊN hoặc biến NTM_USER (hoặc tạo lại với ntm init --by TÊN)",
+                "no author recorded: every write will need --by NAME or the NTM_USER variable (or create it again with ntm init --by NAME)"
+            )
+        }
+    }
+}
+
+/// Why a hub refused one of this replica's writes, in the domain's words (the hub says it in English,
+/// for logs: "forbidden: no rule lets commune:dan-ly write result of verification …").
+public enum RefusalWords {
+    /// The reason a person reads: for a write the role may not make, "vai trò xã không được ghi kết
+    /// quả thẩm tra của phòng"; for anything else, that the hub did not take it.
+    public static func reason(
+        _ reason: String, table: String?, column: String?, role: Role?, presentation: Presentation?, _ l: Language
+    ) -> String {
+        guard reason.hasPrefix("forbidden"), let table, let column else {
+            return l.pick(
+                "máy chủ huyện không nhận thay đổi này", "the district hub did not accept this change")
+        }
+        var what = NTMError.fieldName(table: table, column: column, l)
+        if what == "\(table).\(column)", let presentation {
+            what = presentation.field(table: table, column: column)
+        }
+        let who: String
+        switch role {
+        case .commune?: who = l.pick("vai trò xã", "a commune's role")
+        case .department(let name)?: who = l.pick("vai trò \(name)", "the role of \(name)")
+        case .district?: who = l.pick("vai trò huyện", "the district's role")
+        case nil: who = l.pick("vai trò của máy này", "this replica's role")
+        }
+        return l.pick("\(who) không được ghi \(what)", "\(who) may not write \(what)")
     }
 }

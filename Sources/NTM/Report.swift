@@ -27,10 +27,33 @@ public struct DeadlineItem: Sendable, Hashable {
 public struct MissingIndicator: Sendable, Hashable {
     /// The indicator.
     public var indicator: Catalogue.Indicator
-    /// Its assessed status, nil when not yet assessed.
+    /// Its assessed status, nil when not yet assessed (or when its status is in conflict).
     public var status: AssessmentStatus?
-    /// Its measured value, if recorded.
+    /// Its measured value, if recorded (nil when its value is in conflict).
     public var value: Double?
+    /// Whether its status or value is in conflict: it is then not counted as met, and neither side's
+    /// value is shown as if settled.
+    public var inConflict: Bool = false
+}
+
+/// A field a report's figures depend on that holds an open conflict: the figure it feeds is not
+/// counted (an indicator not met, a dossier not complete, a criterion not verified, a sector not
+/// passed) and neither competing value is shown as settled.
+public struct ReportConflict: Sendable, Hashable {
+    /// The conflict's id, as `ntm conflicts` gives it.
+    public var id: String
+    /// The table of the field.
+    public var table: String
+    /// The column in conflict.
+    public var column: String
+    /// The criterion concerned, when there is one.
+    public var criterion: Int?
+    /// The indicator concerned, when there is one.
+    public var indicator: String?
+    /// The province sector concerned (appraisals), when there is one.
+    public var sector: String?
+    /// The district department concerned (verifications), when there is one.
+    public var department: String?
 }
 
 /// One criterion's progress in a commune.
@@ -45,15 +68,43 @@ public struct CriterionProgress: Sendable, Hashable {
     public var dossierComplete: Bool
     /// The district departments that verify it (thẩm tra): every department owning one of its indicators.
     public var verifiers: [String]
-    /// The district's verification results, by department.
+    /// The district's verification results, by department (departments whose result is in conflict
+    /// are absent).
     public var verification: [String: Verdict]
+    /// The district's verifications, by department, with date and document (in conflict or not).
+    public var verifications: [VerificationRecord] = []
+    /// Departments whose verification of the criterion is in conflict.
+    public var verificationInConflict: [String] = []
+    /// Whether the criterion's dossier flag is in conflict (then it is not counted as complete).
+    public var dossierInConflict: Bool = false
     /// Its indicators not yet met, with their departments.
     public var missing: [MissingIndicator]
+    /// Evidence documents attached to its indicators.
+    public var evidenceCount: Int = 0
 
     /// A criterion is met when all its indicators are.
     public var met: Bool { indicatorsMet == indicatorsTotal }
     /// Verified when every owning department recorded "đạt".
     public var verified: Bool { !verifiers.isEmpty && verifiers.allSatisfy { verification[$0] == .met } }
+    /// The owning departments that have not recorded a result yet: none, "chờ kết quả", or a result in
+    /// conflict.
+    public var verificationOwed: [String] {
+        verifiers.filter { verification[$0] == nil || verification[$0] == .pending }
+    }
+}
+
+/// One department's verification (thẩm tra) of a criterion.
+public struct VerificationRecord: Sendable, Hashable {
+    /// The department.
+    public var department: String
+    /// Its result; nil when in conflict.
+    public var result: Verdict?
+    /// The day it verified.
+    public var date: CalendarDate?
+    /// The verification document's number.
+    public var document: String?
+    /// Whether the result is in conflict.
+    public var inConflict: Bool
 }
 
 /// The figures of one commune against one target, on one date: what the district asks for on the 14th
@@ -87,6 +138,10 @@ public struct CommuneFigures: Sendable, Hashable {
     public var evidenceCount: Int
     /// The commune's own notes.
     public var noteCount: Int
+    /// The open conflicts the figures depend on; the fields concerned are not counted.
+    public var conflicts: [ReportConflict] = []
+    /// Sectors whose appraisal (date sent, inspected, verdict) is in conflict.
+    public var sectorsInConflict: [String] = []
 
     /// Criteria in the set.
     public var criteriaTotal: Int { criteria.count }
@@ -116,6 +171,8 @@ public struct DistrictFigures: Sendable, Hashable {
         public var setID: String
         /// The communes that have not met it, by name.
         public var communes: [String]
+        /// Those of them where it is not counted because its assessment is in conflict.
+        public var inConflict: [String] = []
     }
 
     /// The district's name or slug, when recorded.
@@ -145,6 +202,11 @@ public struct DistrictFigures: Sendable, Hashable {
 
 /// Computes report figures from a snapshot of the replicated state. Pure: the same snapshot, sets and
 /// date always give the same figures, whether the snapshot is today's or one rebuilt from the log.
+///
+/// A field in conflict in the snapshot (an assessment's status or value, a verification's result, a
+/// dossier flag, an appraisal's dates or verdict) is never counted and is listed in
+/// ``CommuneFigures/conflicts``. Writes a hub refused are not in the snapshot at all
+/// (``NTMDatabase`` leaves them out when it takes it).
 public struct ReportBuilder: Sendable {
     /// The state reported on.
     public let snapshot: StateSnapshot
@@ -179,7 +241,34 @@ public struct ReportBuilder: Sendable {
         let set = catalogue.id
         let rows = byCommune[slug] ?? [:]
         func row(_ table: String, _ id: String) -> [String: FieldValue]? { rows[table]?[id] }
+        var conflicts: [ReportConflict] = []
+        /// The columns among `columns` (or the deletion of the row) in conflict in a row; each is
+        /// recorded once in `conflicts`.
+        func disputed(
+            _ table: String, _ id: String, _ columns: Set<String>, criterion: Int? = nil, indicator: String? = nil,
+            sector: String? = nil, department: String? = nil
+        ) -> Set<String> {
+            var found: Set<String> = []
+            for conflict in snapshot.conflicts[RowKey(table: table, row: id)] ?? []
+            where columns.contains(conflict.column) || conflict.column == tombstoneColumn {
+                found.insert(conflict.column)
+                conflicts.append(
+                    ReportConflict(
+                        id: ConflictView.id(
+                            of: FieldKey(table: table, row: id, column: conflict.column), kind: conflict.kind),
+                        table: table, column: conflict.column, criterion: criterion, indicator: indicator,
+                        sector: sector, department: department))
+            }
+            // A deleted row in an edit-delete conflict: every column of it is in doubt.
+            if found.contains(tombstoneColumn) { found.formUnion(columns) }
+            return found
+        }
+        var evidenceByIndicator: [String: Int] = [:]
+        for values in (rows[NTMSchema.Table.evidence] ?? [:]).values where Self.belongs(values, to: set) {
+            if let code = values["indicator"]?.text { evidenceByIndicator[code, default: 0] += 1 }
+        }
         var assessed = 0
+        var metCodes: Set<String> = []
         var criteria: [CriterionProgress] = []
         var assessmentDeadlines: [DeadlineItem] = []
         for criterion in catalogue.criteria {
@@ -187,16 +276,31 @@ public struct ReportBuilder: Sendable {
             var missing: [MissingIndicator] = []
             let indicators = catalogue.indicators(of: criterion.number)
             for indicator in indicators {
-                let values = row(
-                    NTMSchema.Table.assessment, NTMSchema.assessmentRow(commune: slug, set: set, code: indicator.code))
-                let status = values?["status"]?.text.flatMap(AssessmentStatus.init(rawValue:))
+                let id = NTMSchema.assessmentRow(commune: slug, set: set, code: indicator.code)
+                let values = row(NTMSchema.Table.assessment, id)
+                let inConflict = disputed(
+                    NTMSchema.Table.assessment, id, ["status", "value"], criterion: criterion.number,
+                    indicator: indicator.code)
+                let status =
+                    inConflict.contains("status")
+                    ? nil : values?["status"]?.text.flatMap(AssessmentStatus.init(rawValue:))
                 if status != nil { assessed += 1 }
-                if status == .met {
+                if status == .met, inConflict.isEmpty {
                     met += 1
+                    metCodes.insert(indicator.code)
                     continue
                 }
-                missing.append(MissingIndicator(indicator: indicator, status: status, value: values?["value"]?.number))
-                if let due = values?["deadline"]?.text.flatMap(CalendarDate.init(parsing:)) {
+                missing.append(
+                    MissingIndicator(
+                        indicator: indicator, status: status,
+                        value: inConflict.contains("value") ? nil : values?["value"]?.number,
+                        inConflict: !inConflict.isEmpty))
+                // A deadline an older version kept in the assessment, unless the indicator's own
+                // deadline row replaced it.
+                let replaced =
+                    rows[NTMSchema.Table.deadline]?[
+                        NTMSchema.row(slug, CommuneReplica.indicatorDeadlineID(set: set, code: indicator.code))] != nil
+                if !replaced, let due = values?["deadline"]?.text.flatMap(CalendarDate.init(parsing:)) {
                     assessmentDeadlines.append(
                         DeadlineItem(
                             uid: nil, commune: slug, title: nil, indicator: indicator.code, due: due,
@@ -204,42 +308,73 @@ public struct ReportBuilder: Sendable {
                 }
             }
             var verification: [String: Verdict] = [:]
+            var records: [VerificationRecord] = []
+            var verificationInConflict: [String] = []
             let prefix = "\(slug)/\(set)/\(criterion.number)/"
-            for (id, values) in rows[NTMSchema.Table.verification] ?? [:] where id.hasPrefix(prefix) {
-                if let department = values["department_name"]?.text,
-                    let result = values["result"]?.text.flatMap(Verdict.init(rawValue:))
-                {
-                    verification[department] = result
+            for (id, values) in (rows[NTMSchema.Table.verification] ?? [:]).sorted(by: { $0.key < $1.key })
+            where id.hasPrefix(prefix) {
+                guard let department = values["department_name"]?.text else { continue }
+                let inConflict = !disputed(
+                    NTMSchema.Table.verification, id, ["result", "department_name"], criterion: criterion.number,
+                    department: department
+                ).isEmpty
+                let result = inConflict ? nil : values["result"]?.text.flatMap(Verdict.init(rawValue:))
+                if let result { verification[department] = result }
+                if inConflict { verificationInConflict.append(department) }
+                if result != nil || inConflict {
+                    records.append(
+                        VerificationRecord(
+                            department: department, result: result, date: Self.date(values["verified"]),
+                            document: values["document"]?.text, inConflict: inConflict))
                 }
             }
-            let dossier = row(
-                NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: slug, set: set, part: String(criterion.number)))
+            let dossierID = NTMSchema.dossierRow(commune: slug, set: set, part: String(criterion.number))
+            let dossierInConflict = !disputed(
+                NTMSchema.Table.dossier, dossierID, ["complete"], criterion: criterion.number
+            )
+            .isEmpty
             criteria.append(
                 CriterionProgress(
                     criterion: criterion, indicatorsMet: met, indicatorsTotal: indicators.count,
-                    dossierComplete: dossier?["complete"]?.bool == true,
+                    dossierComplete: !dossierInConflict
+                        && row(NTMSchema.Table.dossier, dossierID)?["complete"]?.bool == true,
                     verifiers: catalogue.departments(of: criterion.number), verification: verification,
-                    missing: missing))
+                    verifications: records, verificationInConflict: verificationInConflict,
+                    dossierInConflict: dossierInConflict, missing: missing,
+                    evidenceCount: indicators.reduce(0) { $0 + (evidenceByIndicator[$1.code] ?? 0) }))
         }
         var sent = 0
         var inspected = 0
         var passed = 0
         var pending: [String] = []
+        var sectorsInConflict: [String] = []
         for sector in catalogue.sectors {
-            let values = row(NTMSchema.Table.appraisal, NTMSchema.appraisalRow(commune: slug, set: set, sector: sector))
-            if Self.date(values?["sent"]) != nil { sent += 1 }
-            if Self.date(values?["inspected"]) != nil { inspected += 1 }
-            if values?["verdict"]?.text == Verdict.met.rawValue { passed += 1 } else { pending.append(sector) }
+            let id = NTMSchema.appraisalRow(commune: slug, set: set, sector: sector)
+            let values = row(NTMSchema.Table.appraisal, id)
+            let inConflict = disputed(NTMSchema.Table.appraisal, id, ["sent", "inspected", "verdict"], sector: sector)
+            if !inConflict.isEmpty { sectorsInConflict.append(sector) }
+            if !inConflict.contains("sent"), Self.date(values?["sent"]) != nil { sent += 1 }
+            if !inConflict.contains("inspected"), Self.date(values?["inspected"]) != nil { inspected += 1 }
+            if !inConflict.contains("verdict"), values?["verdict"]?.text == Verdict.met.rawValue {
+                passed += 1
+            } else {
+                pending.append(sector)
+            }
         }
-        let general = row(NTMSchema.Table.dossier, NTMSchema.dossierRow(commune: slug, set: set, part: "general"))
-        let deadlines = recordedDeadlines(of: slug, set: set) + assessmentDeadlines
+        let generalID = NTMSchema.dossierRow(commune: slug, set: set, part: "general")
+        let generalInConflict = !disputed(NTMSchema.Table.dossier, generalID, ["complete"]).isEmpty
+        let general = generalInConflict ? nil : row(NTMSchema.Table.dossier, generalID)
+        // An indicator's own deadline (no title) is over once the indicator is met.
+        let deadlines =
+            recordedDeadlines(of: slug, set: set).filter { $0.title != nil || !metCodes.contains($0.indicator ?? "") }
+            + assessmentDeadlines
         let evidence = (rows[NTMSchema.Table.evidence] ?? [:]).values.filter { Self.belongs($0, to: set) }.count
         let notes = (rows[NTMSchema.Table.note] ?? [:]).values.filter { Self.belongs($0, to: set) }.count
         return CommuneFigures(
             commune: commune, target: target, catalogue: catalogue, criteria: criteria, indicatorsAssessed: assessed,
             generalDossier: general?["complete"]?.bool == true, sectorsSent: sent, sectorsInspected: inspected,
             sectorsPassed: passed, pendingSectors: pending, overdue: overdue(deadlines), upcoming: upcoming(deadlines),
-            evidenceCount: evidence, noteCount: notes)
+            evidenceCount: evidence, noteCount: notes, conflicts: conflicts, sectorsInConflict: sectorsInConflict)
     }
 
     /// The figures of every commune with a target at `level` (each commune's latest target when nil),
@@ -276,11 +411,13 @@ public struct ReportBuilder: Sendable {
                         $0.indicator.code == missing.indicator.code && $0.setID == commune.catalogue.id
                     }) {
                         gaps[department]![index].communes.append(commune.commune.name)
+                        if missing.inConflict { gaps[department]![index].inConflict.append(commune.commune.name) }
                     } else {
                         gaps[department]!.append(
                             .init(
                                 indicator: missing.indicator, setID: commune.catalogue.id,
-                                communes: [commune.commune.name]))
+                                communes: [commune.commune.name],
+                                inConflict: missing.inConflict ? [commune.commune.name] : []))
                     }
                 }
             }

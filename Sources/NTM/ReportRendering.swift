@@ -39,10 +39,13 @@ public struct ReportRendering: Sendable {
                 "Hồ sơ: \(f.dossiersComplete)/\(f.criteriaTotal) tiêu chí · hồ sơ chung: \(f.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
                 "Dossiers: \(f.dossiersComplete)/\(f.criteriaTotal) criteria · general dossier: \(f.generalDossier ? "complete" : "missing")"
             ))
+        lines += conflictLines(f)
         lines.append(
             l.pick(
                 "Thẩm tra của huyện: \(f.criteriaVerified)/\(f.criteriaTotal) tiêu chí đạt",
                 "District verification: \(f.criteriaVerified)/\(f.criteriaTotal) criteria passed"))
+        lines += owedLines(f)
+        lines.append(evidenceLine(f))
         lines.append(
             l.pick(
                 "Thẩm định của tỉnh: đã gửi \(f.sectorsSent)/\(f.sectorsTotal) ngành · \(f.sectorsInspected) ngành đã về kiểm tra · \(f.sectorsPassed)/\(f.sectorsTotal) ngành có văn bản đánh giá đạt",
@@ -64,8 +67,10 @@ public struct ReportRendering: Sendable {
             lines.append(l.pick("Còn thiếu theo tiêu chí:", "Still missing, by criterion:"))
             for progress in missing {
                 let dossier =
-                    progress.dossierComplete
-                    ? l.pick("hồ sơ đủ", "dossier complete") : l.pick("hồ sơ chưa đủ", "dossier incomplete")
+                    progress.dossierInConflict
+                    ? l.pick("hồ sơ đang xung đột", "dossier in conflict")
+                    : progress.dossierComplete
+                        ? l.pick("hồ sơ đủ", "dossier complete") : l.pick("hồ sơ chưa đủ", "dossier incomplete")
                 lines.append(
                     "  \(l.pick("Tiêu chí", "Criterion")) \(progress.criterion.number) \(name(progress.criterion)) — \(progress.indicatorsMet)/\(progress.indicatorsTotal) \(l.pick("chỉ tiêu đạt", "indicators met")); \(dossier)"
                 )
@@ -108,13 +113,78 @@ public struct ReportRendering: Sendable {
             for (department, gaps) in district.departments {
                 lines.append("  \(department)")
                 for gap in gaps {
+                    let names = gap.communes.map { commune in
+                        gap.inConflict.contains(commune)
+                            ? commune + l.pick(" (đang xung đột)", " (in conflict)") : commune
+                    }
                     lines.append(
-                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(gap.communes.joined(separator: ", "))"
+                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(names.joined(separator: ", "))"
                     )
                 }
             }
         }
         return lines
+    }
+
+    /// The fields in conflict the figures leave out, one line each with the id `ntm conflicts` gives.
+    private func conflictLines(_ f: CommuneFigures) -> [String] {
+        guard !f.conflicts.isEmpty else { return [] }
+        let l = language
+        var lines = [
+            l.pick(
+                "Đang xung đột (\(f.conflicts.count)), không tính là đạt cho đến khi được giải quyết (xem: ntm conflicts):",
+                "In conflict (\(f.conflicts.count)), not counted as met until resolved (see: ntm conflicts):")
+        ]
+        let presentation = Presentation(catalogue: f.catalogue, language: l)
+        for conflict in f.conflicts {
+            var subject: String
+            switch conflict.table {
+            case NTMSchema.Table.assessment:
+                subject = "\(l.pick("chỉ tiêu", "indicator")) \(conflict.indicator ?? "")"
+            case NTMSchema.Table.verification:
+                subject =
+                    "\(l.pick("thẩm tra tiêu chí", "verification of criterion")) \(conflict.criterion.map(String.init) ?? "")"
+                if let department = conflict.department { subject += " (\(department))" }
+            case NTMSchema.Table.appraisal:
+                subject = "\(l.pick("thẩm định", "appraisal")): \(conflict.sector ?? "")"
+            default:
+                subject =
+                    conflict.criterion.map { "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \($0)" }
+                    ?? l.pick("hồ sơ chung", "general dossier")
+            }
+            lines.append(
+                "  [\(conflict.id)] \(subject) · \(presentation.field(table: conflict.table, column: conflict.column))")
+        }
+        return lines
+    }
+
+    /// The owning departments that have not verified yet, grouped by department.
+    private func owedLines(_ f: CommuneFigures) -> [String] {
+        let l = language
+        var order: [String] = []
+        var owed: [String: [Int]] = [:]
+        for progress in f.criteria {
+            for department in progress.verificationOwed {
+                if owed[department] == nil { order.append(department) }
+                owed[department, default: []].append(progress.criterion.number)
+            }
+        }
+        guard !order.isEmpty else { return [] }
+        return [l.pick("Phòng còn phải thẩm tra:", "Departments still to verify:")]
+            + order.map { department in
+                "  \(department): \(l.pick("tiêu chí", "criteria")) "
+                    + owed[department]!.map(String.init).joined(separator: ", ")
+            }
+    }
+
+    /// The evidence attached, in all and per criterion.
+    private func evidenceLine(_ f: CommuneFigures) -> String {
+        let l = language
+        let per = f.criteria.filter { $0.evidenceCount > 0 }.map {
+            "\(l.pick("tiêu chí", "criterion")) \($0.criterion.number): \($0.evidenceCount)"
+        }
+        let detail = per.isEmpty ? "" : " (" + per.joined(separator: "; ") + ")"
+        return l.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents") + detail
     }
 
     private func targetLine(_ f: CommuneFigures) -> String {
@@ -175,7 +245,10 @@ public struct ReportRendering: Sendable {
         let l = language
         let indicator = item.indicator
         var text = "\(indicator.code) \(name(indicator)) — "
-        text += item.status?.label(l) ?? l.pick("chưa đánh giá", "not assessed")
+        text +=
+            item.inConflict
+            ? l.pick("đang xung đột", "in conflict")
+            : item.status?.label(l) ?? l.pick("chưa đánh giá", "not assessed")
         if let value = item.value {
             text += ", \(formatNumber(value, l))\(indicator.unit == "%" ? "%" : "")"
         }
@@ -203,6 +276,8 @@ public struct ReportRendering: Sendable {
             l.pick("Chỉ tiêu đạt", "Indicators met"), l.pick("Hồ sơ tiêu chí", "Criteria dossiers"),
             l.pick("Hồ sơ chung", "General dossier"), l.pick("Đã gửi", "Sent"), l.pick("Đã kiểm tra", "Inspected"),
             l.pick("Đạt", "Passed"), l.pick("Quá hạn", "Overdue"),
+            // Added later, so at the end: spreadsheets made from earlier reports keep their columns.
+            l.pick("Thẩm tra", "Verified"), l.pick("Minh chứng", "Evidence"), l.pick("Xung đột", "Conflicts"),
         ]
     }
 
@@ -213,6 +288,7 @@ public struct ReportRendering: Sendable {
             yesNo(f.generalDossier),
             "\(f.sectorsSent)/\(f.sectorsTotal)", "\(f.sectorsInspected)", "\(f.sectorsPassed)/\(f.sectorsTotal)",
             "\(f.overdue.count)",
+            "\(f.criteriaVerified)/\(f.criteriaTotal)", "\(f.evidenceCount)", "\(f.conflicts.count)",
         ]
     }
 
@@ -256,6 +332,7 @@ public struct ReportRendering: Sendable {
                                     "set": .string(gap.setID), "indicator": .string(gap.indicator.code),
                                     "name": .string(name(gap.indicator)),
                                     "communes": .array(gap.communes.map(JSONValue.string)),
+                                    "in_conflict": .array(gap.inConflict.map(JSONValue.string)),
                                 ])
                             }),
                     ])
@@ -277,6 +354,39 @@ public struct ReportRendering: Sendable {
             "pending_sectors": .array(f.pendingSectors.map(JSONValue.string)),
             "meets_standard": .bool(f.meetsStandard), "overdue": .array(f.overdue.map(deadlineObject)),
             "upcoming": .array(f.upcoming.map(deadlineObject)), "evidence": .int(Int64(f.evidenceCount)),
+            "conflicts": .array(
+                f.conflicts.map { conflict in
+                    .object([
+                        "id": .string(conflict.id), "table": .string(conflict.table), "field": .string(conflict.column),
+                        "criterion": conflict.criterion.map { .int(Int64($0)) } ?? .null,
+                        "indicator": conflict.indicator.map(JSONValue.string) ?? .null,
+                        "sector": conflict.sector.map(JSONValue.string) ?? .null,
+                        "department": conflict.department.map(JSONValue.string) ?? .null,
+                    ])
+                }),
+            "criteria": .array(
+                f.criteria.map { progress in
+                    .object([
+                        "criterion": .int(Int64(progress.criterion.number)), "met": .bool(progress.met),
+                        "indicators_met": .int(Int64(progress.indicatorsMet)),
+                        "indicators_total": .int(Int64(progress.indicatorsTotal)),
+                        "dossier_complete": .bool(progress.dossierComplete),
+                        "dossier_in_conflict": .bool(progress.dossierInConflict),
+                        "verified": .bool(progress.verified),
+                        "verification_owed": .array(progress.verificationOwed.map(JSONValue.string)),
+                        "verifications": .array(
+                            progress.verifications.map { record in
+                                .object([
+                                    "department": .string(record.department),
+                                    "result": record.result.map { .string($0.rawValue) } ?? .null,
+                                    "date": record.date.map { .string($0.iso) } ?? .null,
+                                    "document": record.document.map(JSONValue.string) ?? .null,
+                                    "in_conflict": .bool(record.inConflict),
+                                ])
+                            }),
+                        "evidence": .int(Int64(progress.evidenceCount)),
+                    ])
+                }),
             "missing": .array(
                 f.criteria.flatMap { progress in
                     progress.missing.map { item in
@@ -286,6 +396,7 @@ public struct ReportRendering: Sendable {
                             "name": .string(name(item.indicator)),
                             "status": item.status.map { .string($0.rawValue) } ?? .null,
                             "value": item.value.map(JSONValue.double) ?? .null,
+                            "in_conflict": .bool(item.inConflict),
                             "target": .string(item.indicator.target), "department": .string(item.indicator.department),
                         ])
                     }
@@ -314,7 +425,8 @@ public struct ReportRendering: Sendable {
                 l.pick("Chỉ tiêu đạt", "Indicators met"),
                 l.pick("Số chỉ tiêu", "Indicators"), l.pick("Đạt", "Met"), l.pick("Hồ sơ đủ", "Dossier complete"),
                 l.pick("Huyện thẩm tra đạt", "District verified"), l.pick("Chỉ tiêu còn thiếu", "Indicators missing"),
-                l.pick("Phòng phụ trách", "Departments"),
+                l.pick("Phòng phụ trách", "Departments"), l.pick("Phòng chưa thẩm tra", "Verification owed by"),
+                l.pick("Minh chứng", "Evidence"), l.pick("Đang xung đột", "In conflict"),
             ]
         ]
         for progress in f.criteria {
@@ -323,6 +435,11 @@ public struct ReportRendering: Sendable {
                 String(progress.indicatorsTotal), yesNo(progress.met), yesNo(progress.dossierComplete),
                 yesNo(progress.verified), progress.missing.map(\.indicator.code).joined(separator: "; "),
                 unique(progress.missing.map(\.indicator.department)).joined(separator: "; "),
+                progress.verificationOwed.joined(separator: "; "), String(progress.evidenceCount),
+                f.conflicts.filter { $0.criterion == progress.criterion.number }.map { conflict in
+                    [conflict.id, conflict.indicator ?? conflict.department, conflict.column].compactMap { $0 }
+                        .joined(separator: " ")
+                }.joined(separator: "; "),
             ])
         }
         return Self.csvText(rows)
@@ -344,13 +461,28 @@ public struct ReportRendering: Sendable {
     }
 
     /// Rows as RFC 4180 CSV with CRLF line ends, preceded by a UTF-8 byte-order mark.
+    ///
+    /// A text cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return: a commune name or note typed as `=HYPERLINK(…)`) is neutralised as OWASP
+    /// recommends, by a leading `'`. A cell that is a plain number (`-3`, `96,5`) is left as it is, so
+    /// that a negative figure stays a number.
     static func csvText(_ rows: [[String]]) -> String {
         "\u{FEFF}"
             + rows.map { row in
-                row.map { cell in
+                row.map(neutralised).map { cell in
                     cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" })
                         ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
                 }.joined(separator: ",")
             }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The cell, with a leading `'` when a spreadsheet would take it for a formula (see ``csvText(_:)``).
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        let digits = cell.dropFirst()
+        let isNumber =
+            (first == "-" || first == "+") && !digits.isEmpty && digits.first!.isNumber
+            && digits.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "," || $0 == ".") }
+        return isNumber ? cell : "'" + cell
     }
 }

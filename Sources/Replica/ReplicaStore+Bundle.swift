@@ -40,6 +40,10 @@ extension ReplicaStore {
     /// `path`, in log order. The file is written under a temporary name and renamed when complete, so a
     /// half-written bundle never carries the final name.
     ///
+    /// This replica's operations a hub refused are left out: they must not reach another laptop (or a
+    /// hub importing the bundle) as if they had been accepted. The receiver then holds that origin with
+    /// a gap, as the hub does (it holds the refused dots without applying them).
+    ///
     /// - Throws: ``ReplicaError/bundle(_:)`` when the destination is a folder, the replica's own
     ///   database, or cannot be written.
     @discardableResult
@@ -75,6 +79,7 @@ extension ReplicaStore {
         var bundle = BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since)
         try queue.read { db in
+            let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
                 db,
                 "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog ORDER BY pos"
@@ -82,7 +87,9 @@ extension ReplicaStore {
             while try select.step() {
                 let origin = select.columnText(0)!
                 let seq = UInt64(select.columnInt(1))
-                if let since, since.contains(Dot(origin: origin, seq: seq)) { continue }
+                let dot = Dot(origin: origin, seq: seq)
+                if let since, since.contains(dot) { continue }
+                if refused.contains(dot) { continue }
                 try bundle.appendOperation { writer in
                     SyncOperation.writeLine(
                         origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,

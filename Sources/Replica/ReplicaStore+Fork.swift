@@ -54,20 +54,12 @@ extension ReplicaStore {
                     arguments: [JSONWriter.string(SeqRanges(kept).json), old])
             }
             let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
-            // Each touched row is rebuilt by replaying what remains of its log (the merge does not depend
-            // on order, so log order serves).
+            // Each touched row is rebuilt by replaying what remains of its log (without withdrawn refused
+            // writes, as everywhere).
             var rows: [RowKey] = []
             for op in forked where !rows.contains(op.key.rowKey) { rows.append(op.key.rowKey) }
-            for key in rows {
-                var state = RowState()
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? ORDER BY pos",
-                    arguments: [key.table, key.row])
-                {
-                    state.apply(try LoggedOperation(row: row).operation)
-                }
-                try applier.rebuild(key, state: state)
-            }
+            let excluded = try Self.withdrawnDots(db)
+            for key in rows { try applier.rebuild(key, state: try Self.replay(db, key, excluding: excluded)) }
             var reissued: [SyncOperation] = []
             var prev: [UInt8]?
             for (index, op) in forked.enumerated() {

@@ -99,7 +99,15 @@ extension ReplicaStore {
                     ALTER TABLE oplog ADD COLUMN prev TEXT;
                     """)
         }
-        migrator.registerMigration("v6-last-sync") { db in
+        migrator.registerMigration("v6-withdrawn-refusals") { db in
+            try db.execute(
+                sql: """
+                    -- When this replica's person withdrew a refused operation: its effect is left out of
+                    -- the row's state (as the hub never applied it) while it stays in the log and its chain.
+                    ALTER TABLE refused ADD COLUMN withdrawn_ms INTEGER;
+                    """)
+        }
+        migrator.registerMigration("v7-last-sync") { db in
             try db.execute(
                 sql: """
                     -- At a hub: when each enrolled replica last finished a sync session (ms, the hub's clock).

@@ -149,7 +149,8 @@ extension ReplicaStore {
     /// 1. SQLite's `PRAGMA integrity_check`;
     /// 2. `holdings` is exactly the set of dots in the log, per origin;
     /// 3. every row's stored state is what replaying its logged operations gives (the merge rule
-    ///    `RowState.apply`, as the applier uses it), and every row written has a state;
+    ///    `RowState.apply`, as the applier uses it; refused operations whose refusal was withdrawn
+    ///    left out, see ``withdrawRefusals(_:)``), and every row written has a state;
     /// 4. the `conflict` table lists exactly the conflicts the stored row states show.
     ///
     /// The log is read row by row, ordered by (table, row, position), so memory holds one row's state
@@ -396,6 +397,8 @@ private struct IntegrityVerifier {
         let states = try Row.fetchCursor(db, sql: "SELECT tbl, row, state FROM row_state ORDER BY tbl, row")
         let conflictRows = try Row.fetchCursor(
             db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
+        // Withdrawn refusals are left out of the replay, as withdrawing took them out of the state.
+        let withdrawn = try ReplicaStore.withdrawnDots(db)
         var nextOperation = try log.next().map(Self.logRow)
         var nextState = try states.next().map(Self.stateRow)
         var nextConflict = try conflictRows.next().map(Self.conflictRow)
@@ -412,7 +415,7 @@ private struct IntegrityVerifier {
             while let entry = nextOperation, entry.key == key {
                 written += 1
                 if let operation = entry.operation {
-                    replayed.apply(operation)
+                    if !withdrawn.contains(entry.dot) { replayed.apply(operation) }
                 } else {
                     damaged = true
                     problems.append(
@@ -431,7 +434,9 @@ private struct IntegrityVerifier {
                 problems.append(.unreadableRowState(table: key.table, row: key.row, reason: reason))
             }
             let state = stored?.state
-            if stored == nil {
+            if stored == nil, !damaged, replayed.isEmpty, written > 0 {
+                // Every operation of the row was withdrawn: no state, as withdrawing left it.
+            } else if stored == nil {
                 problems.append(.operationsWithoutRowState(table: key.table, row: key.row, operations: written))
             } else if written == 0 {
                 problems.append(.rowStateWithoutOperations(table: key.table, row: key.row))

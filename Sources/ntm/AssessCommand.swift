@@ -31,11 +31,19 @@ struct AssessCommand: ParsableCommand {
             author: try options.author(replica))
         let presentation = options.presentation(replica)
         let table = NTMSchema.Table.assessment
-        let changes = ops.map {
+        let l = options.language
+        var changes = ops.filter { $0.key.table == table && $0.value != .null }.map {
             "\(presentation.field(table: table, column: $0.key.column)): \(presentation.value($0.value, table: table, column: $0.key.column))"
         }
+        // The indicator's deadline is a deadline row: said as the assessment's, with its id for `ntm deadline`.
+        if let due = ops.first(where: { $0.key.table == NTMSchema.Table.deadline && $0.key.column == "due" }) {
+            let uid = due.key.row.split(separator: "/").last.map(String.init) ?? ""
+            changes.append(
+                "\(presentation.field(table: table, column: "deadline")): \(presentation.value(due.value, table: table, column: "deadline"))"
+                    + l.pick(" (mã hạn \(uid))", " (deadline \(uid))"))
+        }
         let subject = presentation.subject(table: table, row: ops[0].key.row)
-        say(options.language.pick("Đã ghi \(subject) — ", "Recorded \(subject) — ") + changes.joined(separator: "; "))
+        say(l.pick("Đã ghi \(subject) — ", "Recorded \(subject) — ") + changes.joined(separator: "; "))
     }
 }
 

@@ -19,9 +19,10 @@ struct BundleCommand: ParsableCommand {
         var since: String?
 
         func run() throws {
-            let replica = try options.open()
+            // The store only: a bundle carries every commune's rows (and the hub's database has no home commune).
+            let store = try options.openDatabase().store
             let summary = try since.map(Self.readSummary)
-            let stats = try replica.store.exportBundle(to: file, since: summary)
+            let stats = try store.exportBundle(to: file, since: summary)
             say(
                 options.language.pick(
                     "Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
@@ -56,9 +57,9 @@ struct BundleCommand: ParsableCommand {
         @Argument(help: "Tệp gói.") var file: String
 
         func run() throws {
-            let replica = try options.open()
-            let stats = try replica.store.importBundle(from: file)
-            let conflicts = try replica.store.conflictCount()
+            let store = try options.openDatabase().store
+            let stats = try store.importBundle(from: file)
+            let conflicts = try store.conflictCount()
             let l = options.language
             var line = l.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
@@ -81,11 +82,11 @@ struct SummaryCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let replica = try options.open()
-        let summary = try replica.store.summary()
+        let store = try options.openDatabase().store
+        let summary = try store.summary()
         let object: JSONObject = [
-            "type": .string("summary"), "replica": .string(replica.store.replicaID),
-            "schema": .string(replica.store.schema.tag), "origins": summary.json,
+            "type": .string("summary"), "replica": .string(store.replicaID),
+            "schema": .string(store.schema.tag), "origins": summary.json,
         ]
         say(JSONWriter.string(.object(object)))
     }

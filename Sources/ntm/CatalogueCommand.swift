@@ -68,7 +68,11 @@ struct CriteriaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "criteria",
         abstract: "Tra cứu tiêu chí, chỉ tiêu (có dấu hay không dấu): ntm criteria [BỘ] [TỪ KHÓA].",
-        discussion: "Ví dụ: ntm criteria nuoc sach · ntm criteria qd318-2022 17 · ntm criteria --lang en water")
+        discussion: """
+            Ví dụ: ntm criteria nuoc sach · ntm criteria qd318-2022 17 · ntm criteria --lang en water
+            [dựng lại]: nội dung dựng lại, chưa đối chiếu văn bản gốc \
+            ([reconstructed]: content reconstructed, not yet checked against the original document).
+            """)
 
     @OptionGroup var options: GlobalOptions
 
@@ -128,6 +132,12 @@ struct CriteriaCommand: ParsableCommand {
             l.pick(
                 "\(found.count)/\(catalogue.indicators.count) chỉ tiêu",
                 "\(found.count)/\(catalogue.indicators.count) indicators"))
+        if found.contains(where: \.reconstructed) {
+            say(
+                l.pick(
+                    "[dựng lại]: nội dung dựng lại, chưa đối chiếu văn bản gốc",
+                    "[reconstructed]: content reconstructed, not yet checked against the original document"))
+        }
     }
 }
 

@@ -57,6 +57,6 @@ struct NTMCommand: ParsableCommand {
             ConflictsCommand.self, SyncCommand.self, ReplicaCommand.self, HubCommand.self, CredentialCommand.self,
             BundleCommand.self,
             SummaryCommand.self,
-            DumpCommand.self, VerifyCommand.self, DemoCommand.self,
+            DumpCommand.self, VerifyCommand.self, DemoCommand.self, RefusedCommand.self,
         ])
 }

@@ -27,6 +27,17 @@ struct EvidenceCommand: ParsableCommand {
             say(
                 options.language.pick(
                     "Đã thêm minh chứng \(uid) cho chỉ tiêu \(code)", "Added evidence \(uid) to indicator \(code)"))
+            // The same file twice on one indicator is most often a slip (the scan attached again), but
+            // not always: one set of minutes can be filed again under a corrected title or number. A
+            // commune official expects to be told, not stopped, so the document is added and one line
+            // on stderr names the earlier one (to remove with `ntm evidence remove ID` if it was a slip).
+            let records = try replica.evidence(code: code)
+            if let sha = records.first(where: { $0.uid == uid })?.fileSHA256 {
+                let same = records.filter { $0.uid != uid && $0.fileSHA256 == sha }.map(\.uid)
+                if !same.isEmpty {
+                    warn(.sameFileTwice(code: try replica.indicator(code).code, earlier: same), options.language)
+                }
+            }
         }
     }
 
@@ -37,29 +48,70 @@ struct EvidenceCommand: ParsableCommand {
         @Argument(help: "Mã chỉ tiêu.") var code: String?
 
         func run() throws {
+            let l = options.language
+            let database = try options.openDatabase()
+            if options.commune == nil, database.homeCommune == nil {
+                return try listDistrict(database)
+            }
             let replica = try options.open()
             let records = try replica.evidence(code: code)
-            let l = options.language
             if records.isEmpty {
                 say(l.pick("Chưa có minh chứng.", "No evidence yet."))
                 return
             }
-            for record in records {
-                var parts = [record.title]
-                if let kind = record.kind { parts.insert(kind, at: 0) }
-                if let number = record.number { parts.append(l.pick("số \(number)", "no. \(number)")) }
-                if let issued = record.issued { parts.append(l.pick("ngày \(issued)", "dated \(issued)")) }
-                if let issuer = record.issuer { parts.append(issuer) }
-                if let file = record.fileName {
-                    parts.append(
-                        "\(l.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)"
-                    )
+            for record in records { say(line(record)) }
+            say(l.pick("\(records.count) minh chứng", "\(records.count) documents"))
+        }
+
+        /// On the district's database (a district office's or the hub's): every commune's evidence,
+        /// grouped by commune.
+        func listDistrict(_ database: NTMDatabase) throws {
+            let l = options.language
+            var total = 0
+            var communes = 0
+            var refusal: (any Error)?
+            var anyRead = false
+            for commune in try database.communes() {
+                let records: [EvidenceRecord]
+                do {
+                    records = try database.commune(commune.slug, set: options.criteriaSet).evidence(code: code)
+                    anyRead = true
+                } catch let error as NTMError {
+                    // A commune without that target here, or whose set has no such indicator.
+                    refusal = refusal ?? error
+                    continue
                 }
+                guard !records.isEmpty else { continue }
+                communes += 1
+                total += records.count
                 say(
-                    "\(record.uid)  \(record.indicator.padding(toLength: 5, withPad: " ", startingAt: 0))  \(parts.joined(separator: " · "))"
+                    l.pick(
+                        "\(commune.name) (\(commune.slug)): \(records.count) minh chứng",
+                        "\(commune.name) (\(commune.slug)): \(records.count) documents"))
+                for record in records { say("  " + line(record)) }
+            }
+            if !anyRead, let refusal { throw refusal }
+            say(
+                total == 0
+                    ? l.pick("Chưa xã nào có minh chứng.", "No commune has evidence yet.")
+                    : l.pick("\(total) minh chứng của \(communes) xã", "\(total) documents from \(communes) communes"))
+        }
+
+        /// One document in one line.
+        func line(_ record: EvidenceRecord) -> String {
+            let l = options.language
+            var parts = [record.title]
+            if let kind = record.kind { parts.insert(kind, at: 0) }
+            if let number = record.number { parts.append(l.pick("số \(number)", "no. \(number)")) }
+            if let issued = record.issued { parts.append(l.pick("ngày \(issued)", "dated \(issued)")) }
+            if let issuer = record.issuer { parts.append(issuer) }
+            if let file = record.fileName {
+                parts.append(
+                    "\(l.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)"
                 )
             }
-            say(l.pick("\(records.count) minh chứng", "\(records.count) documents"))
+            return
+                "\(record.uid)  \(record.indicator.padding(toLength: 5, withPad: " ", startingAt: 0))  \(parts.joined(separator: " · "))"
         }
     }
 

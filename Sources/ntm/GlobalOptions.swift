@@ -70,6 +70,13 @@ struct GlobalOptions: ParsableArguments {
         let name = replica.communeName
         let level = replica.target.level.label(language)
         let year = replica.target.year.map { language.pick(" năm \($0)", " by \($0)") } ?? ""
+        // A district's own database works on the district itself: not called a commune.
+        if replica.catalogue.unit == .district {
+            return language.pick(
+                "Huyện \(name) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) (\(level)\(year)) · bản sao \(replica.store.replicaID)",
+                "District \(name) (\(replica.commune)) · set \(replica.catalogue.id) (\(level)\(year)) · replica \(replica.store.replicaID)"
+            )
+        }
         return language.pick(
             "Xã \(name) (\(replica.commune)) · bộ tiêu chí \(replica.catalogue.id) (\(level)\(year)) · bản sao \(replica.store.replicaID)",
             "Commune \(name) (\(replica.commune)) · set \(replica.catalogue.id) (\(level)\(year)) · replica \(replica.store.replicaID)"

@@ -257,7 +257,12 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         guard (hub == nil) != (via == nil) else { throw SyncUsage.oneWay }
-        let replica = try options.open()
+        // A commune's replica syncs as its commune; a district's database (a hub) as its district.
+        let database = try options.openDatabase()
+        guard let unit = options.commune ?? database.homeCommune ?? database.district else {
+            throw NTMError.hubNeedsCommune(known: try database.communes().map(\.slug))
+        }
+        let store = database.store
         let transport: LineTransport
         var child: Process?
         let childErrors = ChildErrors()
@@ -282,7 +287,7 @@ struct SyncCommand: ParsableCommand {
                 onClose: { try? input.fileHandleForWriting.close() })
         }
         var client = SyncClient(
-            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store))
+            store: store, commune: unit, credential: try Credential.installed(in: store))
         let l = options.language
         let started = Date()
         let terminal = isatty(2) == 1
@@ -319,8 +324,8 @@ struct SyncCommand: ParsableCommand {
         childErrors.finish()
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
-        let conflicts = try replica.store.conflictCount()
-        var line = l.pick("Đã đồng bộ với ", "Synced with ") + (try replica.store.metadata("sync_hub") ?? "?") + ": "
+        let conflicts = try store.conflictCount()
+        var line = l.pick("Đã đồng bộ với ", "Synced with ") + (try store.metadata("sync_hub") ?? "?") + ": "
         line += SyncMessages.counts(result, l)
         line += l.pick(
             ", \(result.bytesIn + result.bytesOut) byte, \(seconds) giây",

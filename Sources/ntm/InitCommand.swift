@@ -75,6 +75,7 @@ struct InitCommand: ParsableCommand {
                     "Đã tạo cơ sở dữ liệu huyện \(database.districtName ?? district) (bản sao \(replica)) tại \(options.databasePath)",
                     "Created the district database \(database.districtName ?? district) (replica \(replica)) at \(options.databasePath)"
                 ))
+            if author == nil { warn(.noAuthor, l) }
             return
         }
         let setup = NTMDatabase.CommuneSetup(
@@ -90,5 +91,7 @@ struct InitCommand: ParsableCommand {
                 "Đã tạo bản sao \(replica) cho xã \(created.communeName) (bộ tiêu chí \(catalogue.id), \(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu) tại \(options.databasePath)",
                 "Created replica \(replica) for commune \(created.communeName) (set \(catalogue.id), \(catalogue.criteria.count) criteria, \(catalogue.indicators.count) indicators) at \(options.databasePath)"
             ))
+        // Said at once, not at the first write: the person setting up the laptop is the one to fix it.
+        if author == nil { warn(.noAuthor, l) }
     }
 }

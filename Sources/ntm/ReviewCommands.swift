@@ -11,7 +11,8 @@ struct VerificationCommand: ParsableCommand {
 
     @Argument(help: "Số tiêu chí.") var criterion: String
 
-    @Option(help: "Kết quả: dat, khong-dat, cho.") var result: String
+    @Option(help: "Kết quả: dat, khong-dat, cho (bỏ trống: xem ai đã thẩm tra, phòng nào còn phải thẩm tra).")
+    var result: String?
 
     @Option(help: "Phòng thẩm tra (bỏ trống nếu tiêu chí chỉ do một phòng phụ trách).") var department: String?
 
@@ -23,6 +24,12 @@ struct VerificationCommand: ParsableCommand {
 
     func run() throws {
         let replica = try options.open()
+        guard let result else {
+            if department != nil || date != nil || document != nil || note != nil {
+                throw NTMError.resultRequired
+            }
+            return try show(replica)
+        }
         let department = try replica.verify(
             criterion: criterion, result: result, department: department, date: date, document: document, note: note,
             author: try options.author(replica))
@@ -32,12 +39,40 @@ struct VerificationCommand: ParsableCommand {
                 "Đã ghi thẩm tra tiêu chí \(criterion) của \(department)",
                 "Recorded the verification of criterion \(criterion) by \(department)"))
     }
+
+    /// Who has verified the criterion (department, result, date, document) and who still owes it.
+    func show(_ replica: CommuneReplica) throws {
+        let number = try replica.criterion(criterion).number
+        let l = options.language
+        guard let progress = try replica.figures().criteria.first(where: { $0.criterion.number == number }) else {
+            return
+        }
+        let name = l == .vi ? progress.criterion.nameVi : progress.criterion.nameEn
+        say(l.pick("Thẩm tra tiêu chí \(number) \(name):", "Verification of criterion \(number) \(name):"))
+        if progress.verifications.isEmpty {
+            say(l.pick("  chưa phòng nào thẩm tra", "  no department has verified it yet"))
+        }
+        for record in progress.verifications {
+            var line = "  \(record.department): "
+            line +=
+                record.result?.label(l)
+                ?? l.pick("đang xung đột (xem: ntm conflicts)", "in conflict (see: ntm conflicts)")
+            if let date = record.date { line += l.pick(", ngày \(date)", ", on \(date)") }
+            if let document = record.document { line += l.pick(", văn bản \(document)", ", document \(document)") }
+            say(line)
+        }
+        let owed = progress.verificationOwed
+        say(
+            owed.isEmpty
+                ? l.pick("Không còn phòng nào phải thẩm tra.", "No department still owes it.")
+                : l.pick("Còn chờ: ", "Still owed by: ") + owed.joined(separator: ", "))
+    }
 }
 
 struct DeadlineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadline", abstract: "Các mốc thời hạn, ai phụ trách, đã xong chưa (deadlines).",
-        subcommands: [Add.self, List.self, Done.self])
+        subcommands: [Add.self, List.self, Done.self, Edit.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -104,10 +139,78 @@ struct DeadlineCommand: ParsableCommand {
     }
 }
 
+extension DeadlineCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sửa một hạn: việc, ngày hạn, người phụ trách (--department, --sector hoặc --person).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã hạn (ít nhất 4 ký tự đầu).") var id: String
+        @Option(help: "Việc phải xong.") var title: String?
+        @Option(help: "Hạn, dd/mm/yyyy.") var due: String?
+        @Option(help: "Phòng, ban của huyện (hoặc UBND xã, Văn phòng Điều phối NTM huyện).") var department: String?
+        @Option(help: "Sở, ngành của tỉnh.") var sector: String?
+        @Option(help: "Một người cụ thể.") var person: String?
+
+        func run() throws {
+            let owners: [CommuneReplica.DeadlineOwner] =
+                [department.map { .department($0) }, sector.map { .sector($0) }, person.map { .person($0) }]
+                .compactMap { $0 }
+            guard owners.count <= 1 else { throw NTMError.ownerRequired }
+            let replica = try options.open()
+            let uid = try replica.editDeadline(
+                id, title: title, due: due, owner: owners.first, author: try options.author(replica))
+            say(options.language.pick("Đã sửa hạn \(uid)", "Edited deadline \(uid)"))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Xóa một hạn (theo mã, hoặc đầu mã).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã hạn (ít nhất 4 ký tự đầu).") var id: String
+
+        func run() throws {
+            let replica = try options.open()
+            let uid = try replica.removeDeadline(id, author: try options.author(replica))
+            say(options.language.pick("Đã xóa hạn \(uid)", "Removed deadline \(uid)"))
+        }
+    }
+}
+
+extension NoteCommand {
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sửa nội dung một ghi chú.")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã ghi chú (ít nhất 4 ký tự đầu).") var id: String
+        @Argument(help: "Nội dung mới.") var text: String
+
+        func run() throws {
+            let replica = try options.open()
+            let uid = try replica.editNote(id, text: text, author: try options.author(replica))
+            say(options.language.pick("Đã sửa ghi chú \(uid)", "Edited note \(uid)"))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Xóa một ghi chú (theo mã, hoặc đầu mã).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Mã ghi chú (ít nhất 4 ký tự đầu).") var id: String
+
+        func run() throws {
+            let replica = try options.open()
+            let uid = try replica.removeNote(id, author: try options.author(replica))
+            say(options.language.pick("Đã xóa ghi chú \(uid)", "Removed note \(uid)"))
+        }
+    }
+}
+
 struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note", abstract: "Ghi chú riêng của xã (the commune's own notes).",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Edit.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm ghi chú.")

@@ -99,7 +99,8 @@ import Testing
         _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
         _ = try run(["hub", "backup", "backup.sqlite", "--db", "hub.sqlite"], folder)
         // After the backup, district staff write at the hub and the commune receives it.
-        _ = try run(["assess", "5.3", "dat", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
+        _ = try run(
+            ["assess", "5.3", "dat", "--commune", "trieu-son", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
         _ = try run(["assess", "15.1", "chua-dat", "--db", "x.sqlite"], folder)
         _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
         // The hub's disk fails: the office restores the backup.
@@ -112,7 +113,8 @@ import Testing
         _ = try run(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
         _ = try run(["bundle", "import", "x.ndjson", "--db", "hub.sqlite"], folder)
         // Staff write again at once: with a new replica id these are new dots, not reused ones.
-        _ = try run(["assess", "5.1", "dat", "--db", "hub.sqlite"], folder, user: "Phòng Y tế")
+        _ = try run(
+            ["assess", "5.1", "dat", "--commune", "trieu-son", "--db", "hub.sqlite"], folder, user: "Phòng Y tế")
         let sync = try run(["sync", "--db", "x.sqlite"] + via, folder).stdout
         #expect(sync.contains("máy chủ đã đổi"))
         _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
