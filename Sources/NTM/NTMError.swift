@@ -334,6 +334,7 @@ extension ReplicaError {
                 "đã có cơ sở dữ liệu tại \(path); không ghi đè",
                 "a replica database already exists at \(path); not overwriting it")
         case .notAReplica(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             return l.pick(
                 "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))"
             )
