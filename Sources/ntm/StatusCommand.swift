@@ -5,9 +5,9 @@ import SyncCore
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Tóm tắt tình hình của xã (a short summary).")
+        commandName: "status", abstract: Interface.pick("Tóm tắt tình hình của xã.", "A short summary of the commune."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
     func run() throws {
         let replica = try options.open()
@@ -36,7 +36,9 @@ struct StatusCommand: ParsableCommand {
                     "Quá hạn: \(f.overdue.count) việc (xem: ntm report)",
                     "Overdue: \(f.overdue.count) (see: ntm report)"))
         }
-        say(l.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents"))
+        say(
+            l.pick(
+                "Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(Language.english(f.evidenceCount, "document"))"))
         if s.openConflicts > 0 {
             say(
                 l.pick(
@@ -48,7 +50,7 @@ struct StatusCommand: ParsableCommand {
         say(
             l.pick(
                 "Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
-                "Log: \(s.operations) operations (\(s.localOperations) written here)"))
+                "Log: \(Language.english(s.operations, "operation")) (\(s.localOperations) written here)"))
         try RefusalPrinter.print(try replica.store.refusals(), presentation: options.presentation(replica), l)
     }
 }
@@ -69,7 +71,7 @@ enum RefusalPrinter {
         say(
             l.pick(
                 "Máy chủ huyện đã từ chối \(refusals.count) thay đổi của máy này (vai trò của máy không được ghi; chúng chỉ có trên máy này, không gửi đi đâu):",
-                "The district hub refused \(refusals.count) changes made here (this replica's role may not write them; they stay on this replica only):"
+                "The district hub refused \(Language.english(refusals.count, "change")) made here (this replica's role may not write them; they stay on this replica only):"
             ))
         for refusal in refusals {
             guard let op = refusal.operation else {
@@ -83,11 +85,14 @@ enum RefusalPrinter {
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Lịch sử thay đổi: ai, khi nào, máy nào, giá trị cũ và mới (a field's history).")
+        commandName: "log",
+        abstract: Interface.pick(
+            "Lịch sử thay đổi: ai, khi nào, máy nào, giá trị cũ và mới.",
+            "The history of changes: who, when, on which replica, the old and the new value."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
-    @Argument(help: "Mã chỉ tiêu (bỏ trống: toàn bộ).")
+    @Argument(help: .pick("Mã chỉ tiêu (bỏ trống: toàn bộ).", "An indicator's code (none: everything)."))
     var code: String?
 
     func run() throws {

@@ -201,9 +201,9 @@ import Testing
     @Test func usageErrorsExitNonZero() throws {
         let folder = TemporaryDirectory("cli-usage")
         let result = try ntm.run(["assess"], in: folder.path)
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("Missing expected argument"))
-        #expect(try ntm.run(["frobnicate"], in: folder.path).status != 0)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("ntm: lỗi: thiếu đối số <code>"), "\(result.stderr)")
+        #expect(try ntm.run(["frobnicate"], in: folder.path).status == 64)
         #expect(try ntm.run(["--help"], in: folder.path).status == 0)
     }
 }
