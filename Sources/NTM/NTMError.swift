@@ -383,8 +383,10 @@ extension BundleError {
         let text: String
         switch self {
         case .unreadable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             text = l.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
         case .unwritable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             text = l.pick("không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
         case .destinationIsFolder(let path):
             text = l.pick(

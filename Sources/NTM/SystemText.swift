@@ -23,6 +23,12 @@ public enum SystemText {
         ("resource temporarily unavailable", "hết thời gian chờ trả lời", "no answer in time"),
         ("address already in use", "cổng đang được chương trình khác dùng", "the address is already in use"),
         ("permission denied", "không có quyền", "permission denied"),
+        ("no such file", "không có tệp đó", "no such file"),
+        ("no such file or directory", "không có tệp hoặc thư mục đó", "no such file or directory"),
+        ("cannot create the file", "không tạo được tệp", "cannot create the file"),
+        ("no space left on device", "ổ đĩa đã đầy", "no space left on the disk"),
+        ("read-only file system", "ổ đĩa chỉ cho đọc", "the file system is read-only"),
+        ("is a directory", "đó là một thư mục", "it is a folder"),
         ("cannot assign requested address", "máy này không có địa chỉ đó", "this machine has no such address"),
         ("the stream ended inside a line", "đường truyền dừng giữa một dòng", "the stream ended inside a line"),
         ("the hub closed the connection", "máy chủ đóng kết nối", "the hub closed the connection"),
@@ -36,6 +42,13 @@ public enum SystemText {
     public static func reason(_ text: String, _ language: Language) -> String {
         if let status = exitStatus(text) { return exited(status, language) }
         let key = text.lowercased()
+        // Foundation's "The operation could not be completed. (NSCocoaErrorDomain error 256.)": a read
+        // that failed for no stated reason, as reading a folder does.
+        if key.contains("nscocoaerrordomain error 256") {
+            return language.pick(
+                "không đọc được tệp (đó là một thư mục, hoặc không có quyền đọc)",
+                "the file could not be read (it is a folder, or there is no permission to read it)")
+        }
         guard let known = reasons.first(where: { $0.system == key }) else { return text }
         return language.pick(known.vi, known.en)
     }

@@ -22,8 +22,29 @@ public enum UserFacingError {
             return language.pick("lỗi cơ sở dữ liệu: \(detail)", "database error: \(detail)")
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
+            if let known = fileMessage(error.code, language) {
+                return language.pick("lỗi tệp \(path): \(known)", "file error \(path): \(known)")
+            }
             return language.pick(
                 "lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
+        default:
+            return nil
+        }
+    }
+
+    /// Foundation's file errors a person meets, in the language (its own descriptions are English).
+    static func fileMessage(_ code: CocoaError.Code, _ language: Language) -> String? {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile:
+            return language.pick("không có tệp hoặc thư mục đó", "no such file or folder")
+        case .fileReadNoPermission, .fileWriteNoPermission:
+            return language.pick("không có quyền", "permission denied")
+        case .fileWriteOutOfSpace:
+            return language.pick("ổ đĩa đã đầy", "the disk is full")
+        case .fileWriteFileExists:
+            return language.pick("tệp đã có", "the file already exists")
+        case .fileWriteVolumeReadOnly:
+            return language.pick("ổ đĩa chỉ cho đọc", "the disk is read-only")
         default:
             return nil
         }

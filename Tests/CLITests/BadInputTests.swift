@@ -83,7 +83,12 @@ import Testing
             ["bundle", "import", "other-schema.ndjson"],
             "gói được tạo cho dữ liệu kiểu ntm-1/qd1980-2016@0123456789abcdef"
         ),
-        (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson"),
+        (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson: không có tệp đó"),
+        (
+            ["bundle", "import", "."],
+            "không đọc được gói .: không đọc được tệp (đó là một thư mục, hoặc không có quyền đọc)"
+        ),
+        (["bundle", "export", "no-folder/x.ndjson"], "không ghi được gói vào no-folder/x.ndjson: không tạo được tệp"),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
         (
             ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],
