@@ -129,7 +129,9 @@ struct ConflictsCommand: ParsableCommand {
         @OptionGroup var options: SharedOptions<ShowAuthorCommune>
         @OptionGroup var filters: Filters
         @Argument(help: .pick("Mã xung đột.", "The conflict's id.")) var id: String?
+        // Taken whatever it looks like, so that a negative number is refused for what it is.
         @Option(
+            parsing: .unconditional,
             help: .pick(
                 "Giữ giá trị số N (như ntm conflicts show in ra, từ 1).",
                 "Keep value number N (as ntm conflicts show numbers them, from 1)."))

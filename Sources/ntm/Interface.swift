@@ -21,14 +21,22 @@ enum Interface {
     /// The language asked for on this command line.
     static let language = GlobalOptions.language(arguments: CommandLine.arguments)
 
-    /// The arguments ArgumentParser parses: all but the program's name, less `--lang` after `ntm help`,
-    /// which takes no options (the language is read from them before).
+    /// The arguments ArgumentParser parses: all but the program's name, with `--lang` where the
+    /// commands take it. `ntm` itself and `ntm help` take no options: a `--lang` given to them (the
+    /// language is read before parsing) is left out, or moved after the command it comes before
+    /// (`ntm --lang en assess …`).
     static func parsedArguments(_ arguments: [String]) -> [String] {
         var rest = Array(arguments.dropFirst())
-        guard rest.first == "help" else { return rest }
-        if let index = rest.firstIndex(of: "--lang") { rest.removeSubrange(index..<min(index + 2, rest.count)) }
-        rest.removeAll { $0.hasPrefix("--lang=") }
-        return rest
+        var language: [String] = []
+        if rest.first == "help" || rest.first == "--lang" || rest.first?.hasPrefix("--lang=") == true {
+            if let index = rest.firstIndex(of: "--lang") {
+                language = Array(rest[index..<min(index + 2, rest.count)])
+                rest.removeSubrange(index..<min(index + 2, rest.count))
+            }
+            if let index = rest.firstIndex(where: { $0.hasPrefix("--lang=") }) { language = [rest.remove(at: index)] }
+        }
+        guard let first = rest.first, first != "help", !first.hasPrefix("-") else { return rest }
+        return rest + language
     }
 
     /// Picks the Vietnamese or the English text for help.

@@ -211,7 +211,10 @@ struct ReportOptions: ParsableArguments {
             "The report's date, dd/mm/yyyy: the figures at its end."))
     var asOf: String?
 
-    @Option(help: .pick("Số ngày tới để liệt kê hạn sắp đến.", "How many days ahead to list coming deadlines."))
+    // Taken whatever it looks like, so that a negative number is refused for what it is.
+    @Option(
+        parsing: .unconditional,
+        help: .pick("Số ngày tới để liệt kê hạn sắp đến.", "How many days ahead to list coming deadlines."))
     var within: String = "30"
 
     @Flag(help: .pick("In JSON.", "Print JSON.")) var json = false

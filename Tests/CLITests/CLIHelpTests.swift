@@ -72,6 +72,9 @@ import Testing
         #expect(try ntm.run([], in: folder.path).stdout.contains("CÁC LỆNH:"))
         #expect(try ntm.run(["help", "assess", "--lang", "en"], in: folder.path).stdout.contains("The measured value"))
         #expect(try ntm.run(["report", "--help"], in: folder.path).stdout.contains("(mặc định: 30)"))
+        // --lang before any command, or to `ntm` alone.
+        #expect(try ntm.run(["--lang", "en"], in: folder.path).stdout.hasPrefix("OVERVIEW: "))
+        #expect(try ntm.run(["--lang=en", "--help"], in: folder.path).stdout.hasPrefix("OVERVIEW: "))
     }
 
     /// One line on stderr, with ArgumentParser's usage status, in the chosen language.
@@ -145,6 +148,7 @@ import Testing
             try usageError(["hub", "repicas"], in: folder, environment: ["NTM_LANG": "en"]).contains(
                 "did you mean \"ntm hub replicas\"?"))
         #expect(try usageError(["conf"], in: folder).contains("ý bạn là \"ntm conflicts\"?"))
+        #expect(try usageError(["--lang", "en", "asess"], in: folder).contains("did you mean \"ntm assess\"?"))
         // Nothing near: the commands are listed.
         let far = try usageError(["frobnicate"], in: folder)
         #expect(far.contains("không có lệnh \"ntm frobnicate\"; các lệnh: init, commune, target"), "\(far)")
@@ -171,6 +175,15 @@ import Testing
         let resolve = try ntm.run(
             ["conflicts", "resolve", "abcd", "--value", "-5"], in: folder.path, environment: env)
         #expect(resolve.status == 1 && !resolve.stderr.contains("--value"), "\(resolve.stderr)")
+        // Where a number cannot be negative, it is refused for that, not taken for an option.
+        let within = try ntm.run(["report", "--within", "-5"], in: folder.path)
+        #expect(within.stderr == "ntm: lỗi: số ngày \"-5\" không hợp lệ; dùng số nguyên từ 0 đến 366\n")
+        let pick = try ntm.run(["conflicts", "resolve", "abcd", "--pick", "-1"], in: folder.path, environment: env)
+        #expect(pick.status == 1 && !pick.stderr.contains("--pick"), "\(pick.stderr)")
+        // And a command given before --lang still gets it.
+        let english = try ntm.run(
+            ["--lang", "en", "assess", "1.1", "dat", "--value", "-1"], in: folder.path, environment: env)
+        #expect(english.stdout.hasPrefix("Recorded indicator 1.1"), "\(english.stdout) \(english.stderr)")
     }
 
     @Test func optionsThatDoNotApplyAreHidden() throws {
