@@ -1,5 +1,6 @@
 extension Text {
     /// Breaks `line` into lines of at most `width` characters at spaces, for a terminal of that width.
+    /// Runs of spaces inside a line are kept, so that columns stay aligned where they fit.
     ///
     /// Continuation lines start with the line's own leading spaces plus `hangingIndent` more, so that a
     /// wrapped item stays visibly one item. A word longer than the room left is cut where the line
@@ -16,14 +17,30 @@ extension Text {
         let lead = line.prefix { $0 == " " }.count
         let indent = String(repeating: " ", count: lead + hangingIndent)
         guard width - indent.count >= 8 else { return [line] }
+        // The words, each with the spaces before it: spaces inside a line are kept (columns stay
+        // aligned), those where the line breaks are dropped.
+        var words: [(gap: Int, word: Substring)] = []
+        var gap = 0
+        var rest = line.dropFirst(lead)
+        while !rest.isEmpty {
+            if rest.first == " " {
+                gap += 1
+                rest = rest.dropFirst()
+                continue
+            }
+            let word = rest.prefix { $0 != " " }
+            words.append((gap, word))
+            gap = 0
+            rest = rest.dropFirst(word.count)
+        }
         var lines: [String] = []
         var current = String(repeating: " ", count: lead)
         var currentIsEmpty = true
-        for word in line.dropFirst(lead).split(separator: " ", omittingEmptySubsequences: true) {
-            var word = Substring(word)
-            let room = width - current.count - (currentIsEmpty ? 0 : 1)
-            if word.count <= room {
-                current += (currentIsEmpty ? "" : " ") + word
+        for (gap, whole) in words {
+            var word = whole
+            let separator = currentIsEmpty ? 0 : gap
+            if word.count <= width - current.count - separator {
+                current += String(repeating: " ", count: separator) + word
                 currentIsEmpty = false
                 continue
             }

@@ -134,8 +134,11 @@ struct ReviewSession {
     /// Writes a question, wrapped like ``write(_:)``, and leaves the cursor after it.
     private func prompt(_ question: String) {
         guard let width = Terminal.width else { return ask(question) }
+        // A key and its meaning stay on one line: the question breaks only between the choices.
+        let glued = question.trimmingCharacters(in: .whitespaces).components(separatedBy: " · ")
+            .map { $0.replacingOccurrences(of: " ", with: "\u{A0}") }.joined(separator: " · ")
         // Room after the question for the space and the key echoed.
-        var parts = Text.wrap(question.trimmingCharacters(in: .whitespaces), width: width - 2)
+        var parts = Text.wrap(glued, width: width - 2).map { $0.replacingOccurrences(of: "\u{A0}", with: " ") }
         let last = parts.removeLast()
         for part in parts { say(part) }
         ask(last + " ")

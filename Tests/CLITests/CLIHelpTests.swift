@@ -281,4 +281,44 @@ import Testing
         }
         #expect(report.contains("target nationwide ≥95% (≥65% clean water)"), "\(report)")
     }
+
+    @Test func reviewWrapsToColumnsAndShowsTheSameKeysInBothLanguages() throws {
+        let folder = TemporaryDirectory("cli-review-wrap")
+        let env = ["NTM_USER": "Lan"]
+        for arguments in [
+            ["init", "--replica", "xa-1", "--commune", "dan-ly", "--name", "Dân Lý"],
+            ["init", "--replica", "xa-2", "--commune", "dan-ly", "--db", "other.sqlite"],
+            ["assess", "17.1", "chua-dat", "--value", "80", "--note", "Thôn 3 còn 12 hộ chưa dùng nước sạch"],
+            ["assess", "17.1", "dat", "--value", "96", "--db", "other.sqlite"],
+            ["bundle", "export", "other.ndjson", "--db", "other.sqlite"],
+            ["bundle", "import", "other.ndjson"],
+        ] {
+            let result = try ntm.run(arguments, in: folder.path, environment: env)
+            #expect(result.status == 0, "ntm \(arguments): \(result.stderr)")
+        }
+        func review(_ environment: [String: String]) throws -> [Substring] {
+            let result = try ntm.run(
+                ["conflicts", "review"], in: folder.path, environment: env.merging(environment) { $1 }, stdin: "s\nb\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.split(separator: "\n")
+        }
+        // To a pipe, whole lines; with COLUMNS, wrapped at spaces to it.
+        #expect(try review([:]).contains { $0.count > 50 })
+        let vietnamese = try review(["COLUMNS": "50"])
+        #expect(vietnamese.allSatisfy { $0.count <= 50 }, "\(vietnamese.filter { $0.count > 50 })")
+        let english = try review(["COLUMNS": "50", "NTM_LANG": "en"])
+        #expect(english.allSatisfy { $0.count <= 50 }, "\(english.filter { $0.count > 50 })")
+        // The same keys, shown at every question, in both languages; a key and its meaning on one line.
+        let vi = vietnamese.joined(separator: "\n")
+        let en = english.joined(separator: "\n")
+        for (key, said) in [("v", "viết giá trị mới"), ("n", "ghi chú"), ("s", "bỏ qua"), ("q", "thoát")] {
+            #expect(vi.components(separatedBy: "\(key): \(said)").count == 3, "\(vi)")
+        }
+        for (key, said) in [("v", "type a new value"), ("n", "note"), ("s", "skip"), ("q", "quit")] {
+            #expect(en.components(separatedBy: "\(key): \(said)").count == 3, "\(en)")
+        }
+        // s skips, and so does b (the Vietnamese "bỏ qua" of earlier versions).
+        #expect(vi.contains("Đã quyết định 0, bỏ qua 2; còn 2 xung đột đang mở."), "\(vi)")
+        #expect(en.contains("Decided 0, skipped 2; 2 conflicts still open."), "\(en)")
+    }
 }

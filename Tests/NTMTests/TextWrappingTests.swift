@@ -27,6 +27,14 @@ import Testing
         let wrapped = Text.wrap(line, width: width)
         #expect(wrapped.allSatisfy { $0.count <= width }, "\(wrapped)")
         #expect(wrapped.joined(separator: " ").split(separator: " ") == line.split(separator: " "))
+        #expect(wrapped.dropFirst().allSatisfy { $0.hasPrefix("    ") && !$0.hasPrefix("     ") })
+    }
+
+    @Test func spacesInsideALineAreKept() {
+        #expect(
+            Text.wrap("  1       đạt ← đang hiển thị  Lan        xa-2 #2  07/12/2026 00:40", width: 40) == [
+                "  1       đạt ← đang hiển thị  Lan", "      xa-2 #2  07/12/2026 00:40",
+            ])
     }
 
     @Test func aWidthTooSmallForTheIndentLeavesTheLine() {
