@@ -64,7 +64,7 @@ public enum SystemText {
                 "lệnh không chạy được: không có quyền chạy (mã thoát 126)",
                 "the command cannot be run: not executable (exit status 126)")
         default:
-            return language.pick("lệnh kết thúc với mã thoát \(status)", "the command ended with exit status \(status)")
+            return language.pick("mã thoát \(status)", "exit status \(status)")
         }
     }
 
