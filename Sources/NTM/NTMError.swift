@@ -418,7 +418,7 @@ extension BundleError {
         case .truncated(let count):
             text = l.pick(
                 "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
-                "the bundle is truncated: it ends after \(count) operations without its end line")
+                "the bundle is truncated: it ends after \(Language.english(count, "operation")) without its end line")
         case .countMismatch(let trailer, let found):
             text = l.pick(
                 "dòng kết thúc ghi \(trailer) thao tác nhưng gói có \(found)",
