@@ -13,7 +13,7 @@ enum Entry {
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
-        let language = GlobalOptions.language(arguments: CommandLine.arguments)
+        let language = Interface.language
         let command: any ParsableCommand
         do {
             command = try NTMCommand.parseAsRoot(Interface.parsedArguments(CommandLine.arguments))

@@ -119,7 +119,9 @@ enum ParserMessages {
             return String(line[line.index(line.startIndex, offsetBy: 7)..<end.lowerBound])
         }.first
         let hint = see.map { l.pick("; xem: \($0)", "; see: \($0)") } ?? ""
-        if let command = misspelledCommand(arguments, l) { return command + hint }
+        if let (sentence, help) = misspelledCommand(arguments, l) {
+            return sentence + l.pick("; xem: \(help)", "; see: \(help)")
+        }
         let first = message.components(separatedBy: "\n")[0]
         var sentence = first
         for (pattern, vi, en) in errors {
@@ -142,8 +144,8 @@ enum ParserMessages {
     }
 
     /// For a word where a command was expected (`ntm asess`, `ntm hub repicas`): the sentence naming
-    /// the nearest command, or listing them when none is near.
-    static func misspelledCommand(_ arguments: [String], _ l: Language) -> String? {
+    /// the nearest command, or listing them when none is near, and the help that lists them.
+    static func misspelledCommand(_ arguments: [String], _ l: Language) -> (sentence: String, help: String)? {
         var command: any ParsableCommand.Type = NTMCommand.self
         var path = ["ntm"]
         var word: String?
@@ -163,6 +165,10 @@ enum ParserMessages {
         // Where a command is expected, a word that names none is the mistake, whatever else is wrong.
         guard let word, !word.hasPrefix("-"), word != "help", !names.isEmpty else { return nil }
         let typed = (path + [word]).joined(separator: " ")
+        // `ntm conflicts --help` is its default command's help: `ntm help conflicts` lists the commands.
+        let help =
+            command.configuration.defaultSubcommand == nil
+            ? path.joined(separator: " ") + " --help" : (["ntm", "help"] + path.dropFirst()).joined(separator: " ")
         // The one command the word begins (`conf`), else the nearest within a typo or two.
         let begun = word.count >= 3 ? names.filter { $0.hasPrefix(word) } : []
         let nearest = names.map { (name: $0, distance: editDistance($0, word)) }.min { $0.distance < $1.distance }
@@ -174,29 +180,35 @@ enum ParserMessages {
         }
         if let best {
             let suggestion = (path + [best]).joined(separator: " ")
-            return l.pick(
+            let sentence = l.pick(
                 "không có lệnh \"\(typed)\"; ý bạn là \"\(suggestion)\"?",
                 "there is no command \"\(typed)\"; did you mean \"\(suggestion)\"?")
+            return (sentence, help)
         }
-        return l.pick(
+        let sentence = l.pick(
             "không có lệnh \"\(typed)\"; các lệnh: \(names.joined(separator: ", "))",
             "there is no command \"\(typed)\"; the commands are: \(names.joined(separator: ", "))")
+        return (sentence, help)
     }
 
-    /// The Levenshtein distance between two words, in characters.
+    /// The edit distance between two words, in characters: insertions, deletions, substitutions and
+    /// swaps of two neighbours (`lsit` is one from `list`) each count one.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
         for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
             }
-            previous = current
         }
-        return previous[b.count]
+        return d[a.count][b.count]
     }
 }

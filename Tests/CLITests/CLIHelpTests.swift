@@ -148,6 +148,10 @@ import Testing
             try usageError(["hub", "repicas"], in: folder, environment: ["NTM_LANG": "en"]).contains(
                 "did you mean \"ntm hub replicas\"?"))
         #expect(try usageError(["conf"], in: folder).contains("ý bạn là \"ntm conflicts\"?"))
+        #expect(
+            try usageError(["conflicts", "lsit"], in: folder)
+                == "ntm: lỗi: không có lệnh \"ntm conflicts lsit\"; ý bạn là \"ntm conflicts list\"?; xem: ntm help conflicts\n"
+        )
         #expect(try usageError(["--lang", "en", "asess"], in: folder).contains("did you mean \"ntm assess\"?"))
         // Nothing near: the commands are listed.
         let far = try usageError(["frobnicate"], in: folder)
