@@ -89,6 +89,10 @@ import Testing
             "không đọc được gói .: không đọc được tệp (đó là một thư mục, hoặc không có quyền đọc)"
         ),
         (["bundle", "export", "no-folder/x.ndjson"], "không ghi được gói vào no-folder/x.ndjson: không tạo được tệp"),
+        (
+            ["hub", "backup", "no-folder/backup.sqlite"],
+            "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền)"
+        ),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
         (
             ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],
