@@ -365,6 +365,7 @@ extension ReplicaError {
                 "đã có cơ sở dữ liệu tại \(path); không ghi đè",
                 "a replica database already exists at \(path); not overwriting it")
         case .notAReplica(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             return l.pick(
                 "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))"
             )
@@ -418,8 +419,10 @@ extension BundleError {
         let text: String
         switch self {
         case .unreadable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             text = l.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
         case .unwritable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
             text = l.pick("không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
         case .destinationIsFolder(let path):
             text = l.pick(
@@ -451,7 +454,7 @@ extension BundleError {
         case .truncated(let count):
             text = l.pick(
                 "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
-                "the bundle is truncated: it ends after \(count) operations without its end line")
+                "the bundle is truncated: it ends after \(Language.english(count, "operation")) without its end line")
         case .countMismatch(let trailer, let found):
             text = l.pick(
                 "dòng kết thúc ghi \(trailer) thao tác nhưng gói có \(found)",

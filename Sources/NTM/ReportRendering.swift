@@ -253,7 +253,7 @@ public struct ReportRendering: Sendable {
             text += ", \(formatNumber(value, l))\(indicator.unit == "%" ? "%" : "")"
         }
         if !indicator.target.isEmpty {
-            text += l.pick(" / mục tiêu \(indicator.target)", " / target \(indicator.target)")
+            text += l.pick(" / mục tiêu \(indicator.target(l))", " / target \(indicator.target(l))")
         }
         return text + " — \(indicator.department)"
     }

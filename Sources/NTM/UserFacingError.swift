@@ -18,11 +18,62 @@ public enum UserFacingError {
                     "cơ sở dữ liệu đang bận (một lệnh ntm khác đang ghi); thử lại sau",
                     "the database is busy (another ntm command is writing); try again")
             }
+            if let known = sqliteMessage(error.resultCode, language) { return known }
             return language.pick("lỗi cơ sở dữ liệu: \(detail)", "database error: \(detail)")
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
+            if let known = fileMessage(error.code, language) {
+                return language.pick("lỗi tệp \(path): \(known)", "file error \(path): \(known)")
+            }
             return language.pick(
                 "lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
+        default:
+            return nil
+        }
+    }
+
+    /// Foundation's file errors a person meets, in the language (its own descriptions are English).
+    static func fileMessage(_ code: CocoaError.Code, _ language: Language) -> String? {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile:
+            return language.pick("không có tệp hoặc thư mục đó", "no such file or folder")
+        case .fileReadNoPermission, .fileWriteNoPermission:
+            return language.pick("không có quyền", "permission denied")
+        case .fileWriteOutOfSpace:
+            return language.pick("ổ đĩa đã đầy", "the disk is full")
+        case .fileWriteFileExists:
+            return language.pick("tệp đã có", "the file already exists")
+        case .fileWriteVolumeReadOnly:
+            return language.pick("ổ đĩa chỉ cho đọc", "the disk is read-only")
+        default:
+            return nil
+        }
+    }
+
+    /// SQLite's errors a person meets (a wrong --db, a damaged or read-only file, a full disk), in
+    /// the language; nil for the others, shown with SQLite's own words.
+    static func sqliteMessage(_ code: ResultCode, _ language: Language) -> String? {
+        switch code.primaryResultCode {
+        case .SQLITE_NOTADB:
+            return language.pick(
+                "tệp này không phải là cơ sở dữ liệu (SQLite) của ntm; kiểm tra --db hoặc NTM_DB",
+                "the file is not an ntm (SQLite) database; check --db or NTM_DB")
+        case .SQLITE_CORRUPT:
+            return language.pick(
+                "tệp cơ sở dữ liệu bị hỏng; dùng bản sao lưu (ntm hub backup) hoặc nhận lại từ máy chủ huyện",
+                "the database file is damaged; use a backup (ntm hub backup) or sync it again from the district hub")
+        case .SQLITE_CANTOPEN:
+            return language.pick(
+                "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền)",
+                "cannot open the database file (no such folder, or no permission)")
+        case .SQLITE_READONLY:
+            return language.pick(
+                "không ghi được vào cơ sở dữ liệu: tệp chỉ cho đọc",
+                "cannot write to the database: the file is read-only")
+        case .SQLITE_FULL:
+            return language.pick("ổ đĩa đã đầy; không ghi gì", "the disk is full; nothing was written")
+        case .SQLITE_IOERR:
+            return language.pick("lỗi đọc ghi ổ đĩa", "a disk input/output error")
         default:
             return nil
         }

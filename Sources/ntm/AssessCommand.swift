@@ -3,25 +3,30 @@ import NTM
 
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "assess", abstract: "Ghi kết quả tự đánh giá một chỉ tiêu (record an indicator's assessment).",
-        discussion:
-            "STATUS: dat (đạt), chua-dat (chưa đạt), dang-thuc-hien (đang thực hiện); có dấu hay không dấu đều được.")
+        commandName: "assess",
+        abstract: Interface.pick("Ghi kết quả tự đánh giá một chỉ tiêu.", "Record an indicator's self-assessment."),
+        discussion: Interface.pick(
+            "Trạng thái: dat (đạt), chua-dat (chưa đạt), dang-thuc-hien (đang thực hiện); có dấu hay không dấu đều được.",
+            "Status: dat (met), chua-dat (not met), dang-thuc-hien (in progress); with or without diacritics."))
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Mã chỉ tiêu, ví dụ 17.1.")
+    @Argument(help: .pick("Mã chỉ tiêu, ví dụ 17.1.", "The indicator's code, e.g. 17.1."))
     var code: String
 
-    @Argument(help: "Trạng thái.")
+    @Argument(help: .pick("Trạng thái.", "The status."))
     var status: String
 
-    @Option(help: "Giá trị đo, ví dụ 96,5.")
+    // Taken whatever it looks like: a measured value may be negative (--value -5).
+    @Option(
+        parsing: .unconditional,
+        help: .pick("Giá trị đo, ví dụ 96,5 (có thể âm: -5).", "The measured value, e.g. 96.5 (may be negative: -5)."))
     var value: String?
 
-    @Option(help: "Ghi chú.")
+    @Option(help: .pick("Ghi chú.", "A note."))
     var note: String?
 
-    @Option(help: "Hạn hoàn thành, dd/mm/yyyy.")
+    @Option(help: .pick("Hạn hoàn thành, dd/mm/yyyy.", "The deadline, dd/mm/yyyy."))
     var deadline: String?
 
     func run() throws {
@@ -50,26 +55,33 @@ struct AssessCommand: ParsableCommand {
 struct AppraisalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appraisal",
-        abstract: "Ghi việc thẩm định của một sở, ngành tỉnh (record a province sector's appraisal).")
+        abstract: Interface.pick(
+            "Ghi việc thẩm định của một sở, ngành tỉnh.", "Record a province sector's appraisal."))
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Sở, ngành: tên có hoặc không dấu, ví dụ \"so xay dung\".")
+    @Argument(
+        help: .pick(
+            "Sở, ngành: tên có hoặc không dấu, ví dụ \"so xay dung\".",
+            "The sector: its name with or without diacritics, e.g. \"so xay dung\"."))
     var sector: String
 
-    @Option(help: "Ngày gửi hồ sơ, dd/mm/yyyy.")
+    @Option(help: .pick("Ngày gửi hồ sơ, dd/mm/yyyy.", "The date the dossier was sent, dd/mm/yyyy."))
     var sent: String?
 
-    @Option(help: "Ngày sở, ngành về kiểm tra, dd/mm/yyyy.")
+    @Option(help: .pick("Ngày sở, ngành về kiểm tra, dd/mm/yyyy.", "The date the sector inspected, dd/mm/yyyy."))
     var inspected: String?
 
-    @Option(help: "Kết quả: dat, khong-dat, cho.")
+    @Option(help: .pick("Kết quả: dat, khong-dat, cho.", "The verdict: dat (met), khong-dat (not met), cho (pending)."))
     var verdict: String?
 
-    @Option(help: "Số văn bản đánh giá của sở, ngành, ví dụ 123/SXD-QH.")
+    @Option(
+        help: .pick(
+            "Số văn bản đánh giá của sở, ngành, ví dụ 123/SXD-QH.",
+            "The number of the sector's verdict, e.g. 123/SXD-QH."))
     var document: String?
 
-    @Option(help: "Ghi chú.")
+    @Option(help: .pick("Ghi chú.", "A note."))
     var note: String?
 
     func run() throws {
@@ -83,14 +95,17 @@ struct AppraisalCommand: ParsableCommand {
 
 struct DossierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dossier", abstract: "Đánh dấu hồ sơ một tiêu chí (hoặc hồ sơ chung) đã hoàn thiện hay chưa.")
+        commandName: "dossier",
+        abstract: Interface.pick(
+            "Đánh dấu hồ sơ một tiêu chí (hoặc hồ sơ chung) đã hoàn thiện hay chưa.",
+            "Mark a criterion's dossier (or the general dossier) complete or not."))
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Số tiêu chí (1–19) hoặc general (hồ sơ chung).")
+    @Argument(help: .pick("Số tiêu chí (1–19) hoặc general (hồ sơ chung).", "A criterion (1–19) or general."))
     var part: String
 
-    @Option(help: "yes hoặc no.")
+    @Option(help: .pick("yes hoặc no.", "yes or no."))
     var complete: String
 
     func run() throws {

@@ -6,16 +6,22 @@ import SyncCore
 
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bundle", abstract: "Gói thay đổi để mang qua USB hoặc thư (bundles: offline transport).",
+        commandName: "bundle",
+        abstract: Interface.pick(
+            "Gói thay đổi để mang qua USB hoặc thư.", "Bundles of changes, carried on a USB stick or by mail."),
         subcommands: [Export.self, Import.self])
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ghi các thao tác ra một tệp gói.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Ghi các thao tác ra một tệp gói.", "Write the operations to a bundle file."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp gói sẽ ghi.") var file: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Tệp gói sẽ ghi.", "The bundle file to write.")) var file: String
         @Option(
-            help: "Bản tóm tắt của bên nhận (tệp do `ntm summary` in ra, hoặc JSON): chỉ gửi phần bên nhận còn thiếu.")
+            help: .pick(
+                "Bản tóm tắt của bên nhận (tệp do `ntm summary` in ra, hoặc JSON): chỉ gửi phần bên nhận còn thiếu.",
+                "The receiver's summary (a file `ntm summary` printed, or JSON): only what the receiver lacks is written."
+            ))
         var since: String?
 
         func run() throws {
@@ -26,7 +32,8 @@ struct BundleCommand: ParsableCommand {
             say(
                 options.language.pick(
                     "Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
-                    "Wrote \(stats.operations) operations to \(file) (\(stats.bytes) bytes)"))
+                    "Wrote \(Language.english(stats.operations, "operation")) to \(file) (\(Language.english(stats.bytes, "byte")))"
+                ))
         }
 
         static func readSummary(_ text: String) throws -> Summary {
@@ -51,10 +58,12 @@ struct BundleCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Nhập một tệp gói (kiểm tra toàn bộ; lỗi thì không thay đổi gì).")
+            abstract: Interface.pick(
+                "Nhập một tệp gói (kiểm tra toàn bộ; lỗi thì không thay đổi gì).",
+                "Import a bundle file (checked whole; a mistake changes nothing)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp gói.") var file: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Tệp gói.", "The bundle file.")) var file: String
 
         func run() throws {
             let store = try options.openDatabase().store
@@ -63,12 +72,12 @@ struct BundleCommand: ParsableCommand {
             let l = options.language
             var line = l.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
-                "Imported \(file): \(stats.operations) operations, \(stats.applied) new, \(stats.duplicates) already held"
+                "Imported \(file): \(Language.english(stats.operations, "operation")), \(stats.applied) new, \(stats.duplicates) already held"
             )
             if conflicts > 0 {
                 line += l.pick(
                     "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
-                    "; \(conflicts) open conflicts (see: ntm conflicts)")
+                    "; \(Language.english(conflicts, "open conflict")) (see: ntm conflicts)")
             }
             say(line)
         }
@@ -77,9 +86,12 @@ struct BundleCommand: ParsableCommand {
 
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "summary", abstract: "Những gì bản sao này đang có, theo từng nguồn (JSON cho --since).")
+        commandName: "summary",
+        abstract: Interface.pick(
+            "Những gì bản sao này đang có, theo từng nguồn (JSON cho --since).",
+            "What this replica holds, per origin (JSON for --since)."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowDatabase>
 
     func run() throws {
         let store = try options.openDatabase().store
@@ -95,9 +107,11 @@ struct SummaryCommand: ParsableCommand {
 struct DumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump",
-        abstract: "Toàn bộ trạng thái đã đồng bộ dưới dạng JSON chuẩn: hai bản sao giống nhau in ra giống hệt nhau.")
+        abstract: Interface.pick(
+            "Toàn bộ trạng thái đã đồng bộ dưới dạng JSON chuẩn: hai bản sao giống nhau in ra giống hệt nhau.",
+            "The whole synced state as canonical JSON: two replicas that agree print the same bytes."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowCommune>
 
     func run() throws {
         let database = try options.openDatabase()

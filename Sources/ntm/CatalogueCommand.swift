@@ -4,13 +4,16 @@ import NTM
 
 struct CatalogueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "catalogue", abstract: "Các bộ tiêu chí: liệt kê, nhập bộ của tỉnh (criteria sets).",
+        commandName: "catalogue",
+        abstract: Interface.pick(
+            "Các bộ tiêu chí: liệt kê, nhập bộ của tỉnh.", "Criteria sets: list them, import a province's own."),
         subcommands: [List.self, Import.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Liệt kê các bộ tiêu chí đã biết.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Liệt kê các bộ tiêu chí đã biết.", "List the known criteria sets."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowDatabase>
 
         func run() throws {
             let l = options.language
@@ -20,7 +23,7 @@ struct CatalogueCommand: ParsableCommand {
                     CatalogueLibrary.isShipped(catalogue.id)
                     ? l.pick("có sẵn", "shipped") : l.pick("đã nhập", "imported")
                 var line =
-                    "\(catalogue.id)  \(catalogue.title(l)) — \(catalogue.unit.label(l)), \(catalogue.level.label(l)), \(catalogue.criteria.count) \(l.pick("tiêu chí", "criteria")), \(catalogue.indicators.count) \(l.pick("chỉ tiêu", "indicators")), \(catalogue.sectors.count) \(l.pick("ngành thẩm định", "appraising sectors")) · \(origin)"
+                    "\(catalogue.id)  \(catalogue.title(l)) — \(catalogue.unit.label(l)), \(catalogue.level.label(l)), \(l.count(catalogue.criteria.count, "tiêu chí", "criterion", plural: "criteria")), \(l.count(catalogue.indicators.count, "chỉ tiêu", "indicator")), \(l.count(catalogue.sectors.count, "ngành thẩm định", "appraising sector")) · \(origin)"
                 if catalogue.synthetic { line += l.pick(" · tổng hợp để thử nghiệm", " · synthetic") }
                 if catalogue.reconstructedCount > 0 {
                     line += l.pick(
@@ -34,10 +37,12 @@ struct CatalogueCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Nhập một bộ tiêu chí từ tệp JSON (định dạng ntm-catalogue/1, xem docs/CATALOGUE.md).")
+            abstract: Interface.pick(
+                "Nhập một bộ tiêu chí từ tệp JSON (định dạng ntm-catalogue/1, xem docs/CATALOGUE.md).",
+                "Import a criteria set from a JSON file (format ntm-catalogue/1, see docs/CATALOGUE.md)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp JSON của bộ tiêu chí.") var file: String
+        @OptionGroup var options: SharedOptions<ShowAuthor>
+        @Argument(help: .pick("Tệp JSON của bộ tiêu chí.", "The set's JSON file.")) var file: String
 
         func run() throws {
             let database = try options.openDatabase()
@@ -46,7 +51,7 @@ struct CatalogueCommand: ParsableCommand {
             let l = options.language
             let shape = l.pick(
                 "\(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu, \(catalogue.sectors.count) ngành thẩm định",
-                "\(catalogue.criteria.count) criteria, \(catalogue.indicators.count) indicators, \(catalogue.sectors.count) appraising sectors"
+                "\(Language.english(catalogue.criteria.count, "criterion", plural: "criteria")), \(Language.english(catalogue.indicators.count, "indicator")), \(Language.english(catalogue.sectors.count, "appraising sector"))"
             )
             say(
                 changed
@@ -59,7 +64,7 @@ struct CatalogueCommand: ParsableCommand {
 }
 
 /// The sets known here: those of the database when there is one, otherwise the shipped ones.
-func knownLibrary(_ options: GlobalOptions) throws -> CatalogueLibrary {
+func knownLibrary<Shown>(_ options: SharedOptions<Shown>) throws -> CatalogueLibrary {
     guard FileManager.default.fileExists(atPath: options.databasePath) else { return CatalogueLibrary() }
     return try options.openDatabase().library()
 }
@@ -67,16 +72,25 @@ func knownLibrary(_ options: GlobalOptions) throws -> CatalogueLibrary {
 struct CriteriaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "criteria",
-        abstract: "Tra cứu tiêu chí, chỉ tiêu (có dấu hay không dấu): ntm criteria [BỘ] [TỪ KHÓA].",
-        discussion: """
+        abstract: Interface.pick(
+            "Tra cứu tiêu chí, chỉ tiêu (có dấu hay không dấu): ntm criteria [BỘ] [TỪ KHÓA].",
+            "Look up criteria and indicators (with or without diacritics): ntm criteria [SET] [WORDS]."),
+        discussion: Interface.pick(
+            """
             Ví dụ: ntm criteria nuoc sach · ntm criteria qd318-2022 17 · ntm criteria --lang en water
-            [dựng lại]: nội dung dựng lại, chưa đối chiếu văn bản gốc \
-            ([reconstructed]: content reconstructed, not yet checked against the original document).
-            """)
+            [dựng lại]: nội dung dựng lại, chưa đối chiếu văn bản gốc.
+            """,
+            """
+            For example: ntm criteria --lang en water · ntm criteria qd318-2022 17 · ntm criteria nuoc sach
+            [reconstructed]: content reconstructed, not yet checked against the original document.
+            """))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
-    @Argument(help: "Bộ tiêu chí (tùy chọn), rồi từ khóa hoặc mã chỉ tiêu.")
+    @Argument(
+        help: .pick(
+            "Bộ tiêu chí (tùy chọn), rồi từ khóa hoặc mã chỉ tiêu.", "A criteria set (optional), then words or a code.")
+    )
     var words: [String] = []
 
     func run() throws {
@@ -125,13 +139,13 @@ struct CriteriaCommand: ParsableCommand {
             let mark = indicator.reconstructed ? l.pick(" [dựng lại]", " [reconstructed]") : ""
             say("  \(indicator.code)  \(l == .vi ? indicator.nameVi : indicator.nameEn)\(mark)")
             say(
-                "        \(l.pick("mục tiêu", "target")): \(indicator.target.isEmpty ? "—" : indicator.target) · \(l.pick("phòng", "department")): \(indicator.department) · \(l.pick("ngành thẩm định", "sector")): \(indicator.sector)"
+                "        \(l.pick("mục tiêu", "target")): \(indicator.target.isEmpty ? "—" : indicator.target(l)) · \(l.pick("phòng", "department")): \(indicator.department) · \(l.pick("ngành thẩm định", "sector")): \(indicator.sector)"
             )
         }
         say(
             l.pick(
                 "\(found.count)/\(catalogue.indicators.count) chỉ tiêu",
-                "\(found.count)/\(catalogue.indicators.count) indicators"))
+                "\(found.count)/\(Language.english(catalogue.indicators.count, "indicator"))"))
         if found.contains(where: \.reconstructed) {
             say(
                 l.pick(
@@ -144,17 +158,25 @@ struct CriteriaCommand: ParsableCommand {
 struct TargetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "target",
-        abstract: "Mục tiêu của xã: bộ tiêu chí, mức đạt, năm phấn đấu (không có đối số: liệt kê).",
-        discussion:
-            "Ví dụ: ntm target qd1980-2016 --year 2018 · ntm target th-nang-cao-2020 --level nang-cao --year 2020")
+        abstract: Interface.pick(
+            "Mục tiêu của xã: bộ tiêu chí, mức đạt, năm phấn đấu (không có đối số: liệt kê).",
+            "The commune's targets: criteria set, level, year (without an argument: list them)."),
+        discussion: Interface.pick(
+            "Ví dụ: ntm target qd1980-2016 --year 2018 · ntm target th-nang-cao-2020 --level nang-cao --year 2020",
+            "For example: ntm target qd1980-2016 --year 2018 · ntm target th-nang-cao-2020 --level nang-cao --year 2020"
+        ))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowAuthorCommune>
 
-    @Argument(help: "Bộ tiêu chí.") var set: String?
+    @Argument(help: .pick("Bộ tiêu chí.", "The criteria set.")) var set: String?
 
-    @Option(help: "Mức: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ).") var level: String?
+    @Option(
+        help: .pick(
+            "Mức: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ).",
+            "The level: ntm, nang-cao, kieu-mau, thon-kieu-mau (default: the set's level)."))
+    var level: String?
 
-    @Option(help: "Năm phấn đấu đạt chuẩn.") var year: String?
+    @Option(help: .pick("Năm phấn đấu đạt chuẩn.", "The year the standard is to be met.")) var year: String?
 
     func run() throws {
         let database = try options.openDatabase()

@@ -3,11 +3,13 @@ import NTM
 
 struct CommuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "commune", abstract: "Thông tin xã; --name để đặt (hoặc sửa) tên xã.")
+        commandName: "commune",
+        abstract: Interface.pick(
+            "Thông tin xã; --name để đặt (hoặc sửa) tên xã.", "The commune; --name sets (or corrects) its name."))
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Tên xã mới, ví dụ \"Dân Lý\".")
+    @Option(help: .pick("Tên xã mới, ví dụ \"Dân Lý\".", "The commune's new name, e.g. \"Dân Lý\"."))
     var name: String?
 
     func run() throws {

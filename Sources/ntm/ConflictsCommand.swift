@@ -8,31 +8,47 @@ import SyncCore
 struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
-        abstract: "Xung đột chưa xử lý: xem, giải quyết, duyệt từng cái (review open conflicts).",
-        discussion: """
+        abstract: Interface.pick(
+            "Xung đột chưa xử lý: xem, giải quyết, duyệt từng cái.", "Open conflicts: list, show, resolve, review."),
+        discussion: Interface.pick(
+            """
             Hai người sửa cùng một chỗ khi không kết nối: không giá trị nào bị ghi đè, cả hai được giữ lại đến khi \
             có người quyết định. Quyết định là một lần ghi bình thường, đi theo đồng bộ đến mọi máy.
             """,
+            """
+            Two people changed the same thing while apart: neither value is overwritten, both are kept until \
+            someone decides. A decision is an ordinary write, and travels to every replica with the sync.
+            """),
         subcommands: [List.self, Show.self, Resolve.self, Review.self], defaultSubcommand: List.self)
 
     /// The filters `list`, `resolve --all` and `review` take (the commune is the global `--commune`).
     struct Filters: ParsableArguments {
-        @Option(help: "Chỉ xung đột của tiêu chí này (số).") var criterion: String?
-        @Option(help: "Chỉ xung đột ở các chỉ tiêu do phòng này của huyện phụ trách.") var department: String?
-        @Flag(help: "Chỉ các trường máy này đã từng ghi.") var mine = false
+        @Option(help: .pick("Chỉ xung đột của tiêu chí này (số).", "Only the conflicts of this criterion (a number)."))
+        var criterion: String?
+        @Option(
+            help: .pick(
+                "Chỉ xung đột ở các chỉ tiêu do phòng này của huyện phụ trách.",
+                "Only the conflicts on indicators this district department owns."))
+        var department: String?
+        @Flag(help: .pick("Chỉ các trường máy này đã từng ghi.", "Only fields this replica has written.")) var mine =
+            false
 
-        func filter(_ options: GlobalOptions) -> ConflictFilter {
+        func filter<Shown>(_ options: SharedOptions<Shown>) -> ConflictFilter {
             ConflictFilter(commune: options.commune, criterion: criterion, department: department, mine: mine)
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "Liệt kê các xung đột đang mở (mặc định).")
+            commandName: "list", abstract: Interface.pick("Liệt kê các xung đột đang mở.", "List the open conflicts."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowCommune>
         @OptionGroup var filters: Filters
-        @Flag(help: "In JSON cho chương trình khác: mỗi xung đột một đối tượng.") var json = false
+        @Flag(
+            help: .pick(
+                "In JSON cho chương trình khác: mỗi xung đột một đối tượng.",
+                "Print JSON for programs: one object per conflict."))
+        var json = false
 
         func run() throws {
             let review = ConflictReview(database: try options.openDatabase(), language: options.language)
@@ -47,7 +63,7 @@ struct ConflictsCommand: ParsableCommand {
                 say(l.pick("Không có xung đột.", "No conflicts."))
                 return
             }
-            say(l.pick("\(views.count) xung đột chưa xử lý:", "\(views.count) open conflicts:"))
+            say(l.pick("\(views.count) xung đột chưa xử lý:", "\(Language.english(views.count, "open conflict")):"))
             for view in views {
                 say()
                 for line in printer.summary(view) { say(line) }
@@ -63,11 +79,17 @@ struct ConflictsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mọi giá trị cạnh nhau: ai ghi, máy nào, lúc nào, ghi chú, và giá trị trước khi cả hai sửa.")
+            abstract: Interface.pick(
+                "Mọi giá trị cạnh nhau: ai ghi, máy nào, lúc nào, ghi chú, và giá trị trước khi cả hai sửa.",
+                "Every value side by side: who wrote it, on which replica, when, the note, and the value before."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã xung đột (8 ký tự, hoặc 4 ký tự đầu nếu không trùng).") var id: String
-        @Flag(help: "In JSON.") var json = false
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(
+            help: .pick(
+                "Mã xung đột (8 ký tự, hoặc 4 ký tự đầu nếu không trùng).",
+                "The conflict's id (8 characters, or its first 4 when no other starts so)."))
+        var id: String
+        @Flag(help: .pick("In JSON.", "Print JSON.")) var json = false
 
         func run() throws {
             let review = ConflictReview(database: try options.openDatabase(), language: options.language)
@@ -91,22 +113,46 @@ struct ConflictsCommand: ParsableCommand {
 
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract:
+            abstract: Interface.pick(
                 "Quyết định một xung đột (--pick N hoặc --value), hoặc nhiều xung đột theo một quy tắc (--all --prefer).",
-            discussion: """
+                "Decide one conflict (--pick N or --value), or many by a rule (--all --prefer)."),
+            discussion: Interface.pick(
+                """
                 --prefer: newest (giá trị ghi sau cùng), oldest (ghi sớm nhất), replica=MÃ-MÁY, author=TÊN. \
                 Với --all, lệnh in ra sẽ làm gì và hỏi lại trước khi ghi (--yes để không hỏi).
-                """)
+                """,
+                """
+                --prefer: newest (the value written last), oldest (written first), replica=ID, author=NAME. \
+                With --all, the command prints what it will do and asks before writing (--yes: no question).
+                """))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowAuthorCommune>
         @OptionGroup var filters: Filters
-        @Argument(help: "Mã xung đột.") var id: String?
-        @Option(help: "Giữ giá trị số N (như ntm conflicts show in ra, từ 1).") var pick: Int?
-        @Option(help: "Ghi một giá trị mới (viết như khi nhập bình thường: dat, 30/09/2021, 96,5…).") var value: String?
-        @Option(help: "Lý do quyết định (lưu trong lịch sử).") var note: String?
-        @Flag(help: "Mọi xung đột qua bộ lọc, theo --prefer.") var all = false
-        @Option(help: "Quy tắc cho --all: newest, oldest, replica=MÃ, author=TÊN.") var prefer: String?
-        @Flag(help: "Không hỏi lại.") var yes = false
+        @Argument(help: .pick("Mã xung đột.", "The conflict's id.")) var id: String?
+        // Taken whatever it looks like, so that a negative number is refused for what it is.
+        @Option(
+            parsing: .unconditional,
+            help: .pick(
+                "Giữ giá trị số N (như ntm conflicts show in ra, từ 1).",
+                "Keep value number N (as ntm conflicts show numbers them, from 1)."))
+        var pick: Int?
+        // Taken whatever it looks like: a new value may be negative (--value -5).
+        @Option(
+            parsing: .unconditional,
+            help: .pick(
+                "Ghi một giá trị mới (viết như khi nhập bình thường: dat, 30/09/2021, 96,5, -5…).",
+                "Write a new value (as when entering it: dat, 30/09/2021, 96.5, -5…)."))
+        var value: String?
+        @Option(help: .pick("Lý do quyết định (lưu trong lịch sử).", "Why (kept in the history).")) var note: String?
+        @Flag(help: .pick("Mọi xung đột qua bộ lọc, theo --prefer.", "Every conflict the filters pass, by --prefer."))
+        var all = false
+        @Option(
+            help: .pick(
+                "Quy tắc cho --all: newest, oldest, replica=MÃ, author=TÊN.",
+                "The rule for --all: newest, oldest, replica=ID, author=NAME."
+            ))
+        var prefer: String?
+        @Flag(help: .pick("Không hỏi lại.", "Do not ask before writing.")) var yes = false
 
         func run() throws {
             let l = options.language
@@ -152,7 +198,10 @@ struct ConflictsCommand: ParsableCommand {
                 return
             }
             if !decisions.isEmpty {
-                say(l.pick("Sẽ giải quyết \(decisions.count) xung đột:", "Will resolve \(decisions.count) conflicts:"))
+                say(
+                    l.pick(
+                        "Sẽ giải quyết \(decisions.count) xung đột:",
+                        "Will resolve \(Language.english(decisions.count, "conflict")):"))
                 for (view, decision) in decisions {
                     say("  " + printer.plan(view, outcome: review.outcome(decision, of: view)))
                 }
@@ -161,14 +210,15 @@ struct ConflictsCommand: ParsableCommand {
                 say(
                     l.pick(
                         "Bỏ qua \(skipped.count) xung đột (quy tắc không chọn được giá trị nào):",
-                        "Skipping \(skipped.count) conflicts (the rule picks none of their values):"))
+                        "Skipping \(Language.english(skipped.count, "conflict")) (the rule picks none of their values):"
+                    ))
                 for view in skipped { say("  [\(view.id)] \(printer.headline(view))") }
             }
             if !torn.isEmpty {
                 say(
                     l.pick(
                         "Bỏ qua \(torn.count) xung đột mà quy tắc vừa giữ vừa xóa cùng một bản ghi (hãy quyết định từng cái):",
-                        "Skipping \(torn.count) conflicts where the rule would both keep and delete one record (decide them one by one):"
+                        "Skipping \(Language.english(torn.count, "conflict")) where the rule would both keep and delete one record (decide them one by one):"
                     ))
                 for view in torn { say("  [\(view.id)] \(printer.headline(view))") }
             }
@@ -191,17 +241,22 @@ struct ConflictsCommand: ParsableCommand {
             say(
                 l.pick(
                     "Đã giải quyết \(decisions.count) xung đột. Đồng bộ để các máy khác nhận quyết định.",
-                    "Resolved \(decisions.count) conflicts. Sync so that the other replicas receive the decisions."))
+                    "Resolved \(Language.english(decisions.count, "conflict")). Sync so that the other replicas receive the decisions."
+                ))
         }
     }
 
     struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract:
-                "Duyệt lần lượt từng xung đột: bấm số để chọn, g để gõ giá trị mới, n để thêm ghi chú, b để bỏ qua, t để thoát.",
-            discussion: "Mỗi quyết định được ghi ngay khi bấm; thoát giữa chừng vẫn giữ những gì đã quyết định.")
+            abstract: Interface.pick(
+                "Duyệt lần lượt từng xung đột: bấm số để chọn, v để gõ giá trị mới, n để thêm ghi chú, s để bỏ qua, q để thoát.",
+                "Review the conflicts one by one: a number picks, v types a new value, n adds a note, s skips, q quits."
+            ),
+            discussion: Interface.pick(
+                "Mỗi quyết định được ghi ngay khi bấm; thoát giữa chừng vẫn giữ những gì đã quyết định.",
+                "Each decision is written as soon as it is made; quitting half-way keeps what was decided."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowAuthorCommune>
         @OptionGroup var filters: Filters
 
         func run() throws {

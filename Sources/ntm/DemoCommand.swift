@@ -12,10 +12,15 @@ import SyncHub
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Trình diễn một đêm đồng bộ: máy chủ huyện và ba xã, làm việc không mạng, xung đột, báo cáo.")
+        abstract: Interface.pick(
+            "Trình diễn một đêm đồng bộ: máy chủ huyện và ba xã, làm việc không mạng, xung đột, báo cáo.",
+            "A demonstration of one night's sync: the district hub and three communes, offline work, a conflict, the report."
+        ))
 
-    @OptionGroup var options: GlobalOptions
-    @Flag(help: "Giữ lại thư mục tạm để xem bằng sqlite3.") var keep = false
+    @OptionGroup var options: SharedOptions<ShowDatabase>
+    @Flag(
+        help: .pick("Giữ lại thư mục tạm để xem bằng sqlite3.", "Keep the temporary folder, to look at with sqlite3."))
+    var keep = false
 
     func run() throws {
         let l = options.language
@@ -93,7 +98,7 @@ struct DemoCommand: ParsableCommand {
                         index,
                         l.pick(
                             "\(store.replicaID): gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte",
-                            "\(store.replicaID): sent \(result.pushed), received \(result.pulled) operations, \(result.bytesIn + result.bytesOut) bytes"
+                            "\(store.replicaID): sent \(result.pushed), received \(Language.english(result.pulled, "operation")), \(Language.english(result.bytesIn + result.bytesOut, "byte"))"
                         ))
                 } catch {
                     results.set(index, "\(store.replicaID): \(error)")

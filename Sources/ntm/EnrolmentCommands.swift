@@ -100,18 +100,36 @@ enum CredentialFile {
 extension HubCommand {
     struct Enroll: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Đăng ký một bản sao và ghi tệp chứng thực để mang đến máy đó (enrol a replica).",
-            discussion: """
+            abstract: Interface.pick(
+                "Đăng ký một bản sao và ghi tệp chứng thực để mang đến máy đó.",
+                "Enrol a replica and write the credential file to carry to it."),
+            discussion: Interface.pick(
+                """
                 Vai trò: commune:MÃ-XÃ (máy của một xã), department:TÊN-PHÒNG (một phòng của huyện: ghi thẩm tra \
                 của mình ở mọi xã), district (văn phòng huyện: mọi thứ). Máy chủ chỉ giữ khóa công khai; khóa bí mật \
                 chỉ có trong tệp --out.
-                """)
+                """,
+                """
+                Roles: commune:SLUG (a commune's laptop), department:NAME (a district department: writes its own \
+                verifications in every commune), district (the district office: everything). The hub keeps only the \
+                public key; the private key is only in the --out file.
+                """))
 
-        @OptionGroup var options: GlobalOptions
-        @Option(help: "Mã bản sao, ví dụ xa-dan-ly-1.") var replica: String
-        @Option(help: "Vai trò: commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district.") var role: String
-        @Option(help: "Tệp chứng thực sẽ ghi (chưa tồn tại).") var out: String
-        @Flag(help: "Cấp khóa mới cho bản sao đã đăng ký (khóa cũ hết hiệu lực).") var renew = false
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Option(help: .pick("Mã bản sao, ví dụ xa-dan-ly-1.", "The replica id, e.g. xa-dan-ly-1.")) var replica: String
+        @Option(
+            help: .pick(
+                "Vai trò: commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district.",
+                "The role: commune:SLUG, department:NAME or district."
+            ))
+        var role: String
+        @Option(help: .pick("Tệp chứng thực sẽ ghi (chưa tồn tại).", "The credential file to write (must not exist)."))
+        var out: String
+        @Flag(
+            help: .pick(
+                "Cấp khóa mới cho bản sao đã đăng ký (khóa cũ hết hiệu lực).",
+                "Issue a new key to an enrolled replica (the old one stops working)."))
+        var renew = false
 
         func run() throws {
             let database = try options.openDatabase()
@@ -154,9 +172,10 @@ extension HubCommand {
     }
 
     struct Replicas: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Các bản sao đã đăng ký ở máy chủ này.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Các bản sao đã đăng ký ở máy chủ này.", "The replicas enrolled at this hub."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowDatabase>
 
         func run() throws {
             let database = try options.openDatabase()
@@ -185,10 +204,11 @@ extension HubCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Thu hồi quyền của một bản sao (từ phiên đồng bộ tới).")
+            abstract: Interface.pick(
+                "Thu hồi quyền của một bản sao (từ phiên đồng bộ tới).", "Revoke a replica (from its next sync on)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã bản sao.") var replica: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Mã bản sao.", "The replica id.")) var replica: String
 
         func run() throws {
             let database = try options.openDatabase()
@@ -202,14 +222,18 @@ extension HubCommand {
 /// `ntm credential`: the credential this replica syncs with.
 struct CredentialCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "credential", abstract: "Tệp chứng thực do máy chủ huyện cấp (the replica's credential).",
+        commandName: "credential",
+        abstract: Interface.pick(
+            "Tệp chứng thực do máy chủ huyện cấp.", "The credential the district hub issued to this replica."),
         subcommands: [Install.self, Show.self])
 
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cài tệp chứng thực cho bản sao này.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick(
+                "Cài tệp chứng thực cho bản sao này.", "Install a credential file for this replica."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp do ntm hub enroll ghi.") var file: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Tệp do ntm hub enroll ghi.", "The file ntm hub enroll wrote.")) var file: String
 
         func run() throws {
             let credential = try CredentialFile.read(file)
@@ -223,9 +247,12 @@ struct CredentialCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Chứng thực đã cài (không in khóa bí mật).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick(
+                "Chứng thực đã cài (không in khóa bí mật).",
+                "The installed credential (the private key is not printed)."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowDatabase>
 
         func run() throws {
             let database = try options.openDatabase()

@@ -13,12 +13,12 @@ enum Entry {
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
-        let language = GlobalOptions.language(arguments: CommandLine.arguments)
+        let language = Interface.language
         let command: any ParsableCommand
         do {
-            command = try NTMCommand.parseAsRoot()
+            command = try NTMCommand.parseAsRoot(Interface.parsedArguments(CommandLine.arguments))
         } catch {
-            NTMCommand.exit(withError: error)
+            ParserMessages.exit(error, arguments: CommandLine.arguments, language: language)
         }
         do {
             var runnable = command
@@ -27,7 +27,8 @@ enum Entry {
             NTMCommand.exit(withError: exit)
         } catch {
             guard let message = UserFacingError.message(error, language) ?? SyncMessages.message(error, language) else {
-                NTMCommand.exit(withError: error)
+                // A help request (`ntm`, `ntm hub`, `ntm help assess`) or an argument error found late.
+                ParserMessages.exit(error, arguments: CommandLine.arguments, language: language)
             }
             let prefix = language.pick("ntm: lỗi: ", "ntm: error: ")
             FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
@@ -43,12 +44,19 @@ enum Entry {
 struct NTMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ntm",
-        abstract: "Hồ sơ tiêu chí nông thôn mới của xã, làm việc không cần mạng và đồng bộ với huyện.",
-        discussion: """
-            Criteria evidence of a commune (New Rural Development), offline-first, synced with the district.
+        abstract: Interface.pick(
+            "Hồ sơ tiêu chí nông thôn mới của xã, làm việc không cần mạng và đồng bộ với huyện.",
+            "A commune's New Rural Development criteria evidence, offline-first, synced with the district."),
+        discussion: Interface.pick(
+            """
             Cơ sở dữ liệu: --db PATH, hoặc biến NTM_DB, mặc định ./ntm.sqlite. Người ghi: --by hoặc NTM_USER.
-            Ngày viết dd/mm/yyyy. Tiếng Anh: --lang en.
+            Ngày viết dd/mm/yyyy. Tiếng Anh: --lang en (hoặc NTM_LANG=en).
             """,
+            """
+            Database: --db PATH, or NTM_DB, by default ./ntm.sqlite. Author: --by or NTM_USER.
+            Dates are written dd/mm/yyyy. Vietnamese: --lang vi (the default).
+            """),
+        version: "ntm \(NTMVersion.current)",
         subcommands: [
             InitCommand.self, CommuneCommand.self, TargetCommand.self, CatalogueCommand.self, CriteriaCommand.self,
             AssessCommand.self, EvidenceCommand.self, DossierCommand.self, VerificationCommand.self,

@@ -4,20 +4,29 @@ import NTM
 
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evidence", abstract: "Minh chứng: văn bản, biên bản, báo cáo (evidence documents).",
+        commandName: "evidence",
+        abstract: Interface.pick(
+            "Minh chứng: văn bản, biên bản, báo cáo.", "Evidence: decisions, minutes, reports and other documents."),
         subcommands: [Add.self, List.self, Edit.self, Remove.self, Restore.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Thêm một minh chứng cho chỉ tiêu.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Thêm một minh chứng cho chỉ tiêu.", "Add a document to an indicator."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã chỉ tiêu, ví dụ 17.1.") var code: String
-        @Option(help: "Tên văn bản.") var title: String
-        @Option(help: "Loại: quyết định, báo cáo, biên bản, ảnh…") var kind: String?
-        @Option(help: "Số hiệu, ví dụ 12/BB-UBND.") var number: String?
-        @Option(help: "Ngày ban hành, dd/mm/yyyy.") var date: String?
-        @Option(help: "Cơ quan ban hành.") var issuer: String?
-        @Option(help: "Tệp trên máy: ghi tên, cỡ và mã SHA-256.") var file: String?
+        @Argument(help: .pick("Mã chỉ tiêu, ví dụ 17.1.", "The indicator's code, e.g. 17.1.")) var code: String
+        @Option(help: .pick("Tên văn bản.", "The document's title.")) var title: String
+        @Option(help: .pick("Loại: quyết định, báo cáo, biên bản, ảnh…", "Its kind: decision, report, minutes, photo…"))
+        var kind: String?
+        @Option(help: .pick("Số hiệu, ví dụ 12/BB-UBND.", "Its number, e.g. 12/BB-UBND.")) var number: String?
+        @Option(help: .pick("Ngày ban hành, dd/mm/yyyy.", "Its date, dd/mm/yyyy.")) var date: String?
+        @Option(help: .pick("Cơ quan ban hành.", "Who issued it.")) var issuer: String?
+        @Option(
+            help: .pick(
+                "Tệp trên máy: ghi tên, cỡ và mã SHA-256.",
+                "A file on this computer: its name, size and SHA-256 are recorded."
+            ))
+        var file: String?
 
         func run() throws {
             let replica = try options.open()
@@ -42,10 +51,11 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Liệt kê minh chứng (của một chỉ tiêu).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Liệt kê minh chứng (của một chỉ tiêu).", "List the evidence (of one indicator)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã chỉ tiêu.") var code: String?
+        @OptionGroup var options: SharedOptions<ShowPlace>
+        @Argument(help: .pick("Mã chỉ tiêu.", "The indicator's code.")) var code: String?
 
         func run() throws {
             let l = options.language
@@ -60,7 +70,7 @@ struct EvidenceCommand: ParsableCommand {
                 return
             }
             for record in records { say(line(record)) }
-            say(l.pick("\(records.count) minh chứng", "\(records.count) documents"))
+            say(l.pick("\(records.count) minh chứng", Language.english(records.count, "document")))
         }
 
         /// On the district's database (a district office's or the hub's): every commune's evidence,
@@ -87,7 +97,7 @@ struct EvidenceCommand: ParsableCommand {
                 say(
                     l.pick(
                         "\(commune.name) (\(commune.slug)): \(records.count) minh chứng",
-                        "\(commune.name) (\(commune.slug)): \(records.count) documents"))
+                        "\(commune.name) (\(commune.slug)): \(Language.english(records.count, "document"))"))
                 for record in records { say("  " + line(record)) }
             }
             if !anyRead, let refusal { throw refusal }
@@ -116,10 +126,14 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Xóa một minh chứng (theo mã, hoặc đầu mã).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick(
+                "Xóa một minh chứng (theo mã, hoặc đầu mã).", "Remove a document (by its id, or the id's start)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã minh chứng (ít nhất 4 ký tự đầu).") var id: String
+        @Argument(
+            help: .pick("Mã minh chứng (ít nhất 4 ký tự đầu).", "The document's id (at least its first 4 characters)."))
+        var id: String
 
         func run() throws {
             let replica = try options.open()
@@ -132,15 +146,20 @@ struct EvidenceCommand: ParsableCommand {
 extension EvidenceCommand {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sửa thông tin một minh chứng (tên, loại, số hiệu, ngày, cơ quan ban hành).")
+            abstract: Interface.pick(
+                "Sửa thông tin một minh chứng (tên, loại, số hiệu, ngày, cơ quan ban hành).",
+                "Correct a document's details (title, kind, number, date, issuer)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã minh chứng (ít nhất 4 ký tự đầu).") var id: String
-        @Option(help: "Tên văn bản.") var title: String?
-        @Option(help: "Loại: quyết định, báo cáo, biên bản, ảnh…") var kind: String?
-        @Option(help: "Số hiệu, ví dụ 12/BB-UBND.") var number: String?
-        @Option(help: "Ngày ban hành, dd/mm/yyyy.") var date: String?
-        @Option(help: "Cơ quan ban hành.") var issuer: String?
+        @Argument(
+            help: .pick("Mã minh chứng (ít nhất 4 ký tự đầu).", "The document's id (at least its first 4 characters)."))
+        var id: String
+        @Option(help: .pick("Tên văn bản.", "The document's title.")) var title: String?
+        @Option(help: .pick("Loại: quyết định, báo cáo, biên bản, ảnh…", "Its kind: decision, report, minutes, photo…"))
+        var kind: String?
+        @Option(help: .pick("Số hiệu, ví dụ 12/BB-UBND.", "Its number, e.g. 12/BB-UBND.")) var number: String?
+        @Option(help: .pick("Ngày ban hành, dd/mm/yyyy.", "Its date, dd/mm/yyyy.")) var date: String?
+        @Option(help: .pick("Cơ quan ban hành.", "Who issued it.")) var issuer: String?
 
         func run() throws {
             let replica = try options.open()
@@ -153,10 +172,14 @@ extension EvidenceCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Khôi phục một minh chứng đã xóa (giữ cả những chỉnh sửa trong lúc bị xóa).")
+            abstract: Interface.pick(
+                "Khôi phục một minh chứng đã xóa (giữ cả những chỉnh sửa trong lúc bị xóa).",
+                "Restore a removed document (with the edits made while it was removed)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã minh chứng (ít nhất 4 ký tự đầu).") var id: String
+        @Argument(
+            help: .pick("Mã minh chứng (ít nhất 4 ký tự đầu).", "The document's id (at least its first 4 characters)."))
+        var id: String
 
         func run() throws {
             let replica = try options.open()

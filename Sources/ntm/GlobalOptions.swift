@@ -3,22 +3,85 @@ import Foundation
 import NTM
 import Replica
 
-/// The options every command takes.
-struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Tệp cơ sở dữ liệu (mặc định: $NTM_DB, rồi ./ntm.sqlite).")
+/// Which of the shared options a command shows in its help: `--by` where it writes, `--commune` and
+/// `--set` where it works on one commune's rows. The others are still accepted (a script passing
+/// `--commune` everywhere keeps working) but hidden, since they change nothing there.
+protocol SharedOptionScope {
+    /// Whether `--by` (the author of writes) applies.
+    static var author: Bool { get }
+    /// Whether `--commune` applies.
+    static var commune: Bool { get }
+    /// Whether `--set` (the criteria set) applies.
+    static var criteriaSet: Bool { get }
+}
+
+/// Every shared option applies: commands that write a commune's rows.
+enum ShowAll: SharedOptionScope {
+    static let author = true, commune = true, criteriaSet = true
+}
+
+/// `--commune` and `--set`: commands that read a commune's rows.
+enum ShowPlace: SharedOptionScope {
+    static let author = false, commune = true, criteriaSet = true
+}
+
+/// `--by` and `--commune`: commands that write, for a commune, without a criteria set.
+enum ShowAuthorCommune: SharedOptionScope {
+    static let author = true, commune = true, criteriaSet = false
+}
+
+/// `--commune` only.
+enum ShowCommune: SharedOptionScope {
+    static let author = false, commune = true, criteriaSet = false
+}
+
+/// `--by` only: writes that belong to no commune.
+enum ShowAuthor: SharedOptionScope {
+    static let author = true, commune = false, criteriaSet = false
+}
+
+/// `--db` and `--lang` only.
+enum ShowDatabase: SharedOptionScope {
+    static let author = false, commune = false, criteriaSet = false
+}
+
+/// The options every command takes, shown as `Shown` says.
+typealias GlobalOptions = SharedOptions<ShowAll>
+
+/// The options every command takes; `Shown` tells which of them its help shows.
+struct SharedOptions<Shown: SharedOptionScope>: ParsableArguments {
+    @Option(
+        name: .long,
+        help: .pick(
+            "Tệp cơ sở dữ liệu (mặc định: $NTM_DB, rồi ./ntm.sqlite).",
+            "The database file (default: $NTM_DB, then ./ntm.sqlite)."))
     var db: String?
 
-    @Option(name: .long, help: "Tên người ghi (mặc định: $NTM_USER, rồi tên đã khai khi ntm init).")
+    @Option(
+        name: .long,
+        help: .pick(
+            "Tên người ghi (mặc định: $NTM_USER, rồi tên đã khai khi ntm init).",
+            "The author's name (default: $NTM_USER, then the name given at ntm init).",
+            visibility: Shown.author ? .default : .hidden))
     var by: String?
 
-    @Option(name: .long, help: "Ngôn ngữ hiển thị: vi hoặc en.")
+    @Option(name: .long, help: .pick("Ngôn ngữ hiển thị: vi hoặc en.", "Display language: vi or en."))
     var lang: String?
 
-    @Option(name: .long, help: "Xã (mã không dấu, ví dụ dan-ly); mặc định: xã của bản sao này.")
+    @Option(
+        name: .long,
+        help: .pick(
+            "Xã (mã không dấu, ví dụ dan-ly); mặc định: xã của bản sao này.",
+            "The commune (its slug, e.g. dan-ly); default: this replica's commune.",
+            visibility: Shown.commune ? .default : .hidden))
     var commune: String?
 
     @Option(
-        name: .customLong("set"), help: "Bộ tiêu chí (xem: ntm catalogue list); mặc định: mục tiêu mới nhất của xã.")
+        name: .customLong("set"),
+        help: .pick(
+            "Bộ tiêu chí (xem: ntm catalogue list); mặc định: mục tiêu mới nhất của xã.",
+            "The criteria set (see: ntm catalogue list); default: the commune's latest target.",
+            visibility: Shown.criteriaSet ? .default : .hidden))
     var criteriaSet: String?
 
     var language: Language { Language(rawValue: lang ?? Self.environmentLanguage ?? "vi") ?? .vi }
@@ -28,7 +91,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     private static var environmentLanguage: String? { ProcessInfo.processInfo.environment["NTM_LANG"] }
+}
 
+extension GlobalOptions {
     /// The language, read from the raw arguments, for errors raised before or outside parsing.
     static func language(arguments: [String]) -> Language {
         if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count {
@@ -37,9 +102,11 @@ struct GlobalOptions: ParsableArguments {
         if let inline = arguments.first(where: { $0.hasPrefix("--lang=") }) {
             return Language(rawValue: String(inline.dropFirst(7))) ?? .vi
         }
-        return Language(rawValue: environmentLanguage ?? "vi") ?? .vi
+        return Language(rawValue: ProcessInfo.processInfo.environment["NTM_LANG"] ?? "vi") ?? .vi
     }
+}
 
+extension SharedOptions {
     /// The author of the writes: --by, then $NTM_USER, then the name recorded at init.
     func author(_ replica: CommuneReplica?) throws -> String { try author(database: replica?.database) }
 

@@ -13,7 +13,7 @@ import SyncWire
 
 struct HubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hub", abstract: "Máy chủ đồng bộ của huyện (the district hub).",
+        commandName: "hub", abstract: Interface.pick("Máy chủ đồng bộ của huyện.", "The district's sync hub."),
         subcommands: [
             Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self, Enroll.self, Replicas.self,
             Revoke.self, Quarantine.self,
@@ -21,11 +21,13 @@ struct HubCommand: ParsableCommand {
 
     struct Quarantine: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Các thay đổi máy chủ đã từ chối vì vai trò của máy gửi không được ghi (never applied).")
+            abstract: Interface.pick(
+                "Các thay đổi máy chủ đã từ chối vì vai trò của máy gửi không được ghi (không bao giờ được áp dụng).",
+                "The changes the hub refused because the sender's role may not write them (never applied)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Option(help: "Chỉ của một bản sao.") var replica: String?
-        @Flag(help: "In JSON (mỗi dòng một thao tác).") var json = false
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Option(help: .pick("Chỉ của một bản sao.", "Only those of one replica.")) var replica: String?
+        @Flag(help: .pick("In JSON (mỗi dòng một thao tác).", "Print JSON (one operation per line).")) var json = false
 
         func run() throws {
             let database = try options.openDatabase()
@@ -51,7 +53,7 @@ struct HubCommand: ParsableCommand {
             say(
                 l.pick(
                     "\(held.count) thay đổi bị từ chối (không áp dụng, không gửi tiếp):",
-                    "\(held.count) refused changes (never applied nor relayed):"))
+                    "\(Language.english(held.count, "refused change")) (never applied nor relayed):"))
             let presentation = Presentation(catalogue: CatalogueLibrary.shipped[0], language: l)
             for entry in held {
                 let op = entry.operation
@@ -64,11 +66,14 @@ struct HubCommand: ParsableCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract:
-                "Khôi phục máy chủ từ một bản sao lưu (đặt mã bản sao và epoch mới để các xã gửi lại phần bị mất).")
+            abstract: Interface.pick(
+                "Khôi phục máy chủ từ một bản sao lưu (đặt mã bản sao và epoch mới để các xã gửi lại phần bị mất).",
+                "Restore the hub from a backup (a new replica id and epoch, so that the communes send back what was lost)."
+            ))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp sao lưu (do ntm hub backup tạo).") var backup: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Tệp sao lưu (do ntm hub backup tạo).", "The backup file (made by ntm hub backup)."))
+        var backup: String
 
         func run() throws {
             let target = options.databasePath
@@ -107,10 +112,12 @@ struct HubCommand: ParsableCommand {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sao lưu cơ sở dữ liệu của máy chủ ra một tệp (an toàn khi máy chủ đang chạy).")
+            abstract: Interface.pick(
+                "Sao lưu cơ sở dữ liệu của máy chủ ra một tệp (an toàn khi máy chủ đang chạy).",
+                "Back the hub's database up to a file (safe while the hub runs)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Argument(help: "Tệp sao lưu (chưa tồn tại).") var file: String
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Argument(help: .pick("Tệp sao lưu (chưa tồn tại).", "The backup file (must not exist).")) var file: String
 
         func run() throws {
             let database = try options.openDatabase()
@@ -121,12 +128,18 @@ struct HubCommand: ParsableCommand {
     }
 
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tạo cơ sở dữ liệu của máy chủ huyện.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Tạo cơ sở dữ liệu của máy chủ huyện.", "Create the district hub's database."))
 
-        @OptionGroup var options: GlobalOptions
-        @Option(help: "Mã bản sao của máy chủ, ví dụ huyen-trieu-son.") var replica: String
-        @Option(help: "Mã huyện không dấu, ví dụ trieu-son.") var district: String
-        @Option(help: "Tên huyện, ví dụ \"Triệu Sơn\".") var name: String?
+        @OptionGroup var options: SharedOptions<ShowAuthor>
+        @Option(
+            help: .pick("Mã bản sao của máy chủ, ví dụ huyen-trieu-son.", "The hub's replica id, e.g. huyen-trieu-son.")
+        )
+        var replica: String
+        @Option(help: .pick("Mã huyện không dấu, ví dụ trieu-son.", "The district's slug, e.g. trieu-son."))
+        var district: String
+        @Option(help: .pick("Tên huyện, ví dụ \"Triệu Sơn\".", "The district's name, e.g. \"Triệu Sơn\".")) var name:
+            String?
 
         func run() throws {
             var author: String?
@@ -145,10 +158,13 @@ struct HubCommand: ParsableCommand {
 
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Phục vụ đồng bộ qua TCP; Ctrl-C hoặc SIGTERM để dừng (lô đang ghi được hoàn tất).")
+            abstract: Interface.pick(
+                "Phục vụ đồng bộ qua TCP; Ctrl-C hoặc SIGTERM để dừng (lô đang ghi được hoàn tất).",
+                "Serve syncs over TCP; Ctrl-C or SIGTERM stops it (the batch being written is finished)."))
 
-        @OptionGroup var options: GlobalOptions
-        @Option(help: "Địa chỉ nghe, HOST:PORT (mặc định 127.0.0.1:7420).") var listen: String = "127.0.0.1:7420"
+        @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Option(help: .pick("Địa chỉ nghe, HOST:PORT.", "The address to listen on, HOST:PORT.")) var listen: String =
+            "127.0.0.1:7420"
 
         func run() throws {
             let database = try options.openDatabase()
@@ -181,9 +197,11 @@ struct HubCommand: ParsableCommand {
 
     struct Stdio: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Một phiên đồng bộ qua stdin/stdout (dùng qua ssh: ntm sync --via \"ssh huyen ntm hub stdio\").")
+            abstract: Interface.pick(
+                "Một phiên đồng bộ qua stdin/stdout (dùng qua ssh: ntm sync --via \"ssh huyen ntm hub stdio\").",
+                "One sync session over stdin/stdout (through ssh: ntm sync --via \"ssh huyen ntm hub stdio\")."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowDatabase>
 
         func run() throws {
             let database = try options.openDatabase()
@@ -195,9 +213,11 @@ struct HubCommand: ParsableCommand {
 
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Báo cáo của huyện trên mọi xã máy chủ đang giữ (như ntm report --district).")
+            abstract: Interface.pick(
+                "Báo cáo của huyện trên mọi xã máy chủ đang giữ (như ntm report --district).",
+                "The district's report on every commune the hub holds (as ntm report --district)."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowDatabase>
         @OptionGroup var report: ReportOptions
 
         func run() throws { try report.run(options, district: true) }
@@ -243,16 +263,26 @@ enum LoggingBootstrap {
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Đồng bộ với máy chủ huyện: gửi những gì huyện chưa có, nhận những gì xã chưa có.",
+        abstract: Interface.pick(
+            "Đồng bộ với máy chủ huyện: gửi những gì huyện chưa có, nhận những gì xã chưa có.",
+            "Sync with the district hub: send what the hub lacks, receive what this replica lacks."),
         discussion: """
             ntm sync --hub 10.0.0.5:7420
             ntm sync --via "ssh huyen.example ntm hub stdio --db /srv/ntm/huyen.sqlite"
             """)
 
-    @OptionGroup var options: GlobalOptions
-    @Option(help: "Máy chủ huyện, HOST:PORT.") var hub: String?
-    @Option(help: "Lệnh nối tới máy chủ qua stdin/stdout, ví dụ qua ssh.") var via: String?
-    @Option(help: "Số giây chờ kết nối và câu trả lời đầu tiên của máy chủ (--hub).")
+    @OptionGroup var options: SharedOptions<ShowDatabase>
+    @Option(help: .pick("Máy chủ huyện, HOST:PORT.", "The district hub, HOST:PORT.")) var hub: String?
+    @Option(
+        help: .pick(
+            "Lệnh nối tới máy chủ qua stdin/stdout, ví dụ qua ssh.",
+            "A command reaching the hub on its stdin/stdout, e.g. ssh."
+        ))
+    var via: String?
+    @Option(
+        help: .pick(
+            "Số giây chờ kết nối và câu trả lời đầu tiên của máy chủ (--hub).",
+            "Seconds to wait for the connection and for the hub's first answer (--hub)."))
     var timeout: Int = LineTransport.defaultAnswerTimeoutSeconds
 
     func run() throws {
@@ -297,7 +327,7 @@ struct SyncCommand: ParsableCommand {
                 let rate = Int(Double(result.pushed + result.pulled) / seconds)
                 let line = l.pick(
                     "\r… gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte, \(rate) thao tác/giây",
-                    "\r… sent \(result.pushed), received \(result.pulled) operations, \(result.bytesIn + result.bytesOut) bytes, \(rate) ops/s"
+                    "\r… sent \(result.pushed), received \(Language.english(result.pulled, "operation")), \(Language.english(result.bytesIn + result.bytesOut, "byte")), \(rate) ops/s"
                 )
                 FileHandle.standardError.write(Data(line.utf8))
             }
@@ -329,7 +359,7 @@ struct SyncCommand: ParsableCommand {
         line += SyncMessages.counts(result, l)
         line += l.pick(
             ", \(result.bytesIn + result.bytesOut) byte, \(seconds) giây",
-            ", \(result.bytesIn + result.bytesOut) bytes, \(seconds) s")
+            ", \(Language.english(result.bytesIn + result.bytesOut, "byte")), \(seconds) s")
         if result.restarted {
             line += l.pick(
                 " · máy chủ đã đổi (khôi phục?): đã nhận lại từ đầu",
@@ -338,17 +368,18 @@ struct SyncCommand: ParsableCommand {
         if conflicts > 0 {
             line += l.pick(
                 "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
-                "; \(conflicts) open conflicts (see: ntm conflicts)")
+                "; \(Language.english(conflicts, "open conflict")) (see: ntm conflicts)")
         }
         if result.refused > 0 {
             line += l.pick(
                 "; máy chủ từ chối \(result.refused) thay đổi không thuộc quyền của máy này (xem: ntm status)",
-                "; the hub refused \(result.refused) changes this replica may not make (see: ntm status)")
+                "; the hub refused \(Language.english(result.refused, "change")) this replica may not make (see: ntm status)"
+            )
         }
         if result.unsent > 0 {
             line += l.pick(
                 "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi: mỗi máy tự gửi thao tác của mình khi đồng bộ",
-                "; \(result.unsent) operations of other replicas (from bundles) not sent: each replica sends its own when it syncs"
+                "; \(Language.english(result.unsent, "operation")) of other replicas (from bundles) not sent: each replica sends its own when it syncs"
             )
         }
         say(line)
@@ -396,26 +427,6 @@ final class ChildErrors: @unchecked Sendable {
         return String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map {
             $0.trimmingCharacters(in: .whitespaces)
         }.flatMap { $0.isEmpty ? nil : $0 }
-    }
-}
-
-/// System error texts (strerror) in Vietnamese, for the ones a person meets when syncing.
-enum SystemText {
-    static func vietnamese(_ text: String) -> String {
-        let known: [String: String] = [
-            "Connection refused": "không có chương trình nào nghe ở cổng này",
-            "connection refused": "không có chương trình nào nghe ở cổng này",
-            "unknown host": "không tìm thấy tên máy",
-            "Network is unreachable": "không có mạng tới địa chỉ này",
-            "No route to host": "không có đường tới máy này",
-            "Connection reset by peer": "máy bên kia đã cắt kết nối",
-            "Broken pipe": "máy bên kia đã đóng kết nối",
-        ]
-        if let known = known[text] { return known }
-        if text.hasPrefix("no answer within "), let seconds = text.split(separator: " ").dropFirst(3).first {
-            return "không có trả lời sau \(seconds) giây"
-        }
-        return text
     }
 }
 
@@ -532,19 +543,23 @@ enum SyncMessages {
                     "\(address) accepted the connection but did not answer within \(seconds) s: check that it is an ntm hub (ntm hub serve) on that port; to wait longer: --timeout SECONDS"
                 )
             case .unreachable(let address, let reason):
+                let reason = SystemText.reason(reason, l)
                 return l.pick(
-                    "không kết nối được máy chủ \(address) (\(SystemText.vietnamese(reason))); kiểm tra địa chỉ, cổng và mạng, rồi thử lại",
+                    "không kết nối được máy chủ \(address) (\(reason)); kiểm tra địa chỉ, cổng và mạng, rồi thử lại",
                     "cannot reach the hub at \(address) (\(reason)); check the address, the port and the network, then try again"
                 )
             case .closed(let reason):
+                let reason = SystemText.reason(reason, l)
                 return l.pick(
                     "mất kết nối với máy chủ (\(reason)); chạy lại ntm sync để tiếp tục, các lô đã xác nhận vẫn được giữ",
                     "the connection to the hub was lost (\(reason)); run ntm sync again to resume, acknowledged batches are kept"
                 )
             case .commandFailed(let command, let reason):
+                let reason = SystemText.reason(reason, l)
                 return l.pick(
                     "không chạy được lệnh \"\(command)\" (\(reason))", "cannot run \"\(command)\" (\(reason))")
             case .cannotListen(let address, let reason):
+                let reason = SystemText.reason(reason, l)
                 return l.pick(
                     "không nghe được trên \(address) (\(reason)); chọn cổng khác hoặc dừng chương trình đang dùng cổng này",
                     "cannot listen on \(address) (\(reason)); choose another port or stop what uses it")

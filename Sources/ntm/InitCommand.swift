@@ -6,33 +6,53 @@ import SyncHub
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Tạo cơ sở dữ liệu mới cho một xã, hoặc cho huyện (create a commune or district database).",
-        discussion: """
+        abstract: Interface.pick(
+            "Tạo cơ sở dữ liệu mới cho một xã, hoặc cho huyện.", "Create a new database for a commune, or a district."),
+        discussion: Interface.pick(
+            """
             Xã:   ntm init --replica xa-dan-ly-1 --commune dan-ly --name "Dân Lý" --district trieu-son --set qd1980-2016 --year 2018
             Huyện: ntm init --replica huyen-trieu-son --district trieu-son --name "Triệu Sơn"  (không có --commune)
-            """)
+            """,
+            """
+            Commune:  ntm init --replica xa-dan-ly-1 --commune dan-ly --name "Dân Lý" --district trieu-son --set qd1980-2016 --year 2018
+            District: ntm init --replica huyen-trieu-son --district trieu-son --name "Triệu Sơn"  (no --commune)
+            """))
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Mã bản sao, duy nhất cho mỗi máy, ví dụ xa-dan-ly-1 (mặc định: theo --credential).")
+    @Option(
+        help: .pick(
+            "Mã bản sao, duy nhất cho mỗi máy, ví dụ xa-dan-ly-1 (mặc định: theo --credential).",
+            "The replica id, one per computer, e.g. xa-dan-ly-1 (default: from --credential)."))
     var replica: String?
 
-    @Option(help: "Tệp chứng thực do máy chủ huyện cấp (ntm hub enroll): mã bản sao và xã lấy từ đó.")
+    @Option(
+        help: .pick(
+            "Tệp chứng thực do máy chủ huyện cấp (ntm hub enroll): mã bản sao và xã lấy từ đó.",
+            "A credential file from the district hub (ntm hub enroll): the replica id and commune come from it."))
     var credential: String?
 
-    @Option(help: "Tên xã (hoặc tên huyện), ví dụ \"Dân Lý\".")
+    @Option(
+        help: .pick(
+            "Tên xã (hoặc tên huyện), ví dụ \"Dân Lý\".", "The commune's (or district's) name, e.g. \"Dân Lý\"."))
     var name: String?
 
-    @Option(help: "Mã huyện không dấu, ví dụ trieu-son.")
+    @Option(help: .pick("Mã huyện không dấu, ví dụ trieu-son.", "The district's slug, e.g. trieu-son."))
     var district: String?
 
-    @Option(help: "Mã đơn vị hành chính (Tổng cục Thống kê), ví dụ 15703.")
+    @Option(
+        help: .pick(
+            "Mã đơn vị hành chính (Tổng cục Thống kê), ví dụ 15703.",
+            "The administrative unit code (General Statistics Office), e.g. 15703."))
     var code: String?
 
-    @Option(help: "Mức phấn đấu: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ tiêu chí).")
+    @Option(
+        help: .pick(
+            "Mức phấn đấu: ntm, nang-cao, kieu-mau, thon-kieu-mau (mặc định: mức của bộ tiêu chí).",
+            "The level aimed at: ntm, nang-cao, kieu-mau, thon-kieu-mau (default: the set's level)."))
     var level: String?
 
-    @Option(help: "Năm phấn đấu đạt chuẩn, ví dụ 2018.")
+    @Option(help: .pick("Năm phấn đấu đạt chuẩn, ví dụ 2018.", "The year the standard is to be met, e.g. 2018."))
     var year: String?
 
     func run() throws {
@@ -89,7 +109,7 @@ struct InitCommand: ParsableCommand {
         say(
             l.pick(
                 "Đã tạo bản sao \(replica) cho xã \(created.communeName) (bộ tiêu chí \(catalogue.id), \(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu) tại \(options.databasePath)",
-                "Created replica \(replica) for commune \(created.communeName) (set \(catalogue.id), \(catalogue.criteria.count) criteria, \(catalogue.indicators.count) indicators) at \(options.databasePath)"
+                "Created replica \(replica) for commune \(created.communeName) (set \(catalogue.id), \(Language.english(catalogue.criteria.count, "criterion", plural: "criteria")), \(Language.english(catalogue.indicators.count, "indicator"))) at \(options.databasePath)"
             ))
         // Said at once, not at the first write: the person setting up the laptop is the one to fix it.
         if author == nil { warn(.noAuthor, l) }

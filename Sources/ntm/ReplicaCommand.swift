@@ -7,25 +7,39 @@ import SyncHub
 /// `ntm replica`: this database's own identity.
 struct ReplicaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replica", abstract: "Mã bản sao của cơ sở dữ liệu này (this database's replica id).",
+        commandName: "replica",
+        abstract: Interface.pick("Mã bản sao của cơ sở dữ liệu này.", "This database's replica id."),
         subcommands: [ForkRecover.self])
 
     /// `ntm replica fork-recover`: a copied or restored database takes a new replica id.
     struct ForkRecover: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fork-recover",
-            abstract:
+            abstract: Interface.pick(
                 "Khôi phục sau khi rẽ nhánh: nhận mã bản sao mới, ghi lại dưới mã mới những thao tác huyện chưa có.",
-            discussion: """
+                "Recover from a fork: take a new replica id and write again under it the work the hub lacks."),
+            discussion: Interface.pick(
+                """
                 Khi cơ sở dữ liệu bị chép sang máy khác (hoặc khôi phục từ bản sao lưu cũ) và cả hai cùng ghi, \
                 ntm sync dừng lại và báo "rẽ nhánh". Xin huyện cấp chứng thực cho một mã mới \
                 (ntm hub enroll --replica MÃ-MỚI --role …), rồi chạy lệnh này với tệp đó; không dùng chứng \
                 thực thì --replica MÃ-MỚI. Không mất thao tác nào: những gì huyện chưa có được ghi lại dưới mã mới.
-                """)
+                """,
+                """
+                When a database was copied to another laptop (or restored from an older backup) and both wrote, \
+                ntm sync stops and reports a fork. Ask the district for a credential for a new id \
+                (ntm hub enroll --replica NEW-ID --role …), then run this command with that file; without \
+                credentials, --replica NEW-ID. No work is lost: what the hub lacks is written again under the new id.
+                """))
 
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Tệp chứng thực do huyện cấp cho mã bản sao mới.") var credential: String?
-        @Option(help: "Mã bản sao mới (khi không dùng chứng thực).") var replica: String?
+        @Option(
+            help: .pick(
+                "Tệp chứng thực do huyện cấp cho mã bản sao mới.", "The credential the district issued for the new id.")
+        )
+        var credential: String?
+        @Option(help: .pick("Mã bản sao mới (khi không dùng chứng thực).", "The new replica id (without credentials)."))
+        var replica: String?
 
         func run() throws {
             let l = options.language

@@ -5,22 +5,32 @@ import SyncCore
 struct VerificationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verification",
-        abstract: "Ghi kết quả thẩm tra của huyện cho một tiêu chí (district verification by the owning department).")
+        abstract: Interface.pick(
+            "Ghi kết quả thẩm tra của huyện cho một tiêu chí (do phòng phụ trách).",
+            "Record the district's verification of a criterion (by the owning department)."))
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Số tiêu chí.") var criterion: String
+    @Argument(help: .pick("Số tiêu chí.", "The criterion's number.")) var criterion: String
 
-    @Option(help: "Kết quả: dat, khong-dat, cho (bỏ trống: xem ai đã thẩm tra, phòng nào còn phải thẩm tra).")
+    @Option(
+        help: .pick(
+            "Kết quả: dat, khong-dat, cho (bỏ trống: xem ai đã thẩm tra, phòng nào còn phải thẩm tra).",
+            "The result: dat (met), khong-dat (not met), cho (pending); left out: who has verified, and which departments still owe it."
+        ))
     var result: String?
 
-    @Option(help: "Phòng thẩm tra (bỏ trống nếu tiêu chí chỉ do một phòng phụ trách).") var department: String?
+    @Option(
+        help: .pick(
+            "Phòng thẩm tra (bỏ trống nếu tiêu chí chỉ do một phòng phụ trách).",
+            "The verifying department (may be left out when one department owns the criterion)."))
+    var department: String?
 
-    @Option(help: "Ngày thẩm tra, dd/mm/yyyy.") var date: String?
+    @Option(help: .pick("Ngày thẩm tra, dd/mm/yyyy.", "The date of the verification, dd/mm/yyyy.")) var date: String?
 
-    @Option(help: "Số văn bản thẩm tra.") var document: String?
+    @Option(help: .pick("Số văn bản thẩm tra.", "The verification document's number.")) var document: String?
 
-    @Option(help: "Ghi chú.") var note: String?
+    @Option(help: .pick("Ghi chú.", "A note.")) var note: String?
 
     func run() throws {
         let replica = try options.open()
@@ -71,20 +81,28 @@ struct VerificationCommand: ParsableCommand {
 
 struct DeadlineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deadline", abstract: "Các mốc thời hạn, ai phụ trách, đã xong chưa (deadlines).",
+        commandName: "deadline",
+        abstract: Interface.pick(
+            "Các mốc thời hạn, ai phụ trách, đã xong chưa.", "Deadlines: who owns them, whether they are done."),
         subcommands: [Add.self, List.self, Done.self, Edit.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Thêm một hạn; người phụ trách: --department, --sector hoặc --person.")
+            abstract: Interface.pick(
+                "Thêm một hạn; người phụ trách: --department, --sector hoặc --person.",
+                "Add a deadline; its owner: --department, --sector or --person."))
 
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Việc phải xong.") var title: String
-        @Option(help: "Hạn, dd/mm/yyyy.") var due: String
-        @Option(help: "Phòng, ban của huyện (hoặc UBND xã, Văn phòng Điều phối NTM huyện).") var department: String?
-        @Option(help: "Sở, ngành của tỉnh.") var sector: String?
-        @Option(help: "Một người cụ thể.") var person: String?
-        @Option(help: "Chỉ tiêu liên quan.") var indicator: String?
+        @Option(help: .pick("Việc phải xong.", "What must be done.")) var title: String
+        @Option(help: .pick("Hạn, dd/mm/yyyy.", "The due date, dd/mm/yyyy.")) var due: String
+        @Option(
+            help: .pick(
+                "Phòng, ban của huyện (hoặc UBND xã, Văn phòng Điều phối NTM huyện).",
+                "A district department (or the commune's People's Committee, the district's NTM coordination office)."))
+        var department: String?
+        @Option(help: .pick("Sở, ngành của tỉnh.", "A province sector.")) var sector: String?
+        @Option(help: .pick("Một người cụ thể.", "A named person.")) var person: String?
+        @Option(help: .pick("Chỉ tiêu liên quan.", "The indicator concerned.")) var indicator: String?
 
         func run() throws {
             let owners: [CommuneReplica.DeadlineOwner] =
@@ -99,9 +117,10 @@ struct DeadlineCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Liệt kê các hạn của xã.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Liệt kê các hạn của xã.", "List the commune's deadlines."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowPlace>
 
         func run() throws {
             let replica = try options.open()
@@ -120,12 +139,18 @@ struct DeadlineCommand: ParsableCommand {
     }
 
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Đánh dấu một hạn đã xong (--undo: chưa xong).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick(
+                "Đánh dấu một hạn đã xong (--undo: chưa xong).", "Mark a deadline done (--undo: open again)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã hạn (ít nhất 4 ký tự đầu).") var id: String
-        @Option(help: "Ngày xong, dd/mm/yyyy (mặc định: hôm nay).") var date: String?
-        @Flag(help: "Đánh dấu lại là chưa xong.") var undo = false
+        @Argument(help: .pick("Mã hạn (ít nhất 4 ký tự đầu).", "The deadline's id (at least its first 4 characters)."))
+        var id: String
+        @Option(
+            help: .pick(
+                "Ngày xong, dd/mm/yyyy (mặc định: hôm nay).", "The day it was done, dd/mm/yyyy (default: today)."))
+        var date: String?
+        @Flag(help: .pick("Đánh dấu lại là chưa xong.", "Mark it open again.")) var undo = false
 
         func run() throws {
             let replica = try options.open()
@@ -142,15 +167,22 @@ struct DeadlineCommand: ParsableCommand {
 extension DeadlineCommand {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sửa một hạn: việc, ngày hạn, người phụ trách (--department, --sector hoặc --person).")
+            abstract: Interface.pick(
+                "Sửa một hạn: việc, ngày hạn, người phụ trách (--department, --sector hoặc --person).",
+                "Edit a deadline: the task, the date, who owns it (--department, --sector or --person)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã hạn (ít nhất 4 ký tự đầu).") var id: String
-        @Option(help: "Việc phải xong.") var title: String?
-        @Option(help: "Hạn, dd/mm/yyyy.") var due: String?
-        @Option(help: "Phòng, ban của huyện (hoặc UBND xã, Văn phòng Điều phối NTM huyện).") var department: String?
-        @Option(help: "Sở, ngành của tỉnh.") var sector: String?
-        @Option(help: "Một người cụ thể.") var person: String?
+        @Argument(help: .pick("Mã hạn (ít nhất 4 ký tự đầu).", "The deadline's id (at least its first 4 characters)."))
+        var id: String
+        @Option(help: .pick("Việc phải xong.", "What must be done.")) var title: String?
+        @Option(help: .pick("Hạn, dd/mm/yyyy.", "The date due, dd/mm/yyyy.")) var due: String?
+        @Option(
+            help: .pick(
+                "Phòng, ban của huyện (hoặc UBND xã, Văn phòng Điều phối NTM huyện).",
+                "A district department (or the commune's people's committee, the district's NTM office)."))
+        var department: String?
+        @Option(help: .pick("Sở, ngành của tỉnh.", "A province sector.")) var sector: String?
+        @Option(help: .pick("Một người cụ thể.", "A named person.")) var person: String?
 
         func run() throws {
             let owners: [CommuneReplica.DeadlineOwner] =
@@ -165,10 +197,12 @@ extension DeadlineCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Xóa một hạn (theo mã, hoặc đầu mã).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Xóa một hạn (theo mã, hoặc đầu mã).", "Remove a deadline (by id, or its start)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã hạn (ít nhất 4 ký tự đầu).") var id: String
+        @Argument(help: .pick("Mã hạn (ít nhất 4 ký tự đầu).", "The deadline's id (at least its first 4 characters)."))
+        var id: String
 
         func run() throws {
             let replica = try options.open()
@@ -180,11 +214,13 @@ extension DeadlineCommand {
 
 extension NoteCommand {
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sửa nội dung một ghi chú.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Sửa nội dung một ghi chú.", "Change a note's text."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã ghi chú (ít nhất 4 ký tự đầu).") var id: String
-        @Argument(help: "Nội dung mới.") var text: String
+        @Argument(help: .pick("Mã ghi chú (ít nhất 4 ký tự đầu).", "The note's id (at least its first 4 characters)."))
+        var id: String
+        @Argument(help: .pick("Nội dung mới.", "The new text.")) var text: String
 
         func run() throws {
             let replica = try options.open()
@@ -194,10 +230,12 @@ extension NoteCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Xóa một ghi chú (theo mã, hoặc đầu mã).")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Xóa một ghi chú (theo mã, hoặc đầu mã).", "Remove a note (by id, or its start)."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã ghi chú (ít nhất 4 ký tự đầu).") var id: String
+        @Argument(help: .pick("Mã ghi chú (ít nhất 4 ký tự đầu).", "The note's id (at least its first 4 characters)."))
+        var id: String
 
         func run() throws {
             let replica = try options.open()
@@ -209,15 +247,15 @@ extension NoteCommand {
 
 struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "note", abstract: "Ghi chú riêng của xã (the commune's own notes).",
+        commandName: "note", abstract: Interface.pick("Ghi chú riêng của xã.", "The commune's own notes."),
         subcommands: [Add.self, List.self, Edit.self, Remove.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Thêm ghi chú.")
+        static let configuration = CommandConfiguration(abstract: Interface.pick("Thêm ghi chú.", "Add a note."))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Nội dung.") var text: String
-        @Option(help: "Chỉ tiêu liên quan.") var indicator: String?
+        @Argument(help: .pick("Nội dung.", "The text.")) var text: String
+        @Option(help: .pick("Chỉ tiêu liên quan.", "The indicator concerned.")) var indicator: String?
 
         func run() throws {
             let replica = try options.open()
@@ -227,9 +265,9 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Liệt kê ghi chú.")
+        static let configuration = CommandConfiguration(abstract: Interface.pick("Liệt kê ghi chú.", "List the notes."))
 
-        @OptionGroup var options: GlobalOptions
+        @OptionGroup var options: SharedOptions<ShowPlace>
 
         func run() throws {
             let replica = try options.open()
@@ -247,17 +285,30 @@ struct NoteCommand: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Báo cáo tiến độ của xã, hoặc của cả huyện (--district): số liệu như huyện yêu cầu ngày 14 và 28.",
-        discussion: """
+        abstract: Interface.pick(
+            "Báo cáo tiến độ của xã, hoặc của cả huyện (--district): số liệu như huyện yêu cầu ngày 14 và 28.",
+            "The progress report of the commune, or of the whole district (--district), as asked on the 14th and 28th."
+        ),
+        discussion: Interface.pick(
+            """
             ntm report                      báo cáo của xã
             ntm report --district           mọi xã trong cơ sở dữ liệu, và theo phòng, ban
             ntm report --as-of 14/11/2020   số liệu như cơ sở dữ liệu có vào cuối ngày đó
             --json cho chương trình khác; --csv cho Excel (UTF-8 có BOM)
-            """)
+            """,
+            """
+            ntm report                      the commune's report
+            ntm report --district           every commune in the database, and per department
+            ntm report --as-of 14/11/2020   the figures as the database held them at the end of that day
+            --json for other programs; --csv for Excel (UTF-8 with a BOM)
+            """))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
-    @Flag(help: "Báo cáo cấp huyện: mọi xã trong cơ sở dữ liệu.") var district = false
+    @Flag(
+        help: .pick(
+            "Báo cáo cấp huyện: mọi xã trong cơ sở dữ liệu.", "The district's report: every commune in the database."))
+    var district = false
 
     @OptionGroup var report: ReportOptions
 
@@ -266,18 +317,30 @@ struct ReportCommand: ParsableCommand {
 
 /// The options of `ntm report` and `ntm hub report`.
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Với --district: mức (ntm, nang-cao, …) để báo cáo; mặc định mục tiêu mới nhất của mỗi xã.")
+    @Option(
+        help: .pick(
+            "Với --district: mức (ntm, nang-cao, …) để báo cáo; mặc định mục tiêu mới nhất của mỗi xã.",
+            "With --district: the level (ntm, nang-cao, …) to report on; default: each commune's latest target."))
     var level: String?
 
-    @Option(name: .customLong("as-of"), help: "Ngày báo cáo dd/mm/yyyy: số liệu lúc cuối ngày đó.") var asOf: String?
+    @Option(
+        name: .customLong("as-of"),
+        help: .pick(
+            "Ngày báo cáo dd/mm/yyyy: số liệu lúc cuối ngày đó.",
+            "The report's date, dd/mm/yyyy: the figures at its end."))
+    var asOf: String?
 
-    @Option(help: "Số ngày tới để liệt kê hạn sắp đến (mặc định 30).") var within: String = "30"
+    // Taken whatever it looks like, so that a negative number is refused for what it is.
+    @Option(
+        parsing: .unconditional,
+        help: .pick("Số ngày tới để liệt kê hạn sắp đến.", "How many days ahead to list coming deadlines."))
+    var within: String = "30"
 
-    @Flag(help: "In JSON.") var json = false
+    @Flag(help: .pick("In JSON.", "Print JSON.")) var json = false
 
-    @Flag(help: "In CSV (UTF-8 có BOM) cho Excel.") var csv = false
+    @Flag(help: .pick("In CSV (UTF-8 có BOM) cho Excel.", "Print CSV (UTF-8 with a BOM) for Excel.")) var csv = false
 
-    func run(_ options: GlobalOptions, district: Bool) throws {
+    func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
         guard !(json && csv) else { throw NTMError.conflictingFormats }
         if district, options.commune != nil { throw NTMError.notWithDistrict("--commune") }
         if district, options.criteriaSet != nil { throw NTMError.notWithDistrict("--set") }

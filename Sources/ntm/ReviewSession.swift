@@ -5,6 +5,10 @@ import Replica
 /// `ntm conflicts review`: the open conflicts one at a time. Each decision is written as soon as it is
 /// made, so quitting half-way keeps what was decided; a conflict resolved elsewhere meanwhile is
 /// passed over, and one that received a new value is shown again before anything is written.
+///
+/// The keys are the same in both languages and shown at every question: a number picks a value, `v`
+/// types a new value, `n` adds a note, `s` skips, `q` quits (the Vietnamese words' `g`, `b` and `t`
+/// are taken too). Lines are wrapped at spaces to the terminal's width.
 struct ReviewSession {
     let review: ConflictReview
     let filter: ConflictFilter
@@ -16,21 +20,22 @@ struct ReviewSession {
     func run() throws {
         let listed = try review.open(filter)
         guard !listed.isEmpty else {
-            say(l.pick("Không có xung đột.", "No conflicts."))
+            write(l.pick("Không có xung đột.", "No conflicts."))
             return
         }
-        say(
+        write(
             l.pick(
                 "\(listed.count) xung đột cần xem. Mỗi quyết định được ghi ngay; thoát lúc nào cũng được.",
-                "\(listed.count) conflicts to review. Each decision is written at once; quit at any time."))
+                "\(Language.english(listed.count, "conflict")) to review. Each decision is written at once; quit at any time."
+            ))
         var decided = 0
         var skipped = 0
         conflicts: for (index, first) in listed.enumerated() {
             var note: String?
             // Read again: a sync or another person may have changed or closed it since the list.
             guard var view = try review.current(first) else {
-                say()
-                say(
+                write()
+                write(
                     l.pick(
                         "(\(index + 1)/\(listed.count)) \(first.id): đã được giải quyết ở nơi khác, bỏ qua.",
                         "(\(index + 1)/\(listed.count)) \(first.id): resolved elsewhere meanwhile, passed over."))
@@ -38,15 +43,15 @@ struct ReviewSession {
             }
             try show(view, index: index, of: listed.count)
             while true {
-                ask(
+                prompt(
                     l.pick(
-                        "Chọn 1–\(view.values.count) · g: gõ giá trị mới · n: ghi chú · b: bỏ qua · t: thoát > ",
+                        "Chọn 1–\(view.values.count) · v: viết giá trị mới · n: ghi chú · s: bỏ qua · q: thoát > ",
                         "Pick 1–\(view.values.count) · v: type a new value · n: note · s: skip · q: quit > "))
                 guard var answer = input.key() else {
-                    say()
+                    write()
                     break conflicts
                 }
-                if input.isTerminal { say(answer) }
+                if input.isTerminal { write(answer) }
                 // On a terminal a key is one character: a pick of 10 or more is finished with Enter.
                 if input.isTerminal, view.values.count > 9, answer.allSatisfy(\.isNumber) {
                     answer += input.line() ?? ""
@@ -58,12 +63,12 @@ struct ReviewSession {
                 case "t", "q", "thoat", "quit":
                     break conflicts
                 case "n", "note", "ghi chu":
-                    ask(l.pick("Ghi chú (lý do quyết định): ", "Note (why): "))
+                    prompt(l.pick("Ghi chú (lý do quyết định): ", "Note (why): "))
                     guard let text = input.line() else { break conflicts }
                     note = text
-                    say(l.pick("Ghi chú sẽ được lưu cùng quyết định.", "The note will be saved with the decision."))
+                    write(l.pick("Ghi chú sẽ được lưu cùng quyết định.", "The note will be saved with the decision."))
                 case "g", "v", "gia tri", "value":
-                    ask(l.pick("Giá trị mới cho \(view.field): ", "New value for \(view.field): "))
+                    prompt(l.pick("Giá trị mới cho \(view.field): ", "New value for \(view.field): "))
                     guard let text = input.line() else { break conflicts }
                     if try decide(view, note: note, { try review.decision(view, value: text) }) {
                         decided += 1
@@ -71,7 +76,7 @@ struct ReviewSession {
                     }
                 default:
                     guard let number = Int(answer) else {
-                        say(l.pick("Không hiểu \"\(answer)\".", "Did not understand \"\(answer)\"."))
+                        write(l.pick("Không hiểu \"\(answer)\".", "Did not understand \"\(answer)\"."))
                         continue
                     }
                     if try decide(view, note: note, { try review.decision(view, pick: number) }) {
@@ -81,7 +86,8 @@ struct ReviewSession {
                 }
                 // A conflict that changed meanwhile is shown again as it is now.
                 guard let fresh = try review.current(view) else {
-                    say(l.pick("Xung đột này đã được giải quyết ở nơi khác.", "This conflict was resolved elsewhere."))
+                    write(
+                        l.pick("Xung đột này đã được giải quyết ở nơi khác.", "This conflict was resolved elsewhere."))
                     continue conflicts
                 }
                 if fresh.record != view.record {
@@ -91,11 +97,11 @@ struct ReviewSession {
             }
         }
         let left = try review.open(filter).count
-        say()
-        say(
+        write()
+        write(
             l.pick(
                 "Đã quyết định \(decided), bỏ qua \(skipped); còn \(left) xung đột đang mở. Đồng bộ để các máy khác nhận quyết định.",
-                "Decided \(decided), skipped \(skipped); \(left) conflicts still open. Sync so that the other replicas receive the decisions."
+                "Decided \(decided), skipped \(skipped); \(Language.english(left, "conflict")) still open. Sync so that the other replicas receive the decisions."
             ))
     }
 
@@ -105,17 +111,36 @@ struct ReviewSession {
         do {
             let decision = try make()
             try review.write([decision], author: author, note: note)
-            say(ConflictPrinter(language: l).decided(view, outcome: review.outcome(decision, of: view)))
+            write(ConflictPrinter(language: l).decided(view, outcome: review.outcome(decision, of: view)))
             return true
         } catch {
-            say(l.pick("Không ghi: ", "Not written: ") + (UserFacingError.message(error, l) ?? "\(error)"))
+            write(l.pick("Không ghi: ", "Not written: ") + (UserFacingError.message(error, l) ?? "\(error)"))
             return false
         }
     }
 
     private func show(_ view: ConflictView, index: Int, of count: Int) throws {
-        say()
-        say("(\(index + 1)/\(count))")
-        for line in ConflictPrinter(language: l).details(view, before: try review.ancestors(of: view)) { say(line) }
+        write()
+        write("(\(index + 1)/\(count))")
+        for line in ConflictPrinter(language: l).details(view, before: try review.ancestors(of: view)) { write(line) }
+    }
+
+    /// Writes a line, wrapped at spaces to the terminal's width.
+    private func write(_ line: String = "") {
+        guard let width = Terminal.width else { return say(line) }
+        for part in Text.wrap(line, width: width) { say(part) }
+    }
+
+    /// Writes a question, wrapped like ``write(_:)``, and leaves the cursor after it.
+    private func prompt(_ question: String) {
+        guard let width = Terminal.width else { return ask(question) }
+        // A key and its meaning stay on one line: the question breaks only between the choices.
+        let glued = question.trimmingCharacters(in: .whitespaces).components(separatedBy: " · ")
+            .map { $0.replacingOccurrences(of: " ", with: "\u{A0}") }.joined(separator: " · ")
+        // Room after the question for the space and the key echoed.
+        var parts = Text.wrap(glued, width: width - 2).map { $0.replacingOccurrences(of: "\u{A0}", with: " ") }
+        let last = parts.removeLast()
+        for part in parts { say(part) }
+        ask(last + " ")
     }
 }

@@ -6,9 +6,9 @@ import SyncHub
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Tóm tắt tình hình của xã (a short summary).")
+        commandName: "status", abstract: Interface.pick("Tóm tắt tình hình của xã.", "A short summary of the commune."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
     func run() throws {
         let replica = try options.open()
@@ -37,7 +37,9 @@ struct StatusCommand: ParsableCommand {
                     "Quá hạn: \(f.overdue.count) việc (xem: ntm report)",
                     "Overdue: \(f.overdue.count) (see: ntm report)"))
         }
-        say(l.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents"))
+        say(
+            l.pick(
+                "Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(Language.english(f.evidenceCount, "document"))"))
         if s.openConflicts > 0 {
             say(
                 l.pick(
@@ -49,7 +51,7 @@ struct StatusCommand: ParsableCommand {
         say(
             l.pick(
                 "Nhật ký: \(s.operations) thao tác (\(s.localOperations) ghi trên máy này)",
-                "Log: \(s.operations) operations (\(s.localOperations) written here)"))
+                "Log: \(Language.english(s.operations, "operation")) (\(s.localOperations) written here)"))
         if let fork = try ForkRecord.recorded(in: replica.store) {
             say(l.pick("Rẽ nhánh, chưa khôi phục: ", "Forked, not yet recovered: ") + SyncMessages.forkMessage(fork, l))
         }
@@ -94,7 +96,7 @@ enum RefusalPrinter {
         say(
             l.pick(
                 "Máy chủ huyện đã từ chối \(refusals.count) thay đổi của máy này (vai trò của máy không được ghi; chúng chỉ có trên máy này, không gửi đi đâu, không tính vào báo cáo):",
-                "The district hub refused \(refusals.count) changes made here (this replica's role may not write them; they stay on this replica only and reports leave them out):"
+                "The district hub refused \(Language.english(refusals.count, "change")) made here (this replica's role may not write them; they stay on this replica only and reports leave them out):"
             ))
         for refusal in refusals { say(line(refusal, presentation: presentation, role: role, l)) }
         say(
@@ -108,14 +110,16 @@ enum RefusalPrinter {
 struct RefusedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refused",
-        abstract: "Thay đổi máy chủ huyện đã từ chối: xem, rút lại (writes the district hub refused).",
+        abstract: Interface.pick(
+            "Thay đổi máy chủ huyện đã từ chối: xem, rút lại.", "Changes the district hub refused: list, withdraw."),
         subcommands: [List.self, Withdraw.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Liệt kê thay đổi bị từ chối.")
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Liệt kê thay đổi bị từ chối.", "List the refused changes."))
 
         @OptionGroup var options: GlobalOptions
-        @Flag(help: "Cả những thay đổi đã rút lại.") var all = false
+        @Flag(help: .pick("Cả những thay đổi đã rút lại.", "Also those already withdrawn.")) var all = false
 
         func run() throws {
             let replica = try options.open()
@@ -138,16 +142,28 @@ struct RefusedCommand: ParsableCommand {
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rút lại thay đổi bị từ chối: máy này hiện lại giá trị huyện đang có (không gửi gì mới).",
-            discussion: """
+            abstract: Interface.pick(
+                "Rút lại thay đổi bị từ chối: máy này hiện lại giá trị huyện đang có (không gửi gì mới).",
+                "Withdraw refused changes: this replica shows again what the district holds (nothing new is sent)."),
+            discussion: Interface.pick(
+                """
                 Thay đổi vẫn còn trong nhật ký (chuỗi băm không đổi) nhưng không còn tác dụng trên máy này: \
                 các trường hiện lại giá trị huyện đang giữ, hoặc để trống nếu huyện chưa có. Không ghi thao tác mới, \
                 nên lần đồng bộ sau không có gì bị từ chối thêm.
-                """)
+                """,
+                """
+                The change stays in the log (the hash chain is unchanged) but has no effect here any more: the \
+                fields show again what the district holds, or nothing if it holds nothing. No new operation is \
+                written, so the next sync has nothing more refused.
+                """))
 
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Mã thay đổi (xem: ntm refused), ít nhất 4 ký tự đầu.") var ids: [String] = []
-        @Flag(help: "Rút lại mọi thay đổi bị từ chối.") var all = false
+        @Argument(
+            help: .pick(
+                "Mã thay đổi (xem: ntm refused), ít nhất 4 ký tự đầu.",
+                "The change's id (see: ntm refused), at least its first 4 characters."))
+        var ids: [String] = []
+        @Flag(help: .pick("Rút lại mọi thay đổi bị từ chối.", "Withdraw every refused change.")) var all = false
 
         func run() throws {
             guard all != !ids.isEmpty else { throw NTMError.idOrAllRefused }
@@ -181,11 +197,14 @@ struct RefusedCommand: ParsableCommand {
 
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Lịch sử thay đổi: ai, khi nào, máy nào, giá trị cũ và mới (a field's history).")
+        commandName: "log",
+        abstract: Interface.pick(
+            "Lịch sử thay đổi: ai, khi nào, máy nào, giá trị cũ và mới.",
+            "The history of changes: who, when, on which replica, the old and the new value."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowPlace>
 
-    @Argument(help: "Mã chỉ tiêu (bỏ trống: toàn bộ).")
+    @Argument(help: .pick("Mã chỉ tiêu (bỏ trống: toàn bộ).", "An indicator's code (none: everything)."))
     var code: String?
 
     func run() throws {

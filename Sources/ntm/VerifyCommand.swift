@@ -8,14 +8,14 @@ import SyncCore
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract:
-            "Kiểm tra cơ sở dữ liệu còn nguyên vẹn: nhật ký, trạng thái các hàng, xung đột (a database integrity check).",
-        discussion: """
-            Kết thúc với mã 0 khi không có lỗi, mã 1 khi có: mỗi lỗi một dòng, rồi một dòng tổng kết.
-            Exits 0 when the database is intact, 1 otherwise: one line per problem, then a summary line.
-            """)
+        abstract: Interface.pick(
+            "Kiểm tra cơ sở dữ liệu còn nguyên vẹn: nhật ký, trạng thái các hàng, xung đột.",
+            "Check that the database is intact: its log, its rows' states, its conflicts."),
+        discussion: Interface.pick(
+            "Kết thúc với mã 0 khi không có lỗi, mã 1 khi có: mỗi lỗi một dòng, rồi một dòng tổng kết.",
+            "Exits 0 when the database is intact, 1 otherwise: one line per problem, then a summary line."))
 
-    @OptionGroup var options: GlobalOptions
+    @OptionGroup var options: SharedOptions<ShowDatabase>
 
     func run() throws {
         let report = try options.openDatabase().store.verifyIntegrity()

@@ -83,7 +83,16 @@ import Testing
             ["bundle", "import", "other-schema.ndjson"],
             "gói được tạo cho dữ liệu kiểu ntm-1/qd1980-2016@0123456789abcdef"
         ),
-        (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson"),
+        (["bundle", "import", "nowhere.ndjson"], "không đọc được gói nowhere.ndjson: không có tệp đó"),
+        (
+            ["bundle", "import", "."],
+            "không đọc được gói .: không đọc được tệp (đó là một thư mục, hoặc không có quyền đọc)"
+        ),
+        (["bundle", "export", "no-folder/x.ndjson"], "không ghi được gói vào no-folder/x.ndjson: không tạo được tệp"),
+        (
+            ["hub", "backup", "no-folder/backup.sqlite"],
+            "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền)"
+        ),
         (["bundle", "export", "x.ndjson", "--since", "{\"a\":1}"], "bản tóm tắt (--since) không hợp lệ"),
         (
             ["assess", "17.1", "dat", "--lang", "en", "--deadline", "32/01/2020"],
@@ -201,9 +210,9 @@ import Testing
     @Test func usageErrorsExitNonZero() throws {
         let folder = TemporaryDirectory("cli-usage")
         let result = try ntm.run(["assess"], in: folder.path)
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("Missing expected argument"))
-        #expect(try ntm.run(["frobnicate"], in: folder.path).status != 0)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("ntm: lỗi: thiếu đối số <code>"), "\(result.stderr)")
+        #expect(try ntm.run(["frobnicate"], in: folder.path).status == 64)
         #expect(try ntm.run(["--help"], in: folder.path).status == 0)
     }
 }

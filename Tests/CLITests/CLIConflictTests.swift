@@ -343,20 +343,25 @@ import Testing
         do {
             let terminal = try PseudoTerminal()
             defer { terminal.close() }
+            // A narrow terminal: every line is wrapped at spaces to its width.
+            terminal.setWidth(60)
             let process = try review(terminal)
             // One key each, no Enter: 2 picks the second value of the first conflict, an arrow key is
-            // ignored, b skips the second.
-            expectOutput(terminal, process, "t: thoát > ")
+            // ignored, s skips the second.
+            expectOutput(terminal, process, "q: thoát > ")
             terminal.send("2")
-            expectOutput(terminal, process, "t: thoát > ", occurrences: 2)
+            expectOutput(terminal, process, "q: thoát > ", occurrences: 2)
             terminal.send("\u{1B}[A")
             usleep(500_000)
-            terminal.send("b")
+            terminal.send("s")
             expectOutput(terminal, process, "Đã quyết định 1, bỏ qua 1; còn 1 xung đột đang mở.")
             process.waitUntilExit()
             #expect(process.terminationStatus == 0, "\(terminal.output)")
             #expect(!terminal.output.contains("Không hiểu"), "the arrow key is ignored")
             #expect(terminal.isCooked, "the terminal is put back after the review")
+            let lines = terminal.output.replacingOccurrences(of: "\r", with: "").split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count <= 60 }, "\(lines.filter { $0.count > 60 })")
+            #expect(lines.contains { $0.hasPrefix("Xung đột ") } && lines.contains { $0.hasPrefix("    ") })
         }
         #expect(try conflicts("hub.sqlite", folder).count == 1)
         #expect(try conflicts("hub.sqlite", folder, ["--commune", "tan-ninh"]).count == 1)
@@ -365,7 +370,7 @@ import Testing
             let terminal = try PseudoTerminal()
             defer { terminal.close() }
             let process = try review(terminal)
-            expectOutput(terminal, process, "t: thoát > ")
+            expectOutput(terminal, process, "q: thoát > ")
             usleep(200_000)
             process.terminate()
             for _ in 0..<100 where process.isRunning { usleep(100_000) }
@@ -437,6 +442,12 @@ final class PseudoTerminal: @unchecked Sendable {
         guard tcgetattr(child.fileDescriptor, &settings) == 0 else { return false }
         let flags = tcflag_t(ICANON | ECHO)
         return settings.c_lflag & flags == flags
+    }
+
+    /// Sets the terminal's width in columns, as a resized window does.
+    func setWidth(_ columns: UInt16) {
+        var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(child.fileDescriptor, UInt(TIOCSWINSZ), &size)
     }
 
     /// Types text as keys.

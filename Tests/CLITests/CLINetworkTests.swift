@@ -114,7 +114,7 @@ import Testing
         try database(folder)
         let result = try ntm.run(["sync", "--hub", "127.0.0.1:1"], in: folder.path)
         #expect(result.status == 75)
-        #expect(result.stderr.contains("không có chương trình nào nghe ở cổng này"), "\(result.stderr)")
+        #expect(result.stderr.contains("không có chương trình nào nghe ở cổng đó"), "\(result.stderr)")
         #expect(!result.stderr.contains("Connection refused") && !result.stderr.contains("connection refused"))
     }
 }

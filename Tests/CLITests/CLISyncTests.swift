@@ -83,7 +83,7 @@ import Testing
         let both = try ntm.run(["sync", "--db", "dan-ly.sqlite"], in: folder.path)
         #expect(both.status == 1 && both.stderr == "ntm: lỗi: cần đúng một trong --hub HOST:PORT và --via LỆNH\n")
         let broken = try ntm.run(["sync", "--via", "false", "--db", "dan-ly.sqlite"], in: folder.path)
-        #expect(broken.status == 75 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (exit status 1)\n")
+        #expect(broken.status == 75 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (mã thoát 1)\n")
     }
 
     @Test func aHubRestoredFromBackupTakesANewIdentityAndGetsBackWhatItLost() throws {
