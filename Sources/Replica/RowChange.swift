@@ -81,8 +81,9 @@ extension ReplicaStore {
     static func checkSendable(_ op: SyncOperation) throws {
         var writer = JSONWriter()
         op.write(to: &writer)
-        guard writer.bytes.count < BundleFormat.maximumLineLength else {
-            throw ReplicaError.invalidWrite("the operation is longer than \(BundleFormat.maximumLineLength) bytes")
+        guard LineLimit.fits(contentBytes: writer.bytes.count) else {
+            throw ReplicaError.invalidWrite(
+                "the operation's line is longer than \(LineLimit.maximumBytes) bytes, its newline included")
         }
         do {
             _ = try SyncOperation(line: writer.bytes)

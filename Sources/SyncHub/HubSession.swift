@@ -344,7 +344,7 @@ public final class HubSession: @unchecked Sendable {
         stats.refused += refused.count
         state = .ready(peer)
         var answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line
-        if answer.utf8.count > WireLimits.maximumLineLength / 2 {
+        if answer.utf8.count > LineLimit.maximumBytes / 2 {
             // Thousands of refusals quoting long row ids: the dots alone, so the line stays within bounds.
             let short = answers.map { Refusal(dot: $0.dot, reason: "forbidden") }
             answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: short).line

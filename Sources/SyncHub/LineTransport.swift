@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import SyncWire
 
 #if canImport(Glibc)
@@ -112,9 +113,7 @@ public final class LineTransport {
                 bytesIn += line.count + 1
                 return line
             }
-            if buffer.count - start > WireLimits.maximumLineLength {
-                throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
-            }
+            if !LineLimit.fits(contentBytes: buffer.count - start) { throw WireError.lineOverLimit }
             if start > 0, start == buffer.count {
                 buffer.removeAll(keepingCapacity: true)
                 start = 0
