@@ -8,6 +8,24 @@ import SyncWire
     import Darwin
 #endif
 
+/// connect(2), named apart from ``LineTransport/connect(to:)``.
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.connect(fd, address, length)
+    #elseif canImport(Darwin)
+        return Darwin.connect(fd, address, length)
+    #endif
+}
+
+/// close(2), named apart from ``LineTransport/close()``.
+private func closeDescriptor(_ fd: Int32) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.close(fd)
+    #elseif canImport(Darwin)
+        return Darwin.close(fd)
+    #endif
+}
+
 /// A blocking, line-oriented byte stream: the client's side of a session (a TCP socket, or the pipes of
 /// a child process such as `ssh district ntm hub stdio`), and the hub's side over stdin/stdout.
 public final class LineTransport {
@@ -58,16 +76,16 @@ public final class LineTransport {
         while let entry = info {
             let fd = socket(entry.pointee.ai_family, entry.pointee.ai_socktype, entry.pointee.ai_protocol)
             if fd >= 0 {
-                if Glibc.connect(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 {
+                if connectSocket(fd, entry.pointee.ai_addr, entry.pointee.ai_addrlen) == 0 {
                     var one: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                     // A hub that stops answering ends the sync instead of hanging it (cron runs it unattended).
                     var wait = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
                     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-                    return LineTransport(input: fd, output: fd, onClose: { _ = Glibc.close(fd) })
+                    return LineTransport(input: fd, output: fd, onClose: { _ = closeDescriptor(fd) })
                 }
                 reason = String(cString: strerror(errno))
-                _ = Glibc.close(fd)
+                _ = closeDescriptor(fd)
             }
             info = entry.pointee.ai_next
         }
