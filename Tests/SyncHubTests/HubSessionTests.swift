@@ -208,6 +208,31 @@ import Testing
         #expect(try night.hubStore.operationCount() == 1)
     }
 
+    /// `assessment.value` is a real (protocol appendix B): a pushed integer there is refused whole with a
+    /// `bad-operation` naming the rule (two writes of 100 and 100.0 would be a conflict), the real is applied.
+    @Test func anIntegerAssessmentValueIsRefusedAndTheRealIsApplied() throws {
+        let night = try Night("session-real")
+        let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
+        let push = #"{"type":"push","batch":1,"count":1}"#
+        func value(_ value: FieldValue) -> String {
+            opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/15.1", column: "value", value: value)
+        }
+        let refused = run(night.session(), start + [push, value(.int(100))])
+        guard let last = refused.last, case .message(.error(let error)) = try WireLine(bytes: Array(last.utf8)) else {
+            Issue.record("no error: \(refused)")
+            return
+        }
+        #expect(error.code == .badOperation)
+        #expect(
+            error.message
+                == "operation xa-dan-ly-1:1: assessment.value is a real number: write 100 as 100.0, never as the integer 100, so that equal numbers are equal values"
+        )
+        #expect(try night.hubStore.operationCount() == 0)
+        #expect(
+            run(night.session(), start + [push, value(.double(100))]).last
+                == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0).line)
+    }
+
     /// Operations written before chains existed (no `prev`) are accepted while their origin's chain
     /// has not begun, as `ntm verify` judges them.
     @Test func unchainedOperationsFromBeforeChainsAreAcceptedUntilAChainBegins() throws {
