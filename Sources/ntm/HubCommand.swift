@@ -275,7 +275,7 @@ struct SyncCommand: ParsableCommand {
                 onClose: { try? input.fileHandleForWriting.close() })
         }
         var client = SyncClient(
-            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store))
+            store: replica.store, commune: replica.commune, credential: try CredentialFile.installed(in: replica.store))
         let l = options.language
         let started = Date()
         let terminal = isatty(2) == 1
