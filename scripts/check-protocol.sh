@@ -11,7 +11,8 @@
 # a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
 # client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
 # bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
-# Rules no schema can state (byte lengths, canonical order, sorted ranges) are checked here too, and
+# Rules no schema can state (byte lengths, canonical order, sorted ranges, assessment.value a real) are
+# checked here too, and
 # the hash chains (PROTOCOL.md §4.6): in a bundle every operation line must be its canonical line, and
 # every operation after an origin's first whose predecessor is in the file must name the SHA-256 of the
 # predecessor's line as its prev. In a session transcript each batch's operation lines are completed
@@ -98,6 +99,8 @@ REPLICA_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
 ROLE = re.compile(r"commune:[a-z0-9-]{1,64}|department:.+|district")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Columns of the NTM tables (appendix B) that hold real numbers: an integer there is not canonical.
+REAL_COLUMNS = {("assessment", "value")}
 HASH = re.compile(r"[0-9a-f]{64}")
 HUB_BUNDLE = "protocol/examples/concurrent-edit.bundle.ndjson"  # what the transcripts' hub holds (§11.10)
 HUB_OPERATIONS = {}  # its operations, dot -> exact line bytes (load_hub_operations)
@@ -274,6 +277,9 @@ def check_rules(where, kind, value):
             report(where, '"_deleted" must be written with a boolean value')
         if value.get("note", "") is None:
             report(where, '"note" is written as null; writers omit it instead')
+        real = value.get("value")
+        if (value.get("table"), value.get("column")) in REAL_COLUMNS and isinstance(real, int) and not isinstance(real, bool):
+            report(where, f'{value["table"]}.{value["column"]} is a real number: write {real} as {float(real)!r} (appendix B)')
     elif kind == "bundle":
         if isinstance(value.get("from"), str) and not REPLICA_ID.fullmatch(value["from"]):
             report(where, '"from" is not a replica id')

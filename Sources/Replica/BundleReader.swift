@@ -69,7 +69,7 @@ final class BundleReader: @unchecked Sendable {
             try? put(.failed(error))
         } catch let failure as LineReader.Failure {
             switch failure {
-            case .tooLong(let line): try? put(.failed(.lineTooLong(line: line, limit: BundleFormat.maximumLineLength)))
+            case .tooLong(let line): try? put(.failed(.lineTooLong(line: line, limit: LineLimit.maximumBytes)))
             case .io(let reason): try? put(.failed(.unreadable(path: path, reason: reason)))
             }
         } catch {
@@ -78,7 +78,7 @@ final class BundleReader: @unchecked Sendable {
     }
 
     private func read(path: String, schemaTag: String) throws -> (Int, Int) {
-        let reader = try LineReader(path: path, maximumLineLength: BundleFormat.maximumLineLength)
+        let reader = try LineReader(path: path, maximumLineLength: LineLimit.maximumBytes)
         var hasher = SHA256()
         var headerSeen = false
         var trailerSeen = false

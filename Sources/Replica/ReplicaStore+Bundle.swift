@@ -31,8 +31,6 @@ public struct BundleStats: Sendable, Equatable {
 public enum BundleFormat {
     /// The only version this program writes and reads.
     public static let version: Int64 = 1
-    /// The longest line accepted, newline included: 1 MiB.
-    public static let maximumLineLength = 1 << 20
 }
 
 extension ReplicaStore {

@@ -1,5 +1,7 @@
+import SyncCore
+
 /// The tables an application replicates, so that the replica can keep readable SQL tables in step with
-/// the replicated state (DESIGN.md section 5).
+/// the replicated state (`docs/DESIGN.md` section 5).
 ///
 /// The engine itself replicates any table and column; the schema only says which projections to keep.
 /// Projections are derived data: when the schema's ``fingerprint`` changes, the replica drops and
@@ -25,6 +27,37 @@ public struct ReplicatedSchema: Sendable, Hashable {
             "\(table.name)(\(table.keyColumns.joined(separator: ","));"
                 + table.columns.map { "\($0.name):\($0.type.rawValue)" }.joined(separator: ",") + ")"
         }.joined(separator: " ")
+    }
+}
+
+extension ReplicatedSchema {
+    /// The declared type of `column` of `table`, when the schema declares one.
+    public func type(of column: String, in table: String) -> ReplicatedColumn.ColumnType? {
+        self.table(table)?.columns.first { $0.name == column }?.type
+    }
+
+    /// The canonical form of a value written to `column` of `table`: an integer written to a column
+    /// declared real becomes that real (`100` → `100.0`), so that two writes of the same number are the
+    /// same value (an integer never equals a real, `protocol/PROTOCOL.md` §4.3). Any other value is
+    /// returned as it is.
+    public func canonical(_ value: FieldValue, table: String, column: String) -> FieldValue {
+        if case .int(let number) = value, type(of: column, in: table) == .real { return .double(Double(number)) }
+        return value
+    }
+
+    /// Why an operation's value is not of its column's kind, or nil when it is: a column declared real
+    /// takes a real number (written with a fraction or an exponent, `100.0`) or null, never an integer or
+    /// anything else (`protocol/PROTOCOL.md` appendix B). Other columns are not checked.
+    public func valueProblem(of op: SyncOperation) -> String? {
+        guard type(of: op.key.column, in: op.key.table) == .real else { return nil }
+        switch op.value {
+        case .double, .null: return nil
+        case .int(let number):
+            return "\(op.key.table).\(op.key.column) is a real number: write \(number) as \(Double(number)), "
+                + "never as the integer \(number), so that equal numbers are equal values"
+        default:
+            return "\(op.key.table).\(op.key.column) takes a real number or null, not \(op.value)"
+        }
     }
 }
 

@@ -26,7 +26,9 @@ public struct RowChange: Sendable, Hashable {
 extension ReplicaStore {
     /// Writes local changes in one transaction: each column written gets this replica's next dot and
     /// the field's current vector as context (a tombstone gets the join of the row's vectors, and is
-    /// written after the row's other columns). Writing a field in conflict resolves it.
+    /// written after the row's other columns). Writing a field in conflict resolves it. A value is
+    /// written in its column's canonical form (``ReplicatedSchema/canonical(_:table:column:)``: an
+    /// integer in a column declared real is written as a real).
     ///
     /// - Returns: the operations written, in order.
     @discardableResult
@@ -64,7 +66,8 @@ extension ReplicaStore {
                 let op = SyncOperation(
                     dot: Dot(origin: replicaID, seq: next),
                     key: FieldKey(table: change.table, row: change.row, column: column),
-                    value: change.values[column]!, context: state.context(forWriting: column), author: author,
+                    value: schema.canonical(change.values[column]!, table: change.table, column: column),
+                    context: state.context(forWriting: column), author: author,
                     wallMs: wallMs, note: note, prev: prev)
                 try Self.checkSendable(op)
                 try applier.apply(op)
@@ -81,8 +84,9 @@ extension ReplicaStore {
     static func checkSendable(_ op: SyncOperation) throws {
         var writer = JSONWriter()
         op.write(to: &writer)
-        guard writer.bytes.count < BundleFormat.maximumLineLength else {
-            throw ReplicaError.invalidWrite("the operation is longer than \(BundleFormat.maximumLineLength) bytes")
+        guard LineLimit.fits(contentBytes: writer.bytes.count) else {
+            throw ReplicaError.invalidWrite(
+                "the operation's line is longer than \(LineLimit.maximumBytes) bytes, its newline included")
         }
         do {
             _ = try SyncOperation(line: writer.bytes)

@@ -1,6 +1,6 @@
 /// The replicated state of one field: its concurrent values (siblings) and its version vector.
 ///
-/// ``apply(_:)`` is the merge rule of DESIGN.md section 4. It is commutative, associative and
+/// ``apply(_:)`` is the merge rule of `docs/DESIGN.md` section 4. It is commutative, associative and
 /// idempotent over any delivery order, so replicas that applied the same operations hold equal states.
 public struct FieldState: Hashable, Sendable {
     /// The values no known write has replaced, ordered for display (see ``Sibling/precedes(_:)``).

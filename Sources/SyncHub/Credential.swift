@@ -57,36 +57,36 @@ public struct Credential: Sendable {
     /// Reads a credential file.
     /// - Throws: ``CredentialError`` naming what is wrong.
     public init(fileContents bytes: [UInt8]) throws {
-        guard bytes.count < 4096 else { throw CredentialError.notACredential("the file is too large") }
+        guard bytes.count < 4096 else { throw CredentialError.notACredential(.tooLarge) }
         var text = bytes
         while let last = text.last, last == 10 || last == 13 || last == 32 { text.removeLast() }
         let object: JSONObject
         do {
             guard let parsed = try JSONParser.parse(text).object else {
-                throw CredentialError.notACredential("not a JSON object")
+                throw CredentialError.notACredential(.notAnObject)
             }
             object = parsed
         } catch let error as CredentialError {
             throw error
         } catch {
-            throw CredentialError.notACredential("not JSON")
+            throw CredentialError.notACredential(.notJSON)
         }
         guard object["format"]?.string == Self.format else {
-            throw CredentialError.notACredential("no \"format\": \"\(Self.format)\"")
+            throw CredentialError.notACredential(.noFormat)
         }
         guard let replica = object["replica"]?.string, Identifiers.isReplicaID(replica) else {
-            throw CredentialError.notACredential("no valid \"replica\"")
+            throw CredentialError.notACredential(.invalid("replica"))
         }
         guard let roleText = object["role"]?.string, let role = Role(parsing: roleText) else {
-            throw CredentialError.notACredential("no valid \"role\"")
+            throw CredentialError.notACredential(.invalid("role"))
         }
         guard let hub = object["hub"]?.string, Identifiers.isReplicaID(hub) else {
-            throw CredentialError.notACredential("no valid \"hub\"")
+            throw CredentialError.notACredential(.invalid("hub"))
         }
         guard let keyText = object["key"]?.string, let raw = Hex.bytes(keyText), raw.count == 32,
             (try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)) != nil
         else {
-            throw CredentialError.notACredential("no valid \"key\"")
+            throw CredentialError.notACredential(.invalid("key"))
         }
         self.init(replica: replica, role: role, hub: hub, district: object["district"]?.string, secret: raw)
     }
@@ -113,8 +113,33 @@ public struct Credential: Sendable {
 
 /// Why a credential file was refused.
 public enum CredentialError: Error, Equatable, Sendable {
-    /// The file is not a credential; the reason says what is missing.
-    case notACredential(String)
+    /// The file (or the copy installed in a replica) is not a credential; the problem says what is wrong.
+    case notACredential(CredentialProblem)
+}
+
+/// What is wrong with a text that should be a credential (`ntm-credential/1`).
+public enum CredentialProblem: Equatable, Sendable, CustomStringConvertible {
+    /// Larger than a credential can be (4096 bytes).
+    case tooLarge
+    /// Not JSON at all: often a file cut short or damaged on the way.
+    case notJSON
+    /// JSON, but not an object.
+    case notAnObject
+    /// No `"format": "ntm-credential/1"`.
+    case noFormat
+    /// The member named is missing or invalid (`replica`, `role`, `hub`, `key`).
+    case invalid(String)
+
+    /// The problem in English, as the protocol's messages are.
+    public var description: String {
+        switch self {
+        case .tooLarge: return "the file is too large"
+        case .notJSON: return "not JSON"
+        case .notAnObject: return "not a JSON object"
+        case .noFormat: return "no \"format\": \"\(Credential.format)\""
+        case .invalid(let member): return "no valid \"\(member)\""
+        }
+    }
 }
 
 extension Credential {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SyncCore
 import SyncWire
 
 /// The hub's TCP server (SwiftNIO): many replicas at once, every database step on one thread (one
@@ -101,22 +102,18 @@ public final class HubServer: @unchecked Sendable {
     public func wait() throws { try lock.withLock { channel }?.closeFuture.wait() }
 }
 
-/// Splits the byte stream into lines of at most 1 MiB (without the `\n`).
+/// Splits the byte stream into lines of at most ``SyncCore/LineLimit/maximumBytes`` (1 MiB, the `\n` included).
 struct LineDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let readable = buffer.readableBytesView
         guard let newline = readable.firstIndex(of: 0x0A) else {
-            if buffer.readableBytes > WireLimits.maximumLineLength {
-                throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
-            }
+            if !LineLimit.fits(contentBytes: buffer.readableBytes) { throw WireError.lineOverLimit }
             return .needMoreData
         }
         let length = newline - readable.startIndex
-        guard length <= WireLimits.maximumLineLength else {
-            throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
-        }
+        guard LineLimit.fits(contentBytes: length) else { throw WireError.lineOverLimit }
         let line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
         context.fireChannelRead(Self.wrapInboundOut(line))

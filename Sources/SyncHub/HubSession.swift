@@ -341,6 +341,7 @@ public final class HubSession: @unchecked Sendable {
                     "operation \(op.dot) would leave a gap: the hub's next operation of \(op.dot.origin) is \(expected)"
                 )
             }
+            try checkValue(op)
             try checkChain(op, after: head)
             head = op
             summary.insert(op.dot)
@@ -358,12 +359,20 @@ public final class HubSession: @unchecked Sendable {
         stats.refused += refused.count
         state = .ready(peer)
         var answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line
-        if answer.utf8.count > WireLimits.maximumLineLength / 2 {
+        if answer.utf8.count > LineLimit.maximumBytes / 2 {
             // Thousands of refusals quoting long row ids: the dots alone, so the line stays within bounds.
             let short = answers.map { Refusal(dot: $0.dot, reason: "forbidden") }
             answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: short).line
         }
         return [answer]
+    }
+
+    /// Refuses a new operation whose value is not of its column's kind in the hub's schema (an integer
+    /// in a column declared real: `100` and `100.0` would be two values of one number).
+    private func checkValue(_ op: SyncOperation) throws {
+        if let problem = hub.store.schema.valueProblem(of: op) {
+            throw WireError(.badOperation, "operation \(op.dot): \(problem)")
+        }
     }
 
     /// Checks that a new operation names the hash of its origin's previous one: the one before it in

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import SyncWire
 
 #if canImport(Glibc)
@@ -6,6 +7,24 @@ import SyncWire
 #elseif canImport(Darwin)
     import Darwin
 #endif
+
+/// connect(2), named apart from ``LineTransport/connect(to:)``.
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.connect(fd, address, length)
+    #elseif canImport(Darwin)
+        return Darwin.connect(fd, address, length)
+    #endif
+}
+
+/// close(2), named apart from ``LineTransport/close()``.
+private func closeDescriptor(_ fd: Int32) -> Int32 {
+    #if canImport(Glibc)
+        return Glibc.close(fd)
+    #elseif canImport(Darwin)
+        return Darwin.close(fd)
+    #endif
+}
 
 /// A blocking, line-oriented byte stream: the client's side of a session (a TCP socket, or the pipes of
 /// a child process such as `ssh district ntm hub stdio`), and the hub's side over stdin/stdout.
@@ -79,7 +98,7 @@ public final class LineTransport {
                 case nil:
                     var one: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    let transport = LineTransport(input: fd, output: fd, onClose: { _ = closeSocket(fd) })
+                    let transport = LineTransport(input: fd, output: fd, onClose: { _ = closeDescriptor(fd) })
                     transport.socketDescriptor = fd
                     transport.address = address
                     transport.firstAnswerSeconds = max(1, timeout)
@@ -90,7 +109,7 @@ public final class LineTransport {
                 case .some(let failure):
                     reason = failure
                 }
-                _ = closeSocket(fd)
+                _ = closeDescriptor(fd)
             }
             info = entry.pointee.ai_next
         }
@@ -104,12 +123,7 @@ public final class LineTransport {
         let flags = fcntl(fd, F_GETFL, 0)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         defer { _ = fcntl(fd, F_SETFL, flags) }
-        #if canImport(Glibc)
-            let started = Glibc.connect(fd, address, length)
-        #else
-            let started = Darwin.connect(fd, address, length)
-        #endif
-        if started == 0 { return nil }
+        if connectSocket(fd, address, length) == 0 { return nil }
         guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
         var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         var ready: Int32
@@ -170,9 +184,7 @@ public final class LineTransport {
                 bytesIn += line.count + 1
                 return line
             }
-            if buffer.count - start > WireLimits.maximumLineLength {
-                throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
-            }
+            if !LineLimit.fits(contentBytes: buffer.count - start) { throw WireError.lineOverLimit }
             if start > 0, start == buffer.count {
                 buffer.removeAll(keepingCapacity: true)
                 start = 0
@@ -224,13 +236,4 @@ public enum TransportError: Error, Equatable, Sendable {
     case timedOut(Int)
     /// A TCP peer accepted the connection but sent no line within the first-answer deadline (seconds).
     case noAnswer(String, Int)
-}
-
-/// Closes a socket (the platform's `close`, which the transport's own `close()` shadows).
-private func closeSocket(_ fd: Int32) -> Int32 {
-    #if canImport(Glibc)
-        return Glibc.close(fd)
-    #else
-        return Darwin.close(fd)
-    #endif
 }

@@ -1,3 +1,5 @@
+import SyncCore
+
 /// An error object on the wire: a stable code for programs, an English message for people. After
 /// sending one, the sender closes the session; nothing of a batch in flight is applied.
 public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -77,4 +79,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension WireError {
+    /// The error answering a line over the limit of ``SyncCore/LineLimit`` (1 MiB, its `\n` included).
+    public static let lineOverLimit = WireError(
+        .lineTooLong, "a line is longer than \(LineLimit.maximumBytes) bytes, its newline included")
 }

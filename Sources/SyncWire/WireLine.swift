@@ -14,9 +14,7 @@ public enum WireLine: Sendable {
     /// Reads one line (without its `\n`).
     /// - Throws: ``WireError`` with the code to answer.
     public init(bytes: some Collection<UInt8>) throws(WireError) {
-        guard bytes.count <= WireLimits.maximumLineLength else {
-            throw WireError(.lineTooLong, "a line is longer than \(WireLimits.maximumLineLength) bytes")
-        }
+        guard LineLimit.fits(contentBytes: bytes.count) else { throw WireError.lineOverLimit }
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)

@@ -418,8 +418,6 @@ extension WireMessage {
 
 /// The limits both sides enforce.
 public enum WireLimits {
-    /// The longest line, in bytes without its `\n` (1 MiB with it, as in part I).
-    public static let maximumLineLength = (1 << 20) - 1
     /// The most bytes of operation lines in one pull batch the hub sends.
     public static let maximumPullBytes = 4 << 20
     /// The most operations in one push or pull batch.

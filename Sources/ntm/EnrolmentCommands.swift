@@ -12,7 +12,8 @@ enum EnrolmentUsage: Error {
     case alreadyEnrolled(String)
     case notEnrolled(String)
     case unreadable(String)
-    case badCredential(String, reason: String)
+    case badCredential(String, problem: CredentialProblem)
+    case damagedInstalledCredential(database: String, replica: String, problem: CredentialProblem)
     case wrongReplica(file: String, credential: String, database: String)
     case wrongCommune(credential: String, database: String)
     case communeIsDistrict(String)
@@ -41,9 +42,16 @@ enum EnrolmentUsage: Error {
                 "replica \(replica) is not enrolled at this hub (see: ntm hub replicas)")
         case .unreadable(let path):
             return l.pick("không đọc được tệp chứng thực \(path)", "cannot read the credential file \(path)")
-        case .badCredential(let path, let reason):
+        case .badCredential(let path, let problem):
             return l.pick(
-                "\(path) không phải tệp chứng thực ntm (\(reason))", "\(path) is not an ntm credential (\(reason))")
+                "\(path) không phải tệp chứng thực ntm dùng được (\(Self.describe(problem, l))); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "\(path) is not a usable ntm credential (\(Self.describe(problem, l))); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE"
+            )
+        case .damagedInstalledCredential(let database, let replica, let problem):
+            return l.pick(
+                "chứng thực đã cài trong \(database) bị hỏng (\(Self.describe(problem, l))); xin huyện cấp tệp mới cho \(replica): ntm hub enroll --replica \(replica) --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "the credential installed in \(database) is damaged (\(Self.describe(problem, l))); ask the district for a new one for \(replica): ntm hub enroll --replica \(replica) --role ROLE --out FILE --renew, then ntm credential install FILE"
+            )
         case .wrongReplica(let file, let credential, let database):
             return l.pick(
                 "\(file) cấp cho bản sao \(credential), còn cơ sở dữ liệu này là bản sao \(database); không ghi gì",
@@ -57,14 +65,42 @@ enum EnrolmentUsage: Error {
     }
 }
 
+extension EnrolmentUsage {
+    /// What is wrong with a credential, in the person's language.
+    static func describe(_ problem: CredentialProblem, _ l: Language) -> String {
+        switch problem {
+        case .tooLarge: return l.pick("tệp quá lớn", "the file is too large")
+        case .notJSON:
+            return l.pick("không phải JSON: có lẽ bị cắt cụt hoặc hỏng", "not JSON: probably cut short or damaged")
+        case .notAnObject: return l.pick("không phải một đối tượng JSON", "not a JSON object")
+        case .noFormat:
+            return l.pick("thiếu \"format\": \"\(Credential.format)\"", "no \"format\": \"\(Credential.format)\"")
+        case .invalid(let member):
+            return l.pick("thiếu \"\(member)\" hoặc \"\(member)\" không hợp lệ", "no valid \"\(member)\"")
+        }
+    }
+}
+
 /// Reading and installing credential files.
 enum CredentialFile {
+    /// The credential installed in a replica, if any.
+    /// - Throws: ``EnrolmentUsage/damagedInstalledCredential(database:replica:problem:)`` when the stored
+    ///   copy is not a credential any more.
+    static func installed(in store: ReplicaStore) throws -> Credential? {
+        do {
+            return try Credential.installed(in: store)
+        } catch CredentialError.notACredential(let problem) {
+            throw EnrolmentUsage.damagedInstalledCredential(
+                database: store.path, replica: store.replicaID, problem: problem)
+        }
+    }
+
     static func read(_ path: String) throws -> Credential {
         guard let data = FileManager.default.contents(atPath: path) else { throw EnrolmentUsage.unreadable(path) }
         do {
             return try Credential(fileContents: Array(data))
-        } catch CredentialError.notACredential(let reason) {
-            throw EnrolmentUsage.badCredential(path, reason: reason)
+        } catch CredentialError.notACredential(let problem) {
+            throw EnrolmentUsage.badCredential(path, problem: problem)
         }
     }
 
@@ -257,7 +293,7 @@ struct CredentialCommand: ParsableCommand {
         func run() throws {
             let database = try options.openDatabase()
             let l = options.language
-            guard let credential = try Credential.installed(in: database.store) else {
+            guard let credential = try CredentialFile.installed(in: database.store) else {
                 say(l.pick("Chưa cài chứng thực (xem: ntm credential install).", "No credential installed."))
                 return
             }

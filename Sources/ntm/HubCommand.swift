@@ -317,7 +317,7 @@ struct SyncCommand: ParsableCommand {
                 onClose: { try? input.fileHandleForWriting.close() })
         }
         var client = SyncClient(
-            store: store, commune: unit, credential: try Credential.installed(in: store))
+            store: store, commune: unit, credential: try CredentialFile.installed(in: store))
         let l = options.language
         let started = Date()
         let terminal = isatty(2) == 1

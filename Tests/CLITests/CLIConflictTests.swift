@@ -266,6 +266,61 @@ import Testing
         #expect(try conflicts("dan-ly-1.sqlite", folder).isEmpty)
     }
 
+    /// `ntm conflicts --json` and `ntm dump` have the shapes protocol/PROTOCOL.md appendix C documents:
+    /// members in the documented order, the note typed with a status (`assess --note`, a `note` column
+    /// of its own, appendix B) shown with that value, dump members sorted, rows by table and row id,
+    /// siblings by dot (not in display order), the provisional value apart.
+    @Test func theOutputsOtherToolsReadHaveTheDocumentedShapes() throws {
+        let folder = TemporaryDirectory("cli-shapes")
+        try run(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "a.sqlite"], folder)
+        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
+        try run(["assess", "17.1", "dat", "--value", "96,5", "--note", "theo biên bản 12", "--db", "a.sqlite"], folder)
+        try run(["assess", "17.1", "dang-thuc-hien", "--db", "b.sqlite"], folder)
+        for (from, to) in [("a", "b"), ("b", "a")] {
+            try run(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
+            try run(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
+        }
+        let listed = try run(["conflicts", "--json", "--db", "a.sqlite"], folder)
+        #expect(listed.hasSuffix("]\n") && listed.filter { $0 == "\n" }.count == 1)
+        let conflict = try #require(try conflicts("a.sqlite", folder).first)
+        #expect(
+            conflict.members.map(\.key) == [
+                "id", "commune", "commune_name", "set", "criterion", "indicator", "indicator_name", "departments",
+                "table", "row", "column", "kind", "subject", "field", "values", "open_since_ms", "written_here",
+            ])
+        let values = try #require(conflict["values"]?.array).compactMap(\.object)
+        #expect(
+            values.first?.members.map(\.key) == [
+                "value", "display", "deletion", "author", "replica", "seq", "wall_ms", "note",
+            ])
+        // Display order: the later write (or, at the same millisecond, the greater replica id) first.
+        let first = try #require(values.first)
+        let wallMs = values.compactMap { $0["wall_ms"]?.int }
+        #expect(
+            wallMs.count == 2
+                && (wallMs[0] > wallMs[1] || (wallMs[0] == wallMs[1] && first["replica"]?.string == "xa-dan-ly-2")))
+        let written = try #require(values.first { $0["replica"]?.string == "xa-dan-ly-1" })
+        #expect(written["note"]?.string == "theo biên bản 12")
+        #expect(values.first { $0["replica"]?.string == "xa-dan-ly-2" }?["note"] == .null)
+
+        let dump = try run(["dump", "--db", "a.sqlite"], folder).split(separator: "\n").map {
+            try JSONParser.parse(String($0))
+        }
+        #expect(dump.first?.object?.members.map(\.key) == ["holdings"])
+        let rows = dump.dropFirst().compactMap(\.object)
+        #expect(rows.allSatisfy { $0.members.map(\.key) == ["conflicts", "deleted", "fields", "row", "table"] })
+        let order = rows.map { [$0["table"]?.string ?? "", $0["row"]?.string ?? ""] }
+        #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) })
+        let row = try #require(rows.first { $0["row"]?.string == "dan-ly/qd1980-2016/17.1" })
+        #expect(row["conflicts"]?.array?.compactMap(\.string) == ["status:value"])
+        let status = try #require(row["fields"]?["status"]?.object)
+        #expect(status.members.map(\.key) == ["conflict", "siblings", "value", "vector"])
+        let siblings = try #require(status["siblings"]?.array).compactMap(\.object)
+        #expect(siblings.compactMap { $0["origin"]?.string } == ["xa-dan-ly-1", "xa-dan-ly-2"])
+        #expect(siblings.first?.members.map(\.key) == ["author", "origin", "seq", "value", "wall_ms"])
+        #expect(status["value"] == first["value"])
+    }
+
     @Test func mistakesEndInOneLineAndWriteNothing() throws {
         let folder = TemporaryDirectory("cli-conflict-errors")
         try setUp(folder)

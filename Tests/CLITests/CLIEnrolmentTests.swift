@@ -151,6 +151,57 @@ import Testing
         #expect(try refuse(["init", "--commune", "dan-ly", "--db", "w.sqlite"], folder).contains("--replica"))
     }
 
+    /// A credential file cut short or not JSON, and a credential damaged in the replica's database, are
+    /// one line naming the file or database, what is wrong and what to do (a new credential from the
+    /// district: `ntm hub enroll --renew`), in Vietnamese or in English; nothing is written or created.
+    @Test func aDamagedCredentialIsNamedWithWhatToDo() throws {
+        let folder = TemporaryDirectory("cli-damaged-credential")
+        try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
+        let whole = try String(contentsOfFile: folder.file("dan-ly.cred"), encoding: .utf8)
+        try String(whole.prefix(60)).write(toFile: folder.file("cut.cred"), atomically: true, encoding: .utf8)
+        try "PK\u{03}\u{04} not a credential".write(toFile: folder.file("zip.cred"), atomically: true, encoding: .utf8)
+        try run(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "x.sqlite"], folder)
+        for file in ["cut.cred", "zip.cred"] {
+            let installed = try refuse(["credential", "install", file, "--db", "x.sqlite"], folder)
+            #expect(
+                installed
+                    == "ntm: lỗi: \(file) không phải tệp chứng thực ntm dùng được (không phải JSON: có lẽ bị cắt cụt hoặc hỏng); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP\n"
+            )
+            #expect(try refuse(["init", "--credential", file, "--db", "new.sqlite"], folder).contains(file))
+            #expect(!FileManager.default.fileExists(atPath: folder.file("new.sqlite")))
+        }
+        let english = try ntm.run(
+            ["credential", "install", "cut.cred", "--db", "x.sqlite", "--lang", "en"], in: folder.path)
+        #expect(english.status == 1)
+        #expect(
+            english.stderr
+                == "ntm: error: cut.cred is not a usable ntm credential (not JSON: probably cut short or damaged); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE\n"
+        )
+        #expect(try run(["credential", "show", "--db", "x.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
+        // The copy installed in the database, damaged behind ntm's back.
+        try run(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
+        let damage = Process()
+        damage.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        damage.arguments = [
+            folder.file("x.sqlite"), "UPDATE meta SET value = substr(value, 1, 50) WHERE key = 'credential'",
+        ]
+        try damage.run()
+        damage.waitUntilExit()
+        #expect(damage.terminationStatus == 0)
+        for command in [["credential", "show"], ["sync", "--via", "true"]] {
+            let message = try refuse(command + ["--db", "x.sqlite"], folder)
+            #expect(message.contains("x.sqlite bị hỏng (không phải JSON: có lẽ bị cắt cụt hoặc hỏng)"), "\(message)")
+            #expect(message.contains("xin huyện cấp tệp mới cho xa-dan-ly-1: ntm hub enroll --replica xa-dan-ly-1"))
+        }
+        let shown = try ntm.run(["credential", "show", "--db", "x.sqlite", "--lang", "en"], in: folder.path)
+        #expect(shown.status == 1)
+        #expect(shown.stderr.hasPrefix("ntm: error: the credential installed in "))
+        #expect(
+            shown.stderr.contains(
+                "x.sqlite is damaged (not JSON: probably cut short or damaged); ask the district for a new one for xa-dan-ly-1: ntm hub enroll --replica xa-dan-ly-1 --role ROLE --out FILE --renew"
+            ))
+    }
+
     @Test func aReplicaWithARoleDecidesOnlyWhatItMayWrite() throws {
         let folder = TemporaryDirectory("cli-role-decide")
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])

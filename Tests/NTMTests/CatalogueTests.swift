@@ -16,18 +16,17 @@ enum Fixture {
     /// The synthetic Thanh Hóa NTM nâng cao set: 15 criteria, 41 sub-criteria, 20 sectors.
     static var advancedSet: String { path("thanh-hoa-nang-cao-synthetic.json") }
 
-    /// `../shared/domain/<name>` beside the repository.
-    static func shared(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/domain")
-            .appendingPathComponent(name).path
-    }
+    /// The team's reference catalogue of the 2016–2020 commune set (codes, names, targets, departments,
+    /// sectors), copied verbatim from the domain notes the project started from (`domain/criteria-2016-2020.json`
+    /// on the team's reference shelf) so that the package's own `qd1980-2016` can be compared with it on a
+    /// clone that has nothing beside it.
+    static var referenceSet2016: String { path("criteria-2016-2020.json") }
 }
 
 @Suite struct CatalogueTests {
     let library = CatalogueLibrary()
 
-    @Test func theCommuneSet2016MatchesTheSharedCatalogue() throws {
+    @Test func theCommuneSet2016MatchesTheReferenceCatalogue() throws {
         let catalogue = try library.catalogue("qd1980-2016")
         #expect(catalogue.criteria.count == 19)
         #expect(catalogue.indicators.count == 49)
@@ -37,10 +36,9 @@ enum Fixture {
         #expect(catalogue.sectors.count == 17)
         #expect(catalogue.unit == .commune && catalogue.level == .ntm)
         #expect(catalogue.indicators.allSatisfy { !$0.department.isEmpty && !$0.sector.isEmpty && !$0.nameEn.isEmpty })
-        // Same codes, names, targets and owners as ../shared/domain/criteria-2016-2020.json.
-        let shared = try JSONParser.parse(
-            Data(contentsOf: URL(fileURLWithPath: Fixture.shared("criteria-2016-2020.json"))))
-        let entries = try #require(shared["indicators"]?.array)
+        // Same codes, names, targets and owners as the reference catalogue (Tests/Fixtures/criteria-2016-2020.json).
+        let reference = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: Fixture.referenceSet2016)))
+        let entries = try #require(reference["indicators"]?.array)
         #expect(entries.count == catalogue.indicators.count)
         for (entry, indicator) in zip(entries, catalogue.indicators) {
             #expect(entry["code"]?.string == indicator.code)

@@ -97,6 +97,47 @@ import Testing
         #expect(try replica.status().figures.criteriaMet == 1)
     }
 
+    /// `assessment.value` is a real (protocol appendix B): `--value 100` and a write of the integer 100
+    /// through the engine are both written `100.0`, so equal numbers are equal values and never conflict;
+    /// the schema names an integer there as not canonical (the hub refuses it, `bad-operation`).
+    @Test func assessmentValuesAreAlwaysWrittenAsRealNumbers() throws {
+        let folder = TemporaryDirectory("domain-real")
+        let replica = try replica(folder)
+        let assessed = try replica.assess(code: "15.1", status: "dang-thuc-hien", value: "100", author: "Mai")
+        let value = try #require(assessed.first { $0.key.column == "value" })
+        #expect(value.value == .double(100))
+        #expect(value.jsonLine.contains(#""value":100.0,"#))
+        let row = NTMSchema.assessmentRow(commune: "xuan-truong", set: "qd1980-2016", code: "15.2")
+        let written = try replica.store.write(
+            [
+                RowChange(
+                    table: NTMSchema.Table.assessment, row: row, values: ["value": .int(85), "status": .text("dat")])
+            ],
+            author: "Mai")
+        #expect(written.first { $0.key.column == "value" }?.value == .double(85))
+        #expect(written.first { $0.key.column == "status" }?.value == .text("dat"))
+        // What the hub checks.
+        let schema = NTMSchema.schema
+        func op(_ value: FieldValue, column: String = "value") -> SyncOperation {
+            SyncOperation(
+                dot: Dot(origin: "xa-2", seq: 1),
+                key: FieldKey(table: NTMSchema.Table.assessment, row: row, column: column),
+                value: value, context: VersionVector(), author: "x", wallMs: 0)
+        }
+        #expect(schema.valueProblem(of: op(.double(100))) == nil)
+        #expect(schema.valueProblem(of: op(.null)) == nil)
+        #expect(
+            schema.valueProblem(of: op(.int(100)))
+                == "assessment.value is a real number: write 100 as 100.0, never as the integer 100, so that equal numbers are equal values"
+        )
+        #expect(
+            schema.valueProblem(of: op(.text("100")))?.hasPrefix("assessment.value takes a real number or null") == true
+        )
+        #expect(schema.valueProblem(of: op(.int(7), column: "status")) == nil)
+        #expect(schema.canonical(.int(100), table: NTMSchema.Table.assessment, column: "value") == .double(100))
+        #expect(schema.canonical(.int(2020), table: NTMSchema.Table.target, column: "year") == .int(2020))
+    }
+
     @Test func sectorsMatchByNameSlugOrUniquePart() throws {
         let folder = TemporaryDirectory("sectors")
         let replica = try replica(folder)

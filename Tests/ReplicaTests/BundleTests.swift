@@ -143,9 +143,36 @@ import Testing
         // A line over 1 MiB.
         let long =
             String(text.split(separator: "\n")[0]) + "\n"
-            + String(repeating: " ", count: BundleFormat.maximumLineLength + 10) + "\n"
+            + String(repeating: " ", count: LineLimit.maximumBytes + 10) + "\n"
         try long.write(toFile: altered, atomically: true, encoding: .utf8)
         try expectRefused(receiver, altered) { if case .lineTooLong = $0 { return true } else { return false } }
+    }
+
+    /// The line limit counts the `\n`: a bundle line of exactly 1 MiB with it is read, one byte more is refused.
+    @Test func aBundleLineOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws {
+        let folder = TemporaryDirectory("line-limit")
+        let (_, receiver, path) = try setUp(folder)
+        let header = String(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0])
+        let trailer =
+            #"{"type":"end","count":0,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}"#
+        let file = folder.file("padded.ndjson")
+        for length in [LineLimit.maximumBytes, LineLimit.maximumBytes + 1] {
+            // Whitespace between tokens is allowed: the header padded to `length` bytes, its `\n` included.
+            let padded = "{" + String(repeating: " ", count: length - 1 - header.utf8.count) + header.dropFirst()
+            #expect(padded.utf8.count + 1 == length)
+            try (padded + "\n" + trailer + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            if length == LineLimit.maximumBytes {
+                #expect(try receiver.importBundle(from: file).operations == 0)
+            } else {
+                try expectRefused(receiver, file) {
+                    if case .lineTooLong(line: 1, limit: LineLimit.maximumBytes) = $0 {
+                        return true
+                    } else {
+                        return false
+                    }
+                }
+            }
+        }
     }
 
     func uppercasedDigest(_ text: String) -> String {

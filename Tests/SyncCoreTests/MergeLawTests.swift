@@ -2,7 +2,7 @@ import SyncCore
 import TestSupport
 import Testing
 
-/// The laws of DESIGN.md section 4, checked over random histories: whatever the delivery order,
+/// The laws of `docs/DESIGN.md` section 4, checked over random histories: whatever the delivery order,
 /// duplicates and partitions, replicas that received the same writes hold the same state, and each
 /// field's siblings are exactly its causally maximal writes.
 @Suite struct MergeLawTests {

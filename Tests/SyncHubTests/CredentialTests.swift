@@ -57,17 +57,30 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "not JSON"), ("[]", "not a JSON object"), ("{}", "no \"format\": \"ntm-credential/1\""),
+        ("", CredentialProblem.notJSON, "not JSON"), ("[]", .notAnObject, "not a JSON object"),
+        ("{}", .noFormat, "no \"format\": \"ntm-credential/1\""),
         (
             #"{"format":"ntm-credential/1","replica":"Xã","role":"district","hub":"h","key":"00"}"#,
+            .invalid("replica"),
             "no valid \"replica\""
         ),
-        (#"{"format":"ntm-credential/1","replica":"x","role":"province","hub":"h","key":"00"}"#, "no valid \"role\""),
-        (#"{"format":"ntm-credential/1","replica":"x","role":"district","hub":"h","key":"00"}"#, "no valid \"key\""),
-        (#"{"format":"ntm-credential/1","replica":"x","role":"district","key":"00"}"#, "no valid \"hub\""),
+        (
+            #"{"format":"ntm-credential/1","replica":"x","role":"province","hub":"h","key":"00"}"#, .invalid("role"),
+            "no valid \"role\""
+        ),
+        (
+            #"{"format":"ntm-credential/1","replica":"x","role":"district","hub":"h","key":"00"}"#, .invalid("key"),
+            "no valid \"key\""
+        ),
+        (
+            #"{"format":"ntm-credential/1","replica":"x","role":"district","key":"00"}"#, .invalid("hub"),
+            "no valid \"hub\""
+        ),
+        (#"{"format":"ntm-credential/1","replica":"x","#, .notJSON, "not JSON"),
     ])
-    func aFileThatIsNotACredentialIsNamed(text: String, reason: String) {
-        #expect(throws: CredentialError.notACredential(reason)) { try Credential(fileContents: Array(text.utf8)) }
+    func aFileThatIsNotACredentialIsNamed(text: String, problem: CredentialProblem, reason: String) {
+        #expect(throws: CredentialError.notACredential(problem)) { try Credential(fileContents: Array(text.utf8)) }
+        #expect(problem.description == reason)
     }
 
     @Test func theHubKeepsOnlyPublicKeysAndRevokes() throws {

@@ -9,6 +9,9 @@ import SyncWire
 import TestSupport
 import Testing
 
+/// The longest line content the limit allows: 1 MiB less the `\n`.
+private let longestContent = LineLimit.maximumBytes - 1
+
 /// Hostile input: the protocol's example lines mutated by a seeded generator (flipped bytes, cuts,
 /// duplicates, splices, NUL bytes, invalid UTF-8, lines over 1 MiB, 100,000 levels of nesting, numbers
 /// past every range, members of the wrong type, random bytes, forged challenges and answers to them)
@@ -496,8 +499,8 @@ struct HostileLines {
             let over = random.chance(0.85)
             let length =
                 over
-                ? WireLimits.maximumLineLength + Int.random(in: 1...70_000, using: &random)
-                : WireLimits.maximumLineLength
+                ? longestContent + Int.random(in: 1...70_000, using: &random)
+                : longestContent
             // Inside the first string value, from a padding made once (a megabyte copied, not built).
             let at = min((seed.firstIndex(of: UInt8(ascii: ":")) ?? 0) + 2, seed.count)
             let line = Array(seed[..<at]) + Self.padding[..<max(0, length - seed.count)] + seed[at...]
@@ -655,7 +658,7 @@ struct HostileLines {
     /// The code the protocol requires for a line, whatever else is wrong with it: too long, then not
     /// UTF-8 or holding a NUL byte (never valid JSON, inside a string or out).
     static func requiredCode(_ line: [UInt8]) -> WireError.Code? {
-        if line.count > WireLimits.maximumLineLength { return .lineTooLong }
+        if line.count > longestContent { return .lineTooLong }
         if line.contains(0) || String(validating: line, as: UTF8.self) == nil { return .badJSON }
         return nil
     }
@@ -674,7 +677,7 @@ struct HostileLines {
     /// another message or operation of the protocol.
     static func isWellFormedAnswer(_ line: String) -> Bool {
         let bytes = Array(line.utf8)
-        guard bytes.count <= WireLimits.maximumLineLength else { return false }
+        guard bytes.count <= longestContent else { return false }
         if (try? JSONParser.parse(bytes))?["type"]?.string == "error" { return errorCode(bytes) != nil }
         return (try? WireLine(bytes: bytes)) != nil
     }
@@ -692,7 +695,7 @@ struct HostileLines {
         ).line
     }
 
-    static let padding = [UInt8](repeating: UInt8(ascii: "x"), count: WireLimits.maximumLineLength + 70_000)
+    static let padding = [UInt8](repeating: UInt8(ascii: "x"), count: longestContent + 70_000)
 
     static let invalidUTF8: [[UInt8]] = [
         [0xFF], [0xFE], [0x80], [0xBF], [0xC0, 0xAF], [0xC1, 0xBF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80],
@@ -738,7 +741,7 @@ struct HostileLines {
         var ranges: [String] = []
         var length = 0
         var first = 1
-        while length < WireLimits.maximumLineLength - 300 {
+        while length < longestContent - 300 {
             let range = "[\(first),\(first)]"
             ranges.append(range)
             length += range.utf8.count + 1
@@ -750,10 +753,10 @@ struct HostileLines {
             + #"]},"end":{"pos":0},"district":null,"shared":[],"role":"commune:dan-ly","whole":false,"refused":[]}"#
         // Lines exactly at the limit whose refusal quotes a long part of them (a type, a schema, a key).
         func atLimit(_ before: String, _ after: String) -> String {
-            before + String(repeating: "x", count: WireLimits.maximumLineLength - before.utf8.count - after.utf8.count)
+            before + String(repeating: "x", count: longestContent - before.utf8.count - after.utf8.count)
                 + after
         }
-        let key = String(repeating: "k", count: (WireLimits.maximumLineLength - 11) / 2)
+        let key = String(repeating: "k", count: (longestContent - 11) / 2)
         let op =
             #"{"type":"op","origin":"xa-dan-ly-2","seq":1,"table":"assessment","row":"dan-ly/x","#
             + #""column":"status","value":"dat","#
@@ -824,10 +827,10 @@ struct HostileLines {
             text(#"{"type":"\#(String(repeating: "\\u0000", count: 100_000))"}"#, .unknownType),
             text(welcome), text(manyKeys, .badMessage), text(bigContext, .badOperation),
             Line(
-                bytes: [UInt8](repeating: 0x20, count: WireLimits.maximumLineLength), mutation: .extreme,
+                bytes: [UInt8](repeating: 0x20, count: longestContent), mutation: .extreme,
                 expected: .badJSON),
             Line(
-                bytes: [UInt8](repeating: 0x20, count: WireLimits.maximumLineLength + 1), mutation: .extreme,
+                bytes: [UInt8](repeating: 0x20, count: longestContent + 1), mutation: .extreme,
                 expected: .lineTooLong),
             Line(bytes: [UInt8](repeating: 0, count: 1000), mutation: .extreme, expected: .badJSON),
         ] + quoting + handshake
@@ -889,7 +892,7 @@ struct HostileScript {
             // handling the lines ahead of it.)
             for _ in 0..<Int.random(in: 0...4, using: &random) {
                 let line = lines.next().bytes
-                if line.count <= WireLimits.maximumLineLength { hostile += line + [0x0A] }
+                if line.count <= longestContent { hostile += line + [0x0A] }
             }
             let credential = credentials[scripts.count % credentials.count]
             let name = "connection \(scripts.count) (\(landing), \(first.mutation))"
@@ -943,7 +946,7 @@ struct HostileScript {
     /// What is wrong with the hub's answer, if anything.
     func problem(lines: [[UInt8]], end: RawConnection.End) -> String? {
         let shown = lines.map { String(decoding: $0.prefix(300), as: UTF8.self) }
-        guard lines.allSatisfy({ $0.count <= WireLimits.maximumLineLength }) else {
+        guard lines.allSatisfy({ $0.count <= longestContent }) else {
             return "\(name): a line over the limit: \(lines.map(\.count)) bytes, \(shown)"
         }
         var answers = lines[...]

@@ -131,7 +131,7 @@ import Testing
         let badLines: [[UInt8]] = [
             Array("garbage".utf8), Array("[1,2]".utf8), Array(#"{"type":"launch"}"#.utf8),
             Array(#"{"type":"push","batch":1,"count":1}"#.utf8), [0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D],
-            [UInt8](repeating: 0x61, count: WireLimits.maximumLineLength + 10),
+            [UInt8](repeating: 0x61, count: LineLimit.maximumBytes + 9),
             Array(
                 #"{"type":"hello","protocol":1,"replica":"x","commune":"dan-ly","schema":"ntm-2","epoch":null}"#.utf8),
         ]
@@ -166,6 +166,41 @@ import Testing
             #expect(answers.get(100 + index) == "closed", "bad line \(index)")
         }
         #expect(try hub.database.store.operationCount() == before + written)
+    }
+
+    /// The one line limit (``LineLimit``: 1 MiB, the `\n` included) at its boundary, on both sides of a
+    /// session: the hub's TCP decoder and the client's transport read a line of exactly the limit and
+    /// refuse one byte more.
+    @Test func aLineOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws {
+        let hub = try LiveHub("hub-line-limit")
+        defer { hub.server.stop() }
+        // Spaces are not JSON: a line the decoder let through is answered bad-json, a longer one line-too-long.
+        for (length, expected) in [
+            (LineLimit.maximumBytes, WireError.Code.badJSON), (LineLimit.maximumBytes + 1, .lineTooLong),
+        ] {
+            let transport = try LineTransport.connect(to: "127.0.0.1:\(hub.port)")
+            defer { transport.close() }
+            try transport.send(bytes: [UInt8](repeating: 0x20, count: length - 1) + [0x0A])
+            let answer = try #require(try transport.receive())
+            guard case .message(.error(let error)) = try WireLine(bytes: answer) else {
+                Issue.record("not an error: \(String(decoding: answer, as: UTF8.self))")
+                continue
+            }
+            #expect(error.code == expected, "a line of \(length) bytes")
+        }
+        let folder = TemporaryDirectory("transport-line-limit")
+        for length in [LineLimit.maximumBytes, LineLimit.maximumBytes + 1] {
+            let path = folder.file("line-\(length)")
+            try Data([UInt8](repeating: 0x20, count: length - 1) + [0x0A]).write(to: URL(fileURLWithPath: path))
+            let descriptor = open(path, O_RDONLY)
+            let transport = LineTransport(input: descriptor, output: -1, onClose: { _ = close(descriptor) })
+            defer { transport.close() }
+            if length == LineLimit.maximumBytes {
+                #expect(try transport.receive()?.count == length - 1)
+            } else {
+                #expect(throws: WireError.lineOverLimit) { try transport.receive() }
+            }
+        }
     }
 
     @Test func anInterruptedPushAppliesNothingAndTheNextSyncCompletes() throws {

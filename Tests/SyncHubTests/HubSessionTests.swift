@@ -99,7 +99,9 @@ import Testing
 
     @Test func invalidUTF8AndLongLinesAreRefused() {
         #expect(code([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]) == .badJSON)
-        #expect(code([UInt8](repeating: 0x20, count: WireLimits.maximumLineLength + 1)) == .lineTooLong)
+        // The limit counts the `\n`: content of one byte less than 1 MiB is read (spaces are not JSON), 1 MiB is not.
+        #expect(code([UInt8](repeating: 0x20, count: LineLimit.maximumBytes - 1)) == .badJSON)
+        #expect(code([UInt8](repeating: 0x20, count: LineLimit.maximumBytes)) == .lineTooLong)
         #expect(code(Array(#"{"type":"done","cursor":{"pos":0}}"#.utf8)) == nil)
     }
 }
@@ -205,6 +207,31 @@ import Testing
             code(run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last)
                 == "fork")
         #expect(try night.hubStore.operationCount() == 1)
+    }
+
+    /// `assessment.value` is a real (protocol appendix B): a pushed integer there is refused whole with a
+    /// `bad-operation` naming the rule (two writes of 100 and 100.0 would be a conflict), the real is applied.
+    @Test func anIntegerAssessmentValueIsRefusedAndTheRealIsApplied() throws {
+        let night = try Night("session-real")
+        let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
+        let push = #"{"type":"push","batch":1,"count":1}"#
+        func value(_ value: FieldValue) -> String {
+            opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/15.1", column: "value", value: value)
+        }
+        let refused = run(night.session(), start + [push, value(.int(100))])
+        guard let last = refused.last, case .message(.error(let error)) = try WireLine(bytes: Array(last.utf8)) else {
+            Issue.record("no error: \(refused)")
+            return
+        }
+        #expect(error.code == .badOperation)
+        #expect(
+            error.message
+                == "operation xa-dan-ly-1:1: assessment.value is a real number: write 100 as 100.0, never as the integer 100, so that equal numbers are equal values"
+        )
+        #expect(try night.hubStore.operationCount() == 0)
+        #expect(
+            run(night.session(), start + [push, value(.double(100))]).last
+                == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0).line)
     }
 
     /// Operations written before chains existed (no `prev`) are accepted while their origin's chain
