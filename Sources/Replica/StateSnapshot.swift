@@ -65,15 +65,7 @@ extension ReplicaStore {
                     add(key, try RowState(stored: Array(text.utf8)))
                 }
                 for key in replayed {
-                    var state = RowState()
-                    let logged = try Row.fetchCursor(
-                        db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? ORDER BY pos",
-                        arguments: [key.table, key.row])
-                    while let row = try logged.next() {
-                        let op = try LoggedOperation(row: row).operation
-                        if !excluding.contains(op.dot) { state.apply(op) }
-                    }
-                    add(key, state)
+                    add(key, try Self.replay(db, key, excluding: excluding))
                 }
                 return snapshot
             }
