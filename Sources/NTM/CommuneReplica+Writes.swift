@@ -187,7 +187,15 @@ extension CommuneReplica {
         let owners = catalogue.departments(of: criterion.number)
         let chosen: String
         if let department {
-            chosen = try self.department(department, among: owners)
+            do {
+                chosen = try self.department(department, among: owners)
+            } catch NTMError.unknownDepartment {
+                // A department of the set that does not own this criterion is named as such.
+                if let other = Self.match(department, among: catalogue.departments) {
+                    throw NTMError.departmentNotOwner(other, criterion: criterion.number, owners: owners)
+                }
+                throw NTMError.unknownDepartment(department, known: owners)
+            }
         } else if owners.count == 1 {
             chosen = owners[0]
         } else {
@@ -422,6 +430,8 @@ extension CommuneReplica {
         let key = id.trimmingCharacters(in: .whitespaces).lowercased()
         let ids = Array(Set(candidates)).sorted()
         if ids.contains(key) { return key }
+        // A prefix shorter than 4 characters is refused as such, not as an unknown id.
+        if key.count < 4, ids.contains(where: { $0.hasPrefix(key) }) { throw NTMError.idTooShort(id) }
         let matches = key.count >= 4 ? ids.filter { $0.hasPrefix(key) } : []
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 { throw NTMError.ambiguousID(id, matches: matches) }

@@ -69,11 +69,13 @@ public final class NTMDatabase: Sendable {
         String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(count))
     }
 
-    /// Creates a database. For a commune, records the commune and its first target as the first writes.
+    /// Creates a database. For a commune, records the commune and its first target as the first writes
+    /// (for a district, its own row and target), unless `setupWrites` is false: a department's laptop
+    /// may not write them and receives them from the hub instead.
     /// `author`, when given, becomes the default author of later writes on this database.
     /// - Throws: ``NTMError`` for a bad slug, set, level or year; ``ReplicaError`` for the database.
     public static func create(
-        at path: String, replicaID: String, home: Home, author: String?,
+        at path: String, replicaID: String, home: Home, author: String?, setupWrites: Bool = true,
         clock: @escaping @Sendable () -> Int64 = ReplicaStore.systemClock,
         makeID: @escaping @Sendable () -> String = randomID
     ) throws -> NTMDatabase {
@@ -120,7 +122,7 @@ public final class NTMDatabase: Sendable {
         }
         let store = try ReplicaStore.create(
             at: path, replicaID: replicaID, schema: NTMSchema.schema, metadata: metadata, clock: clock)
-        if !first.isEmpty { try store.write(first, author: author ?? replicaID) }
+        if setupWrites, !first.isEmpty { try store.write(first, author: author ?? replicaID) }
         return NTMDatabase(store: store, makeID: makeID)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Replica
 
 /// A mistake a person can make with the domain, with what would be right. Each has a Vietnamese and
@@ -20,6 +21,8 @@ public enum NTMError: Error, Equatable, Sendable {
     case emptyName
     case unknownEvidence(String)
     case ambiguousID(String, matches: [String])
+    /// An id prefix of fewer than 4 characters.
+    case idTooShort(String)
     case unknownLevel(String)
     case levelMismatch(set: String, setLevel: Level, asked: Level)
     case badYear(String)
@@ -29,6 +32,8 @@ public enum NTMError: Error, Equatable, Sendable {
     case noTarget(commune: String, set: String?, targets: [String])
     case unknownDepartment(String, known: [String])
     case departmentRequired(criterion: Int, owners: [String])
+    /// A department of the set that does not own the criterion it would verify.
+    case departmentNotOwner(String, criterion: Int, owners: [String])
     case percentOutOfRange(String)
     case metBelowTarget(code: String, value: Double, target: String)
     case emptyOwner
@@ -77,6 +82,13 @@ public enum NTMError: Error, Equatable, Sendable {
         case (NTMSchema.Table.appraisal, "document"):
             return l.pick("số văn bản kết luận của sở ngành", "the number of a sector's verdict")
         case (NTMSchema.Table.catalogue, _): return l.pick("bộ tiêu chí", "a criteria set")
+        case (NTMSchema.Table.assessment, _): return l.pick("tự đánh giá của xã", "a commune's self-assessment")
+        case (NTMSchema.Table.commune, _): return l.pick("thông tin của xã, huyện", "a commune's or district's details")
+        case (NTMSchema.Table.target, _): return l.pick("mục tiêu của xã, huyện", "a commune's or district's target")
+        case (NTMSchema.Table.evidence, _): return l.pick("minh chứng của xã", "a commune's evidence")
+        case (NTMSchema.Table.dossier, _): return l.pick("hồ sơ của xã", "a commune's dossier")
+        case (NTMSchema.Table.deadline, _): return l.pick("thời hạn", "a deadline")
+        case (NTMSchema.Table.note, _): return l.pick("ghi chú của xã", "a commune's note")
         default: return "\(table).\(column)"
         }
     }
@@ -150,6 +162,10 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "không có minh chứng \"\(id)\" (có thể đã bị xóa); xem danh sách: ntm evidence list",
                 "no evidence \"\(id)\" (it may have been removed); see: ntm evidence list")
+        case .idTooShort(let id):
+            return l.pick(
+                "mã \"\(id)\" quá ngắn: gõ ít nhất 4 ký tự đầu của mã",
+                "\"\(id)\" is too short: type at least the first 4 characters of the id")
         case .ambiguousID(let id, let matches):
             return l.pick(
                 "mã \"\(id)\" trùng với nhiều mục (\(matches.joined(separator: ", "))); gõ thêm ký tự",
@@ -190,6 +206,10 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "xã \(commune) chưa có mục tiêu (bộ tiêu chí, mức đạt); thêm bằng: ntm target BỘ --year NĂM",
                 "commune \(commune) has no target yet; add one with: ntm target SET --year YEAR")
+        case .departmentNotOwner(let department, let criterion, let owners):
+            return l.pick(
+                "\(department) không phụ trách tiêu chí \(criterion); phòng phụ trách: \(owners.joined(separator: "; "))",
+                "\(department) does not own criterion \(criterion); its owners: \(owners.joined(separator: "; "))")
         case .unknownDepartment(let text, let known):
             return l.pick(
                 "không có phòng, ban \"\(text)\"; dùng một trong: \(known.joined(separator: "; "))",
@@ -263,7 +283,18 @@ public enum NTMError: Error, Equatable, Sendable {
         case .conflictingFormats:
             return l.pick("chỉ chọn một trong --json và --csv", "choose one of --json and --csv")
         case .fileUnreadable(let path):
-            return l.pick("không đọc được tệp \(path)", "cannot read file \(path)")
+            // Why, in the person's words: the usual reasons are a wrong path and a folder.
+            var folder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &folder)
+            let why =
+                !exists
+                ? l.pick("không có tệp đó; kiểm tra đường dẫn", "no such file; check the path")
+                : folder.boolValue
+                    ? l.pick("đó là một thư mục, không phải tệp", "it is a folder, not a file")
+                    : l.pick("không có quyền đọc", "no permission to read it")
+            return l.pick(
+                "không đọc được tệp \(path) (\(why)); không ghi gì",
+                "cannot read file \(path) (\(why)); nothing was written")
         case .nothingToChange:
             return l.pick("không có gì để ghi: thêm ít nhất một tùy chọn", "nothing to write: give at least one option")
         case .badSummary(let reason):
@@ -305,9 +336,18 @@ public enum NTMError: Error, Equatable, Sendable {
                 "give a conflict id (see: ntm conflicts), or --all with --prefer RULE")
         case .roleMayNotWrite(let table, let column, let role):
             let what = Self.fieldName(table: table, column: column, l)
+            // Who may: the department or the district for verifications and verdicts, the commune for
+            // its own records.
+            let communeOwns = [
+                NTMSchema.Table.assessment, NTMSchema.Table.evidence, NTMSchema.Table.dossier, NTMSchema.Table.note,
+            ].contains(table)
+            let who =
+                communeOwns
+                ? l.pick("máy của xã", "the commune's laptop")
+                : l.pick("phòng chuyên môn, văn phòng huyện", "the department, the district office")
             return l.pick(
-                "bản sao này (vai trò \(role)) không được ghi \(what): máy chủ huyện sẽ từ chối; để người có quyền ghi (phòng chuyên môn, văn phòng huyện); không ghi gì",
-                "this replica (role \(role)) may not write \(what): the district hub would refuse it; leave it to someone who may (the department, the district office); nothing was written"
+                "bản sao này (vai trò \(role)) không được ghi \(what): máy chủ huyện sẽ từ chối; để người có quyền ghi (\(who)); không ghi gì",
+                "this replica (role \(role)) may not write \(what): the district hub would refuse it; leave it to someone who may (\(who)); nothing was written"
             )
         case .notAllowed(let id, let role):
             return l.pick(
@@ -433,7 +473,17 @@ extension BundleError {
                 "\(path) chính là cơ sở dữ liệu của bản sao: hãy chọn tên tệp khác",
                 "\(path) is the replica's own database: give another file name")
         case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
-        case .notABundle(let reason): text = l.pick("không phải gói ntm (\(reason))", "not an ntm bundle (\(reason))")
+        case .notABundle(let reason):
+            // The reader's reasons are English; the Vietnamese names the usual ones.
+            let vi: String
+            if reason.hasPrefix("the first line is not JSON") || reason == "the first line is not a bundle header" {
+                vi = "dòng đầu không phải phần đầu của một gói: có lẽ đây là tệp khác"
+            } else if reason == "no complete first line" {
+                vi = "tệp trống hoặc không có dòng đầu đầy đủ"
+            } else {
+                vi = "phần đầu của gói không hợp lệ"
+            }
+            text = l.pick("không phải gói ntm (\(vi))", "not an ntm bundle (\(reason))")
         case .unsupportedVersion(let version):
             text = l.pick(
                 "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)",
@@ -479,6 +529,9 @@ public enum NTMWarning: Equatable, Sendable {
     case sameFileTwice(code: String, earlier: [String])
     /// A database was created without an author: writes will need `--by` or `NTM_USER`.
     case noAuthor
+    /// `ntm dump --commune` of a commune this database holds no row of (a typo, or another commune's
+    /// rows that this replica never receives): the empty dump is no proof that two replicas agree.
+    case nothingOfCommune(String, known: [String])
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -489,6 +542,12 @@ public enum NTMWarning: Equatable, Sendable {
             return l.pick(
                 "chỉ tiêu \(code) đã có minh chứng cùng tệp này (cùng mã SHA-256): \(ids); nếu thêm nhầm, xóa bằng: ntm evidence remove MÃ",
                 "indicator \(code) already has evidence with this same file (same SHA-256): \(ids); if added by mistake, remove it with: ntm evidence remove ID"
+            )
+        case .nothingOfCommune(let slug, let known):
+            let list = known.isEmpty ? "—" : known.joined(separator: ", ")
+            return l.pick(
+                "cơ sở dữ liệu này không có bản ghi nào của \"\(slug)\" (có ở đây: \(list)); bản in rỗng không chứng tỏ hai bản sao giống nhau",
+                "this database holds no row of \"\(slug)\" (here: \(list)); an empty dump does not show that two replicas agree"
             )
         case .noAuthor:
             return l.pick(

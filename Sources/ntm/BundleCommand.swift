@@ -120,9 +120,11 @@ struct DumpCommand: ParsableCommand {
             return
         }
         // One commune's rows only, so that a commune's replica and the hub can be compared for it.
-        print(
-            try database.store.dump { _, row in
-                RowScope.owner(of: row) == commune
-            }, terminator: "")
+        let text = try database.store.dump { _, row in RowScope.owner(of: row) == commune }
+        print(text, terminator: "")
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let known = (try database.communes().map(\.slug) + [database.district].compactMap { $0 }).sorted()
+            warn(.nothingOfCommune(commune, known: known), options.language)
+        }
     }
 }

@@ -57,8 +57,12 @@ struct HubCommand: ParsableCommand {
             let presentation = Presentation(catalogue: CatalogueLibrary.shipped[0], language: l)
             for entry in held {
                 let op = entry.operation
+                // The reason in words, for the sender's role as enrolled (`--json` keeps the hub's own).
+                let why = RefusalWords.reason(
+                    entry.reason, table: op.key.table, column: op.key.column,
+                    role: try hub.store.enrolment(of: entry.sender)?.role, presentation: presentation, l)
                 say(
-                    "\(Presentation.time(entry.receivedMs))  \(op.dot)  \(op.author) (\(entry.sender))  \(presentation.write(op))  [\(entry.reason)]"
+                    "\(Presentation.time(entry.receivedMs))  \(op.dot)  \(op.author) (\(entry.sender))  \(presentation.write(op)) — \(why)"
                 )
             }
         }
@@ -340,7 +344,10 @@ struct SyncCommand: ParsableCommand {
             if let child {
                 child.waitUntilExit()
                 // The command failed before or during the session (ssh could not connect, …): say so.
-                if child.terminationStatus != 0, case SyncError.transport = error {
+                if child.terminationStatus != 0, case SyncError.transport(let failure) = error {
+                    // A command killed by a signal (a hub stopped mid-session) is a lost connection,
+                    // worth retrying; a command that exited with a status says why in its last line.
+                    if child.terminationReason == .uncaughtSignal { throw failure }
                     let said = childErrors.lastLine()
                     throw TransportError.commandFailed(
                         via!,
@@ -447,7 +454,7 @@ enum SyncMessages {
     /// Whether the command line itself is wrong (an address that is not HOST:PORT).
     static func isUsage(_ error: any Error) -> Bool {
         switch error {
-        case TransportError.badAddress, SyncError.transport(.badAddress): return true
+        case TransportError.badAddress, SyncError.transport(.badAddress), SyncUsage.oneWay: return true
         default: return false
         }
     }
@@ -457,14 +464,27 @@ enum SyncMessages {
         switch error {
         case SyncError.transport(let transport):
             if case .badAddress = transport { return false }
+            if case .commandFailed(_, let reason) = transport { return commandMayRecover(reason) }
             return true
         case SyncError.hub(let wire): return wire.code == .unavailable
         case let transport as TransportError:
             if case .badAddress = transport { return false }
             if case .cannotListen = transport { return false }
+            if case .commandFailed(_, let reason) = transport { return commandMayRecover(reason) }
             return true
         default: return false
         }
+    }
+
+    /// Whether a `--via` command that failed may succeed later: ssh ends with 255 when it could not
+    /// reach the other machine, and a shell reports a command killed by a signal as 128 + the signal (a
+    /// hub stopped mid-session); any other status is the command's own failure (a missing program, a
+    /// hub database that is not there), which would fail again.
+    static func commandMayRecover(_ reason: String) -> Bool {
+        guard reason.hasPrefix("exit status "),
+            let status = Int(reason.dropFirst("exit status ".count).prefix { $0.isNumber })
+        else { return true }
+        return status > 128
     }
 
     static func message(_ error: any Error, _ l: Language) -> String? {
@@ -479,13 +499,13 @@ enum SyncMessages {
                 "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
         case SyncUsage.oneWay:
             return l.pick(
-                "cần đúng một trong --hub HOST:PORT và --via LỆNH",
+                "cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH",
                 "give exactly one of --hub HOST:PORT and --via COMMAND")
         case let error as SyncError:
             switch error {
             case .hub(let wire) where wire.code == .unauthenticated:
                 return l.pick(
-                    "máy chủ không nhận chứng thực của máy này (\(wire.message)); xin huyện cấp lại: ntm hub enroll --renew, rồi ntm credential install TỆP",
+                    "máy chủ không nhận chứng thực của máy này (\(unauthenticatedReason(wire.message))); xin huyện cấp lại: ntm hub enroll --renew, rồi ntm credential install TỆP",
                     "the hub did not accept this replica's credential (\(wire.message)); ask the district for a new one: ntm hub enroll --renew, then ntm credential install FILE"
                 )
             case .fork(let fork):
@@ -559,7 +579,14 @@ enum SyncMessages {
                 return l.pick(
                     "không chạy được lệnh \"\(command)\" (\(reason))", "cannot run \"\(command)\" (\(reason))")
             case .cannotListen(let address, let reason):
+                let inUse = reason.lowercased().contains("in use")
                 let reason = SystemText.reason(reason, l)
+                if !inUse {
+                    return l.pick(
+                        "không nghe được trên \(address) (\(reason)); dùng một địa chỉ của máy này, hoặc 0.0.0.0:CỔNG để nghe trên mọi địa chỉ",
+                        "cannot listen on \(address) (\(reason)); use an address of this machine, or 0.0.0.0:PORT to listen on all of them"
+                    )
+                }
                 return l.pick(
                     "không nghe được trên \(address) (\(reason)); chọn cổng khác hoặc dừng chương trình đang dùng cổng này",
                     "cannot listen on \(address) (\(reason)); choose another port or stop what uses it")
@@ -605,6 +632,18 @@ enum SyncMessages {
                 "received \(operations(result.pulled)) (\(result.pulledNew) new here)")
         }
         return sent + ", " + received
+    }
+
+    /// Why the hub did not accept the credential, in Vietnamese: the hub's message is English (for
+    /// people and logs, PROTOCOL.md §11.7); these are the reasons the reference hub gives.
+    static func unauthenticatedReason(_ message: String) -> String {
+        if message.contains("not enrolled") { return "máy này chưa được đăng ký ở máy chủ này" }
+        if message.contains("revoked or renewed") { return "chứng thực vừa bị thu hồi hoặc cấp lại" }
+        if message.contains("revoked") { return "chứng thực của máy này đã bị thu hồi" }
+        if message.contains("signature") {
+            return "chữ ký không khớp với khóa đã đăng ký: chứng thực cũ, hoặc của máy khác"
+        }
+        return "máy chủ không nói rõ lý do"
     }
 
     /// What a person reads about a fork of their database, and what to do.

@@ -60,6 +60,11 @@ struct InitCommand: ParsableCommand {
         guard let replica = replica ?? issued?.replica else { throw NTMError.replicaRequired }
         var commune = options.commune
         if commune == nil, case .commune(let slug) = issued?.role { commune = slug }
+        // The credential says the district too (a department's laptop needs nothing more).
+        let district = district ?? issued?.district
+        // A department's laptop may not write the district's own rows: it receives them at its first sync.
+        var setupWrites = true
+        if case .department = issued?.role { setupWrites = false }
         if let issued, let credential {
             try CredentialFile.check(
                 issued, from: credential, replica: replica, commune: commune.map(Text.slug),
@@ -88,7 +93,8 @@ struct InitCommand: ParsableCommand {
             if level != nil { throw NTMError.notForDistrictInit("--level") }
             let database = try NTMDatabase.create(
                 at: options.databasePath, replicaID: replica,
-                home: .district(slug: district, name: name, code: code, year: year), author: author)
+                home: .district(slug: district, name: name, code: code, year: year), author: author,
+                setupWrites: setupWrites)
             try install(database)
             say(
                 l.pick(

@@ -89,8 +89,8 @@ enum ParserMessages {
         (#"^Unexpected argument '(.+)'$"#, "thừa đối số \"$1\"", "unexpected argument \"$1\""),
         (#"^(\d+) unexpected arguments: (.+)$"#, "thừa $1 đối số: $2", "$1 unexpected arguments: $2"),
         (
-            #"^Unknown option '(.+)'\. Did you mean '(.+)'\?$"#, "không có tùy chọn $1; ý bạn là $2?",
-            "unknown option $1; did you mean $2?"
+            #"^Unknown option '(.+)'\. Did you mean '(.+)'\?$"#, "không có tùy chọn $1; ý bạn là $2",
+            "unknown option $1; did you mean $2"
         ),
         (#"^Unknown option '(.+)'$"#, "không có tùy chọn $1", "unknown option $1"),
         (#"^Missing value for '(.+)'$"#, "thiếu giá trị cho $1", "missing value for $1"),
@@ -181,8 +181,8 @@ enum ParserMessages {
         if let best {
             let suggestion = (path + [best]).joined(separator: " ")
             let sentence = l.pick(
-                "không có lệnh \"\(typed)\"; ý bạn là \"\(suggestion)\"?",
-                "there is no command \"\(typed)\"; did you mean \"\(suggestion)\"?")
+                "không có lệnh \"\(typed)\"; ý bạn là \"\(suggestion)\"",
+                "there is no command \"\(typed)\"; did you mean \"\(suggestion)\"")
             return (sentence, help)
         }
         let sentence = l.pick(

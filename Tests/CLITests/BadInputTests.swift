@@ -75,7 +75,7 @@ import Testing
         (["evidence", "add", "17.1", "--title", "  "], "tên văn bản (--title) không được để trống"),
         (
             ["evidence", "add", "17.1", "--title", "x", "--file", "no-such-file.pdf"],
-            "không đọc được tệp no-such-file.pdf"
+            "không đọc được tệp no-such-file.pdf (không có tệp đó; kiểm tra đường dẫn); không ghi gì"
         ),
         (["bundle", "import", "truncated.ndjson"], "gói bị cắt cụt"),
         (["bundle", "import", "altered.ndjson"], "gói đã bị sửa đổi"),
@@ -115,7 +115,7 @@ import Testing
         (["deadline", "done", "ffff"], "không có hạn \"ffff\""),
         (
             ["verification", "17", "--result", "dat", "--department", "Phòng Tư pháp"],
-            "không có phòng, ban \"Phòng Tư pháp\""
+            "Phòng Tư pháp không phụ trách tiêu chí 17; phòng phụ trách: "
         ),
         (["verification", "17", "--result", "dat"], "tiêu chí 17 do nhiều phòng thẩm tra; chỉ rõ --department"),
         (["verification", "5", "--result", "tốt"], "kết quả \"tốt\" không hợp lệ"),

@@ -261,6 +261,8 @@ import Testing
         let quarantine = try run(["hub", "quarantine", "--db", "hub.sqlite"], folder)
         #expect(quarantine.hasPrefix("2 thay đổi bị từ chối (không áp dụng, không gửi tiếp):"), "\(quarantine)")
         #expect(quarantine.contains("xa-dan-ly-1:") && quarantine.contains("(xa-dan-ly-1)"))
+        // The reason in words, not the hub's English rule.
+        #expect(quarantine.contains("vai trò xã không được ghi") && !quarantine.contains("forbidden"), "\(quarantine)")
         let lines = try run(["hub", "quarantine", "--json", "--db", "hub.sqlite"], folder).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains("\"sender\":\"xa-dan-ly-1\"") && $0.contains("\"verification\"") })
@@ -291,7 +293,7 @@ import Testing
         let revoked = String(errors.first ?? "")
         #expect(
             revoked.contains(
-                "máy chủ không nhận chứng thực của máy này (the credential of replica xa-dan-ly-1 was revoked"))
+                "máy chủ không nhận chứng thực của máy này (chứng thực của máy này đã bị thu hồi)"))
         #expect(try run(["dump", "--db", "x.sqlite"], folder) == before)
     }
 }

@@ -102,8 +102,8 @@ import Testing
             ),
             (
                 ["assess", "17.1", "dat", "--vlaue", "5"],
-                "ntm: lỗi: không có tùy chọn --vlaue; ý bạn là --value?; xem: ntm assess --help\n",
-                "ntm: error: unknown option --vlaue; did you mean --value?; see: ntm assess --help\n"
+                "ntm: lỗi: không có tùy chọn --vlaue; ý bạn là --value; xem: ntm assess --help\n",
+                "ntm: error: unknown option --vlaue; did you mean --value; see: ntm assess --help\n"
             ),
             (
                 ["assess", "17.1", "dat", "thêm"], "ntm: lỗi: thừa đối số \"thêm\"; xem: ntm assess --help\n",
@@ -137,22 +137,22 @@ import Testing
         let folder = TemporaryDirectory("cli-misspelled")
         #expect(
             try usageError(["asess", "17.1", "dat"], in: folder)
-                == "ntm: lỗi: không có lệnh \"ntm asess\"; ý bạn là \"ntm assess\"?; xem: ntm --help\n")
+                == "ntm: lỗi: không có lệnh \"ntm asess\"; ý bạn là \"ntm assess\"; xem: ntm --help\n")
         #expect(
             try usageError(["asess", "--lang", "en"], in: folder)
-                == "ntm: error: there is no command \"ntm asess\"; did you mean \"ntm assess\"?; see: ntm --help\n")
+                == "ntm: error: there is no command \"ntm asess\"; did you mean \"ntm assess\"; see: ntm --help\n")
         #expect(
             try usageError(["hub", "repicas"], in: folder)
-                == "ntm: lỗi: không có lệnh \"ntm hub repicas\"; ý bạn là \"ntm hub replicas\"?; xem: ntm hub --help\n")
+                == "ntm: lỗi: không có lệnh \"ntm hub repicas\"; ý bạn là \"ntm hub replicas\"; xem: ntm hub --help\n")
         #expect(
             try usageError(["hub", "repicas"], in: folder, environment: ["NTM_LANG": "en"]).contains(
-                "did you mean \"ntm hub replicas\"?"))
-        #expect(try usageError(["conf"], in: folder).contains("ý bạn là \"ntm conflicts\"?"))
+                "did you mean \"ntm hub replicas\""))
+        #expect(try usageError(["conf"], in: folder).contains("ý bạn là \"ntm conflicts\""))
         #expect(
             try usageError(["conflicts", "lsit"], in: folder)
-                == "ntm: lỗi: không có lệnh \"ntm conflicts lsit\"; ý bạn là \"ntm conflicts list\"?; xem: ntm help conflicts\n"
+                == "ntm: lỗi: không có lệnh \"ntm conflicts lsit\"; ý bạn là \"ntm conflicts list\"; xem: ntm help conflicts\n"
         )
-        #expect(try usageError(["--lang", "en", "asess"], in: folder).contains("did you mean \"ntm assess\"?"))
+        #expect(try usageError(["--lang", "en", "asess"], in: folder).contains("did you mean \"ntm assess\""))
         // Nothing near: the commands are listed.
         let far = try usageError(["frobnicate"], in: folder)
         #expect(far.contains("không có lệnh \"ntm frobnicate\"; các lệnh: init, commune, target"), "\(far)")

@@ -81,9 +81,10 @@ import Testing
         let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--db", "dan-ly.sqlite"], in: folder.path)
         #expect(refused.status == 75 && refused.stderr.hasPrefix("ntm: lỗi: không kết nối được máy chủ 127.0.0.1:1"))
         let both = try ntm.run(["sync", "--db", "dan-ly.sqlite"], in: folder.path)
-        #expect(both.status == 1 && both.stderr == "ntm: lỗi: cần đúng một trong --hub HOST:PORT và --via LỆNH\n")
+        #expect(
+            both.status == 64 && both.stderr == "ntm: lỗi: cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH\n")
         let broken = try ntm.run(["sync", "--via", "false", "--db", "dan-ly.sqlite"], in: folder.path)
-        #expect(broken.status == 75 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (mã thoát 1)\n")
+        #expect(broken.status == 1 && broken.stderr == "ntm: lỗi: không chạy được lệnh \"false\" (mã thoát 1)\n")
     }
 
     @Test func aHubRestoredFromBackupTakesANewIdentityAndGetsBackWhatItLost() throws {
