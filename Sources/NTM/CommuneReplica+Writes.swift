@@ -250,7 +250,12 @@ extension CommuneReplica {
     /// Marks a deadline done on a date (today when nil), or not done again with `undo`.
     @discardableResult
     public func completeDeadline(_ id: String, on date: String?, undo: Bool = false, author: String) throws -> String {
-        let uid = try resolveID(id, among: try deadlines().compactMap(\.uid), unknown: NTMError.unknownDeadline(id))
+        let items = try deadlines()
+        let uid = try resolveID(id, among: items.compactMap(\.uid), unknown: NTMError.unknownDeadline(id))
+        // Done already, and no other day given: nothing to write (a second write would only add history).
+        if !undo, date == nil, let done = items.first(where: { $0.uid == uid })?.done {
+            throw NTMError.deadlineAlreadyDone(uid, on: done.description)
+        }
         let value: FieldValue
         if undo {
             value = .null

@@ -23,6 +23,8 @@ public enum NTMError: Error, Equatable, Sendable {
     case ambiguousID(String, matches: [String])
     /// An id prefix of fewer than 4 characters.
     case idTooShort(String)
+    /// `deadline done` on a deadline already done, with no other day given.
+    case deadlineAlreadyDone(String, on: String)
     case unknownLevel(String)
     case levelMismatch(set: String, setLevel: Level, asked: Level)
     case badYear(String)
@@ -162,6 +164,11 @@ public enum NTMError: Error, Equatable, Sendable {
             return l.pick(
                 "không có minh chứng \"\(id)\" (có thể đã bị xóa); xem danh sách: ntm evidence list",
                 "no evidence \"\(id)\" (it may have been removed); see: ntm evidence list")
+        case .deadlineAlreadyDone(let id, let day):
+            return l.pick(
+                "hạn \(id) đã xong ngày \(day); không ghi gì (ngày khác: --date dd/mm/yyyy, mở lại: --undo)",
+                "deadline \(id) was done on \(day); nothing was written (another day: --date dd/mm/yyyy, open again: --undo)"
+            )
         case .idTooShort(let id):
             return l.pick(
                 "mã \"\(id)\" quá ngắn: gõ ít nhất 4 ký tự đầu của mã",

@@ -11,6 +11,14 @@ enum ParserMessages {
     /// with ArgumentParser's usage status (64).
     static func exit(_ error: any Error, arguments: [String], language l: Language) -> Never {
         let code = NTMCommand.exitCode(for: error)
+        // `ntm help asess`: the help of a command that does not exist is the same mistake as `ntm asess`.
+        if code.rawValue == 0, arguments.count > 2, arguments[1] == "help",
+            let (sentence, help) = misspelledCommand([arguments[0]] + arguments.dropFirst(2), l)
+        {
+            let line = sentence + l.pick("; xem: \(help)", "; see: \(help)")
+            FileHandle.standardError.write(Data((l.pick("ntm: lỗi: ", "ntm: error: ") + line + "\n").utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         if code.rawValue == 0 {
             // Vietnamese headings are a little longer than ArgumentParser's: leave them room.
             let width = (Terminal.width ?? 80) - (l == .vi ? 4 : 0)

@@ -131,8 +131,11 @@ struct DeadlineCommand: ParsableCommand {
                 return
             }
             let rendering = ReportRendering(language: l, date: CalendarDate.today(replica.store.clock()))
+            let today = CalendarDate.today(replica.store.clock())
             for item in items {
-                let state = item.done.map { l.pick("xong ngày \($0)", "done \($0)") } ?? l.pick("chưa xong", "open")
+                let state =
+                    item.done.map { l.pick("xong ngày \($0)", "done \($0)") }
+                    ?? (item.due < today ? l.pick("quá hạn, chưa xong", "overdue, open") : l.pick("chưa xong", "open"))
                 say("\(item.uid ?? "")  \(rendering.deadlineLine(item)) — \(state)")
             }
         }

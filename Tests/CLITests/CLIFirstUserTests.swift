@@ -63,6 +63,22 @@ import Testing
         let dump = try run(["dump", "--commune", "khong-co"], folder)
         #expect(dump.stdout == "\n")
         #expect(dump.stderr.contains("không có bản ghi nào của \"khong-co\" (có ở đây: dan-ly)"), "\(dump.stderr)")
+        // A deadline past its day is listed as overdue; marking it done twice writes nothing the second time.
+        let deadline = try run(
+            ["deadline", "add", "--title", "Nộp báo cáo", "--due", "01/01/2020", "--department", "UBND xã"], folder)
+        let deadlineID = try #require(
+            deadline.stdout.split(whereSeparator: { !$0.isHexDigit }).first { $0.count == 12 })
+        #expect(try run(["deadline", "list"], folder).stdout.contains("quá hạn, chưa xong"))
+        _ = try run(["deadline", "done", String(deadlineID)], folder)
+        let operations = try run(["log"], folder).stdout.split(separator: "\n").count
+        let twice = try fail(["deadline", "done", String(deadlineID)], folder)
+        #expect(twice.status == 1 && twice.stderr.contains("đã xong ngày"), "\(twice.stderr)")
+        #expect(try run(["log"], folder).stdout.split(separator: "\n").count == operations)
+        #expect(try run(["deadline", "list"], folder).stdout.contains("xong ngày "))
+        // `ntm help asess` is the same mistake as `ntm asess`.
+        let help = try fail(["help", "asess"], folder)
+        #expect(help.status == 64 && help.stderr.contains("ý bạn là \"ntm assess\""), "\(help.stderr)")
+        #expect(try run(["help", "assess"], folder).stdout.contains("assess"))
         // A file that is not a bundle, in Vietnamese.
         try Data("%PDF-1.4\n".utf8).write(to: URL(fileURLWithPath: folder.file("bb12.pdf")))
         let pdf = try fail(["bundle", "import", "bb12.pdf"], folder)
