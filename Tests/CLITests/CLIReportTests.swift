@@ -62,7 +62,9 @@ import Testing
         ).stdout
         _ = try run(["note", "add", "Thôn 3 còn 12 hộ chưa có BHYT", "--indicator", "15.1"] + danLy, folder)
         #expect(try run(["note", "list"] + danLy, folder).stdout.contains("[15.1]  Thôn 3 còn 12 hộ chưa có BHYT"))
-        #expect(try run(["deadline", "list"] + danLy, folder).stdout.contains("UBND xã: Nộp hồ sơ chung — quá hạn, chưa xong"))
+        #expect(
+            try run(["deadline", "list"] + danLy, folder).stdout.contains(
+                "UBND xã: Nộp hồ sơ chung — quá hạn, chưa xong"))
         _ = try run(["assess", "5", "dat"] + tanNinh, folder)
 
         // The commune's own report.
