@@ -1,54 +1,35 @@
-#!/usr/bin/env bash
-# Validates the protocol contract: the JSON Schemas in protocol/schema/ and every example in
-# protocol/examples/*.ndjson, plus any extra files given as arguments (bundles written by tests, say).
-#
-#   scripts/check-protocol.sh [FILE ...]
-#
-# Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no duplicate keys, depth
-# at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
-# op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, session messages
-# (hello, challenge, auth, welcome, push, pushed, pull, batch, done, error) -> session. Outside bundles
-# a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
-# client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
-# bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
-# Rules no schema can state (byte lengths, canonical order, sorted ranges, assessment.value a real) are
-# checked here too, and
-# the hash chains (PROTOCOL.md §4.6): in a bundle every operation line must be its canonical line, and
-# every operation after an origin's first whose predecessor is in the file must name the SHA-256 of the
-# predecessor's line as its prev. In a session transcript each batch's operation lines are completed
-# (defaults, and the prev a left-out prev takes from the line before, §11.2), pulled operations must be
-# byte for byte the lines of the example bundle the transcripts' hub holds, every chain must continue
-# what the hub holds or the session showed before, and a push that breaks one must be answered with
-# broken-chain (and only such a push). In a
-# session transcript the handshake order is checked (the hub answers hello with challenge or error,
-# welcome comes only after auth), pushed must account for every operation of its push, and, when the
-# Python package cryptography is installed, the auth signature of a session whose hello names the
-# replica of protocol/examples/*.credential is verified with that credential's key (skipped without it).
-#
-# Exit status: 0 when everything is valid, 1 when some file or schema is not, 2 when the checks
-# could not run (python3 or the jsonschema package missing).
-set -euo pipefail
+#!/usr/bin/env python3
+"""Validates the protocol contract: the JSON Schemas in protocol/schema/ and every example in
+protocol/examples/*.ndjson, plus any extra files given as arguments (bundles written by tests, say).
 
-# Extra files are named relative to the caller's directory; remember where that was before moving.
-caller_dir="$PWD"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+  python3 scripts/check_protocol.py [FILE ...]
 
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "check-protocol: python3 is required but was not found on PATH" >&2
-    exit 2
-fi
-if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
-    echo "check-protocol: installing the Python package jsonschema (pip install jsonschema)" >&2
-    python3 -m pip install --quiet jsonschema >&2 || true
-    if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
-        echo "check-protocol: the Python package jsonschema is missing and could not be installed;" \
-            "install it with: python3 -m pip install jsonschema" >&2
-        exit 2
-    fi
-fi
+Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no duplicate keys, depth
+at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
+op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, session messages
+(hello, challenge, auth, welcome, push, pushed, pull, batch, done, error) -> session. Outside bundles
+a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
+client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
+bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
+Rules no schema can state (byte lengths, canonical order, sorted ranges, assessment.value a real) are
+checked here too, and
+the hash chains (PROTOCOL.md §4.6): in a bundle every operation line must be its canonical line, and
+every operation after an origin's first whose predecessor is in the file must name the SHA-256 of the
+predecessor's line as its prev. In a session transcript each batch's operation lines are completed
+(defaults, and the prev a left-out prev takes from the line before, §11.2), pulled operations must be
+byte for byte the lines of the example bundle the transcripts' hub holds, every chain must continue
+what the hub holds or the session showed before, and a push that breaks one must be answered with
+broken-chain (and only such a push). In a
+session transcript the handshake order is checked (the hub answers hello with challenge or error,
+welcome comes only after auth), pushed must account for every operation of its push, and, the auth signature of a session whose hello names the
+replica of protocol/examples/*.credential is verified with that credential's key.
 
-python3 - "$caller_dir" "$@" <<'PYTHON'
+Exit status: 0 when everything is valid, 1 when some file or schema is not, 2 when the checks
+could not run (a package of scripts/requirements.txt missing: pip install -r scripts/requirements.txt).
+
+An independent checker: it shares no code with the Swift reader and writer, so that the two can
+disagree and be caught. Its own tests: python3 -m unittest discover -s scripts -p "test_*.py".
+"""
 import glob
 import hashlib
 import json
@@ -57,7 +38,19 @@ import os
 import re
 import sys
 
-from jsonschema import Draft202012Validator, validators
+try:
+    from jsonschema import Draft202012Validator, validators
+except ImportError:
+    print("check-protocol: the Python package jsonschema is missing; install the pinned requirements:"
+          " python3 -m pip install -r scripts/requirements.txt", file=sys.stderr)
+    sys.exit(2)
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+except ImportError:
+    print("check-protocol: the Python package cryptography is missing (the signatures cannot be checked);"
+          " install the pinned requirements: python3 -m pip install -r scripts/requirements.txt", file=sys.stderr)
+    sys.exit(2)
 
 MAX_LINE = 1_048_576  # bytes, newline included
 MAX_DEPTH = 32
@@ -498,12 +491,7 @@ def challenge_message(hub, nonce_hex, replica):
 
 
 def verify_signature(credential, hub, nonce_hex, replica, signature_hex):
-    """None when the signature is right or cannot be checked here (no cryptography); else what is wrong."""
-    try:
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    except ImportError:
-        return None
+    """None when the signature is right; else what is wrong."""
     try:
         key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(credential["key"])).public_key()
         key.verify(bytes.fromhex(signature_hex), challenge_message(hub, nonce_hex, replica))
@@ -812,8 +800,11 @@ def check_bundle(display, lines, schemas):
     return len(lines)
 
 
-def main():
-    caller_dir, extra = sys.argv[1], sys.argv[2:]
+def main(arguments):
+    # Extra files are named relative to the caller's directory; the examples relative to the repository.
+    caller_dir = os.getcwd()
+    os.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    extra = arguments
     global HUB_OPERATIONS
     schemas = load_schemas()
     credentials = load_credentials()
@@ -830,5 +821,5 @@ def main():
     return 1 if errors else 0
 
 
-sys.exit(main())
-PYTHON
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
