@@ -89,7 +89,10 @@ let package = Package(
         .testTarget(name: "NTMTests", dependencies: ["NTM", "Replica", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SyncHubTests",
-            dependencies: ["SyncHub", "SyncWire", "SyncCore", "Replica", "NTM", "TestSupport"], swiftSettings: strict),
+            dependencies: [
+                "SyncHub", "SyncWire", "SyncCore", "Replica", "NTM", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio"),
+            ], swiftSettings: strict),
         .testTarget(
             name: "CLITests",
             dependencies: [

@@ -103,15 +103,24 @@ public final class HubServer: @unchecked Sendable {
 }
 
 /// Splits the byte stream into lines of at most ``SyncCore/LineLimit/maximumBytes`` (1 MiB, the `\n` included).
+///
+/// It remembers how far it has searched the unread bytes for a newline, so that a long line arriving in
+/// many reads is scanned once, not once per read.
 struct LineDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
-    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    /// How many unread bytes (from the reader index) are known to hold no newline.
+    private var scanned = 0
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let readable = buffer.readableBytesView
-        guard let newline = readable.firstIndex(of: 0x0A) else {
+        let from = readable.index(readable.startIndex, offsetBy: min(scanned, readable.count))
+        guard let newline = readable[from...].firstIndex(of: 0x0A) else {
+            scanned = readable.count
             if !LineLimit.fits(contentBytes: buffer.readableBytes) { throw WireError.lineOverLimit }
             return .needMoreData
         }
+        scanned = 0
         let length = newline - readable.startIndex
         guard LineLimit.fits(contentBytes: length) else { throw WireError.lineOverLimit }
         let line = buffer.readSlice(length: length)!
@@ -120,7 +129,9 @@ struct LineDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+        -> DecodingState
+    {
         while try decode(context: context, buffer: &buffer) == .continue {}
         return .needMoreData
     }
