@@ -1,31 +1,33 @@
 import Foundation
+import SyncCore
 
 /// Reads a file line by line through a fixed buffer, so that a file of any size is read in bounded
 /// memory. Each line is handed out without its `\n`; a last line with no `\n` is reported as such.
 struct LineReader {
-    enum Failure: Error {
+    enum Failure: Error, Equatable {
         case tooLong(line: Int)
         case io(String)
     }
 
     let maximumLineLength: Int
+    /// How many bytes each read takes.
+    let chunkSize: Int
     private let handle: FileHandle
 
-    init(path: String, maximumLineLength: Int) throws {
+    init(path: String, maximumLineLength: Int, chunkSize: Int = 1 << 20) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw BundleError.unreadable(
                 path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
         }
         self.handle = handle
         self.maximumLineLength = maximumLineLength
+        self.chunkSize = chunkSize
     }
 
     /// Calls `body` with each line (1-based number, bytes without the newline, whether a newline ended it).
     func forEachLine(_ body: (Int, UnsafeRawBufferPointer, Bool) throws -> Void) throws {
         defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var lineNumber = 0
-        let chunkSize = 1 << 20
+        var lines = LineSplitter(maximumBytes: maximumLineLength)
         while true {
             let chunk: Data
             do {
@@ -34,27 +36,18 @@ struct LineReader {
                 throw Failure.io(error.localizedDescription)
             }
             if chunk.isEmpty { break }
-            try chunk.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-                var start = 0
-                while let newline = buffer[start...].firstIndex(of: 0x0A) {
-                    lineNumber += 1
-                    if pending.isEmpty {
-                        guard newline - start + 1 <= maximumLineLength else { throw Failure.tooLong(line: lineNumber) }
-                        try body(lineNumber, UnsafeRawBufferPointer(rebasing: buffer[start..<newline]), true)
-                    } else {
-                        pending.append(contentsOf: buffer[start..<newline])
-                        guard pending.count + 1 <= maximumLineLength else { throw Failure.tooLong(line: lineNumber) }
-                        try pending.withUnsafeBytes { try body(lineNumber, $0, true) }
-                        pending.removeAll(keepingCapacity: true)
-                    }
-                    start = newline + 1
+            chunk.withUnsafeBytes { lines.append($0) }
+            do {
+                while let line = try lines.nextLine() {
+                    try line.withUnsafeBytes { try body(lines.lineCount, $0, true) }
                 }
-                pending.append(contentsOf: buffer[start...])
-                guard pending.count + 1 <= maximumLineLength else { throw Failure.tooLong(line: lineNumber + 1) }
+            } catch let failure as LineSplitter.TooLong {
+                throw Failure.tooLong(line: failure.line)
             }
         }
-        if !pending.isEmpty {
-            try pending.withUnsafeBytes { try body(lineNumber + 1, $0, false) }
+        let last = lines.remainder
+        if !last.isEmpty {
+            try last.withUnsafeBytes { try body(lines.lineCount + 1, $0, false) }
         }
     }
 }

@@ -32,8 +32,8 @@ public final class LineTransport {
     private let input: Int32
     private let output: Int32
     private let onClose: () -> Void
-    private var buffer: [UInt8] = []
-    private var start = 0
+    /// The bytes read so far, cut into lines.
+    private var lines = LineSplitter()
     /// Where each read(2) lands before it is appended, allocated once.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     /// Bytes read and written so far.
@@ -46,7 +46,6 @@ public final class LineTransport {
         self.input = input
         self.output = output
         self.onClose = onClose
-        buffer.reserveCapacity(1 << 16)
     }
 
     /// How long a TCP client waits for the hub's next bytes once the session is under way.
@@ -172,27 +171,17 @@ public final class LineTransport {
     /// The next line without its `\n`; nil when the peer closed the stream at a line boundary.
     /// - Throws: ``WireError`` (`line-too-long`) or ``TransportError`` (a stream cut inside a line).
     public func receive() throws -> ArraySlice<UInt8>? {
-        var searched = start
         while true {
-            if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+            let line: ArraySlice<UInt8>?
+            do { line = try lines.nextLine() } catch { throw WireError.lineOverLimit }
+            if let line {
                 if !answered {
                     answered = true
                     if firstAnswerSeconds > 0 { setReadTimeout(Self.readTimeoutSeconds) }
                 }
-                let line = buffer[start..<newline]
-                start = newline + 1
                 bytesIn += line.count + 1
                 return line
             }
-            if !LineLimit.fits(contentBytes: buffer.count - start) { throw WireError.lineOverLimit }
-            if start > 0, start == buffer.count {
-                buffer.removeAll(keepingCapacity: true)
-                start = 0
-            } else if start > (1 << 20) {
-                buffer.removeFirst(start)
-                start = 0
-            }
-            searched = buffer.count
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -205,10 +194,10 @@ public final class LineTransport {
                 throw TransportError.closed(String(cString: strerror(errno)))
             }
             if count == 0 {
-                if start < buffer.count { throw TransportError.closed("the stream ended inside a line") }
+                if !lines.remainder.isEmpty { throw TransportError.closed("the stream ended inside a line") }
                 return nil
             }
-            buffer.append(contentsOf: chunk[0..<count])
+            chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
     }
 
@@ -217,7 +206,7 @@ public final class LineTransport {
 
     /// The first bytes the peer sent that are still buffered (for a message about a peer that does not
     /// speak the protocol), at most `limit` of them.
-    public func peek(_ limit: Int = 64) -> [UInt8] { Array(buffer[min(start, buffer.count)...].prefix(limit)) }
+    public func peek(_ limit: Int = 64) -> [UInt8] { Array(lines.remainder.prefix(limit)) }
 }
 
 /// A transport failure (not a protocol error): the peer could not be reached or went away.
