@@ -85,3 +85,58 @@ public func formatNumber(_ value: Double, _ language: Language) -> String {
     if language == .vi { text = text.replacingOccurrences(of: ".", with: ",") }
     return text
 }
+/// Whether a set assesses communes (xã), districts (huyện) or villages (thôn).
+public enum AssessedUnit: String, Sendable, CaseIterable {
+    /// A commune (xã).
+    case commune
+    /// A district (huyện).
+    case district
+    /// A village (thôn).
+    case village
+
+    /// The word people read.
+    public func label(_ language: Language) -> String {
+        switch self {
+        case .commune: return language.pick("xã", "commune")
+        case .district: return language.pick("huyện", "district")
+        case .village: return language.pick("thôn", "village")
+        }
+    }
+}
+
+/// The recognition level a commune works towards.
+public enum Level: String, Sendable, CaseIterable, Comparable {
+    /// Nông thôn mới.
+    case ntm
+    /// NTM nâng cao (advanced).
+    case advanced = "nang-cao"
+    /// NTM kiểu mẫu (model).
+    case model = "kieu-mau"
+    /// Thôn kiểu mẫu (model village).
+    case modelVillage = "thon-kieu-mau"
+
+    /// Accepts the code, the Vietnamese words with or without diacritics, and English.
+    public init?(parsing text: String) {
+        switch Text.slug(text) {
+        case "ntm", "nong-thon-moi", "dat-chuan", "standard", "basic": self = .ntm
+        case "nang-cao", "ntm-nang-cao", "nong-thon-moi-nang-cao", "advanced": self = .advanced
+        case "kieu-mau", "ntm-kieu-mau", "nong-thon-moi-kieu-mau", "model": self = .model
+        case "thon-kieu-mau", "model-village": self = .modelVillage
+        default: return nil
+        }
+    }
+
+    /// The words people read.
+    public func label(_ language: Language) -> String {
+        switch self {
+        case .ntm: return language.pick("NTM", "NTM (new rural area)")
+        case .advanced: return language.pick("NTM nâng cao", "advanced NTM")
+        case .model: return language.pick("NTM kiểu mẫu", "model NTM")
+        case .modelVillage: return language.pick("thôn kiểu mẫu", "model village")
+        }
+    }
+
+    public static func < (lhs: Level, rhs: Level) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
