@@ -16,11 +16,7 @@ struct EvidenceCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: .pick("Mã chỉ tiêu, ví dụ 17.1.", "The indicator's code, e.g. 17.1.")) var code: String
         @Option(help: .pick("Tên văn bản.", "The document's title.")) var title: String
-        @Option(help: .pick("Loại: quyết định, báo cáo, biên bản, ảnh…", "Its kind: decision, report, minutes, photo…"))
-        var kind: String?
-        @Option(help: .pick("Số hiệu, ví dụ 12/BB-UBND.", "Its number, e.g. 12/BB-UBND.")) var number: String?
-        @Option(help: .pick("Ngày ban hành, dd/mm/yyyy.", "Its date, dd/mm/yyyy.")) var date: String?
-        @Option(help: .pick("Cơ quan ban hành.", "Who issued it.")) var issuer: String?
+        @OptionGroup var details: EvidenceDetails
         @Option(
             help: .pick(
                 "Tệp trên máy: ghi tên, cỡ và mã SHA-256.",
@@ -31,7 +27,8 @@ struct EvidenceCommand: ParsableCommand {
         func run() throws {
             let replica = try options.open()
             let uid = try replica.addEvidence(
-                code: code, title: title, kind: kind, number: number, date: date, issuer: issuer, file: file,
+                code: code, title: title, kind: details.kind, number: details.number, date: details.date,
+                issuer: details.issuer, file: file,
                 author: try options.author(replica))
             say(
                 options.language.pick(
@@ -155,16 +152,13 @@ extension EvidenceCommand {
             help: .pick("Mã minh chứng (ít nhất 4 ký tự đầu).", "The document's id (at least its first 4 characters)."))
         var id: String
         @Option(help: .pick("Tên văn bản.", "The document's title.")) var title: String?
-        @Option(help: .pick("Loại: quyết định, báo cáo, biên bản, ảnh…", "Its kind: decision, report, minutes, photo…"))
-        var kind: String?
-        @Option(help: .pick("Số hiệu, ví dụ 12/BB-UBND.", "Its number, e.g. 12/BB-UBND.")) var number: String?
-        @Option(help: .pick("Ngày ban hành, dd/mm/yyyy.", "Its date, dd/mm/yyyy.")) var date: String?
-        @Option(help: .pick("Cơ quan ban hành.", "Who issued it.")) var issuer: String?
+        @OptionGroup var details: EvidenceDetails
 
         func run() throws {
             let replica = try options.open()
             let uid = try replica.editEvidence(
-                id, title: title, kind: kind, number: number, date: date, issuer: issuer,
+                id, title: title, kind: details.kind, number: details.number, date: details.date,
+                issuer: details.issuer,
                 author: try options.author(replica))
             say(options.language.pick("Đã sửa minh chứng \(uid)", "Edited evidence \(uid)"))
         }
@@ -187,4 +181,13 @@ extension EvidenceCommand {
             say(options.language.pick("Đã khôi phục minh chứng \(uid)", "Restored evidence \(uid)"))
         }
     }
+}
+
+/// What `evidence add` and `evidence edit` both say of a document besides its title.
+struct EvidenceDetails: ParsableArguments {
+    @Option(help: .pick("Loại: quyết định, báo cáo, biên bản, ảnh…", "Its kind: decision, report, minutes, photo…"))
+    var kind: String?
+    @Option(help: .pick("Số hiệu, ví dụ 12/BB-UBND.", "Its number, e.g. 12/BB-UBND.")) var number: String?
+    @Option(help: .pick("Ngày ban hành, dd/mm/yyyy.", "Its date, dd/mm/yyyy.")) var date: String?
+    @Option(help: .pick("Cơ quan ban hành.", "Who issued it.")) var issuer: String?
 }

@@ -66,7 +66,7 @@ struct SharedOptions<Shown: SharedOptionScope>: ParsableArguments {
     var by: String?
 
     @Option(name: .long, help: .pick("Ngôn ngữ hiển thị: vi hoặc en.", "Display language: vi or en."))
-    var lang: String?
+    var lang: Language?
 
     @Option(
         name: .long,
@@ -84,7 +84,7 @@ struct SharedOptions<Shown: SharedOptionScope>: ParsableArguments {
             visibility: Shown.criteriaSet ? .default : .hidden))
     var criteriaSet: String?
 
-    var language: Language { Language(rawValue: lang ?? Self.environmentLanguage ?? "vi") ?? .vi }
+    var language: Language { lang ?? Self.environmentLanguage.flatMap(Language.init(rawValue:)) ?? .vi }
 
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["NTM_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./ntm.sqlite"
@@ -96,11 +96,16 @@ struct SharedOptions<Shown: SharedOptionScope>: ParsableArguments {
 extension GlobalOptions {
     /// The language, read from the raw arguments, for errors raised before or outside parsing.
     static func language(arguments: [String]) -> Language {
-        if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count {
-            return Language(rawValue: arguments[index + 1]) ?? .vi
+        // A value that is no language (a usage error, reported in the language in force) falls through.
+        if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count,
+            let language = Language(rawValue: arguments[index + 1])
+        {
+            return language
         }
-        if let inline = arguments.first(where: { $0.hasPrefix("--lang=") }) {
-            return Language(rawValue: String(inline.dropFirst(7))) ?? .vi
+        if let inline = arguments.first(where: { $0.hasPrefix("--lang=") }),
+            let language = Language(rawValue: String(inline.dropFirst(7)))
+        {
+            return language
         }
         return Language(rawValue: ProcessInfo.processInfo.environment["NTM_LANG"] ?? "vi") ?? .vi
     }
@@ -118,12 +123,6 @@ extension SharedOptions {
         }
         guard name.utf8.count <= 256 else { throw NTMError.authorTooLong(name.utf8.count) }
         return name
-    }
-
-    func validate() throws {
-        if let lang, Language(rawValue: lang) == nil {
-            throw ValidationError("--lang: dùng vi hoặc en (use vi or en)")
-        }
     }
 
     /// The database.
@@ -163,3 +162,6 @@ func ask(_ question: String) {
     print(question, terminator: "")
     fflush(nil)
 }
+
+/// `--lang vi` or `--lang en`; anything else is a usage error naming the value.
+extension Language: ExpressibleByArgument {}

@@ -28,7 +28,12 @@ enum Interface {
     static func parsedArguments(_ arguments: [String]) -> [String] {
         var rest = Array(arguments.dropFirst())
         var language: [String] = []
-        if rest.first == "help" || rest.first == "--lang" || rest.first?.hasPrefix("--lang=") == true {
+        if rest.first == "--lang" {
+            language = Array(rest.prefix(2))
+            rest.removeFirst(language.count)
+        } else if rest.first?.hasPrefix("--lang=") == true {
+            language = [rest.removeFirst()]
+        } else if rest.first == "help" {
             if let index = rest.firstIndex(of: "--lang") {
                 language = Array(rest[index..<min(index + 2, rest.count)])
                 rest.removeSubrange(index..<min(index + 2, rest.count))

@@ -107,7 +107,7 @@ enum ParserMessages {
             "tùy chọn $1 không nhận giá trị, nhưng đã cho \"$2\"", "option $1 takes no value, but \"$2\" was given"
         ),
         (
-            #"^The value '(.*)' is invalid for '(.+)'.*$"#, "giá trị \"$1\" không hợp lệ cho $2",
+            #"^The value '(.*)' is invalid for '([^']+)'.*$"#, "giá trị \"$1\" không hợp lệ cho $2",
             "invalid value \"$1\" for $2"
         ),
         (#"^Invalid option: (.+)$"#, "tùy chọn không hợp lệ: $1", "invalid option: $1"),

@@ -133,6 +133,19 @@ import Testing
         }
     }
 
+    /// `--lang` takes vi or en; anything else is a usage error, worded whole in the language in force.
+    @Test func anUnknownLanguageIsAUsageError() throws {
+        let folder = TemporaryDirectory("cli-bad-lang")
+        #expect(
+            try usageError(["status", "--lang", "fr"], in: folder)
+                == "ntm: lỗi: giá trị \"fr\" không hợp lệ cho --lang <lang> (Ngôn ngữ hiển thị: vi hoặc en); xem: ntm status --help\n"
+        )
+        #expect(
+            try usageError(["--lang", "fr", "status"], in: folder, environment: ["NTM_LANG": "en"])
+                == "ntm: error: invalid value \"fr\" for --lang <lang> (Display language: vi or en); see: ntm status --help\n"
+        )
+    }
+
     @Test func aMisspelledCommandGetsTheNearestOne() throws {
         let folder = TemporaryDirectory("cli-misspelled")
         #expect(

@@ -1,0 +1,131 @@
+import ArgumentParser
+import NTM
+import Replica
+import SyncCore
+import SyncHub
+
+/// The edits a hub refused, in domain words: what, which value, why. They stay on this replica only.
+enum RefusalPrinter {
+    /// A refusal's short id, for `ntm refused withdraw`: the first 8 hex digits of its operation's hash
+    /// (the same on every copy of the operation), or `origin:seq` when the operation is not held here.
+    static func id(_ refusal: RefusedOperation) -> String {
+        refusal.operation.map { $0.hash.prefix(4).hexString } ?? refusal.dot.description
+    }
+
+    /// One refusal in one line: when, who, what = value — why [id].
+    static func line(_ refusal: RefusedOperation, presentation: Presentation, role: Role?, _ l: Language) -> String {
+        guard let op = refusal.operation else {
+            let why = RefusalWords.reason(
+                refusal.reason, table: nil, column: nil, role: role, presentation: presentation, l)
+            return "  [\(id(refusal))] \(why)"
+        }
+        let why = RefusalWords.reason(
+            refusal.reason, table: op.key.table, column: op.key.column, role: role, presentation: presentation, l)
+        return "  [\(id(refusal))] \(Presentation.time(op.wallMs))  \(op.author)  \(presentation.write(op)) — \(why)"
+    }
+
+    static func print(
+        _ refusals: [RefusedOperation], presentation: Presentation, role: Role?, _ l: Language
+    ) throws {
+        guard !refusals.isEmpty else { return }
+        say(
+            l.pick(
+                "Máy chủ huyện đã từ chối \(refusals.count) thay đổi của máy này (vai trò của máy không được ghi; chúng chỉ có trên máy này, không gửi đi đâu, không tính vào báo cáo):",
+                "The district hub refused \(Language.english(refusals.count, "change")) made here (this replica's role may not write them; they stay on this replica only and reports leave them out):"
+            ))
+        for refusal in refusals { say(line(refusal, presentation: presentation, role: role, l)) }
+        say(
+            l.pick(
+                "Để máy này hiện lại đúng như huyện đang có: ntm refused withdraw MÃ (hoặc --all)",
+                "To show again what the district holds: ntm refused withdraw ID (or --all)"))
+    }
+}
+
+/// `ntm refused`: the writes the hub refused, and their withdrawal.
+struct RefusedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refused",
+        abstract: Interface.pick(
+            "Thay đổi máy chủ huyện đã từ chối: xem, rút lại.", "Changes the district hub refused: list, withdraw."),
+        subcommands: [List.self, Withdraw.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick("Liệt kê thay đổi bị từ chối.", "List the refused changes."))
+
+        @OptionGroup var options: GlobalOptions
+        @Flag(help: .pick("Cả những thay đổi đã rút lại.", "Also those already withdrawn.")) var all = false
+
+        func run() throws {
+            let replica = try options.open()
+            let database = replica.database
+            let l = options.language
+            let refusals = try database.store.refusals(withdrawn: all)
+            if refusals.isEmpty {
+                return say(l.pick("Không có thay đổi nào bị từ chối.", "No change was refused."))
+            }
+            let presentation = options.presentation(replica)
+            for refusal in refusals {
+                var line = RefusalPrinter.line(refusal, presentation: presentation, role: database.role, l)
+                if let ms = refusal.withdrawnMs {
+                    line += l.pick(" (đã rút lại \(Presentation.time(ms)))", " (withdrawn \(Presentation.time(ms)))")
+                }
+                say(line)
+            }
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: Interface.pick(
+                "Rút lại thay đổi bị từ chối: máy này hiện lại giá trị huyện đang có (không gửi gì mới).",
+                "Withdraw refused changes: this replica shows again what the district holds (nothing new is sent)."),
+            discussion: Interface.pick(
+                """
+                Thay đổi vẫn còn trong nhật ký (chuỗi băm không đổi) nhưng không còn tác dụng trên máy này: \
+                các trường hiện lại giá trị huyện đang giữ, hoặc để trống nếu huyện chưa có. Không ghi thao tác mới, \
+                nên lần đồng bộ sau không có gì bị từ chối thêm.
+                """,
+                """
+                The change stays in the log (the hash chain is unchanged) but has no effect here any more: the \
+                fields show again what the district holds, or nothing if it holds nothing. No new operation is \
+                written, so the next sync has nothing more refused.
+                """))
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(
+            help: .pick(
+                "Mã thay đổi (xem: ntm refused), ít nhất 4 ký tự đầu.",
+                "The change's id (see: ntm refused), at least its first 4 characters."))
+        var ids: [String] = []
+        @Flag(help: .pick("Rút lại mọi thay đổi bị từ chối.", "Withdraw every refused change.")) var all = false
+
+        func run() throws {
+            guard all != !ids.isEmpty else { throw NTMError.idOrAllRefused }
+            let database = try options.openDatabase()
+            let l = options.language
+            let refusals = try database.store.refusals()
+            var chosen: [Dot] = []
+            if all {
+                chosen = refusals.map(\.dot)
+            } else {
+                let byID = Dictionary(refusals.map { (RefusalPrinter.id($0), $0.dot) }, uniquingKeysWith: { a, _ in a })
+                for id in ids {
+                    let key = id.trimmingCharacters(in: .whitespaces).lowercased()
+                    let matches = byID.keys.filter { $0 == key || (key.count >= 4 && $0.hasPrefix(key)) }.sorted()
+                    guard !matches.isEmpty else { throw NTMError.unknownRefusal(id) }
+                    guard matches.count == 1 else { throw NTMError.ambiguousID(id, matches: matches) }
+                    chosen.append(byID[matches[0]]!)
+                }
+            }
+            let withdrawn = try database.store.withdrawRefusals(chosen)
+            say(
+                withdrawn.isEmpty
+                    ? l.pick("Không có thay đổi bị từ chối nào để rút lại.", "No refused change to withdraw.")
+                    : l.pick(
+                        "Đã rút lại \(withdrawn.count) thay đổi bị từ chối; máy này hiện lại giá trị huyện đang có.",
+                        "Withdrew \(withdrawn.count) refused changes; this replica shows again what the district holds."
+                    ))
+        }
+    }
+}

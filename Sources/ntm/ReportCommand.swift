@@ -1,0 +1,96 @@
+import ArgumentParser
+import NTM
+import SyncCore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: Interface.pick(
+            "Báo cáo tiến độ của xã, hoặc của cả huyện (--district): số liệu như huyện yêu cầu ngày 14 và 28.",
+            "The progress report of the commune, or of the whole district (--district), as asked on the 14th and 28th."
+        ),
+        discussion: Interface.pick(
+            """
+            ntm report                      báo cáo của xã
+            ntm report --district           mọi xã trong cơ sở dữ liệu, và theo phòng, ban
+            ntm report --as-of 14/11/2020   số liệu như cơ sở dữ liệu có vào cuối ngày đó
+            --json cho chương trình khác; --csv cho Excel (UTF-8 có BOM)
+            """,
+            """
+            ntm report                      the commune's report
+            ntm report --district           every commune in the database, and per department
+            ntm report --as-of 14/11/2020   the figures as the database held them at the end of that day
+            --json for other programs; --csv for Excel (UTF-8 with a BOM)
+            """))
+
+    @OptionGroup var options: SharedOptions<ShowPlace>
+
+    @Flag(
+        help: .pick(
+            "Báo cáo cấp huyện: mọi xã trong cơ sở dữ liệu.", "The district's report: every commune in the database."))
+    var district = false
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws { try report.run(options, district: district) }
+}
+
+/// The options of `ntm report` and `ntm hub report`.
+struct ReportOptions: ParsableArguments {
+    @Option(
+        help: .pick(
+            "Với --district: mức (ntm, nang-cao, …) để báo cáo; mặc định mục tiêu mới nhất của mỗi xã.",
+            "With --district: the level (ntm, nang-cao, …) to report on; default: each commune's latest target."))
+    var level: String?
+
+    @Option(
+        name: .customLong("as-of"),
+        help: .pick(
+            "Ngày báo cáo dd/mm/yyyy: số liệu lúc cuối ngày đó.",
+            "The report's date, dd/mm/yyyy: the figures at its end."))
+    var asOf: String?
+
+    // Taken whatever it looks like, so that a negative number is refused for what it is.
+    @Option(
+        parsing: .unconditional,
+        help: .pick("Số ngày tới để liệt kê hạn sắp đến.", "How many days ahead to list coming deadlines."))
+    var within: String = "30"
+
+    @Flag(help: .pick("In JSON.", "Print JSON.")) var json = false
+
+    @Flag(help: .pick("In CSV (UTF-8 có BOM) cho Excel.", "Print CSV (UTF-8 with a BOM) for Excel.")) var csv = false
+
+    func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
+        guard !(json && csv) else { throw NTMError.conflictingFormats }
+        if district, options.commune != nil { throw NTMError.notWithDistrict("--commune") }
+        if district, options.criteriaSet != nil { throw NTMError.notWithDistrict("--set") }
+        guard let days = Int(within), (0...366).contains(days) else { throw NTMError.badDays(within) }
+        var date: CalendarDate?
+        if let asOf {
+            guard let parsed = CalendarDate(parsing: asOf) else { throw NTMError.badDate(asOf, option: "--as-of") }
+            date = parsed
+        }
+        let level = try self.level.map { text in
+            guard let parsed = Level(parsing: text) else { throw NTMError.unknownLevel(text) }
+            return parsed
+        }
+        let database = try options.openDatabase()
+        let today = CalendarDate.today(database.store.clock())
+        if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }
+        let reportDate = date ?? today
+        let rendering = ReportRendering(language: options.language, date: reportDate)
+        let wholeDistrict = district || (options.commune == nil && database.homeCommune == nil)
+        if level != nil, !wholeDistrict { throw NTMError.levelNeedsDistrict }
+        if wholeDistrict {
+            let figures = try database.districtFigures(level: level, asOf: date, lookAheadDays: days)
+            if json { return say(JSONWriter.string(rendering.json(figures))) }
+            if csv { return print(rendering.csv(figures), terminator: "") }
+            return rendering.text(figures).forEach { say($0) }
+        }
+        let figures = try database.commune(options.commune, set: options.criteriaSet).figures(
+            asOf: date, lookAheadDays: days)
+        if json { return say(JSONWriter.string(rendering.json(figures))) }
+        if csv { return print(rendering.csv(figures), terminator: "") }
+        rendering.text(figures).forEach { say($0) }
+    }
+}
