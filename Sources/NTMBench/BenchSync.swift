@@ -77,7 +77,7 @@ enum BenchSync {
             FileHandle.standardError.write(Data("district_night failed: \(results.failures)\n".utf8))
             exit(1)
         }
-        let bytes = results.all.reduce(0) { $0 + $1.bytesIn + $1.bytesOut }
+        let bytes = results.all.reduce(0) { $0 + $1.counts.bytes }
         Bench.report(
             "district_night", operations: total, seconds: seconds,
             extra: [
@@ -107,8 +107,8 @@ enum BenchSync {
             let result = try SyncClient(store: client, commune: "c0", credential: credential).run(
                 over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
             times.append(Date().timeIntervalSince(started))
-            bytes = result.bytesIn + result.bytesOut
-            guard result.pushed == 0, result.pulled == 0 else { exit(1) }
+            bytes = result.counts.bytes
+            guard result.counts.sent.total == 0, result.counts.received.total == 0 else { exit(1) }
         }
         let median = times.sorted()[times.count / 2]
         print(

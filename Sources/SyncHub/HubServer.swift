@@ -316,9 +316,9 @@ extension SessionStats {
         logger.info(
             "session",
             metadata: [
-                "replica": "\(replica ?? "?")", "ops_in": "\(operationsIn)", "applied": "\(applied)",
-                "refused": "\(refused)",
-                "ops_out": "\(operationsOut)", "bytes_in": "\(bytesIn)", "bytes_out": "\(bytesOut)",
+                "replica": "\(replica ?? "?")", "ops_in": "\(counts.received.total)",
+                "applied": "\(counts.received.new)", "refused": "\(counts.received.refused)",
+                "ops_out": "\(counts.sent.total)", "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
             ])
     }

@@ -52,18 +52,9 @@ public struct HubIdentity: Sendable {
 public struct SessionStats: Sendable {
     /// The client's replica id, once known.
     public var replica: String?
-    /// Operations received.
-    public var operationsIn = 0
-    /// Operations newly applied at the hub.
-    public var applied = 0
-    /// Operations refused (quarantined) because the replica's role may not write them.
-    public var refused = 0
-    /// Operations sent.
-    public var operationsOut = 0
-    /// Bytes received and sent (lines with their newline).
-    public var bytesIn = 0
-    /// Bytes sent.
-    public var bytesOut = 0
+    /// What crossed, from the hub's side: `received` is what the client pushed (`new`: applied here,
+    /// `refused`: quarantined because the client's role may not write it), `sent` what it pulled.
+    public var counts = SessionCounts()
     /// The error that ended the session, if any.
     public var error: WireError?
 }
@@ -148,7 +139,7 @@ public final class HubSession: @unchecked Sendable {
 
     /// Handles one line already read by ``parse(_:)``; `length` is its size in bytes without `\n`.
     public func receive(_ parsed: Result<WireLine, WireError>, length: Int) -> [String] {
-        stats.bytesIn += length + 1
+        stats.counts.bytesIn += length + 1
         lastLength = length
         let out: [String]
         do {
@@ -158,7 +149,7 @@ public final class HubSession: @unchecked Sendable {
         } catch {
             out = [fail(WireError(.unavailable, "the hub database failed: \(error)"))]
         }
-        stats.bytesOut += out.reduce(0) { $0 + $1.utf8.count + 1 }
+        stats.counts.bytesOut += out.reduce(0) { $0 + $1.utf8.count + 1 }
         return out
     }
 
@@ -240,7 +231,7 @@ public final class HubSession: @unchecked Sendable {
                     "a push batch holds more than \(WireLimits.maximumBatchBytes) bytes; send smaller batches")
             }
             pending.append(op)
-            stats.operationsIn += 1
+            stats.counts.received.total += 1
             return pending.count == expected ? try commit() : []
         case (.ready(let peer), .message(.pull(let cursor, let limit))):
             if let fork { throw fork }
@@ -355,8 +346,8 @@ public final class HubSession: @unchecked Sendable {
             }
         }
         let applied = try hub.store.apply(fresh, quarantining: refused, sender: peer.client)
-        stats.applied += applied
-        stats.refused += refused.count
+        stats.counts.received.new += applied
+        stats.counts.received.refused += refused.count
         state = .ready(peer)
         var answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line
         if answer.utf8.count > LineLimit.maximumBytes / 2 {
@@ -492,7 +483,7 @@ public final class HubSession: @unchecked Sendable {
             lines.append(line)
             sent = entry
         }
-        stats.operationsOut += lines.count
+        stats.counts.sent.total += lines.count
         return [WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults).line] + lines
     }
 }

@@ -3,24 +3,12 @@ import Replica
 import SyncCore
 import SyncWire
 
-/// What one sync did.
+/// What one sync did: what crossed, from this replica's side (`sent` is what it pushed, with the hub's
+/// answer of how many were new or refused; `received` is what it pulled, `new` counted here), and what
+/// the replica learnt of its standing.
 public struct SyncResult: Sendable, Equatable {
-    /// Operations sent to the hub.
-    public var pushed = 0
-    /// Of those, operations the hub did not have and applied.
-    public var pushedNew = 0
-    /// Of those, operations the hub refused in this session (its role may not write them).
-    public var pushedRefused = 0
-    /// Sent operations the hub already had (sent again after an interrupted session).
-    public var pushedHeld: Int { max(0, pushed - pushedNew - pushedRefused) }
-    /// Operations received from the hub.
-    public var pulled = 0
-    /// Of those, operations this replica did not have.
-    public var pulledNew = 0
-    /// Bytes received.
-    public var bytesIn = 0
-    /// Bytes sent.
-    public var bytesOut = 0
+    /// What crossed the session.
+    public var counts = SessionCounts()
     /// Whether the replica started pulling from the beginning (a new or restored hub).
     public var restarted = false
     /// Operations of other replicas this replica holds and the hub lacks (received on a USB stick):
@@ -138,8 +126,8 @@ public struct SyncClient {
         defer { transport.close() }
         var result = SyncResult()
         func finish() -> SyncResult {
-            result.bytesIn = transport.bytesIn
-            result.bytesOut = transport.bytesOut
+            result.counts.bytesIn = transport.bytesIn
+            result.counts.bytesOut = transport.bytesOut
             return result
         }
         // A database that forked pushes and pulls nothing until it is recovered: its forked operations
@@ -220,8 +208,8 @@ public struct SyncClient {
                         }
                         ops.append(op)
                     }
-                    result.pulled += count
-                    result.pulledNew += try store.apply(ops)
+                    result.counts.received.total += count
+                    result.counts.received.new += try store.apply(ops)
                     cursor = to
                     try store.setMetadata("sync_cursor", cursor.jsonText)
                     progress?(finish())
@@ -258,9 +246,9 @@ public struct SyncClient {
                 acknowledged == batchNumber
             else { throw violation(transport, "expected pushed for batch \(batchNumber)") }
             try store.recordRefusals(refused.map { ($0.dot, $0.reason) })
-            result.pushed += pending.count
-            result.pushedNew += applied
-            result.pushedRefused += refused.count
+            result.counts.sent.total += pending.count
+            result.counts.sent.new += applied
+            result.counts.sent.refused += refused.count
             pending.removeAll(keepingCapacity: true)
             progress?(result)
         }

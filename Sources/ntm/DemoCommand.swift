@@ -97,8 +97,8 @@ struct DemoCommand: ParsableCommand {
                     results.set(
                         index,
                         l.pick(
-                            "\(store.replicaID): gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte",
-                            "\(store.replicaID): sent \(result.pushed), received \(Language.english(result.pulled, "operation")), \(Language.english(result.bytesIn + result.bytesOut, "byte"))"
+                            "\(store.replicaID): gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte",
+                            "\(store.replicaID): sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte"))"
                         ))
                 } catch {
                     results.set(index, "\(store.replicaID): \(error)")

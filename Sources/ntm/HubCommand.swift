@@ -328,10 +328,10 @@ struct SyncCommand: ParsableCommand {
         if terminal {
             client.progress = { result in
                 let seconds = max(Date().timeIntervalSince(started), 0.001)
-                let rate = Int(Double(result.pushed + result.pulled) / seconds)
+                let rate = Int(Double(result.counts.sent.total + result.counts.received.total) / seconds)
                 let line = l.pick(
-                    "\r… gửi \(result.pushed), nhận \(result.pulled) thao tác, \(result.bytesIn + result.bytesOut) byte, \(rate) thao tác/giây",
-                    "\r… sent \(result.pushed), received \(Language.english(result.pulled, "operation")), \(Language.english(result.bytesIn + result.bytesOut, "byte")), \(rate) ops/s"
+                    "\r… gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte, \(rate) thao tác/giây",
+                    "\r… sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte")), \(rate) ops/s"
                 )
                 FileHandle.standardError.write(Data(line.utf8))
             }
@@ -365,8 +365,8 @@ struct SyncCommand: ParsableCommand {
         var line = l.pick("Đã đồng bộ với ", "Synced with ") + (try store.metadata("sync_hub") ?? "?") + ": "
         line += SyncMessages.counts(result, l)
         line += l.pick(
-            ", \(result.bytesIn + result.bytesOut) byte, \(seconds) giây",
-            ", \(Language.english(result.bytesIn + result.bytesOut, "byte")), \(seconds) s")
+            ", \(result.counts.bytes) byte, \(seconds) giây",
+            ", \(Language.english(result.counts.bytes, "byte")), \(seconds) s")
         if result.restarted {
             line += l.pick(
                 " · máy chủ đã đổi (khôi phục?): đã nhận lại từ đầu",
@@ -607,29 +607,30 @@ enum SyncMessages {
             l.pick("\(count) thao tác", count == 1 ? "1 operation" : "\(count) operations")
         }
         var sent: String
-        if result.pushed == 0 {
+        if result.counts.sent.total == 0 {
             sent = l.pick("không có gì mới để gửi", "nothing new to send")
         } else {
             sent = l.pick(
-                "gửi \(operations(result.pushedNew)) mới",
-                "sent \(result.pushedNew) new \(result.pushedNew == 1 ? "operation" : "operations")")
-            if result.pushedHeld > 0 {
+                "gửi \(operations(result.counts.sent.new)) mới",
+                "sent \(result.counts.sent.new) new \(result.counts.sent.new == 1 ? "operation" : "operations")")
+            if result.counts.sent.held > 0 {
                 sent += l.pick(
-                    " (huyện đã có \(result.pushedHeld) thao tác gửi lại)",
-                    " (\(result.pushedHeld) sent again that the hub already had)")
+                    " (huyện đã có \(result.counts.sent.held) thao tác gửi lại)",
+                    " (\(result.counts.sent.held) sent again that the hub already had)")
             }
         }
         let received: String
-        if result.pulled == 0 {
+        if result.counts.received.total == 0 {
             received = l.pick("không có gì mới để nhận", "nothing new to receive")
-        } else if result.pulled == result.pulledNew {
+        } else if result.counts.received.total == result.counts.received.new {
             received = l.pick(
-                "nhận \(operations(result.pulled)) mới",
-                "received \(result.pulled) new \(result.pulled == 1 ? "operation" : "operations")")
+                "nhận \(operations(result.counts.received.total)) mới",
+                "received \(result.counts.received.total) new \(result.counts.received.total == 1 ? "operation" : "operations")"
+            )
         } else {
             received = l.pick(
-                "nhận \(operations(result.pulled)) (\(result.pulledNew) mới với máy này)",
-                "received \(operations(result.pulled)) (\(result.pulledNew) new here)")
+                "nhận \(operations(result.counts.received.total)) (\(result.counts.received.new) mới với máy này)",
+                "received \(operations(result.counts.received.total)) (\(result.counts.received.new) new here)")
         }
         return sent + ", " + received
     }

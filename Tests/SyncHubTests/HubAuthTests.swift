@@ -181,7 +181,7 @@ import Testing
             sector: "so xay dung", sent: nil, inspected: nil, verdict: "dat", document: "12/SXD", author: "Lan")
         let mine = try office.store.operationCount()
         let result = try night.syncInMemory(office)
-        #expect(result.pushed == mine)
+        #expect(result.counts.sent.total == mine)
         let refusals = try office.store.refusals()
         #expect(result.refused == refusals.count)
         #expect(refusals.count == mine - allowed - 1)  // the appraisal's sector_name is the commune's own
@@ -208,7 +208,7 @@ import Testing
         #expect(try communeDump(officer.store, "dan-ly").contains("\"verification\"") == false)
         // Syncing again pushes nothing, and the refusals stay known.
         let again = try night.syncInMemory(office)
-        #expect(again.pushed == 0)
+        #expect(again.counts.sent.total == 0)
         #expect(again.refused == refusals.count)
     }
 
@@ -278,7 +278,7 @@ import Testing
         )
         .run(over: try night.transport())
         // The whole district came down: both communes.
-        #expect(first.pulled == (try night.hubStore.operationCount()))
+        #expect(first.counts.received.total == (try night.hubStore.operationCount()))
         try education.commune("dan-ly").verify(criterion: "5", result: "đạt", author: "Phòng GD&ĐT")
         try education.commune("tan-ninh").verify(criterion: "5", result: "không đạt", author: "Phòng GD&ĐT")
         // Not its own: another department's verification, a commune's assessment.
@@ -293,7 +293,7 @@ import Testing
             $0.key.table == "verification" && $0.key.row.hasSuffix("/5/phong-giao-duc-va-dao-tao")
         }
         #expect(itsVerification.count == 4)
-        #expect(second.pushed + first.pushed == own.count)
+        #expect(second.counts.sent.total + first.counts.sent.total == own.count)
         // Everything else it wrote was refused: the district's own rows its database made, the other
         // department's verification, the commune's assessment.
         let refused = try education.store.refusals()
@@ -323,7 +323,7 @@ import Testing
             sector: "so xay dung", sent: nil, inspected: nil, verdict: "dat", document: "12/SXD", author: "VP")
         let result = try SyncClient(store: office.store, commune: "trieu-son", credential: credential).run(
             over: try night.transport())
-        #expect(result.pushedNew == result.pushed)
+        #expect(result.counts.sent.new == result.counts.sent.total)
         #expect(result.refused == 0)
         _ = try night.syncInMemory(danLy)
         #expect(try communeDump(danLy.store, "dan-ly").contains("12/SXD"))

@@ -311,7 +311,7 @@ private let longestContent = LineLimit.maximumBytes - 1
         }
         for connection in idle { connection.close() }
         let result = try hub.syncOnceFree(replica)
-        #expect(result.pushedNew == (try replica.store.localOperationCount()))
+        #expect(result.counts.sent.new == (try replica.store.localOperationCount()))
         #expect(try communeDump(replica.store, "tan-ninh") == communeDump(hub.store, "tan-ninh"))
     }
 
@@ -350,7 +350,7 @@ private let longestContent = LineLimit.maximumBytes - 1
         #expect(challenged > 0)
         #expect(reasons["the session was idle too long", default: 0] > 0, "\(reasons)")
         let result = try hub.syncOnceFree(replica)
-        #expect(result.pushedNew == (try replica.store.localOperationCount()))
+        #expect(result.counts.sent.new == (try replica.store.localOperationCount()))
     }
 }
 

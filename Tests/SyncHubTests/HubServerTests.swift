@@ -142,7 +142,7 @@ import Testing
         let before = try hub.database.store.operationCount()
         DispatchQueue.concurrentPerform(iterations: badLines.count + 1) { index in
             if index == badLines.count {
-                do { answers.set(-1, "\(try hub.sync(good).pushedNew)") } catch { answers.set(-1, "\(error)") }
+                do { answers.set(-1, "\(try hub.sync(good).counts.sent.new)") } catch { answers.set(-1, "\(error)") }
                 return
             }
             do {
@@ -225,7 +225,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try hub.database.store.operationCount() == before)
         let result = try hub.sync(replica)
-        #expect(result.pushedNew == ops.count)
+        #expect(result.counts.sent.new == ops.count)
         #expect(try communeDump(replica.store, "dan-ly") == communeDump(hub.database.store, "dan-ly"))
     }
 
@@ -257,7 +257,7 @@ import Testing
         }
         _ = try restoredNight.syncInMemory(third)
         let result = try restoredNight.syncInMemory(first)
-        #expect(result.pulledNew > 0)
+        #expect(result.counts.received.new > 0)
         for _ in 0..<2 {
             for laptop in [second, third, first] { _ = try restoredNight.syncInMemory(laptop) }
         }

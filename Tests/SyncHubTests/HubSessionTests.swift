@@ -266,7 +266,7 @@ import Testing
                 ])
         }
         #expect(code(out.last) == "batch-too-large")
-        #expect(session.stats.operationsIn <= 19)
+        #expect(session.stats.counts.received.total <= 19)
         #expect(try night.hubStore.operationCount() == 0)
     }
 
