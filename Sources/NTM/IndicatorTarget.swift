@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 extension Catalogue.Indicator {
     /// The target as a person reads it in `language`.

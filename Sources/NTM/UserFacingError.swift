@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Replica
+import SyncCore
 
 /// Turns any error a command can end with into one line for a person, in their language.
 public enum UserFacingError {

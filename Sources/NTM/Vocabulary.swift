@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// An indicator's assessed status.
 public enum AssessmentStatus: String, Sendable, CaseIterable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NTM
+import SyncCore
 
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NTM
+import SyncCore
 
 struct CommuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

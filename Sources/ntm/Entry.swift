@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import SyncCore
 
 /// Runs the command line; every failure ends as one line on stderr and a non-zero exit.
 @main

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import SyncCore
 
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NTM
 import Replica
+import SyncCore
 
 /// Which of the shared options a command shows in its help: `--by` where it writes, `--commune` and
 /// `--set` where it works on one commune's rows. The others are still accepted (a script passing

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import SyncCore
 import SyncHub
 
 struct InitCommand: ParsableCommand {

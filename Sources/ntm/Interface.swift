@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import SyncCore
 
 /// The language of the command line itself (help, usage errors), known before parsing: `--lang`, then
 /// `NTM_LANG`, then Vietnamese.

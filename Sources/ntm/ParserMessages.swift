@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import SyncCore
 
 /// What ArgumentParser prints, in ntm's languages: the help screen's own words (headings, the help and
 /// version flags, defaults) and its usage errors, each made one line with the command to ask for help

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NTM
 import Replica
+import SyncCore
 import SyncHub
 
 /// `ntm replica`: this database's own identity.

@@ -1,6 +1,7 @@
 import Foundation
 import NTM
 import Replica
+import SyncCore
 
 /// `ntm conflicts review`: the open conflicts one at a time. Each decision is written as soon as it is
 /// made, so quitting half-way keeps what was decided; a conflict resolved elsewhere meanwhile is

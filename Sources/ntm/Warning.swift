@@ -1,5 +1,6 @@
 import Foundation
 import NTM
+import SyncCore
 
 /// Writes a warning as one line on standard error; the command goes on and exits 0.
 func warn(_ warning: NTMWarning, _ language: Language) {

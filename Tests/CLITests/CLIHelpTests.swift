@@ -1,5 +1,6 @@
 import Foundation
 import NTM
+import SyncCore
 import TestSupport
 import Testing
 

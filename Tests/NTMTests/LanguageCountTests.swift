@@ -1,4 +1,5 @@
 import NTM
+import SyncCore
 import Testing
 
 @Suite struct LanguageCountTests {

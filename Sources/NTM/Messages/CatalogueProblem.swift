@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// What is wrong with a catalogue file, in words a province officer can act on.
 public enum CatalogueProblem: Error, Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Replica
+import SyncCore
 
 /// A mistake a person can make with the domain, with what would be right. Each has a Vietnamese and
 /// an English sentence; ``message(_:)`` picks one.

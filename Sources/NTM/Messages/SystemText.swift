@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// The operating system's and SQLite's English in ntm's languages: the reasons a connection failed
 /// (`strerror` texts), how a child command ended, what SQLite said of a file.
