@@ -1,4 +1,5 @@
 import NTM
+import Replica
 import SyncCore
 import Testing
 

@@ -1,0 +1,206 @@
+import SyncCore
+
+/// A failure a person can cause and act on, from opening a replica or importing a bundle.
+///
+/// Each case carries what the message needs; ``message(_:)`` words it in Vietnamese or English, side by
+/// side, and ``description`` is the English sentence.
+public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No replica database at the path.
+    case missingDatabase(path: String)
+    /// A replica already exists at the path.
+    case alreadyExists(path: String)
+    /// The file is not a replica database (or is damaged).
+    case notAReplica(path: String, reason: String)
+    /// The database was written by a newer version of the program.
+    case newerFormat(path: String, found: Int, supported: Int)
+    /// The replica id is not acceptable.
+    case invalidReplicaID(String)
+    /// A bundle was refused; nothing was changed.
+    case bundle(BundleError)
+    /// A write names a row that does not exist, or was deleted.
+    case noSuchRow(table: String, row: String)
+    /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
+    case invalidWrite(String)
+    /// A decision names a conflict that is no longer open (someone resolved it, here or elsewhere).
+    case conflictNotOpen(table: String, row: String, column: String, kind: Conflict.Kind)
+    /// A decision was made on competing values that changed since (a new value arrived).
+    case conflictChanged(table: String, row: String, column: String, kind: Conflict.Kind)
+    /// Decisions written together disagree on one row: one keeps it and another deletes it, or two
+    /// give a column different values.
+    case contradictoryDecisions(table: String, row: String)
+    /// A value was decided on a deleted row whose deletion is itself in conflict: decide that first.
+    case deletionDisputed(table: String, row: String)
+    /// A fork cannot be recovered under this replica id: it is the old one, or this database already
+    /// holds operations written under it.
+    case replicaIDInUse(String)
+
+    /// The sentence in English (``message(_:)`` words it in either language).
+    public var description: String { message(.en) }
+}
+
+/// Why a bundle was refused. The bundle is refused whole: nothing of it is applied.
+public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read.
+    case unreadable(path: String, reason: String)
+    /// The bundle could not be written there.
+    case unwritable(path: String, reason: String)
+    /// The export was pointed at a folder.
+    case destinationIsFolder(path: String)
+    /// The export was pointed at the replica's own database.
+    case destinationIsDatabase(path: String)
+    /// The file is empty.
+    case empty
+    /// The first line is not a bundle header.
+    case notABundle(reason: String)
+    /// The header's version is not one this program reads.
+    case unsupportedVersion(Int64)
+    /// The bundle was made for another catalogue or schema.
+    case schemaMismatch(bundle: String, replica: String)
+    /// A line is not a valid operation.
+    case badLine(line: Int, reason: String)
+    /// A line is longer than the limit.
+    case lineTooLong(line: Int, limit: Int)
+    /// The file ends before its trailer: it was cut short.
+    case truncated(operationsRead: Int)
+    /// The trailer's count does not match the operation lines.
+    case countMismatch(trailer: Int64, found: Int)
+    /// The operation lines do not hash to the trailer's digest: the file was altered.
+    case digestMismatch
+    /// Something follows the trailer.
+    case dataAfterTrailer(line: Int)
+
+    /// The sentence in English (``message(_:)`` words it in either language).
+    public var description: String { message(.en) }
+}
+
+extension ReplicaError {
+    /// The sentence in the given language.
+    public func message(_ language: Language) -> String {
+        let l = language
+        switch self {
+        case .missingDatabase(let path):
+            return l.pick(
+                "không có cơ sở dữ liệu tại \(path); tạo mới bằng: ntm init --replica MÃ --commune XÃ (hoặc chỉ --db / NTM_DB)",
+                "no replica database at \(path); create one with: ntm init --replica ID --commune SLUG (or point --db / NTM_DB at it)"
+            )
+        case .alreadyExists(let path):
+            return l.pick(
+                "đã có cơ sở dữ liệu tại \(path); không ghi đè",
+                "a replica database already exists at \(path); not overwriting it")
+        case .notAReplica(let path, let reason):
+            let reason = SystemText.reason(reason, l)
+            return l.pick(
+                "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))"
+            )
+        case .newerFormat(let path, let found, let supported):
+            return l.pick(
+                "\(path) do phiên bản ntm mới hơn tạo (định dạng \(found)); bản này chỉ đọc được định dạng \(supported): hãy cập nhật ntm",
+                "\(path) was written by a newer ntm (format \(found)); this ntm reads format \(supported): upgrade ntm")
+        case .invalidReplicaID(let id):
+            return l.pick(
+                "mã bản sao \"\(id)\" không hợp lệ; dùng 1–64 ký tự a-z, 0-9, '.', '_', '-', ví dụ: xa-dan-ly-1",
+                "invalid replica id \"\(id)\"; use 1-64 of a-z, 0-9, '.', '_', '-', e.g. xa-dan-ly-1")
+        case .noSuchRow(let table, let row):
+            return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
+        case .invalidWrite(let reason):
+            return l.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
+        case .conflictNotOpen(let table, let row, let column, _):
+            return l.pick(
+                "xung đột ở \(table) \(row) \(column) không còn mở (đã có người giải quyết); không ghi gì, xem lại: ntm conflicts",
+                "the conflict on \(table) \(row) \(column) is no longer open (someone resolved it); nothing was written, see: ntm conflicts"
+            )
+        case .conflictChanged(let table, let row, let column, _):
+            return l.pick(
+                "xung đột ở \(table) \(row) \(column) vừa có giá trị mới đến; không ghi gì, xem lại: ntm conflicts",
+                "the conflict on \(table) \(row) \(column) has a new value since; nothing was written, see: ntm conflicts"
+            )
+        case .contradictoryDecisions(let table, let row):
+            return l.pick(
+                "các quyết định cho cùng bản ghi \(row) (\(table)) mâu thuẫn nhau (một giữ, một xóa, hoặc hai giá trị cho một trường); không ghi gì, hãy quyết định từng xung đột: ntm conflicts show MÃ",
+                "the decisions on record \(row) (\(table)) disagree (one keeps it, another deletes it, or two values for one field); nothing was written, decide them one at a time: ntm conflicts show ID"
+            )
+        case .deletionDisputed(let table, let row):
+            return l.pick(
+                "bản ghi \(row) (\(table)) đã bị xóa và chính việc xóa đang có xung đột: hãy quyết định việc xóa trước; không ghi gì",
+                "record \(row) (\(table)) is deleted and its deletion is itself in conflict: decide the deletion first; nothing was written"
+            )
+        case .replicaIDInUse(let id):
+            return l.pick(
+                "mã bản sao \(id) đã từng ghi trong cơ sở dữ liệu này: cần một mã chưa từng dùng; không thay đổi gì",
+                "replica id \(id) has already written in this database: use an id never used before; nothing was changed"
+            )
+        case .bundle(let error): return error.message(language)
+        }
+    }
+}
+
+extension BundleError {
+    /// The sentence in the given language; every one ends by saying nothing was changed.
+    public func message(_ language: Language) -> String {
+        let l = language
+        let unchanged = l.pick("; không có gì bị thay đổi", "; nothing was changed")
+        let text: String
+        switch self {
+        case .unreadable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
+            text = l.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
+        case .unwritable(let path, let reason):
+            let reason = SystemText.reason(reason, l)
+            text = l.pick("không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
+        case .destinationIsFolder(let path):
+            text = l.pick(
+                "\(path) là một thư mục: hãy ghi tên tệp, ví dụ \(path)/goi.ndjson",
+                "\(path) is a folder: give a file name inside it")
+        case .destinationIsDatabase(let path):
+            text = l.pick(
+                "\(path) chính là cơ sở dữ liệu của bản sao: hãy chọn tên tệp khác",
+                "\(path) is the replica's own database: give another file name")
+        case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
+        case .notABundle(let reason):
+            // The reader's reasons are English; the Vietnamese names the usual ones.
+            let vi: String
+            if reason.hasPrefix("the first line is not JSON") || reason == "the first line is not a bundle header" {
+                vi = "dòng đầu không phải phần đầu của một gói: có lẽ đây là tệp khác"
+            } else if reason == "no complete first line" {
+                vi = "tệp trống hoặc không có dòng đầu đầy đủ"
+            } else {
+                vi = "phần đầu của gói không hợp lệ"
+            }
+            text = l.pick("không phải gói ntm (\(vi))", "not an ntm bundle (\(reason))")
+        case .unsupportedVersion(let version):
+            text = l.pick(
+                "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)",
+                "bundle version \(version) is not supported (this ntm reads version 1)")
+        case .schemaMismatch(let bundle, let replica):
+            text = l.pick(
+                "gói được tạo cho dữ liệu kiểu \(bundle), còn cơ sở dữ liệu này dùng \(replica): hai bên cần cùng phiên bản ntm",
+                "the bundle was made for data of kind \(bundle), this replica uses \(replica): both sides need the same ntm version"
+            )
+        case .badLine(let line, let reason):
+            text = l.pick(
+                "dòng \(line) của gói không phải thao tác hợp lệ: \(reason)",
+                "line \(line) of the bundle is not a valid operation: \(reason)")
+        case .lineTooLong(let line, let limit):
+            text = l.pick(
+                "dòng \(line) của gói dài quá \(limit) byte", "line \(line) of the bundle is longer than \(limit) bytes"
+            )
+        case .truncated(let count):
+            text = l.pick(
+                "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
+                "the bundle is truncated: it ends after \(Language.english(count, "operation")) without its end line")
+        case .countMismatch(let trailer, let found):
+            text = l.pick(
+                "dòng kết thúc ghi \(trailer) thao tác nhưng gói có \(found)",
+                "the end line announces \(trailer) operations but the bundle holds \(found)")
+        case .digestMismatch:
+            text = l.pick(
+                "gói đã bị sửa đổi: mã SHA-256 của các thao tác không khớp dòng kết thúc",
+                "the bundle was altered: its operations do not match the SHA-256 in its end line")
+        case .dataAfterTrailer(let line):
+            text = l.pick(
+                "gói có dữ liệu sau dòng kết thúc (dòng \(line))",
+                "the bundle has data after its end line (line \(line))")
+        }
+        return text + unchanged
+    }
+}
