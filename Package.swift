@@ -54,7 +54,6 @@ let package = Package(
             name: "NTM",
             dependencies: [
                 "Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [
                 .copy("Resources/criteria-qd1980-2016.json"), .copy("Resources/criteria-qd318-2022.json"),

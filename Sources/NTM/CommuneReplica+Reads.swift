@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Replica
 import SyncCore
 
@@ -58,19 +57,16 @@ extension CommuneReplica {
     /// The commune's evidence documents (not removed), by indicator in catalogue order, then date and title.
     public func evidence(code: String? = nil) throws -> [EvidenceRecord] {
         let filterCode = try code.map { try indicator($0).code }
-        let rows = try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM evidence WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
-                arguments: [commune, catalogue.id, catalogue.id])
-        }
+        let rows = try rowsOfThisSet(NTMSchema.Table.evidence)
         let order = Dictionary(uniqueKeysWithValues: catalogue.indicators.enumerated().map { ($1.code, $0) })
         return
             rows.map { row in
                 EvidenceRecord(
-                    uid: row["uid"], indicator: row["indicator"] ?? "", kind: row["kind"], title: row["title"] ?? "",
-                    number: row["number"], issued: (row["issued"] as String?).flatMap(CalendarDate.init(parsing:)),
-                    issuer: row["issuer"], fileName: row["file_name"], fileSize: row["file_size"],
-                    fileSHA256: row["file_sha256"])
+                    uid: row["uid"]?.text ?? "", indicator: row["indicator"]?.text ?? "", kind: row["kind"]?.text,
+                    title: row["title"]?.text ?? "", number: row["number"]?.text,
+                    issued: row["issued"]?.text.flatMap(CalendarDate.init(parsing:)), issuer: row["issuer"]?.text,
+                    fileName: row["file_name"]?.text, fileSize: row["file_size"]?.integer,
+                    fileSHA256: row["file_sha256"]?.text)
             }
             .filter { filterCode == nil || $0.indicator == filterCode }
             .sorted {
@@ -107,31 +103,21 @@ extension CommuneReplica {
 
     /// The commune's deadlines for this set (recorded ones, not indicators' own), by due date.
     public func deadlines() throws -> [DeadlineItem] {
-        let rows = try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM deadline WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
-                arguments: [commune, catalogue.id, catalogue.id])
-        }
-        return rows.compactMap { row -> DeadlineItem? in
-            guard let due = (row["due"] as String?).flatMap(CalendarDate.init(parsing:)) else { return nil }
+        return try rowsOfThisSet(NTMSchema.Table.deadline).compactMap { row -> DeadlineItem? in
+            guard let due = row["due"]?.text.flatMap(CalendarDate.init(parsing:)) else { return nil }
             return DeadlineItem(
-                uid: row["uid"], commune: commune, title: row["title"], indicator: row["indicator"], due: due,
-                owner: row["owner"] ?? "", ownerKind: row["owner_kind"] ?? "person",
-                done: (row["done"] as String?).flatMap(CalendarDate.init(parsing:)))
+                uid: row["uid"]?.text, commune: commune, title: row["title"]?.text, indicator: row["indicator"]?.text,
+                due: due, owner: row["owner"]?.text ?? "", ownerKind: row["owner_kind"]?.text ?? "person",
+                done: row["done"]?.text.flatMap(CalendarDate.init(parsing:)))
         }.sorted { ($0.due, $0.uid ?? "") < ($1.due, $1.uid ?? "") }
     }
 
     /// The commune's own notes for this set, oldest first.
     public func notes() throws -> [NoteRecord] {
-        let rows = try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM note WHERE commune = ? AND coalesce(criteria_set, ?) = ?",
-                arguments: [commune, catalogue.id, catalogue.id])
-        }
-        return rows.map { row in
+        return try rowsOfThisSet(NTMSchema.Table.note).map { row in
             NoteRecord(
-                uid: row["uid"], text: row["text"] ?? "", indicator: row["indicator"],
-                written: (row["written"] as String?).flatMap(CalendarDate.init(parsing:)))
+                uid: row["uid"]?.text ?? "", text: row["text"]?.text ?? "", indicator: row["indicator"]?.text,
+                written: row["written"]?.text.flatMap(CalendarDate.init(parsing:)))
         }.sorted { ($0.written?.iso ?? "", $0.uid) < ($1.written?.iso ?? "", $1.uid) }
     }
 
@@ -150,11 +136,24 @@ extension CommuneReplica {
         }
         var all: [HistoryEntry] = []
         for table in store.schema.tables.map(\.name) {
-            let rows = try store.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT row FROM oplog WHERE tbl = ?", arguments: [table])
-            }
-            all += try store.history(table: table, rows: rows)
+            all += try store.history(table: table, rows: try store.rows(table: table))
         }
         return all.sorted { $0.operation.position < $1.operation.position }
+    }
+
+    /// The projected rows of `table` (evidence, deadlines, notes) of this commune that belong to this
+    /// criteria set, or that name no set.
+    func rowsOfThisSet(_ table: String) throws -> [[String: FieldValue]] {
+        try store.projectionRows(table: table, where: ["commune": .text(commune)]).filter { row in
+            row["criteria_set"]?.text.map { bytesEqual($0, catalogue.id) } ?? true
+        }
+    }
+}
+
+extension FieldValue {
+    /// The integer, if this is one (a projected integer column reads back as one).
+    fileprivate var integer: Int64? {
+        if case .int(let number) = self { return number }
+        return nil
     }
 }

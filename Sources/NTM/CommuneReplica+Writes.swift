@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Replica
 import SyncCore
 
@@ -358,11 +357,9 @@ extension CommuneReplica {
     @discardableResult
     public func restoreEvidence(_ id: String, author: String) throws -> String {
         let prefix = "\(commune)/"
-        let removed = try store.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT row FROM row_state WHERE tbl = ? AND substr(row, 1, ?) = ?",
-                arguments: [NTMSchema.Table.evidence, prefix.utf8.count, prefix])
-        }.filter { (try? store.rowState(table: NTMSchema.Table.evidence, row: $0))??.isDeleted == true }
+        let removed = try store.rowsWithState(table: NTMSchema.Table.evidence, prefix: prefix).filter {
+            (try? store.rowState(table: NTMSchema.Table.evidence, row: $0))??.isDeleted == true
+        }
         let uid = try resolveEvidence(id, among: removed.compactMap { evidenceID(ofRow: $0) })
         try writeRow(
             NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid),

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Replica
 import SyncCore
 
@@ -8,19 +7,11 @@ public enum UserFacingError {
     /// The sentence, without a trailing newline; nil for errors that are not the user's to act on
     /// through ntm (argument-parser errors, which print their own help).
     public static func message(_ error: any Error, _ language: Language) -> String? {
+        if let failure = DatabaseFailure(error) { return databaseMessage(failure, language) }
         switch error {
         case let error as NTMError: return error.message(language)
         case let error as ReplicaError: return error.message(language)
         case let error as BundleError: return error.message(language)
-        case let error as DatabaseError:
-            let detail = error.message ?? "\(error.resultCode)"
-            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                return language.pick(
-                    "cơ sở dữ liệu đang bận (một lệnh ntm khác đang ghi); thử lại sau",
-                    "the database is busy (another ntm command is writing); try again")
-            }
-            if let known = sqliteMessage(error.resultCode, language) { return known }
-            return language.pick("lỗi cơ sở dữ liệu: \(detail)", "database error: \(detail)")
         case let error as CocoaError:
             let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
             if let known = fileMessage(error.code, language) {
@@ -51,32 +42,36 @@ public enum UserFacingError {
         }
     }
 
-    /// SQLite's errors a person meets (a wrong --db, a damaged or read-only file, a full disk), in
-    /// the language; nil for the others, shown with SQLite's own words.
-    static func sqliteMessage(_ code: ResultCode, _ language: Language) -> String? {
-        switch code.primaryResultCode {
-        case .SQLITE_NOTADB:
+    /// SQLite's errors a person meets (another command writing, a wrong --db, a damaged or read-only
+    /// file, a full disk), in the language; the others are shown with SQLite's own words.
+    static func databaseMessage(_ failure: DatabaseFailure, _ language: Language) -> String {
+        switch failure {
+        case .busy:
+            return language.pick(
+                "cơ sở dữ liệu đang bận (một lệnh ntm khác đang ghi); thử lại sau",
+                "the database is busy (another ntm command is writing); try again")
+        case .notADatabase:
             return language.pick(
                 "tệp này không phải là cơ sở dữ liệu (SQLite) của ntm; kiểm tra --db hoặc NTM_DB",
                 "the file is not an ntm (SQLite) database; check --db or NTM_DB")
-        case .SQLITE_CORRUPT:
+        case .corrupt:
             return language.pick(
                 "tệp cơ sở dữ liệu bị hỏng; dùng bản sao lưu (ntm hub backup) hoặc nhận lại từ máy chủ huyện",
                 "the database file is damaged; use a backup (ntm hub backup) or sync it again from the district hub")
-        case .SQLITE_CANTOPEN:
+        case .cannotOpen:
             return language.pick(
                 "không mở được tệp cơ sở dữ liệu (thư mục không có hoặc không có quyền)",
                 "cannot open the database file (no such folder, or no permission)")
-        case .SQLITE_READONLY:
+        case .readOnly:
             return language.pick(
                 "không ghi được vào cơ sở dữ liệu: tệp chỉ cho đọc",
                 "cannot write to the database: the file is read-only")
-        case .SQLITE_FULL:
+        case .diskFull:
             return language.pick("ổ đĩa đã đầy; không ghi gì", "the disk is full; nothing was written")
-        case .SQLITE_IOERR:
+        case .inputOutput:
             return language.pick("lỗi đọc ghi ổ đĩa", "a disk input/output error")
-        default:
-            return nil
+        case .other(let detail):
+            return language.pick("lỗi cơ sở dữ liệu: \(detail)", "database error: \(detail)")
         }
     }
 }

@@ -59,6 +59,24 @@ extension ReplicaStore {
         }
     }
 
+    /// The rows of `table` that any logged operation wrote, deleted ones included, by row id.
+    public func rows(table: String) throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT row FROM oplog WHERE tbl = ? ORDER BY row", arguments: [table])
+        }
+    }
+
+    /// The rows of `table` that have a stored state (live or deleted) and whose id begins with
+    /// `prefix`, by row id; read each one's state with ``rowState(table:row:)``.
+    public func rowsWithState(table: String, prefix: String = "") throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT row FROM row_state WHERE tbl = ? AND substr(row, 1, length(?)) = ? ORDER BY row",
+                arguments: [table, prefix, prefix])
+        }
+    }
+
     /// The history of the given rows (every field), oldest arrival first; each write lists the writes
     /// it replaced.
     public func history(table: String, rows: [String]) throws -> [HistoryEntry] {

@@ -107,7 +107,7 @@ private struct IntegrityVerifier {
             guard let prev = op.prev else { return before.prev == nil ? nil : .chainCut(dot: op.dot) }
             return prev == before.hash ? nil : .brokenChain(dot: op.dot, previous: before.dot)
         }
-        let log = try Row.fetchCursor(db, sql: "SELECT \(Self.chainColumns) FROM oplog ORDER BY origin, seq")
+        let log = try Row.fetchCursor(db, sql: "SELECT \(LoggedOperation.columns) FROM oplog ORDER BY origin, seq")
         while let row = try log.next() {
             guard let op = Self.chainOperation(row) else {
                 previous = nil
@@ -123,35 +123,17 @@ private struct IntegrityVerifier {
             let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
             let logged = try Row.fetchOne(
                 db,
-                sql: "SELECT \(Self.chainColumns) FROM oplog WHERE origin = ? AND seq = ?",
+                sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE origin = ? AND seq = ?",
                 arguments: [before.origin, Int64(clamping: before.seq)]
             ).flatMap(Self.chainOperation)
             if let problem = check(op, after: logged ?? quarantined[before]) { problems.append(problem) }
         }
     }
 
-    /// The log columns ``chainOperation(_:)`` reads, in its order.
-    private static let chainColumns = "origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev"
-
     /// An operation read back whole for hashing, or nil when its row cannot be read (reported by the
     /// row check).
     private static func chainOperation(_ row: Row) -> SyncOperation? {
-        guard let origin = row[0] as String?, let seq = row[1] as Int64?, seq >= 1,
-            let valueText = row[5] as String?, let contextText = row[6] as String?,
-            let value = (try? JSONParser.parse(Array(valueText.utf8))).flatMap(FieldValue.init(json:)),
-            case .object(let members)? = try? JSONParser.parse(Array(contextText.utf8)),
-            let table = row[2] as String?, let rowID = row[3] as String?, let column = row[4] as String?,
-            let author = row[7] as String?, let wallMs = row[8] as Int64?
-        else { return nil }
-        var context = VersionVector()
-        for (replica, entry) in members.members {
-            guard let seq = entry.int, seq >= 1 else { return nil }
-            context.raise(replica, to: UInt64(seq))
-        }
-        return SyncOperation(
-            dot: Dot(origin: origin, seq: UInt64(seq)), key: FieldKey(table: table, row: rowID, column: column),
-            value: value, context: context, author: author, wallMs: wallMs, note: row[9] as String?,
-            prev: (row[10] as String?).flatMap(Hex.bytes))
+        try? LoggedOperation.reading(row).operation.get()
     }
 
     // MARK: Held dots
@@ -248,15 +230,6 @@ private struct IntegrityVerifier {
 
     // MARK: Row states and conflicts
 
-    /// One log row, read defensively: a damaged row is reported, never a crash.
-    private struct LogRow {
-        var key: RowKey
-        var position: Int64
-        var dot: Dot
-        var operation: SyncOperation?
-        var reason: String?
-    }
-
     /// One `row_state` row.
     private struct StateRow {
         var key: RowKey
@@ -274,18 +247,14 @@ private struct IntegrityVerifier {
     /// Walks the log (ordered by table, row, position), `row_state` and `conflict` (both in key order)
     /// side by side, one row key at a time.
     private mutating func checkRows() throws {
-        let log = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT pos, origin, seq, tbl, row, col, value, context, wall_ms FROM oplog
-                ORDER BY tbl, row, pos
-                """)
+        // Read defensively: a damaged log row is reported, never a crash.
+        let log = try Row.fetchCursor(db, sql: "SELECT \(LoggedOperation.columns) FROM oplog ORDER BY tbl, row, pos")
         let states = try Row.fetchCursor(db, sql: "SELECT tbl, row, state FROM row_state ORDER BY tbl, row")
         let conflictRows = try Row.fetchCursor(
             db, sql: "SELECT tbl, row, col, kind FROM conflict ORDER BY tbl, row, col, kind")
         // Withdrawn refusals are left out of the replay, as withdrawing took them out of the state.
         let withdrawn = try ReplicaStore.withdrawnDots(db)
-        var nextOperation = try log.next().map(Self.logRow)
+        var nextOperation = try log.next().map(LoggedOperation.reading)
         var nextState = try states.next().map(Self.stateRow)
         var nextConflict = try conflictRows.next().map(Self.conflictRow)
         if nextOperation != nil { operations += 1 }
@@ -300,14 +269,14 @@ private struct IntegrityVerifier {
             var damaged = false
             while let entry = nextOperation, entry.key == key {
                 written += 1
-                if let operation = entry.operation {
+                switch entry.operation {
+                case .success(let operation):
                     if !withdrawn.contains(entry.dot) { replayed.apply(operation) }
-                } else {
+                case .failure(let error):
                     damaged = true
-                    problems.append(
-                        .unreadableOperation(position: entry.position, dot: entry.dot, reason: entry.reason ?? ""))
+                    problems.append(.unreadableOperation(position: entry.position, dot: entry.dot, reason: "\(error)"))
                 }
-                nextOperation = try log.next().map(Self.logRow)
+                nextOperation = try log.next().map(LoggedOperation.reading)
                 if nextOperation != nil { operations += 1 }
             }
             var stored: StateRow?
@@ -400,44 +369,7 @@ private struct IntegrityVerifier {
     /// A text column, or a readable rendering of whatever else is stored there.
     private func text(_ value: DatabaseValue) -> String { Self.text(value) }
 
-    private static func text(_ value: DatabaseValue) -> String {
-        String.fromDatabaseValue(value) ?? value.description
-    }
-
-    private static func logRow(_ row: Row) -> LogRow {
-        let position = Int64.fromDatabaseValue(row[0]) ?? 0
-        let origin = text(row[1])
-        let seq = Int64.fromDatabaseValue(row[2]) ?? 0
-        let key = RowKey(table: text(row[3]), row: text(row[4]))
-        let dot = Dot(origin: origin, seq: UInt64(max(0, seq)))
-        var entry = LogRow(key: key, position: position, dot: dot)
-        do {
-            guard seq > 0 else { throw JSONParseError("seq is not a positive integer", at: 0) }
-            guard let column = String.fromDatabaseValue(row[5]) else { throw JSONParseError("col is not text", at: 0) }
-            guard let valueText = String.fromDatabaseValue(row[6]),
-                let value = FieldValue(json: try JSONParser.parse(valueText))
-            else { throw JSONParseError("value is not a JSON scalar", at: 0) }
-            guard let contextText = String.fromDatabaseValue(row[7]),
-                case .object(let members) = try JSONParser.parse(contextText)
-            else { throw JSONParseError("context is not a JSON object", at: 0) }
-            var context = VersionVector()
-            for (replica, number) in members.members {
-                guard let number = number.int, number > 0 else {
-                    throw JSONParseError("context entry \(replica) is not a positive integer", at: 0)
-                }
-                context.raise(replica, to: UInt64(number))
-            }
-            guard let wallMs = Int64.fromDatabaseValue(row[8]) else {
-                throw JSONParseError("wall_ms is not an integer", at: 0)
-            }
-            entry.operation = SyncOperation(
-                dot: dot, key: FieldKey(table: key.table, row: key.row, column: column), value: value,
-                context: context, author: "", wallMs: wallMs)
-        } catch {
-            entry.reason = "\(error)"
-        }
-        return entry
-    }
+    private static func text(_ value: DatabaseValue) -> String { LoggedOperation.text(value) }
 
     private static func stateRow(_ row: Row) -> StateRow {
         let key = RowKey(table: text(row[0]), row: text(row[1]))

@@ -145,7 +145,8 @@ public final class ReplicaStore: Sendable {
         try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
-    /// Runs a read-only query against the projections (for the application's reports).
+    /// Runs a read-only query against the projections (for the application's reports). An application
+    /// that should not depend on GRDB reads them with ``projectionRows(table:where:)`` instead.
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 }
 

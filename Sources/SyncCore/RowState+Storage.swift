@@ -49,13 +49,16 @@ extension RowState {
         guard case .object(let object) = json else { throw JSONParseError("row state is not an object", at: 0) }
         var fields: [String: FieldState] = [:]
         for (column, value) in object.members {
-            guard case .object(let vectorObject)? = value["v"], case .array(let siblingList)? = value["s"] else {
+            guard let vectorJSON = value["v"], case .array(let siblingList)? = value["s"] else {
                 throw JSONParseError("row state of column \(column) is malformed", at: 0)
             }
-            var vector = VersionVector()
-            for (replica, seq) in vectorObject.members {
-                guard let number = seq.int, number > 0 else { throw JSONParseError("bad vector entry", at: 0) }
-                vector.raise(replica, to: UInt64(number))
+            let vector: VersionVector
+            do {
+                vector = try VersionVector(json: vectorJSON, rules: .stored)
+            } catch .notAnObject {
+                throw JSONParseError("row state of column \(column) is malformed", at: 0)
+            } catch {
+                throw JSONParseError("bad vector entry", at: 0)
             }
             var siblings: [Sibling] = []
             for entry in siblingList {

@@ -62,18 +62,20 @@ extension SyncOperation {
         guard let member = object["value"], let value = FieldValue(json: member) else {
             throw OperationFormatError(field: "value", reason: "must be null, a boolean, a number or a string")
         }
-        guard case .object(let contextObject) = object["context"] else {
-            throw OperationFormatError(field: "context", reason: "must be an object of replica id to sequence")
-        }
-        guard contextObject.members.count <= SyncOperation.maxContextEntries else {
-            throw OperationFormatError(field: "context", reason: "more than \(SyncOperation.maxContextEntries) entries")
-        }
-        var context = VersionVector()
-        for (replica, entry) in contextObject.members.sorted(by: { bytesLess($0.key, $1.key) }) {
-            guard Identifiers.isReplicaID(replica) else {
+        let context: VersionVector
+        do {
+            context = try VersionVector(json: object["context"] ?? .null, rules: .wire)
+        } catch {
+            switch error {
+            case .notAnObject:
+                throw OperationFormatError(field: "context", reason: "must be an object of replica id to sequence")
+            case .tooManyEntries(let limit):
+                throw OperationFormatError(field: "context", reason: "more than \(limit) entries")
+            case .notAReplicaID(let replica):
                 throw OperationFormatError(field: "context", reason: "\"\(replica)\" is not a replica id")
+            case .badSequence:
+                throw OperationFormatError(field: "context", reason: "must be an integer from 1 to 2^53-1")
             }
-            context.raise(replica, to: try sequence(entry, "context"))
         }
         if context[origin] >= seq {
             throw OperationFormatError(field: "context", reason: "covers the operation's own dot \(origin):\(seq)")
