@@ -81,4 +81,22 @@ public enum SystemText {
         guard text.hasPrefix("exit status ") else { return nil }
         return Int32(text.dropFirst("exit status ".count).prefix { $0.isNumber })
     }
+
+    /// Foundation's file errors a person meets, in the language (its own descriptions are English).
+    public static func fileError(_ code: CocoaError.Code, _ language: Language) -> String? {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile:
+            return language.pick("không có tệp hoặc thư mục đó", "no such file or folder")
+        case .fileReadNoPermission, .fileWriteNoPermission:
+            return language.pick("không có quyền", "permission denied")
+        case .fileWriteOutOfSpace:
+            return language.pick("ổ đĩa đã đầy", "the disk is full")
+        case .fileWriteFileExists:
+            return language.pick("tệp đã có", "the file already exists")
+        case .fileWriteVolumeReadOnly:
+            return language.pick("ổ đĩa chỉ cho đọc", "the disk is read-only")
+        default:
+            return nil
+        }
+    }
 }
