@@ -64,4 +64,30 @@ import Testing
         let plan = try review.plan([], rule: .newest)
         #expect(plan.steps.isEmpty && plan.skipped.isEmpty && plan.torn.isEmpty)
     }
+
+    /// Dân Lý removes a document while the office corrects two of its fields, one before and one after
+    /// the removal: "newest" would keep the record for one field and delete it for the other.
+    @Test func aRuleThatWouldBothKeepAndDeleteARecordLeavesItToAPerson() throws {
+        var district = try District("trieu-son", name: "Triệu Sơn", on: "01/03/2021")
+        let danLy = try district.commune("Dân Lý")
+        let id = try danLy.addEvidence(code: "17.1", title: "Biên bản", author: "Cán bộ xã Dân Lý")
+        try district.collect()
+        let office = try district.office.commune("dan-ly")
+        try office.editEvidence(id, number: "12/BB", author: "Văn phòng")
+        district.clock.set("02/03/2021")
+        try danLy.removeEvidence(id, author: "Cán bộ xã Dân Lý")
+        district.clock.set("03/03/2021")
+        try office.editEvidence(id, title: "Biên bản kiểm tra", author: "Văn phòng")
+        try district.collect()
+        try district.distribute()
+        let review = ConflictReview(database: district.office, language: .en)
+        let views = try review.open()
+        #expect(views.count == 2)
+        let newest = try review.plan(views, rule: .newest)
+        #expect(newest.steps.isEmpty && newest.skipped.isEmpty)
+        #expect(Set(newest.torn) == Set(views))
+        // Keeping the office's corrections keeps the record for both fields: nothing is torn.
+        let kept = try review.plan(views, rule: .author("Văn phòng"))
+        #expect(kept.torn.isEmpty && kept.skipped.isEmpty && kept.steps.map(\.view) == views)
+    }
 }
