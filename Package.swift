@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NTM", targets: ["NTM"]),
         .library(name: "SyncWire", targets: ["SyncWire"]),
         .library(name: "SyncHub", targets: ["SyncHub"]),
+        .library(name: "NTMHub", targets: ["NTMHub"]),
         .executable(name: "ntm", targets: ["ntm"]),
     ],
     dependencies: [
@@ -39,7 +40,8 @@ let package = Package(
             swiftSettings: strict),
         // The sync protocol's messages and limits: values only, no sockets.
         .target(name: "SyncWire", dependencies: ["SyncCore"], swiftSettings: strict),
-        // The hub: the session state machine, the TCP server (SwiftNIO), stdio, and the client.
+        // The hub: the session state machine, the TCP server (SwiftNIO), stdio, and the client. It knows no
+        // roles: the domain gives it a write policy and a scope rule.
         .target(
             name: "SyncHub",
             dependencies: [
@@ -49,7 +51,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // The NTM domain: criteria sets, communes, targets, assessments, evidence, dossiers, verification,
-        // appraisals, deadlines, notes, and the reports.
+        // appraisals, deadlines, notes, the roles and who may write what, conflict review, and the reports.
         .target(
             name: "NTM",
             dependencies: [
@@ -60,11 +62,16 @@ let package = Package(
                 .copy("Resources/criteria-qd558-2016.json"),
             ],
             swiftSettings: strict),
+        // The glue between the NTM domain and the sync hub: the hub's identity and scope rule, enrolment
+        // and credentials, restoring a hub from a backup.
+        .target(
+            name: "NTMHub", dependencies: ["NTM", "Replica", "SyncCore", "SyncHub"], swiftSettings: strict),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "ntm",
             dependencies: [
-                "NTM", "Replica", "SyncCore", "SyncWire", "SyncHub", .product(name: "Logging", package: "swift-log"),
+                "NTM", "NTMHub", "Replica", "SyncCore", "SyncWire", "SyncHub",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -89,9 +96,12 @@ let package = Package(
         .testTarget(
             name: "SyncHubTests",
             dependencies: [
-                "SyncHub", "SyncWire", "SyncCore", "Replica", "NTM", "TestSupport",
+                "SyncHub", "SyncWire", "SyncCore", "Replica", "NTM", "NTMHub", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio"),
             ], swiftSettings: strict),
+        .testTarget(
+            name: "NTMHubTests", dependencies: ["NTMHub", "NTM", "Replica", "SyncHub", "SyncCore", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "CLITests",
             dependencies: [

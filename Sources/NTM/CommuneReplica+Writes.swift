@@ -338,11 +338,16 @@ extension CommuneReplica {
         return uid
     }
 
-    /// Marks a criterion's dossier (or the general dossier, `general`) complete or not.
+    /// Whether a dossier part names the general dossier: `general`, `chung` or `ho-so-chung` (`hồ sơ
+    /// chung`), in any case and with or without accents; anything else names a criterion.
+    public static func isGeneralDossier(_ text: String) -> Bool {
+        ["general", "chung", "ho-so-chung"].contains(Text.slug(text))
+    }
+
+    /// Marks a criterion's dossier (or the general dossier, see ``isGeneralDossier(_:)``) complete or not.
     public func dossier(part text: String, complete: Bool, author: String) throws {
-        let folded = Text.slug(text)
         let part: String
-        if ["general", "chung", "ho-so-chung"].contains(folded) {
+        if Self.isGeneralDossier(text) {
             part = "general"
         } else {
             part = String(try criterion(text).number)

@@ -145,7 +145,7 @@ public final class NTMDatabase: Sendable {
     public var districtName: String? { nonEmptyMetadata("district_name") }
 
     /// Whether this is the district hub's database (made by `ntm hub init`: it has a hub epoch).
-    public var isHub: Bool { nonEmptyMetadata("hub_epoch") != nil }
+    public var isHub: Bool { nonEmptyMetadata(MetadataKey.hubEpoch.rawValue) != nil }
 
     /// The author recorded at `ntm init`, if any.
     public var defaultAuthor: String? { nonEmptyMetadata("default_author") }
@@ -154,7 +154,7 @@ public final class NTMDatabase: Sendable {
     public static let roleMetadataKey = "credential_role"
 
     /// The role this replica was enrolled with (from its installed credential), if any.
-    public var role: Role? { nonEmptyMetadata(Self.roleMetadataKey).flatMap(Role.init(parsing:)) }
+    public var role: Role? { nonEmptyMetadata(Self.roleMetadataKey).flatMap(NTMRole.parse) }
 
     private func nonEmptyMetadata(_ key: String) -> String? {
         (try? store.metadata(key)).flatMap { $0?.isEmpty == false ? $0 : nil }

@@ -9,11 +9,24 @@ import SyncWire
 enum BenchSync {
     /// The bench's rows are `cN/…`: commune `cN` writes its own.
     static let policy = WritePolicy(
-        rules: [WriteRule("a commune writes its own rows", who: .commune, table: nil, rows: .ownCommune)],
+        rules: [
+            WriteRule(
+                "a commune writes its own rows", who: WriteRule.Who(rawValue: "commune"), table: nil, rows: .ownCommune)
+        ],
         slug: { $0 })
 
+    /// A commune's role sees its own rows and speaks for its commune.
+    static let scope = RoleScopeRule(
+        scope: { role, district, shared in
+            RowScope(owners: [role.argument ?? ""] + (district.map { [$0] } ?? []), tables: shared.sorted())
+        },
+        unit: { $0.argument })
+
+    /// The bench's roles: commune `cN`.
+    static func commune(_ slug: String) -> Role { Role(kind: "commune", argument: slug) }
+
     static func hubIdentity(_ store: ReplicaStore) -> HubIdentity {
-        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy)
+        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy, scope: scope)
     }
 
     static func server(_ store: ReplicaStore) throws -> (HubServer, Int) {
@@ -54,7 +67,7 @@ enum BenchSync {
         let (server, port) = try server(hubStore)
         defer { server.stop() }
         let credentials = try replicas.indices.map { index in
-            try Credential.enrol("xa-\(index)", as: .commune("c\(index)"), at: hubIdentity(hubStore))
+            try Credential.enrol("xa-\(index)", as: commune("c\(index)"), at: hubIdentity(hubStore))
         }
         let results = Results()
         let started = Date()
@@ -96,7 +109,7 @@ enum BenchSync {
         try client.write([RowChange(table: "t", row: "c0/r0", values: ["a": .text("x")])], author: "x")
         let (server, port) = try server(hubStore)
         defer { server.stop() }
-        let credential = try Credential.enrol("xa-noop", as: .commune("c0"), at: hubIdentity(hubStore))
+        let credential = try Credential.enrol("xa-noop", as: commune("c0"), at: hubIdentity(hubStore))
         // The first sync pushes the client's write and pulls its scope once.
         _ = try SyncClient(store: client, commune: "c0", credential: credential).run(
             over: try LineTransport.connect(to: "127.0.0.1:\(port)"))

@@ -1,60 +1,23 @@
 import SyncCore
 
-/// Who a replica writes as, once enrolled at the hub.
-public enum Role: Sendable, Hashable, CustomStringConvertible {
-    /// One commune's replica: `commune:SLUG`.
-    case commune(String)
-    /// A district department: `department:NAME` (the name as the criteria set spells it).
-    case department(String)
-    /// The district office: everything in the district.
-    case district
-
-    /// Parses `commune:SLUG`, `department:NAME` or `district`; nil for anything else.
-    public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed == "district" {
-            self = .district
-            return
-        }
-        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
-        let argument = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        guard !argument.isEmpty else { return nil }
-        switch trimmed[..<colon] {
-        case "commune":
-            guard Identifiers.isSlug(argument) else { return nil }
-            self = .commune(argument)
-        case "department": self = .department(argument)
-        default: return nil
-        }
-    }
-
-    /// The role as written in credentials and listings.
-    public var description: String {
-        switch self {
-        case .commune(let slug): return "commune:\(slug)"
-        case .department(let name): return "department:\(name)"
-        case .district: return "district"
-        }
-    }
-}
-
 /// One line of a write policy: which kind of role may write which columns of which rows of a table.
 public struct WriteRule: Sendable, Hashable {
-    /// The kind of role the rule is for.
-    public enum Who: String, Sendable, Hashable {
-        /// A commune's replica.
-        case commune
-        /// A district department.
-        case department
-        /// The district office.
-        case district
+    /// The kind of role the rule is for (a ``Role/kind``); the domain names its kinds.
+    public struct Who: RawRepresentable, Sendable, Hashable {
+        /// The kind's name, as in ``Role/kind``.
+        public var rawValue: String
+
+        /// Names a kind of role.
+        public init(rawValue: String) { self.rawValue = rawValue }
     }
 
     /// Which rows of the table.
     public enum Rows: Sendable, Hashable {
-        /// Rows of the writer's own commune (the row id is the slug, or starts with `slug/`).
+        /// Rows the writer's role argument owns (the row id is the argument, or starts with `argument/`):
+        /// a commune's own rows.
         case ownCommune
-        /// Rows whose id part at this index (split on `/`) is the writer's department, as a slug.
+        /// Rows whose id part at this index (split on `/`) is the writer's role argument, as a slug: a
+        /// department's own rows.
         case ownDepartment(part: Int)
         /// Every row.
         case any
@@ -86,7 +49,7 @@ public struct WriteRule: Sendable, Hashable {
 public struct WritePolicy: Sendable {
     /// The rules.
     public var rules: [WriteRule]
-    /// Turns a department's name into the form row ids carry (a slug).
+    /// Turns a role's argument (a department's name) into the form row ids carry (a slug).
     public var slug: @Sendable (String) -> String
 
     /// Creates a policy.
@@ -98,23 +61,19 @@ public struct WritePolicy: Sendable {
     /// The rule that allows `role` to write this field, or nil when none does.
     public func rule(allowing key: FieldKey, to role: Role) -> WriteRule? {
         rules.first { rule in
+            guard rule.who.rawValue == role.kind else { return false }
             guard rule.table == nil || rule.table == key.table else { return false }
             guard rule.columns == nil || rule.columns!.contains(key.column) else { return false }
-            switch (rule.who, role) {
-            case (.district, .district):
+            switch rule.rows {
+            case .any:
                 return true
-            case (.commune, .commune(let commune)):
-                return rule.rows == .any || (rule.rows == .ownCommune && RowScope.owner(of: key.row) == commune)
-            case (.department, .department(let name)):
-                switch rule.rows {
-                case .any: return true
-                case .ownCommune: return false
-                case .ownDepartment(let part):
-                    let parts = key.row.split(separator: "/", omittingEmptySubsequences: false)
-                    return parts.count > part && String(parts[part]) == slug(name)
-                }
-            default:
-                return false
+            case .ownCommune:
+                guard let owner = role.argument else { return false }
+                return RowScope.owner(of: key.row) == owner
+            case .ownDepartment(let part):
+                guard let name = role.argument else { return false }
+                let parts = key.row.split(separator: "/", omittingEmptySubsequences: false)
+                return parts.count > part && String(parts[part]) == slug(name)
             }
         }
     }

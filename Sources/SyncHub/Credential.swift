@@ -54,9 +54,9 @@ public struct Credential: Sendable {
         return JSONWriter.string(.object(object)) + "\n"
     }
 
-    /// Reads a credential file.
+    /// Reads a credential file whose role must be one of `roles`.
     /// - Throws: ``CredentialError`` naming what is wrong.
-    public init(fileContents bytes: [UInt8]) throws {
+    public init(fileContents bytes: [UInt8], roles: RoleVocabulary) throws {
         guard bytes.count < 4096 else { throw CredentialError.notACredential(.tooLarge) }
         var text = bytes
         while let last = text.last, last == 10 || last == 13 || last == 32 { text.removeLast() }
@@ -77,7 +77,7 @@ public struct Credential: Sendable {
         guard let replica = object["replica"]?.string, Identifiers.isReplicaID(replica) else {
             throw CredentialError.notACredential(.invalid("replica"))
         }
-        guard let roleText = object["role"]?.string, let role = Role(parsing: roleText) else {
+        guard let roleText = object["role"]?.string, let role = roles.role(parsing: roleText) else {
             throw CredentialError.notACredential(.invalid("role"))
         }
         guard let hub = object["hub"]?.string, Identifiers.isReplicaID(hub) else {
@@ -146,10 +146,10 @@ extension Credential {
     /// The replica metadata key the installed credential is kept under (local, never replicated).
     public static let metadataKey = "credential"
 
-    /// The credential installed in a replica, if any.
-    public static func installed(in store: ReplicaStore) throws -> Credential? {
+    /// The credential installed in a replica, if any, its role one of `roles`.
+    public static func installed(in store: ReplicaStore, roles: RoleVocabulary) throws -> Credential? {
         guard let text = try store.metadata(metadataKey), !text.isEmpty else { return nil }
-        return try Credential(fileContents: Array(text.utf8))
+        return try Credential(fileContents: Array(text.utf8), roles: roles)
     }
 
     /// Issues a credential for `replica` and enrols its public key at `hub` (for the demo, the bench

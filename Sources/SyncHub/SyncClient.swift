@@ -327,7 +327,7 @@ public struct SyncClient {
         }
         switch parsed {
         case .message(.error(let error)):
-            if error.code == .badMessage, try store.metadata("hub_epoch") != nil { throw SyncError.syncWithItself }
+            if error.code == .badMessage, try store.metadata(.hubEpoch) != nil { throw SyncError.syncWithItself }
             throw SyncError.hub(error)
         case .message(let message): return message
         case .operation, .partialOperation: throw SyncError.notNTM(Self.quote(line))

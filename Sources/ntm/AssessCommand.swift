@@ -115,7 +115,7 @@ struct DossierCommand: ParsableCommand {
         try replica.dossier(part: part, complete: flag, author: try options.author(replica))
         let l = options.language
         let what =
-            Text.slug(part) == "general" || Text.slug(part) == "chung"
+            CommuneReplica.isGeneralDossier(part)
             ? l.pick("Hồ sơ chung", "General dossier")
             : l.pick("Hồ sơ tiêu chí \(part)", "Dossier of criterion \(part)")
         say("\(what): " + (flag ? l.pick("đã hoàn thiện", "complete") : l.pick("chưa hoàn thiện", "not complete")))

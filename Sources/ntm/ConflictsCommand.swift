@@ -180,19 +180,10 @@ struct ConflictsCommand: ParsableCommand {
             let l = options.language
             let author = try options.author(database: database)
             let views = try review.open(filters.filter(options))
-            var decisions: [(ConflictView, ConflictDecision)] = []
-            var skipped: [ConflictView] = []
-            for view in views {
-                if let index = rule.pick(view.values) {
-                    decisions.append((view, try review.decision(view, pick: index + 1)))
-                } else {
-                    skipped.append(view)
-                }
-            }
-            // A rule can keep a record for one field and delete it for another: those are left to a person.
-            let contradictory = ConflictDecision.contradictions(in: decisions.map(\.1))
-            let torn = decisions.filter { contradictory.contains($0.1.key.rowKey) }.map(\.0)
-            decisions.removeAll { contradictory.contains($0.1.key.rowKey) }
+            let plan = try review.plan(views, rule: rule)
+            let decisions = plan.steps
+            let skipped = plan.skipped
+            let torn = plan.torn
             if views.isEmpty {
                 say(l.pick("Không có xung đột.", "No conflicts."))
                 return
@@ -202,8 +193,8 @@ struct ConflictsCommand: ParsableCommand {
                     l.pick(
                         "Sẽ giải quyết \(decisions.count) xung đột:",
                         "Will resolve \(Language.english(decisions.count, "conflict")):"))
-                for (view, decision) in decisions {
-                    say("  " + printer.plan(view, outcome: review.outcome(decision, of: view)))
+                for step in decisions {
+                    say("  " + printer.plan(step.view, outcome: review.outcome(step.decision, of: step.view)))
                 }
             }
             if !skipped.isEmpty {
@@ -237,7 +228,7 @@ struct ConflictsCommand: ParsableCommand {
                     return
                 }
             }
-            try review.write(decisions.map(\.1), author: author, note: note)
+            try review.write(plan.decisions, author: author, note: note)
             say(
                 l.pick(
                     "Đã giải quyết \(decisions.count) xung đột. Đồng bộ để các máy khác nhận quyết định.",

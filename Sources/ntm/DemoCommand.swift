@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -76,7 +77,7 @@ struct DemoCommand: ParsableCommand {
             "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
         let identity = HubIdentity(
             store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue],
-            policy: NTMSchema.writePolicy)
+            policy: NTMSchema.writePolicy, scope: .ntm)
         // Each laptop was enrolled at the district and carries its credential (ntm hub enroll).
         var credentials: [String: Credential] = [:]
         for laptop in laptops {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -81,31 +82,16 @@ struct HubCommand: ParsableCommand {
 
         func run() throws {
             let target = options.databasePath
-            guard !FileManager.default.fileExists(atPath: target) else {
-                throw ReplicaError.alreadyExists(path: target)
-            }
-            guard FileManager.default.fileExists(atPath: backup) else {
-                throw ReplicaError.missingDatabase(path: backup)
-            }
-            let old = try NTMDatabase.open(at: backup)
-            let name = try HubSetup.identity(old).name
-            try FileManager.default.copyItem(atPath: backup, toPath: target)
-            // A new replica id: the lost original may have written dots after the backup that communes hold.
-            let suffix = "-r" + NTMDatabase.randomHex(6)
-            let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
-            try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
-            let restored = try NTMDatabase.open(at: target)
-            // A new epoch: every replica pulls from the start and pushes back what the backup lacks. The
-            // name stays: the replicas' credentials name it.
-            try restored.store.setMetadata(["hub_epoch": "", HubSetup.nameKey: name])
-            let epoch = try HubSetup.epoch(restored)
+            let restored = try HubSetup.restore(backup: backup, to: target)
+            let newID = restored.replicaID
+            let epoch = restored.epoch
             say(
                 options.language.pick(
                     "Đã khôi phục \(target) từ \(backup): mã bản sao mới \(newID), epoch mới \(epoch); lần đồng bộ tới các xã sẽ gửi lại những gì của họ bị mất",
                     "Restored \(target) from \(backup): new replica id \(newID), new epoch \(epoch); at their next sync the communes send back their own work that was lost"
                 ))
             // What sync cannot bring back, and what the backup brought back that should not be.
-            let enrolled = try restored.store.enrolments().filter { !$0.isRevoked }.count
+            let enrolled = restored.enrolled
             say(
                 options.language.pick(
                     "Cần làm thêm: (1) việc văn phòng huyện ghi trên máy chủ sau lần sao lưu chỉ còn ở các máy xã: nhập gói của từng xã (ntm bundle export trên máy xã, ntm bundle import --db \(target)); (2) bản sao lưu có \(enrolled) bản sao đang được phép: thu hồi lại những máy đã thu hồi hoặc cấp lại khóa sau lần sao lưu (ntm hub replicas, ntm hub revoke).",
@@ -177,9 +163,9 @@ struct HubCommand: ParsableCommand {
                 (0...65535).contains(port)
             else { throw TransportError.badAddress(listen) }
             let host = String(listen[..<colon])
-            let server = HubServer(hub: hub, logger: HubSetup.logger())
+            let server = HubServer(hub: hub, logger: HubLog.logger())
             let bound = try server.start(host: host.isEmpty ? "0.0.0.0" : host, port: port)
-            HubSetup.logger().info(
+            HubLog.logger().info(
                 "listening", metadata: ["address": "\(host):\(bound)", "hub": "\(database.store.replicaID)"])
             // Stop cleanly on SIGINT and SIGTERM: in-flight batches finish, sessions close.
             signal(SIGINT, SIG_IGN)
@@ -193,7 +179,7 @@ struct HubCommand: ParsableCommand {
                 sources.append(source)
             }
             stop.wait()
-            HubSetup.logger().info("stopping", metadata: ["hub": "\(database.store.replicaID)"])
+            HubLog.logger().info("stopping", metadata: ["hub": "\(database.store.replicaID)"])
             server.stop()
             _ = sources
         }
@@ -211,7 +197,7 @@ struct HubCommand: ParsableCommand {
             let database = try options.openDatabase()
             let started = Date()
             let stats = StdioHub.serve(try HubSetup.identity(database))
-            HubSetup.log(stats, seconds: Date().timeIntervalSince(started))
+            HubLog.log(stats, seconds: Date().timeIntervalSince(started))
         }
     }
 
@@ -228,29 +214,8 @@ struct HubCommand: ParsableCommand {
     }
 }
 
-/// What the hub commands share: the hub's identity and its log.
-enum HubSetup {
-    /// The hub's epoch, made once (a random id): replicas that see another one start pulling afresh.
-    static func epoch(_ database: NTMDatabase) throws -> String {
-        if let epoch = try database.store.metadata("hub_epoch"), !epoch.isEmpty { return epoch }
-        let epoch = NTMDatabase.randomHex(16)
-        try database.store.setMetadata("hub_epoch", epoch)
-        return epoch
-    }
-
-    static func identity(_ database: NTMDatabase) throws -> HubIdentity {
-        guard database.homeCommune == nil, database.district != nil else {
-            throw SyncUsage.notAHub(database.store.path)
-        }
-        return HubIdentity(
-            store: database.store, epoch: try epoch(database), district: database.district,
-            sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy,
-            name: try database.store.metadata(nameKey).flatMap { $0.isEmpty ? nil : $0 })
-    }
-
-    /// The metadata key of the hub's name (``HubIdentity/name``), set when a hub is restored.
-    static let nameKey = "hub_name"
-
+/// The hub's log: swift-log's lines on standard error.
+enum HubLog {
     static func logger() -> Logger {
         LoggingBootstrap.once
         return Logger(label: "ntm.hub")
@@ -439,7 +404,6 @@ final class ChildErrors: @unchecked Sendable {
 
 enum SyncUsage: Error {
     case oneWay
-    case notAHub(String)
 }
 
 /// The one-line messages of sync failures.
@@ -493,10 +457,8 @@ enum SyncMessages {
             return error.message(l)
         case let error as ForkUsage:
             return error.message(l)
-        case SyncUsage.notAHub(let path):
-            return l.pick(
-                "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
-                "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
+        case let error as HubSetupError:
+            return error.message(l)
         case SyncUsage.oneWay:
             return l.pick(
                 "cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import NTMHub
 import SyncCore
 import SyncHub
 
@@ -60,12 +61,12 @@ struct InitCommand: ParsableCommand {
         let issued = try credential.map(CredentialFile.read)
         guard let replica = replica ?? issued?.replica else { throw NTMError.replicaRequired }
         var commune = options.commune
-        if commune == nil, case .commune(let slug) = issued?.role { commune = slug }
+        if commune == nil, let slug = issued?.role.commune { commune = slug }
         // The credential says the district too (a department's laptop needs nothing more).
         let district = district ?? issued?.district
         // A department's laptop may not write the district's own rows: it receives them at its first sync.
         var setupWrites = true
-        if case .department = issued?.role { setupWrites = false }
+        if issued?.role.department != nil { setupWrites = false }
         if let issued, let credential {
             try CredentialFile.check(
                 issued, from: credential, replica: replica, commune: commune.map(Text.slug),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -61,7 +62,7 @@ struct ReplicaCommand: ParsableCommand {
                 metadata[Credential.metadataKey] = issued.fileContents
                 metadata[NTMDatabase.roleMetadataKey] = issued.role.description
             case (nil, let id?):
-                guard try Credential.installed(in: store) == nil else { throw ForkUsage.credentialNeeded }
+                guard try Credential.installed(in: store, roles: .ntm) == nil else { throw ForkUsage.credentialNeeded }
                 newID = id
             default:
                 throw ForkUsage.oneOf

@@ -15,11 +15,11 @@ import Testing
     }
 
     @Test func rolesParseAndPrintAsInCredentials() {
-        #expect(Role(parsing: "commune:dan-ly") == .commune("dan-ly"))
-        #expect(Role(parsing: "department:Phòng Giáo dục và Đào tạo") == education)
-        #expect(Role(parsing: "district") == .district)
+        #expect(NTMRole.parse("commune:dan-ly") == .commune("dan-ly"))
+        #expect(NTMRole.parse("department:Phòng Giáo dục và Đào tạo") == education)
+        #expect(NTMRole.parse("district") == .district)
         for bad in ["", "commune:", "commune:Dân Lý", "province", "department: ", "district:x", "xa:dan-ly"] {
-            #expect(Role(parsing: bad) == nil, "\(bad)")
+            #expect(NTMRole.parse(bad) == nil, "\(bad)")
         }
         #expect(education.description == "department:Phòng Giáo dục và Đào tạo")
     }

@@ -1,3 +1,4 @@
+import NTM
 import Replica
 import SyncCore
 import SyncHub
@@ -46,7 +47,7 @@ import Testing
     @Test func theFileReadsBackAsWritten() throws {
         let text = credential.fileContents
         #expect(text.hasSuffix("\n") && text.filter { $0 == "\n" }.count == 1)
-        let read = try Credential(fileContents: Array(text.utf8))
+        let read = try Credential(fileContents: Array(text.utf8), roles: .ntm)
         #expect(read.replica == "xa-dan-ly-1" && read.role == .commune("dan-ly") && read.hub == "huyen-trieu-son")
         #expect(read.district == "trieu-son" && read.publicKey == credential.publicKey)
         let nonce = [UInt8](repeating: 1, count: 32)
@@ -79,7 +80,9 @@ import Testing
         (#"{"format":"ntm-credential/1","replica":"x","#, .notJSON, "not JSON"),
     ])
     func aFileThatIsNotACredentialIsNamed(text: String, problem: CredentialProblem, reason: String) {
-        #expect(throws: CredentialError.notACredential(problem)) { try Credential(fileContents: Array(text.utf8)) }
+        #expect(throws: CredentialError.notACredential(problem)) {
+            try Credential(fileContents: Array(text.utf8), roles: .ntm)
+        }
         #expect(problem.description == reason)
     }
 

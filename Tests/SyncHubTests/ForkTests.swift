@@ -23,7 +23,7 @@ import Testing
     }
 
     func sync(_ night: Night, _ store: ReplicaStore) throws -> SyncResult {
-        try SyncClient(store: store, commune: "dan-ly", credential: try Credential.installed(in: store))
+        try SyncClient(store: store, commune: "dan-ly", credential: try Credential.installed(in: store, roles: .ntm))
             .run(over: try night.transport())
     }
 
@@ -107,7 +107,7 @@ import Testing
         // the hub finds seq 2 held with other content.
         let held = try hubOperations(night)
         let session = night.session()
-        let credential = try #require(try Credential.installed(in: b))
+        let credential = try #require(try Credential.installed(in: b, roles: .ntm))
         let hello = WireMessage.hello(
             .init(protocolVersion: 3, replica: b.replicaID, commune: "dan-ly", schema: b.schema.tag, epoch: nil))
         _ = session.receive(Array(hello.line.utf8))
@@ -149,7 +149,8 @@ import Testing
                 protocolVersion: 3, replica: b.replicaID, commune: "dan-ly", schema: b.schema.tag, epoch: nil,
                 head: ChainHead(seq: head.seq, hash: head.hash)))
         _ = session.receive(Array(hello.line.utf8))
-        let welcome = session.receive(Array(try night.auth(try #require(try Credential.installed(in: b))).utf8))
+        let welcome = session.receive(
+            Array(try night.auth(try #require(try Credential.installed(in: b, roles: .ntm))).utf8))
         guard case .message(.welcome(let message)) = try WireLine(bytes: Array(welcome[0].utf8)) else {
             Issue.record("expected welcome")
             return

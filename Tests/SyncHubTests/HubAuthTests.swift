@@ -274,7 +274,8 @@ import Testing
         try install(
             try night.enrol("phong-gd-trieu-son", as: .department("Phòng Giáo dục và Đào tạo")), in: education.store)
         let first = try SyncClient(
-            store: education.store, commune: "trieu-son", credential: Credential.installed(in: education.store)
+            store: education.store, commune: "trieu-son",
+            credential: Credential.installed(in: education.store, roles: .ntm)
         )
         .run(over: try night.transport())
         // The whole district came down: both communes.
@@ -286,7 +287,8 @@ import Testing
             criterion: "17", result: "đạt", department: "tai nguyen", author: "Phòng GD&ĐT")
         try education.commune("dan-ly").assess(code: "5", status: "chưa đạt", author: "Phòng GD&ĐT")
         let second = try SyncClient(
-            store: education.store, commune: "trieu-son", credential: Credential.installed(in: education.store)
+            store: education.store, commune: "trieu-son",
+            credential: Credential.installed(in: education.store, roles: .ntm)
         ).run(over: try night.transport())
         let own = try education.store.operations(origin: "phong-gd-trieu-son", after: 0, limit: 10_000)
         let itsVerification = own.filter {
@@ -315,7 +317,7 @@ import Testing
         let danLy = try night.commune("dan-ly")
         try danLy.assess(code: "5", status: "đạt", author: "Lan")
         _ = try night.syncInMemory(danLy)
-        let credential = try Credential.installed(in: office.store)
+        let credential = try Credential.installed(in: office.store, roles: .ntm)
         _ = try SyncClient(store: office.store, commune: "trieu-son", credential: credential).run(
             over: try night.transport())
         try office.commune("dan-ly").verify(criterion: "17", result: "đạt", department: "tai nguyen", author: "VP")

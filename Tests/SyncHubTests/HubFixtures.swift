@@ -1,5 +1,6 @@
 import Foundation
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -20,7 +21,7 @@ struct Night {
             clock: { 1_541_131_200_000 })
         hub = HubIdentity(
             store: hubStore, epoch: epoch, district: "trieu-son", sharedTables: ["catalogue"],
-            policy: NTMSchema.writePolicy)
+            policy: NTMSchema.writePolicy, scope: .ntm)
     }
 
     /// The nonce of every scripted session's challenge, so that its auth line can be written ahead.
@@ -58,7 +59,8 @@ struct Night {
     /// Runs a whole session in memory: the client's lines go to a hub session, its answers come back.
     func syncInMemory(_ replica: CommuneReplica) throws -> SyncResult {
         try SyncClient(
-            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+            store: replica.store, commune: replica.commune,
+            credential: try Credential.installed(in: replica.store, roles: .ntm)
         ).run(over: try transport())
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -990,7 +991,7 @@ struct GuardedHub {
     var identity: HubIdentity {
         HubIdentity(
             store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-            policy: NTMSchema.writePolicy)
+            policy: NTMSchema.writePolicy, scope: .ntm)
     }
 
     init(_ name: String, idleTimeout: TimeAmount = .seconds(120), handshakeTimeout: TimeAmount = .seconds(15))
@@ -1006,7 +1007,7 @@ struct GuardedHub {
         server = HubServer(
             hub: HubIdentity(
                 store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-                policy: NTMSchema.writePolicy),
+                policy: NTMSchema.writePolicy, scope: .ntm),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), idleTimeout: idleTimeout,
             handshakeTimeout: handshakeTimeout)
         port = try server.start(host: "127.0.0.1", port: 0)
@@ -1029,7 +1030,8 @@ struct GuardedHub {
 
     func sync(_ replica: CommuneReplica) throws -> SyncResult {
         try SyncClient(
-            store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+            store: replica.store, commune: replica.commune,
+            credential: try Credential.installed(in: replica.store, roles: .ntm)
         ).run(
             over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
     }

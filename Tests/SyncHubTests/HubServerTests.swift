@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NTM
+import NTMHub
 import Replica
 import SyncCore
 import SyncHub
@@ -25,7 +26,7 @@ import Testing
             server = HubServer(
                 hub: HubIdentity(
                     store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-                    policy: NTMSchema.writePolicy),
+                    policy: NTMSchema.writePolicy, scope: .ntm),
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             port = try server.start(host: "127.0.0.1", port: 0)
         }
@@ -39,7 +40,7 @@ import Testing
             ).commune()
             let identity = HubIdentity(
                 store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-                policy: NTMSchema.writePolicy)
+                policy: NTMSchema.writePolicy, scope: .ntm)
             try install(
                 try Credential.enrol(replica.store.replicaID, as: .commune(slug), at: identity), in: replica.store)
             return replica
@@ -47,7 +48,8 @@ import Testing
 
         func sync(_ replica: CommuneReplica) throws -> SyncResult {
             try SyncClient(
-                store: replica.store, commune: replica.commune, credential: try Credential.installed(in: replica.store)
+                store: replica.store, commune: replica.commune,
+                credential: try Credential.installed(in: replica.store, roles: .ntm)
             ).run(
                 over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
         }
@@ -248,7 +250,7 @@ import Testing
         restoredNight.replaceHub(
             HubIdentity(
                 store: restored, epoch: night.hub.epoch, district: "trieu-son", sharedTables: ["catalogue"],
-                policy: NTMSchema.writePolicy))
+                policy: NTMSchema.writePolicy, scope: .ntm))
         // A third laptop syncs first: the restored hub gives its operations the log positions the first
         // laptop's cursor already passed, with other dots there.
         let third = try restoredNight.commune("dan-ly", replica: "xa-dan-ly-3")

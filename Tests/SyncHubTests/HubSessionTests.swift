@@ -298,7 +298,7 @@ import Testing
             fileContents: Array(
                 try Data(
                     contentsOf: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
-                        "xa-dan-ly-2.credential"))))
+                        "xa-dan-ly-2.credential"))), roles: .ntm)
         try night.hubStore.enrol(replica: credential.replica, role: credential.role, publicKey: credential.publicKey)
         let session = night.session()
         var expected: [String] = []

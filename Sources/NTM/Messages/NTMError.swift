@@ -451,11 +451,14 @@ public enum RefusalWords {
             what = presentation.field(table: table, column: column)
         }
         let who: String
-        switch role {
-        case .commune?: who = l.pick("vai trò xã", "a commune's role")
-        case .department(let name)?: who = l.pick("vai trò \(name)", "the role of \(name)")
-        case .district?: who = l.pick("vai trò huyện", "the district's role")
-        case nil: who = l.pick("vai trò của máy này", "this replica's role")
+        if role?.commune != nil {
+            who = l.pick("vai trò xã", "a commune's role")
+        } else if let name = role?.department {
+            who = l.pick("vai trò \(name)", "the role of \(name)")
+        } else if role?.isDistrict == true {
+            who = l.pick("vai trò huyện", "the district's role")
+        } else {
+            who = l.pick("vai trò của máy này", "this replica's role")
         }
         return l.pick("\(who) không được ghi \(what)", "\(who) may not write \(what)")
     }

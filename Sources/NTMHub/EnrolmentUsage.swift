@@ -1,0 +1,91 @@
+import NTM
+import Replica
+import SyncHub
+
+/// Mistakes in enrolment and credentials.
+public enum EnrolmentUsage: Error, Equatable, Sendable {
+    /// The `--role` text is not an NTM role.
+    case badRole(String)
+    /// No department of the criteria sets has this name; `known` lists them.
+    case unknownDepartment(String, known: [String])
+    /// The replica is enrolled and not revoked, and no renewal was asked for.
+    case alreadyEnrolled(String)
+    /// The replica is not enrolled at this hub.
+    case notEnrolled(String)
+    /// The credential file cannot be read.
+    case unreadable(String)
+    /// The file is not a usable credential.
+    case badCredential(String, problem: CredentialProblem)
+    /// The credential installed in a database is no longer one.
+    case damagedInstalledCredential(database: String, replica: String, problem: CredentialProblem)
+    /// The credential is for another replica id.
+    case wrongReplica(file: String, credential: String, database: String)
+    /// The credential's role does not fit this database (another commune, or a district role on a
+    /// commune's database).
+    case wrongCommune(credential: String, database: String)
+    /// A commune role named with the district's own slug.
+    case communeIsDistrict(String)
+
+    /// The message a person reads.
+    public func message(_ l: Language) -> String {
+        switch self {
+        case .communeIsDistrict(let slug):
+            return l.pick(
+                "\(slug) là mã của huyện, không phải của một xã; dùng vai trò district cho văn phòng huyện",
+                "\(slug) is the district's slug, not a commune's; use the role district for the district office")
+        case .badRole(let text):
+            return l.pick(
+                "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district",
+                "invalid role \"\(text)\"; use commune:SLUG, department:NAME or district")
+        case .unknownDepartment(let text, let known):
+            return l.pick(
+                "không có phòng \"\(text)\"; các phòng: \(known.joined(separator: ", "))",
+                "no department \"\(text)\"; the departments are: \(known.joined(separator: ", "))")
+        case .alreadyEnrolled(let replica):
+            return l.pick(
+                "bản sao \(replica) đã được đăng ký; thêm --renew để cấp khóa mới (khóa cũ hết hiệu lực)",
+                "replica \(replica) is already enrolled; add --renew to issue a new key (the old one stops working)")
+        case .notEnrolled(let replica):
+            return l.pick(
+                "bản sao \(replica) chưa được đăng ký ở máy chủ này (xem: ntm hub replicas)",
+                "replica \(replica) is not enrolled at this hub (see: ntm hub replicas)")
+        case .unreadable(let path):
+            return l.pick("không đọc được tệp chứng thực \(path)", "cannot read the credential file \(path)")
+        case .badCredential(let path, let problem):
+            return l.pick(
+                "\(path) không phải tệp chứng thực ntm dùng được (\(Self.describe(problem, l))); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "\(path) is not a usable ntm credential (\(Self.describe(problem, l))); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE"
+            )
+        case .damagedInstalledCredential(let database, let replica, let problem):
+            return l.pick(
+                "chứng thực đã cài trong \(database) bị hỏng (\(Self.describe(problem, l))); xin huyện cấp tệp mới cho \(replica): ntm hub enroll --replica \(replica) --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "the credential installed in \(database) is damaged (\(Self.describe(problem, l))); ask the district for a new one for \(replica): ntm hub enroll --replica \(replica) --role ROLE --out FILE --renew, then ntm credential install FILE"
+            )
+        case .wrongReplica(let file, let credential, let database):
+            return l.pick(
+                "\(file) cấp cho bản sao \(credential), còn cơ sở dữ liệu này là bản sao \(database); không ghi gì",
+                "\(file) is for replica \(credential), but this database is replica \(database); nothing was written")
+        case .wrongCommune(let credential, let database):
+            return l.pick(
+                "tệp chứng thực cho vai trò \(credential), còn cơ sở dữ liệu này là của \(database); không ghi gì",
+                "the credential is for role \(credential), but this database belongs to \(database); nothing was written"
+            )
+        }
+    }
+}
+
+extension EnrolmentUsage {
+    /// What is wrong with a credential, in the person's language.
+    public static func describe(_ problem: CredentialProblem, _ l: Language) -> String {
+        switch problem {
+        case .tooLarge: return l.pick("tệp quá lớn", "the file is too large")
+        case .notJSON:
+            return l.pick("không phải JSON: có lẽ bị cắt cụt hoặc hỏng", "not JSON: probably cut short or damaged")
+        case .notAnObject: return l.pick("không phải một đối tượng JSON", "not a JSON object")
+        case .noFormat:
+            return l.pick("thiếu \"format\": \"\(Credential.format)\"", "no \"format\": \"\(Credential.format)\"")
+        case .invalid(let member):
+            return l.pick("thiếu \"\(member)\" hoặc \"\(member)\" không hợp lệ", "no valid \"\(member)\"")
+        }
+    }
+}

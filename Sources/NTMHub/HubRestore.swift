@@ -1,0 +1,43 @@
+import Foundation
+import NTM
+import Replica
+
+/// What restoring a hub from a backup made: the new replica id and epoch, and what is left to do.
+public struct HubRestoration: Sendable, Hashable {
+    /// The restored hub's new replica id (the backup's, cut to fit, with `-r` and a random suffix).
+    public let replicaID: String
+    /// The new epoch: every replica pulls from the start and pushes back what the backup lacks.
+    public let epoch: String
+    /// The hub's name, kept from the backup: the replicas' credentials name it.
+    public let name: String
+    /// How many replicas the backup allows in (enrolled, not revoked).
+    public let enrolled: Int
+}
+
+extension HubSetup {
+    /// Restores a hub from a backup made by `ntm hub backup`: copies it to `target`, gives the copy a
+    /// new replica id (the lost original may have written dots after the backup that communes hold)
+    /// and a new epoch, and keeps the hub's name.
+    /// - Throws: ``ReplicaError/alreadyExists(path:)`` when `target` exists,
+    ///   ``ReplicaError/missingDatabase(path:)`` when `backup` does not, ``HubSetupError/notAHub(_:)``
+    ///   when the backup is a commune's.
+    public static func restore(backup: String, to target: String) throws -> HubRestoration {
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw ReplicaError.alreadyExists(path: target)
+        }
+        guard FileManager.default.fileExists(atPath: backup) else {
+            throw ReplicaError.missingDatabase(path: backup)
+        }
+        let old = try NTMDatabase.open(at: backup)
+        let name = try identity(old).name
+        try FileManager.default.copyItem(atPath: backup, toPath: target)
+        let suffix = "-r" + NTMDatabase.randomHex(6)
+        let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
+        try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
+        let restored = try NTMDatabase.open(at: target)
+        try restored.store.setMetadata([.hubEpoch: "", .hubName: name])
+        let newEpoch = try Self.epoch(restored)
+        let enrolled = try restored.store.enrolments().filter { !$0.isRevoked }.count
+        return HubRestoration(replicaID: newID, epoch: newEpoch, name: name, enrolled: enrolled)
+    }
+}

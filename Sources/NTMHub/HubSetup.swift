@@ -1,0 +1,50 @@
+import NTM
+import Replica
+import SyncHub
+
+/// A district database as the sync hub sees it: its epoch, its name, and the identity the hub serves with.
+public enum HubSetup {
+    /// The hub's epoch, made once (a random id) and then read back: replicas that see another one start
+    /// pulling afresh.
+    public static func epoch(_ database: NTMDatabase) throws -> String {
+        if let epoch = try database.store.metadata(.hubEpoch), !epoch.isEmpty { return epoch }
+        let epoch = NTMDatabase.randomHex(16)
+        try database.store.setMetadata(.hubEpoch, epoch)
+        return epoch
+    }
+
+    /// The hub's name as recorded (``MetadataKey/hubName``, set when a hub is restored), or nil when the
+    /// hub goes by its replica id.
+    public static func name(_ database: NTMDatabase) throws -> String? {
+        try database.store.metadata(.hubName).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The identity a district database serves syncs with: its epoch (made on first use), its district
+    /// and name, the criteria sets shared whole, NTM's write policy and its scope rule.
+    /// - Throws: ``HubSetupError/notAHub(_:)`` for a commune's database.
+    public static func identity(_ database: NTMDatabase) throws -> HubIdentity {
+        guard database.homeCommune == nil, database.district != nil else {
+            throw HubSetupError.notAHub(database.store.path)
+        }
+        return HubIdentity(
+            store: database.store, epoch: try epoch(database), district: database.district,
+            sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy, scope: .ntm,
+            name: try name(database))
+    }
+}
+
+/// Why a database cannot serve as the hub.
+public enum HubSetupError: Error, Equatable, Sendable {
+    /// The database (its path) is a commune's, not a district hub's.
+    case notAHub(String)
+
+    /// The message a person reads.
+    public func message(_ l: Language) -> String {
+        switch self {
+        case .notAHub(let path):
+            return l.pick(
+                "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
+                "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
+        }
+    }
+}
