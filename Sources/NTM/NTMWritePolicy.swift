@@ -14,20 +14,20 @@ extension NTMSchema {
         rules: [
             WriteRule(
                 "a commune names itself", who: .commune, table: Table.commune, columns: ["name", "district", "code"],
-                rows: .ownCommune),
-            WriteRule("a commune sets its own targets", who: .commune, table: Table.target, rows: .ownCommune),
+                rows: .owned),
+            WriteRule("a commune sets its own targets", who: .commune, table: Table.target, rows: .owned),
             WriteRule(
-                "a commune assesses its own indicators", who: .commune, table: Table.assessment, rows: .ownCommune),
-            WriteRule("a commune keeps its own evidence", who: .commune, table: Table.evidence, rows: .ownCommune),
-            WriteRule("a commune keeps its own dossiers", who: .commune, table: Table.dossier, rows: .ownCommune),
+                "a commune assesses its own indicators", who: .commune, table: Table.assessment, rows: .owned),
+            WriteRule("a commune keeps its own evidence", who: .commune, table: Table.evidence, rows: .owned),
+            WriteRule("a commune keeps its own dossiers", who: .commune, table: Table.dossier, rows: .owned),
             WriteRule(
                 "a commune records when its dossier was sent and inspected", who: .commune, table: Table.appraisal,
-                columns: ["sector_name", "sent", "inspected", "note"], rows: .ownCommune),
-            WriteRule("a commune keeps its own deadlines", who: .commune, table: Table.deadline, rows: .ownCommune),
-            WriteRule("a commune keeps its own notes", who: .commune, table: Table.note, rows: .ownCommune),
+                columns: ["sector_name", "sent", "inspected", "note"], rows: .owned),
+            WriteRule("a commune keeps its own deadlines", who: .commune, table: Table.deadline, rows: .owned),
+            WriteRule("a commune keeps its own notes", who: .commune, table: Table.note, rows: .owned),
             WriteRule(
                 "a department records its own verification", who: .department, table: Table.verification,
-                rows: .ownDepartment(part: 3)),
+                rows: .naming(part: 3)),
             WriteRule("the district office writes everything", who: .district, table: nil, rows: .any),
         ],
         slug: { Text.slug($0) })

@@ -19,41 +19,40 @@ public struct ReportRendering: Sendable {
 
     /// The commune report as lines of text.
     public func text(_ figures: CommuneFigures) -> [String] {
-        let l = language
         let f = figures
         var lines: [String] = []
         lines.append(
-            l.pick(
-                "BÁO CÁO TIẾN ĐỘ XÂY DỰNG NÔNG THÔN MỚI — \(f.catalogue.unit.label(l)) \(f.commune.name) (\(f.commune.slug))",
-                "NEW RURAL DEVELOPMENT PROGRESS REPORT — \(f.catalogue.unit.label(l)) \(f.commune.name) (\(f.commune.slug))"
+            language.pick(
+                "BÁO CÁO TIẾN ĐỘ XÂY DỰNG NÔNG THÔN MỚI — \(f.catalogue.unit.label(language)) \(f.commune.name) (\(f.commune.slug))",
+                "NEW RURAL DEVELOPMENT PROGRESS REPORT — \(f.catalogue.unit.label(language)) \(f.commune.name) (\(f.commune.slug))"
             ))
         lines.append(
-            l.pick("Tính đến ngày \(date)", "As of \(date)") + " · " + targetLine(f))
+            language.pick("Tính đến ngày \(date)", "As of \(date)") + " · " + targetLine(f))
         lines.append(
-            l.pick(
+            language.pick(
                 "Tiêu chí đạt: \(f.criteriaMet)/\(f.criteriaTotal) · chỉ tiêu đạt: \(f.indicatorsMet)/\(f.indicatorsTotal) (đã đánh giá \(f.indicatorsAssessed)/\(f.indicatorsTotal))",
                 "Criteria met: \(f.criteriaMet)/\(f.criteriaTotal) · indicators met: \(f.indicatorsMet)/\(f.indicatorsTotal) (assessed \(f.indicatorsAssessed)/\(f.indicatorsTotal))"
             ))
         lines.append(
-            l.pick(
+            language.pick(
                 "Hồ sơ: \(f.dossiersComplete)/\(f.criteriaTotal) tiêu chí · hồ sơ chung: \(f.generalDossier ? "đã hoàn thiện" : "còn thiếu")",
                 "Dossiers: \(f.dossiersComplete)/\(f.criteriaTotal) criteria · general dossier: \(f.generalDossier ? "complete" : "missing")"
             ))
         lines += conflictLines(f)
         lines.append(
-            l.pick(
+            language.pick(
                 "Thẩm tra của huyện: \(f.criteriaVerified)/\(f.criteriaTotal) tiêu chí đạt",
                 "District verification: \(f.criteriaVerified)/\(f.criteriaTotal) criteria passed"))
         lines += owedLines(f)
         lines.append(evidenceLine(f))
         lines.append(
-            l.pick(
+            language.pick(
                 "Thẩm định của tỉnh: đã gửi \(f.sectorsSent)/\(f.sectorsTotal) ngành · \(f.sectorsInspected) ngành đã về kiểm tra · \(f.sectorsPassed)/\(f.sectorsTotal) ngành có văn bản đánh giá đạt",
                 "Province appraisal: sent to \(f.sectorsSent)/\(f.sectorsTotal) sectors · \(f.sectorsInspected) inspected · \(f.sectorsPassed)/\(f.sectorsTotal) written verdicts \"met\""
             ))
         if !f.pendingSectors.isEmpty {
             lines.append(
-                l.pick(
+                language.pick(
                     "Ngành chưa có văn bản đạt (\(f.pendingSectors.count)): ",
                     "Sectors without a \"met\" verdict (\(f.pendingSectors.count)): ")
                     + f.pendingSectors.joined(separator: ", "))
@@ -62,17 +61,19 @@ public struct ReportRendering: Sendable {
         let missing = f.criteria.filter { !$0.met || !$0.dossierComplete }
         if missing.isEmpty {
             lines.append(
-                l.pick("Tất cả tiêu chí đã đạt và đủ hồ sơ.", "Every criterion is met and its dossier complete."))
+                language.pick("Tất cả tiêu chí đã đạt và đủ hồ sơ.", "Every criterion is met and its dossier complete.")
+            )
         } else {
-            lines.append(l.pick("Còn thiếu theo tiêu chí:", "Still missing, by criterion:"))
+            lines.append(language.pick("Còn thiếu theo tiêu chí:", "Still missing, by criterion:"))
             for progress in missing {
                 let dossier =
                     progress.dossierInConflict
-                    ? l.pick("hồ sơ đang xung đột", "dossier in conflict")
+                    ? language.pick("hồ sơ đang xung đột", "dossier in conflict")
                     : progress.dossierComplete
-                        ? l.pick("hồ sơ đủ", "dossier complete") : l.pick("hồ sơ chưa đủ", "dossier incomplete")
+                        ? language.pick("hồ sơ đủ", "dossier complete")
+                        : language.pick("hồ sơ chưa đủ", "dossier incomplete")
                 lines.append(
-                    "  \(l.pick("Tiêu chí", "Criterion")) \(progress.criterion.number) \(name(progress.criterion)) — \(progress.indicatorsMet)/\(progress.indicatorsTotal) \(l.pick("chỉ tiêu đạt", "indicators met")); \(dossier)"
+                    "  \(language.pick("Tiêu chí", "Criterion")) \(progress.criterion.number) \(name(progress.criterion)) — \(progress.indicatorsMet)/\(progress.indicatorsTotal) \(language.pick("chỉ tiêu đạt", "indicators met")); \(dossier)"
                 )
                 for item in progress.missing { lines.append("    - " + missingLine(item)) }
             }
@@ -82,19 +83,19 @@ public struct ReportRendering: Sendable {
 
     /// The district report as lines of text: a table of communes, then what each department still owes.
     public func text(_ district: DistrictFigures) -> [String] {
-        let l = language
         var lines: [String] = []
-        let place = district.district.map { l.pick(" — huyện \($0)", " — district \($0)") } ?? ""
+        let place = district.district.map { language.pick(" — huyện \($0)", " — district \($0)") } ?? ""
         lines.append(
-            l.pick("BÁO CÁO TIẾN ĐỘ NÔNG THÔN MỚI CẤP HUYỆN", "DISTRICT NEW RURAL DEVELOPMENT PROGRESS REPORT") + place)
-        lines.append(l.pick("Tính đến ngày \(date)", "As of \(date)"))
+            language.pick("BÁO CÁO TIẾN ĐỘ NÔNG THÔN MỚI CẤP HUYỆN", "DISTRICT NEW RURAL DEVELOPMENT PROGRESS REPORT")
+                + place)
+        lines.append(language.pick("Tính đến ngày \(date)", "As of \(date)"))
         lines.append(
-            l.pick(
+            language.pick(
                 "Xã đạt chuẩn: \(district.communesMeeting)/\(district.communes.count) xã",
                 "Communes meeting the standard: \(district.communesMeeting)/\(district.communes.count)"))
         for (commune, set) in district.unknownSets {
             lines.append(
-                l.pick(
+                language.pick(
                     "Chưa tính xã \(commune): chưa có bộ tiêu chí \(set) (nhập bằng: ntm catalogue import)",
                     "Left out \(commune): set \(set) is not known here (import it with: ntm catalogue import)"))
         }
@@ -107,7 +108,7 @@ public struct ReportRendering: Sendable {
             upcoming: district.communes.flatMap(\.upcoming) + district.upcoming, catalogue: nil)
         if !district.departments.isEmpty {
             lines.append(
-                l.pick(
+                language.pick(
                     "Theo phòng, ban — chỉ tiêu chưa đạt (không để nợ tiêu chí):",
                     "By department — indicators not yet met (no criterion left owing):"))
             for (department, gaps) in district.departments {
@@ -115,10 +116,10 @@ public struct ReportRendering: Sendable {
                 for gap in gaps {
                     let names = gap.communes.map { commune in
                         gap.inConflict.contains(commune)
-                            ? commune + l.pick(" (đang xung đột)", " (in conflict)") : commune
+                            ? commune + language.pick(" (đang xung đột)", " (in conflict)") : commune
                     }
                     lines.append(
-                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(l.pick("xã", "communes")) — \(names.joined(separator: ", "))"
+                        "    - \(gap.indicator.code) \(name(gap.indicator)): \(gap.communes.count) \(language.pick("xã", "communes")) — \(names.joined(separator: ", "))"
                     )
                 }
             }
@@ -129,28 +130,27 @@ public struct ReportRendering: Sendable {
     /// The fields in conflict the figures leave out, one line each with the id `ntm conflicts` gives.
     private func conflictLines(_ f: CommuneFigures) -> [String] {
         guard !f.conflicts.isEmpty else { return [] }
-        let l = language
         var lines = [
-            l.pick(
+            language.pick(
                 "Đang xung đột (\(f.conflicts.count)), không tính là đạt cho đến khi được giải quyết (xem: ntm conflicts):",
                 "In conflict (\(f.conflicts.count)), not counted as met until resolved (see: ntm conflicts):")
         ]
-        let presentation = Presentation(catalogue: f.catalogue, language: l)
+        let presentation = Presentation(catalogue: f.catalogue, language: language)
         for conflict in f.conflicts {
             var subject: String
             switch conflict.table {
             case NTMSchema.Table.assessment:
-                subject = "\(l.pick("chỉ tiêu", "indicator")) \(conflict.indicator ?? "")"
+                subject = "\(language.pick("chỉ tiêu", "indicator")) \(conflict.indicator ?? "")"
             case NTMSchema.Table.verification:
                 subject =
-                    "\(l.pick("thẩm tra tiêu chí", "verification of criterion")) \(conflict.criterion.map(String.init) ?? "")"
+                    "\(language.pick("thẩm tra tiêu chí", "verification of criterion")) \(conflict.criterion.map(String.init) ?? "")"
                 if let department = conflict.department { subject += " (\(department))" }
             case NTMSchema.Table.appraisal:
-                subject = "\(l.pick("thẩm định", "appraisal")): \(conflict.sector ?? "")"
+                subject = "\(language.pick("thẩm định", "appraisal")): \(conflict.sector ?? "")"
             default:
                 subject =
-                    conflict.criterion.map { "\(l.pick("hồ sơ tiêu chí", "dossier of criterion")) \($0)" }
-                    ?? l.pick("hồ sơ chung", "general dossier")
+                    conflict.criterion.map { "\(language.pick("hồ sơ tiêu chí", "dossier of criterion")) \($0)" }
+                    ?? language.pick("hồ sơ chung", "general dossier")
             }
             lines.append(
                 "  [\(conflict.id)] \(subject) · \(presentation.field(table: conflict.table, column: conflict.column))")
@@ -160,7 +160,6 @@ public struct ReportRendering: Sendable {
 
     /// The owning departments that have not verified yet, grouped by department.
     private func owedLines(_ f: CommuneFigures) -> [String] {
-        let l = language
         var order: [String] = []
         var owed: [String: [Int]] = [:]
         for progress in f.criteria {
@@ -170,53 +169,53 @@ public struct ReportRendering: Sendable {
             }
         }
         guard !order.isEmpty else { return [] }
-        return [l.pick("Phòng còn phải thẩm tra:", "Departments still to verify:")]
+        return [language.pick("Phòng còn phải thẩm tra:", "Departments still to verify:")]
             + order.map { department in
-                "  \(department): \(l.pick("tiêu chí", "criteria")) "
+                "  \(department): \(language.pick("tiêu chí", "criteria")) "
                     + owed[department]!.map(String.init).joined(separator: ", ")
             }
     }
 
     /// The evidence attached, in all and per criterion.
     private func evidenceLine(_ f: CommuneFigures) -> String {
-        let l = language
         let per = f.criteria.filter { $0.evidenceCount > 0 }.map {
-            "\(l.pick("tiêu chí", "criterion")) \($0.criterion.number): \($0.evidenceCount)"
+            "\(language.pick("tiêu chí", "criterion")) \($0.criterion.number): \($0.evidenceCount)"
         }
         let detail = per.isEmpty ? "" : " (" + per.joined(separator: "; ") + ")"
-        return l.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents") + detail
+        return language.pick("Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(f.evidenceCount) documents")
+            + detail
     }
 
     private func targetLine(_ f: CommuneFigures) -> String {
-        let l = language
         var text =
-            l.pick("bộ tiêu chí \(f.catalogue.id)", "set \(f.catalogue.id)") + " · "
-            + l.pick("mức \(f.target.level.label(l))", "level \(f.target.level.label(l))")
-        if let year = f.target.year { text += l.pick(" · năm phấn đấu \(year)", " · target year \(year)") }
-        if f.catalogue.synthetic { text += l.pick(" · (bộ tiêu chí tổng hợp để thử nghiệm)", " · (synthetic set)") }
+            language.pick("bộ tiêu chí \(f.catalogue.id)", "set \(f.catalogue.id)") + " · "
+            + language.pick("mức \(f.target.level.label(language))", "level \(f.target.level.label(language))")
+        if let year = f.target.year { text += language.pick(" · năm phấn đấu \(year)", " · target year \(year)") }
+        if f.catalogue.synthetic {
+            text += language.pick(" · (bộ tiêu chí tổng hợp để thử nghiệm)", " · (synthetic set)")
+        }
         return text
     }
 
     private func deadlineLines(overdue: [DeadlineItem], upcoming: [DeadlineItem], catalogue: Catalogue?) -> [String] {
-        let l = language
         var lines: [String] = []
         let overdue = overdue.sorted { ($0.due, $0.commune) < ($1.due, $1.commune) }
         let upcoming = upcoming.sorted { ($0.due, $0.commune) < ($1.due, $1.commune) }
         if overdue.isEmpty {
-            lines.append(l.pick("Quá hạn: không có", "Overdue: none"))
+            lines.append(language.pick("Quá hạn: không có", "Overdue: none"))
         } else {
-            lines.append(l.pick("Quá hạn (\(overdue.count)):", "Overdue (\(overdue.count)):"))
+            lines.append(language.pick("Quá hạn (\(overdue.count)):", "Overdue (\(overdue.count)):"))
             for item in overdue {
                 let late = item.due.days(until: date)
                 lines.append(
                     "  - " + deadlineLine(item, showCommune: catalogue == nil)
-                        + l.pick(" — quá \(late) ngày", " — \(late) days late"))
+                        + language.pick(" — quá \(late) ngày", " — \(late) days late"))
             }
         }
         if upcoming.isEmpty {
-            lines.append(l.pick("Sắp đến hạn: không có", "Upcoming: none"))
+            lines.append(language.pick("Sắp đến hạn: không có", "Upcoming: none"))
         } else {
-            lines.append(l.pick("Sắp đến hạn (\(upcoming.count)):", "Upcoming (\(upcoming.count)):"))
+            lines.append(language.pick("Sắp đến hạn (\(upcoming.count)):", "Upcoming (\(upcoming.count)):"))
             for item in upcoming { lines.append("  - " + deadlineLine(item, showCommune: catalogue == nil)) }
         }
         return lines
@@ -231,29 +230,28 @@ public struct ReportRendering: Sendable {
 
     /// One deadline in words: `23/04/2020 Sở Công Thương: Văn bản đánh giá`.
     public func deadlineLine(_ item: DeadlineItem, showCommune: Bool = false) -> String {
-        let l = language
         let what = task(item)
         let place = showCommune ? "[\(item.commune)] " : ""
         var text = "\(item.due) \(place)\(item.owner): \(what)"
         if item.title != nil, let code = item.indicator {
-            text += l.pick(" (chỉ tiêu \(code))", " (indicator \(code))")
+            text += language.pick(" (chỉ tiêu \(code))", " (indicator \(code))")
         }
         return text
     }
 
     private func missingLine(_ item: MissingIndicator) -> String {
-        let l = language
         let indicator = item.indicator
         var text = "\(indicator.code) \(name(indicator)) — "
         text +=
             item.inConflict
-            ? l.pick("đang xung đột", "in conflict")
-            : item.status?.label(l) ?? l.pick("chưa đánh giá", "not assessed")
+            ? language.pick("đang xung đột", "in conflict")
+            : item.status?.label(language) ?? language.pick("chưa đánh giá", "not assessed")
         if let value = item.value {
-            text += ", \(formatNumber(value, l))\(indicator.unit == "%" ? "%" : "")"
+            text += ", \(formatNumber(value, language))\(indicator.unit == "%" ? "%" : "")"
         }
         if !indicator.target.isEmpty {
-            text += l.pick(" / mục tiêu \(indicator.target(l))", " / target \(indicator.target(l))")
+            text += language.pick(
+                " / mục tiêu \(indicator.target(language))", " / target \(indicator.target(language))")
         }
         return text + " — \(indicator.department)"
     }
@@ -269,15 +267,16 @@ public struct ReportRendering: Sendable {
     private func yesNo(_ flag: Bool) -> String { flag ? language.pick("có", "yes") : language.pick("không", "no") }
 
     private var districtHeader: [String] {
-        let l = language
         return [
-            l.pick("Xã", "Commune"), l.pick("Bộ tiêu chí", "Set"), l.pick("Mức", "Level"),
-            l.pick("Tiêu chí đạt", "Criteria met"),
-            l.pick("Chỉ tiêu đạt", "Indicators met"), l.pick("Hồ sơ tiêu chí", "Criteria dossiers"),
-            l.pick("Hồ sơ chung", "General dossier"), l.pick("Đã gửi", "Sent"), l.pick("Đã kiểm tra", "Inspected"),
-            l.pick("Đạt", "Passed"), l.pick("Quá hạn", "Overdue"),
+            language.pick("Xã", "Commune"), language.pick("Bộ tiêu chí", "Set"), language.pick("Mức", "Level"),
+            language.pick("Tiêu chí đạt", "Criteria met"),
+            language.pick("Chỉ tiêu đạt", "Indicators met"), language.pick("Hồ sơ tiêu chí", "Criteria dossiers"),
+            language.pick("Hồ sơ chung", "General dossier"), language.pick("Đã gửi", "Sent"),
+            language.pick("Đã kiểm tra", "Inspected"),
+            language.pick("Đạt", "Passed"), language.pick("Quá hạn", "Overdue"),
             // Added later, so at the end: spreadsheets made from earlier reports keep their columns.
-            l.pick("Thẩm tra", "Verified"), l.pick("Minh chứng", "Evidence"), l.pick("Xung đột", "Conflicts"),
+            language.pick("Thẩm tra", "Verified"), language.pick("Minh chứng", "Evidence"),
+            language.pick("Xung đột", "Conflicts"),
         ]
     }
 
@@ -418,15 +417,17 @@ public struct ReportRendering: Sendable {
 
     /// The commune report as CSV: one row per criterion.
     public func csv(_ f: CommuneFigures) -> String {
-        let l = language
         var rows: [[String]] = [
             [
-                l.pick("Tiêu chí", "Criterion"), l.pick("Tên tiêu chí", "Name"),
-                l.pick("Chỉ tiêu đạt", "Indicators met"),
-                l.pick("Số chỉ tiêu", "Indicators"), l.pick("Đạt", "Met"), l.pick("Hồ sơ đủ", "Dossier complete"),
-                l.pick("Huyện thẩm tra đạt", "District verified"), l.pick("Chỉ tiêu còn thiếu", "Indicators missing"),
-                l.pick("Phòng phụ trách", "Departments"), l.pick("Phòng chưa thẩm tra", "Verification owed by"),
-                l.pick("Minh chứng", "Evidence"), l.pick("Đang xung đột", "In conflict"),
+                language.pick("Tiêu chí", "Criterion"), language.pick("Tên tiêu chí", "Name"),
+                language.pick("Chỉ tiêu đạt", "Indicators met"),
+                language.pick("Số chỉ tiêu", "Indicators"), language.pick("Đạt", "Met"),
+                language.pick("Hồ sơ đủ", "Dossier complete"),
+                language.pick("Huyện thẩm tra đạt", "District verified"),
+                language.pick("Chỉ tiêu còn thiếu", "Indicators missing"),
+                language.pick("Phòng phụ trách", "Departments"),
+                language.pick("Phòng chưa thẩm tra", "Verification owed by"),
+                language.pick("Minh chứng", "Evidence"), language.pick("Đang xung đột", "In conflict"),
             ]
         ]
         for progress in f.criteria {
@@ -447,10 +448,10 @@ public struct ReportRendering: Sendable {
 
     /// The district report as CSV: one row per commune.
     public func csv(_ district: DistrictFigures) -> String {
-        let l = language
         var rows = [
-            [l.pick("Mã xã", "Slug")] + districtHeader + [
-                l.pick("Ngành chưa có văn bản đạt", "Sectors pending"), l.pick("Đạt chuẩn", "Meets standard"),
+            [language.pick("Mã xã", "Slug")] + districtHeader + [
+                language.pick("Ngành chưa có văn bản đạt", "Sectors pending"),
+                language.pick("Đạt chuẩn", "Meets standard"),
             ]
         ]
         for f in district.communes {

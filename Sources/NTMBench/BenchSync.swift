@@ -11,7 +11,7 @@ enum BenchSync {
     static let policy = WritePolicy(
         rules: [
             WriteRule(
-                "a commune writes its own rows", who: WriteRule.Who(rawValue: "commune"), table: nil, rows: .ownCommune)
+                "a commune writes its own rows", who: WriteRule.Who(rawValue: "commune"), table: nil, rows: .owned)
         ],
         slug: { $0 })
 

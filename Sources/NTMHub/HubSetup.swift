@@ -1,5 +1,6 @@
 import NTM
 import Replica
+import SyncCore
 import SyncHub
 
 /// A district database as the sync hub sees it: its epoch, its name, and the identity the hub serves with.
@@ -30,21 +31,5 @@ public enum HubSetup {
             store: database.store, epoch: try epoch(database), district: database.district,
             sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy, scope: .ntm,
             name: try name(database))
-    }
-}
-
-/// Why a database cannot serve as the hub.
-public enum HubSetupError: Error, Equatable, Sendable {
-    /// The database (its path) is a commune's, not a district hub's.
-    case notAHub(String)
-
-    /// The message a person reads.
-    public func message(_ l: Language) -> String {
-        switch self {
-        case .notAHub(let path):
-            return l.pick(
-                "\(path) là cơ sở dữ liệu của một xã, không phải của máy chủ huyện (tạo bằng: ntm hub init)",
-                "\(path) is a commune's database, not a district hub's (create one with: ntm hub init)")
-        }
     }
 }

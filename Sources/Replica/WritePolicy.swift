@@ -15,10 +15,10 @@ public struct WriteRule: Sendable, Hashable {
     public enum Rows: Sendable, Hashable {
         /// Rows the writer's role argument owns (the row id is the argument, or starts with `argument/`):
         /// a commune's own rows.
-        case ownCommune
+        case owned
         /// Rows whose id part at this index (split on `/`) is the writer's role argument, as a slug: a
         /// department's own rows.
-        case ownDepartment(part: Int)
+        case naming(part: Int)
         /// Every row.
         case any
     }
@@ -67,10 +67,10 @@ public struct WritePolicy: Sendable {
             switch rule.rows {
             case .any:
                 return true
-            case .ownCommune:
+            case .owned:
                 guard let owner = role.argument else { return false }
                 return RowScope.owner(of: key.row) == owner
-            case .ownDepartment(let part):
+            case .naming(let part):
                 guard let name = role.argument else { return false }
                 let parts = key.row.split(separator: "/", omittingEmptySubsequences: false)
                 return parts.count > part && String(parts[part]) == slug(name)

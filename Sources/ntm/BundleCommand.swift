@@ -69,62 +69,17 @@ struct BundleCommand: ParsableCommand {
             let store = try options.openDatabase().store
             let stats = try store.importBundle(from: file)
             let conflicts = try store.conflictCount()
-            let l = options.language
-            var line = l.pick(
+            let language = options.language
+            var line = language.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
                 "Imported \(file): \(Language.english(stats.operations, "operation")), \(stats.applied) new, \(stats.duplicates) already held"
             )
             if conflicts > 0 {
-                line += l.pick(
+                line += language.pick(
                     "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
                     "; \(Language.english(conflicts, "open conflict")) (see: ntm conflicts)")
             }
             say(line)
-        }
-    }
-}
-
-struct SummaryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "summary",
-        abstract: Interface.pick(
-            "Những gì bản sao này đang có, theo từng nguồn (JSON cho --since).",
-            "What this replica holds, per origin (JSON for --since)."))
-
-    @OptionGroup var options: SharedOptions<ShowDatabase>
-
-    func run() throws {
-        let store = try options.openDatabase().store
-        let summary = try store.summary()
-        let object: JSONObject = [
-            "type": .string("summary"), "replica": .string(store.replicaID),
-            "schema": .string(store.schema.tag), "origins": summary.json,
-        ]
-        say(JSONWriter.string(.object(object)))
-    }
-}
-
-struct DumpCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dump",
-        abstract: Interface.pick(
-            "Toàn bộ trạng thái đã đồng bộ dưới dạng JSON chuẩn: hai bản sao giống nhau in ra giống hệt nhau.",
-            "The whole synced state as canonical JSON: two replicas that agree print the same bytes."))
-
-    @OptionGroup var options: SharedOptions<ShowCommune>
-
-    func run() throws {
-        let database = try options.openDatabase()
-        guard let commune = options.commune.map(Text.slug) else {
-            print(try database.store.dump(), terminator: "")
-            return
-        }
-        // One commune's rows only, so that a commune's replica and the hub can be compared for it.
-        let text = try database.store.dump { _, row in RowScope.owner(of: row) == commune }
-        print(text, terminator: "")
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let known = (try database.communes().map(\.slug) + [database.district].compactMap { $0 }).sorted()
-            warn(.nothingOfCommune(commune, known: known), options.language)
         }
     }
 }

@@ -9,23 +9,22 @@ struct ConflictPrinter {
 
     /// Commune, subject and field: "Dân Lý · chỉ tiêu 17.1 Tỷ lệ hộ … · trạng thái".
     func headline(_ view: ConflictView) -> String {
-        let l = language
-        let place = view.communeName ?? view.commune ?? l.pick("dùng chung", "shared")
-        let kind = view.kind == .editDelete ? l.pick(" — sửa trong khi bản ghi bị xóa", " — edited while deleted") : ""
+        let place = view.communeName ?? view.commune ?? language.pick("dùng chung", "shared")
+        let kind =
+            view.kind == .editDelete ? language.pick(" — sửa trong khi bản ghi bị xóa", " — edited while deleted") : ""
         return "\(place) · \(view.subject) · \(view.field)\(kind)"
     }
 
     /// The lines of a conflict in `ntm conflicts`.
     func summary(_ view: ConflictView) -> [String] {
-        let l = language
         var lines = [
-            "[\(view.id)] \(headline(view)): \(view.values.count) \(l.pick("giá trị", "values")), \(l.pick("từ", "since")) \(Presentation.time(view.openSinceMs))"
+            "[\(view.id)] \(headline(view)): \(view.values.count) \(language.pick("giá trị", "values")), \(language.pick("từ", "since")) \(Presentation.time(view.openSinceMs))"
         ]
         for (index, value) in view.values.enumerated() {
             var line =
                 "   \(index + 1). \(value.display) — \(value.author) (\(value.replica)), \(Presentation.time(value.wallMs))"
             if let note = value.note { line += " «\(note)»" }
-            if index == 0 { line += l.pick("  ← đang hiển thị", "  ← shown") }
+            if index == 0 { line += language.pick("  ← đang hiển thị", "  ← shown") }
             lines.append(line)
         }
         return lines
@@ -33,20 +32,19 @@ struct ConflictPrinter {
 
     /// The lines of `ntm conflicts show` and of each step of `review`.
     func details(_ view: ConflictView, before: [ConflictView.Value]) -> [String] {
-        let l = language
         var lines = [
-            l.pick("Xung đột \(view.id): \(headline(view))", "Conflict \(view.id): \(headline(view))")
+            language.pick("Xung đột \(view.id): \(headline(view))", "Conflict \(view.id): \(headline(view))")
         ]
         var facts: [String] = []
-        if let set = view.setID { facts.append(l.pick("bộ tiêu chí \(set)", "set \(set)")) }
+        if let set = view.setID { facts.append(language.pick("bộ tiêu chí \(set)", "set \(set)")) }
         if !view.departments.isEmpty {
-            facts.append(l.pick("phụ trách: ", "owned by: ") + view.departments.joined(separator: ", "))
+            facts.append(language.pick("phụ trách: ", "owned by: ") + view.departments.joined(separator: ", "))
         }
-        facts.append(l.pick("mở từ ", "open since ") + Presentation.time(view.openSinceMs))
+        facts.append(language.pick("mở từ ", "open since ") + Presentation.time(view.openSinceMs))
         lines.append(facts.joined(separator: " · "))
         if view.kind == .editDelete {
             lines.append(
-                l.pick(
+                language.pick(
                     "Một người xóa bản ghi trong khi người khác đang sửa nó: chọn \"xóa bản ghi\" để xóa hẳn, hoặc chọn giá trị sửa để giữ lại bản ghi.",
                     "Someone deleted the record while someone else edited it: pick \"delete the record\" to delete it, or the edit to keep the record."
                 ))
@@ -54,17 +52,20 @@ struct ConflictPrinter {
         lines.append("")
         var rows: [[String]] = [
             [
-                "#", l.pick("giá trị", "value"), l.pick("người ghi", "author"), l.pick("máy", "replica"),
-                l.pick("lúc", "when"), l.pick("ghi chú", "note"),
+                "#", language.pick("giá trị", "value"), language.pick("người ghi", "author"),
+                language.pick("máy", "replica"),
+                language.pick("lúc", "when"), language.pick("ghi chú", "note"),
             ]
         ]
         for (index, value) in view.values.enumerated() {
             rows.append(row(String(index + 1), value, shown: index == 0))
         }
         if before.isEmpty {
-            rows.append([l.pick("trước", "before"), l.pick("(chưa có giá trị)", "(no value yet)"), "", "", "", ""])
+            rows.append([
+                language.pick("trước", "before"), language.pick("(chưa có giá trị)", "(no value yet)"), "", "", "", "",
+            ])
         }
-        for value in before { rows.append(row(l.pick("trước", "before"), value, shown: false)) }
+        for value in before { rows.append(row(language.pick("trước", "before"), value, shown: false)) }
         lines += table(rows).map { "  " + $0 }
         return lines
     }
@@ -101,9 +102,8 @@ struct ConflictPrinter {
 
     /// The line printed once a decision is written.
     func decided(_ view: ConflictView, outcome: String) -> String {
-        let l = language
         let replaced = view.values.map(\.display).joined(separator: " | ")
-        return l.pick(
+        return language.pick(
             "Đã giải quyết xung đột \(view.id): \(headline(view)) → \(outcome) (thay cho: \(replaced)). Đồng bộ để các máy khác nhận quyết định.",
             "Resolved conflict \(view.id): \(headline(view)) → \(outcome) (instead of: \(replaced)). Sync so that the other replicas receive the decision."
         )

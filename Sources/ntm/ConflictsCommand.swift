@@ -58,19 +58,21 @@ struct ConflictsCommand: ParsableCommand {
                 say(JSONWriter.string(.array(views.map { .object(printer.json($0)) })))
                 return
             }
-            let l = options.language
+            let language = options.language
             if views.isEmpty {
-                say(l.pick("Không có xung đột.", "No conflicts."))
+                say(language.pick("Không có xung đột.", "No conflicts."))
                 return
             }
-            say(l.pick("\(views.count) xung đột chưa xử lý:", "\(Language.english(views.count, "open conflict")):"))
+            say(
+                language.pick(
+                    "\(views.count) xung đột chưa xử lý:", "\(Language.english(views.count, "open conflict")):"))
             for view in views {
                 say()
                 for line in printer.summary(view) { say(line) }
             }
             say()
             say(
-                l.pick(
+                language.pick(
                     "Xem chi tiết: ntm conflicts show MÃ · quyết định: ntm conflicts resolve MÃ --pick N · duyệt lần lượt: ntm conflicts review",
                     "Details: ntm conflicts show ID · decide: ntm conflicts resolve ID --pick N · one by one: ntm conflicts review"
                 ))
@@ -155,10 +157,10 @@ struct ConflictsCommand: ParsableCommand {
         @Flag(help: .pick("Không hỏi lại.", "Do not ask before writing.")) var yes = false
 
         func run() throws {
-            let l = options.language
+            let language = options.language
             let database = try options.openDatabase()
-            let review = ConflictReview(database: database, language: l)
-            let printer = ConflictPrinter(language: l)
+            let review = ConflictReview(database: database, language: language)
+            let printer = ConflictPrinter(language: language)
             if all {
                 guard id == nil, pick == nil, value == nil, let prefer else { throw NTMError.idOrAll }
                 try resolveAll(review, rule: try PreferenceRule(parsing: prefer), printer: printer, database: database)
@@ -177,7 +179,7 @@ struct ConflictsCommand: ParsableCommand {
         private func resolveAll(
             _ review: ConflictReview, rule: PreferenceRule, printer: ConflictPrinter, database: NTMDatabase
         ) throws {
-            let l = options.language
+            let language = options.language
             let author = try options.author(database: database)
             let views = try review.open(filters.filter(options))
             let plan = try review.plan(views, rule: rule)
@@ -185,12 +187,12 @@ struct ConflictsCommand: ParsableCommand {
             let skipped = plan.skipped
             let torn = plan.torn
             if views.isEmpty {
-                say(l.pick("Không có xung đột.", "No conflicts."))
+                say(language.pick("Không có xung đột.", "No conflicts."))
                 return
             }
             if !decisions.isEmpty {
                 say(
-                    l.pick(
+                    language.pick(
                         "Sẽ giải quyết \(decisions.count) xung đột:",
                         "Will resolve \(Language.english(decisions.count, "conflict")):"))
                 for step in decisions {
@@ -199,7 +201,7 @@ struct ConflictsCommand: ParsableCommand {
             }
             if !skipped.isEmpty {
                 say(
-                    l.pick(
+                    language.pick(
                         "Bỏ qua \(skipped.count) xung đột (quy tắc không chọn được giá trị nào):",
                         "Skipping \(Language.english(skipped.count, "conflict")) (the rule picks none of their values):"
                     ))
@@ -207,30 +209,30 @@ struct ConflictsCommand: ParsableCommand {
             }
             if !torn.isEmpty {
                 say(
-                    l.pick(
+                    language.pick(
                         "Bỏ qua \(torn.count) xung đột mà quy tắc vừa giữ vừa xóa cùng một bản ghi (hãy quyết định từng cái):",
                         "Skipping \(Language.english(torn.count, "conflict")) where the rule would both keep and delete one record (decide them one by one):"
                     ))
                 for view in torn { say("  [\(view.id)] \(printer.headline(view))") }
             }
             if decisions.isEmpty {
-                say(l.pick("Không có gì để ghi.", "Nothing to write."))
+                say(language.pick("Không có gì để ghi.", "Nothing to write."))
                 return
             }
             if !yes {
-                ask(l.pick("Ghi các quyết định này? [c/k] ", "Write these decisions? [y/n] "))
+                ask(language.pick("Ghi các quyết định này? [c/k] ", "Write these decisions? [y/n] "))
                 guard let answer = TerminalInput(fd: 0).line() else {
                     say()
                     throw NTMError.confirmationNeeded
                 }
                 guard parseYesNo(answer) == true else {
-                    say(l.pick("Đã hủy; không ghi gì.", "Cancelled; nothing was written."))
+                    say(language.pick("Đã hủy; không ghi gì.", "Cancelled; nothing was written."))
                     return
                 }
             }
             try review.write(plan.decisions, author: author, note: note)
             say(
-                l.pick(
+                language.pick(
                     "Đã giải quyết \(decisions.count) xung đột. Đồng bộ để các máy khác nhận quyết định.",
                     "Resolved \(Language.english(decisions.count, "conflict")). Sync so that the other replicas receive the decisions."
                 ))

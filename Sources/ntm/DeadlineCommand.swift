@@ -47,18 +47,19 @@ struct DeadlineCommand: ParsableCommand {
 
         func run() throws {
             let replica = try options.open()
-            let l = options.language
+            let language = options.language
             let items = try replica.deadlines()
             if items.isEmpty {
-                say(l.pick("Chưa có hạn nào.", "No deadlines yet."))
+                say(language.pick("Chưa có hạn nào.", "No deadlines yet."))
                 return
             }
-            let rendering = ReportRendering(language: l, date: CalendarDate.today(replica.store.clock()))
+            let rendering = ReportRendering(language: language, date: CalendarDate.today(replica.store.clock()))
             let today = CalendarDate.today(replica.store.clock())
             for item in items {
                 let state =
-                    item.done.map { l.pick("xong ngày \($0)", "done \($0)") }
-                    ?? (item.due < today ? l.pick("quá hạn, chưa xong", "overdue, open") : l.pick("chưa xong", "open"))
+                    item.done.map { language.pick("xong ngày \($0)", "done \($0)") }
+                    ?? (item.due < today
+                        ? language.pick("quá hạn, chưa xong", "overdue, open") : language.pick("chưa xong", "open"))
                 say("\(item.uid ?? "")  \(rendering.deadlineLine(item)) — \(state)")
             }
         }
@@ -81,11 +82,11 @@ struct DeadlineCommand: ParsableCommand {
         func run() throws {
             let replica = try options.open()
             let uid = try replica.completeDeadline(id, on: date, undo: undo, author: try options.author(replica))
-            let l = options.language
+            let language = options.language
             say(
                 undo
-                    ? l.pick("Hạn \(uid): chưa xong", "Deadline \(uid): open")
-                    : l.pick("Hạn \(uid): đã xong", "Deadline \(uid): done"))
+                    ? language.pick("Hạn \(uid): chưa xong", "Deadline \(uid): open")
+                    : language.pick("Hạn \(uid): đã xong", "Deadline \(uid): done"))
         }
     }
 }

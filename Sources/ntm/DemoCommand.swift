@@ -24,13 +24,13 @@ struct DemoCommand: ParsableCommand {
     var keep = false
 
     func run() throws {
-        let l = options.language
+        let language = options.language
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-demo-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
         func path(_ name: String) -> String { "\(folder)/\(name).sqlite" }
-        func heading(_ vi: String, _ en: String) { say("\n== " + l.pick(vi, en)) }
+        func heading(_ vi: String, _ en: String) { say("\n== " + language.pick(vi, en)) }
 
         heading(
             "Huyện Triệu Sơn dựng máy chủ; ba xã (Dân Lý có hai máy) làm việc không cần mạng",
@@ -68,7 +68,7 @@ struct DemoCommand: ParsableCommand {
                 value: indicator.code == "15.1" ? "82" : nil, author: "Phạm Thị Thu")
         }
         say(
-            l.pick(
+            language.pick(
                 "Dân Lý: văn phòng ghi 17.1 \"đạt\", cán bộ NTM ghi 17.1 \"đang thực hiện\" — cùng lúc, không mạng.",
                 "Dân Lý: the office records 17.1 \"met\", the officer \"in progress\", at the same time, offline."))
 
@@ -97,7 +97,7 @@ struct DemoCommand: ParsableCommand {
                         over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
                     results.set(
                         index,
-                        l.pick(
+                        language.pick(
                             "\(store.replicaID): gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte",
                             "\(store.replicaID): sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte"))"
                         ))
@@ -109,14 +109,14 @@ struct DemoCommand: ParsableCommand {
         }
         for round in 1...2 {
             let lines = syncRound()
-            say(l.pick("Lượt \(round):", "Round \(round):"))
+            say(language.pick("Lượt \(round):", "Round \(round):"))
             for line in lines { say("  " + line) }
             if round == 1 {
                 // Between the rounds the district's education department verifies a criterion at the hub.
                 try hub.commune("dan-ly").verify(
                     criterion: "5", result: "đạt", date: "01/11/2018", author: "Phòng GD&ĐT")
                 say(
-                    l.pick(
+                    language.pick(
                         "  (Phòng GD&ĐT ghi thẩm tra tiêu chí 5 của Dân Lý ngay trên máy chủ)",
                         "  (the education department records its verification of Dân Lý's criterion 5 at the hub)"))
             }
@@ -126,18 +126,19 @@ struct DemoCommand: ParsableCommand {
             "Cùng một xung đột ở máy chủ và cả hai máy của Dân Lý: không ghi đè, không mất",
             "The same conflict at the hub and on both Dân Lý laptops: nothing overwritten or lost")
         let views = try [hub.commune("dan-ly"), office, officer].map {
-            try ConflictReview(database: $0.database, language: l).open(ConflictFilter(commune: "dan-ly")).map {
+            try ConflictReview(database: $0.database, language: language).open(ConflictFilter(commune: "dan-ly")).map {
                 [$0.id, $0.subject, $0.field] + $0.values.map { "\($0.display) \($0.author) \($0.replica)" }
             }
         }
-        for view in try ConflictReview(database: hub, language: l).open(ConflictFilter(commune: "dan-ly")) {
+        for view in try ConflictReview(database: hub, language: language).open(ConflictFilter(commune: "dan-ly")) {
             say(
                 "[\(view.id)] \(view.subject) · \(view.field): "
                     + view.values.map { "\($0.display) (\($0.author))" }.joined(separator: " | "))
         }
         say(
-            l.pick("Giống hệt nhau trên 3 máy: ", "Identical on the 3 replicas: ")
-                + (views[0] == views[1] && views[1] == views[2] ? l.pick("có", "yes") : l.pick("KHÔNG", "NO")))
+            language.pick("Giống hệt nhau trên 3 máy: ", "Identical on the 3 replicas: ")
+                + (views[0] == views[1] && views[1] == views[2]
+                    ? language.pick("có", "yes") : language.pick("KHÔNG", "NO")))
         for (name, store) in [
             ("huyen-trieu-son", hub.store), ("xa-dan-ly-1", office.store), ("xa-dan-ly-2", officer.store),
         ] {
@@ -151,7 +152,7 @@ struct DemoCommand: ParsableCommand {
             "Sáng hôm sau, Phòng NN&PTNT quyết định trên máy chủ; lượt đồng bộ sau đóng xung đột ở mọi máy",
             "The next morning the agriculture department decides at the hub; the next sync closes the conflict everywhere"
         )
-        let desk = ConflictReview(database: hub, language: l)
+        let desk = ConflictReview(database: hub, language: language)
         let rule = PreferenceRule.author("Nguyễn Thị Lan")
         let decisions = try desk.open(ConflictFilter(commune: "dan-ly")).compactMap { view -> ConflictDecision? in
             guard let index = rule.pick(view.values) else { return nil }
@@ -159,12 +160,13 @@ struct DemoCommand: ParsableCommand {
             say("  [\(view.id)] \(view.field) → \(desk.outcome(decision, of: view))")
             return decision
         }
-        try desk.write(decisions, author: "Phòng NN&PTNT", note: l.pick("Theo biên bản kiểm tra", "As inspected"))
+        try desk.write(
+            decisions, author: "Phòng NN&PTNT", note: language.pick("Theo biên bản kiểm tra", "As inspected"))
         for line in syncRound() { say("  " + line) }
         say(
             "  "
                 + (try [hub.store, office.store, officer.store].map {
-                    l.pick(
+                    language.pick(
                         "\($0.replicaID): \(try $0.conflictCount()) xung đột",
                         "\($0.replicaID): \(try $0.conflictCount()) conflicts")
                 }.joined(separator: " · ")))
@@ -172,13 +174,13 @@ struct DemoCommand: ParsableCommand {
         heading(
             "Báo cáo của huyện sáng hôm sau (ntm hub report)", "The district report the next morning (ntm hub report)")
         let figures = try hub.districtFigures()
-        let rendering = ReportRendering(language: l, date: CalendarDate.today(hub.store.clock()))
+        let rendering = ReportRendering(language: language, date: CalendarDate.today(hub.store.clock()))
         for line in rendering.text(figures).prefix(9) { say(line) }
         say(
-            l.pick(
+            language.pick(
                 "(… và theo phòng, ban: các chỉ tiêu còn nợ ở xã nào)",
                 "(… and by department: the indicators still owed, and where)"))
-        if keep { say(l.pick("\nCác tệp: \(folder)", "\nFiles: \(folder)")) }
+        if keep { say(language.pick("\nCác tệp: \(folder)", "\nFiles: \(folder)")) }
     }
 }
 

@@ -56,7 +56,7 @@ struct EvidenceCommand: ParsableCommand {
         @Argument(help: .pick("Mã chỉ tiêu.", "The indicator's code.")) var code: String?
 
         func run() throws {
-            let l = options.language
+            let language = options.language
             let database = try options.openDatabase()
             if options.commune == nil, database.homeCommune == nil {
                 return try listDistrict(database)
@@ -64,17 +64,17 @@ struct EvidenceCommand: ParsableCommand {
             let replica = try options.open()
             let records = try replica.evidence(code: code)
             if records.isEmpty {
-                say(l.pick("Chưa có minh chứng.", "No evidence yet."))
+                say(language.pick("Chưa có minh chứng.", "No evidence yet."))
                 return
             }
             for record in records { say(line(record)) }
-            say(l.pick("\(records.count) minh chứng", Language.english(records.count, "document")))
+            say(language.pick("\(records.count) minh chứng", Language.english(records.count, "document")))
         }
 
         /// On the district's database (a district office's or the hub's): every commune's evidence,
         /// grouped by commune.
         func listDistrict(_ database: NTMDatabase) throws {
-            let l = options.language
+            let language = options.language
             var total = 0
             var communes = 0
             var refusal: (any Error)?
@@ -93,7 +93,7 @@ struct EvidenceCommand: ParsableCommand {
                 communes += 1
                 total += records.count
                 say(
-                    l.pick(
+                    language.pick(
                         "\(commune.name) (\(commune.slug)): \(records.count) minh chứng",
                         "\(commune.name) (\(commune.slug)): \(Language.english(records.count, "document"))"))
                 for record in records { say("  " + line(record)) }
@@ -101,21 +101,22 @@ struct EvidenceCommand: ParsableCommand {
             if !anyRead, let refusal { throw refusal }
             say(
                 total == 0
-                    ? l.pick("Chưa xã nào có minh chứng.", "No commune has evidence yet.")
-                    : l.pick("\(total) minh chứng của \(communes) xã", "\(total) documents from \(communes) communes"))
+                    ? language.pick("Chưa xã nào có minh chứng.", "No commune has evidence yet.")
+                    : language.pick(
+                        "\(total) minh chứng của \(communes) xã", "\(total) documents from \(communes) communes"))
         }
 
         /// One document in one line.
         func line(_ record: EvidenceRecord) -> String {
-            let l = options.language
+            let language = options.language
             var parts = [record.title]
             if let kind = record.kind { parts.insert(kind, at: 0) }
-            if let number = record.number { parts.append(l.pick("số \(number)", "no. \(number)")) }
-            if let issued = record.issued { parts.append(l.pick("ngày \(issued)", "dated \(issued)")) }
+            if let number = record.number { parts.append(language.pick("số \(number)", "no. \(number)")) }
+            if let issued = record.issued { parts.append(language.pick("ngày \(issued)", "dated \(issued)")) }
             if let issuer = record.issuer { parts.append(issuer) }
             if let file = record.fileName {
                 parts.append(
-                    "\(l.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)"
+                    "\(language.pick("tệp", "file")) \(file) (\(record.fileSize ?? 0) B, sha256 \(record.fileSHA256?.prefix(12) ?? "")…)"
                 )
             }
             return

@@ -86,7 +86,7 @@ struct InitCommand: ParsableCommand {
         }
         var author: String?
         do { author = try options.author(database: nil) } catch NTMError.missingAuthor { author = nil }
-        let l = options.language
+        let language = options.language
         guard let commune else {
             guard let district else {
                 throw NTMError.placeRequired
@@ -99,11 +99,11 @@ struct InitCommand: ParsableCommand {
                 setupWrites: setupWrites)
             try install(database)
             say(
-                l.pick(
+                language.pick(
                     "Đã tạo cơ sở dữ liệu huyện \(database.districtName ?? district) (bản sao \(replica)) tại \(options.databasePath)",
                     "Created the district database \(database.districtName ?? district) (replica \(replica)) at \(options.databasePath)"
                 ))
-            if author == nil { warn(.noAuthor, l) }
+            if author == nil { warn(.noAuthor, language) }
             return
         }
         let setup = NTMDatabase.CommuneSetup(
@@ -115,11 +115,11 @@ struct InitCommand: ParsableCommand {
         let created = try database.commune()
         let catalogue = created.catalogue
         say(
-            l.pick(
+            language.pick(
                 "Đã tạo bản sao \(replica) cho xã \(created.communeName) (bộ tiêu chí \(catalogue.id), \(catalogue.criteria.count) tiêu chí, \(catalogue.indicators.count) chỉ tiêu) tại \(options.databasePath)",
                 "Created replica \(replica) for commune \(created.communeName) (set \(catalogue.id), \(Language.english(catalogue.criteria.count, "criterion", plural: "criteria")), \(Language.english(catalogue.indicators.count, "indicator"))) at \(options.databasePath)"
             ))
         // Said at once, not at the first write: the person setting up the laptop is the one to fix it.
-        if author == nil { warn(.noAuthor, l) }
+        if author == nil { warn(.noAuthor, language) }
     }
 }

@@ -20,9 +20,9 @@ struct LogCommand: ParsableCommand {
         let replica = try options.open()
         let presentation = options.presentation(replica)
         let entries = try replica.history(code: code)
-        let l = options.language
+        let language = options.language
         if entries.isEmpty {
-            say(l.pick("Chưa có thay đổi nào.", "No changes yet."))
+            say(language.pick("Chưa có thay đổi nào.", "No changes yet."))
             return
         }
         var evidenceIndicator: [String: String] = [:]
@@ -38,14 +38,14 @@ struct LogCommand: ParsableCommand {
             let new = presentation.value(op.value, table: table, column: op.key.column)
             let old: String
             if entry.replaced.isEmpty {
-                old = l.pick("(mới)", "(new)")
+                old = language.pick("(mới)", "(new)")
             } else {
                 old = entry.replaced.map { presentation.value($0.value, table: table, column: op.key.column) }.joined(
                     separator: " | ")
             }
             var line =
                 "\(Presentation.time(op.wallMs))  \(op.author) (\(op.dot.origin))  \(subject) · \(field): \(old) → \(new)"
-            if entry.replaced.count > 1 { line += l.pick("  [giải quyết xung đột]", "  [resolved a conflict]") }
+            if entry.replaced.count > 1 { line += language.pick("  [giải quyết xung đột]", "  [resolved a conflict]") }
             if let note = op.note { line += "  «\(note)»" }
             say(line)
         }

@@ -29,8 +29,8 @@ struct NoteCommand: ParsableCommand {
         func run() throws {
             let replica = try options.open()
             let notes = try replica.notes()
-            let l = options.language
-            if notes.isEmpty { say(l.pick("Chưa có ghi chú.", "No notes yet.")) }
+            let language = options.language
+            if notes.isEmpty { say(language.pick("Chưa có ghi chú.", "No notes yet.")) }
             for note in notes {
                 let code = note.indicator.map { " [\($0)]" } ?? ""
                 say("\(note.uid)  \(note.written?.description ?? "")\(code)  \(note.text)")

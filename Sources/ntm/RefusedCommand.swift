@@ -13,29 +13,32 @@ enum RefusalPrinter {
     }
 
     /// One refusal in one line: when, who, what = value — why [id].
-    static func line(_ refusal: RefusedOperation, presentation: Presentation, role: Role?, _ l: Language) -> String {
+    static func line(_ refusal: RefusedOperation, presentation: Presentation, role: Role?, _ language: Language)
+        -> String
+    {
         guard let op = refusal.operation else {
             let why = RefusalWords.reason(
-                refusal.reason, table: nil, column: nil, role: role, presentation: presentation, l)
+                refusal.reason, table: nil, column: nil, role: role, presentation: presentation, language)
             return "  [\(id(refusal))] \(why)"
         }
         let why = RefusalWords.reason(
-            refusal.reason, table: op.key.table, column: op.key.column, role: role, presentation: presentation, l)
+            refusal.reason, table: op.key.table, column: op.key.column, role: role, presentation: presentation, language
+        )
         return "  [\(id(refusal))] \(Presentation.time(op.wallMs))  \(op.author)  \(presentation.write(op)) — \(why)"
     }
 
     static func print(
-        _ refusals: [RefusedOperation], presentation: Presentation, role: Role?, _ l: Language
+        _ refusals: [RefusedOperation], presentation: Presentation, role: Role?, _ language: Language
     ) throws {
         guard !refusals.isEmpty else { return }
         say(
-            l.pick(
+            language.pick(
                 "Máy chủ huyện đã từ chối \(refusals.count) thay đổi của máy này (vai trò của máy không được ghi; chúng chỉ có trên máy này, không gửi đi đâu, không tính vào báo cáo):",
                 "The district hub refused \(Language.english(refusals.count, "change")) made here (this replica's role may not write them; they stay on this replica only and reports leave them out):"
             ))
-        for refusal in refusals { say(line(refusal, presentation: presentation, role: role, l)) }
+        for refusal in refusals { say(line(refusal, presentation: presentation, role: role, language)) }
         say(
-            l.pick(
+            language.pick(
                 "Để máy này hiện lại đúng như huyện đang có: ntm refused withdraw MÃ (hoặc --all)",
                 "To show again what the district holds: ntm refused withdraw ID (or --all)"))
     }
@@ -59,16 +62,17 @@ struct RefusedCommand: ParsableCommand {
         func run() throws {
             let replica = try options.open()
             let database = replica.database
-            let l = options.language
+            let language = options.language
             let refusals = try database.store.refusals(withdrawn: all)
             if refusals.isEmpty {
-                return say(l.pick("Không có thay đổi nào bị từ chối.", "No change was refused."))
+                return say(language.pick("Không có thay đổi nào bị từ chối.", "No change was refused."))
             }
             let presentation = options.presentation(replica)
             for refusal in refusals {
-                var line = RefusalPrinter.line(refusal, presentation: presentation, role: database.role, l)
+                var line = RefusalPrinter.line(refusal, presentation: presentation, role: database.role, language)
                 if let ms = refusal.withdrawnMs {
-                    line += l.pick(" (đã rút lại \(Presentation.time(ms)))", " (withdrawn \(Presentation.time(ms)))")
+                    line += language.pick(
+                        " (đã rút lại \(Presentation.time(ms)))", " (withdrawn \(Presentation.time(ms)))")
                 }
                 say(line)
             }
@@ -103,7 +107,7 @@ struct RefusedCommand: ParsableCommand {
         func run() throws {
             guard all != !ids.isEmpty else { throw NTMError.idOrAllRefused }
             let database = try options.openDatabase()
-            let l = options.language
+            let language = options.language
             let refusals = try database.store.refusals()
             var chosen: [Dot] = []
             if all {
@@ -121,8 +125,8 @@ struct RefusedCommand: ParsableCommand {
             let withdrawn = try database.store.withdrawRefusals(chosen)
             say(
                 withdrawn.isEmpty
-                    ? l.pick("Không có thay đổi bị từ chối nào để rút lại.", "No refused change to withdraw.")
-                    : l.pick(
+                    ? language.pick("Không có thay đổi bị từ chối nào để rút lại.", "No refused change to withdraw.")
+                    : language.pick(
                         "Đã rút lại \(withdrawn.count) thay đổi bị từ chối; máy này hiện lại giá trị huyện đang có.",
                         "Withdrew \(withdrawn.count) refused changes; this replica shows again what the district holds."
                     ))

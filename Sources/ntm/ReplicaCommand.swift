@@ -44,7 +44,7 @@ struct ReplicaCommand: ParsableCommand {
         var replica: String?
 
         func run() throws {
-            let l = options.language
+            let language = options.language
             let database = try options.openDatabase()
             let store = database.store
             guard let fork = try ForkRecord.recorded(in: store) else { throw ForkUsage.noFork }
@@ -69,35 +69,10 @@ struct ReplicaCommand: ParsableCommand {
             }
             let recovery = try store.recoverFork(from: fork.seq, newReplicaID: newID, metadata: metadata)
             say(
-                l.pick(
+                language.pick(
                     "Đã khôi phục: cơ sở dữ liệu này nay ghi dưới mã \(recovery.newReplicaID) (trước: \(recovery.oldReplicaID)); \(recovery.removed) thao tác rẽ nhánh đã được ghi lại dưới mã mới. Chạy ntm sync để gửi chúng; những gì máy kia đã gửi dưới mã cũ sẽ về cùng lúc, chỗ hai bên cùng sửa hiện là xung đột (ntm conflicts).",
                     "Recovered: this database now writes as \(recovery.newReplicaID) (was \(recovery.oldReplicaID)); \(recovery.removed) forked operations were written again under the new id. Run ntm sync to send them; what the other database sent under the old id comes back at the same time, and where both changed the same field it shows as a conflict (ntm conflicts)."
                 ))
-        }
-    }
-}
-
-/// Misuses of `ntm replica fork-recover`.
-enum ForkUsage: Error {
-    case noFork
-    case oneOf
-    case credentialNeeded
-
-    func message(_ l: Language) -> String {
-        switch self {
-        case .noFork:
-            return l.pick(
-                "cơ sở dữ liệu này không bị rẽ nhánh (ntm sync chưa báo rẽ nhánh); không thay đổi gì",
-                "this database has not forked (ntm sync reported no fork); nothing was changed")
-        case .oneOf:
-            return l.pick(
-                "cần đúng một trong --credential TỆP (tệp huyện cấp cho mã mới) và --replica MÃ-MỚI",
-                "give exactly one of --credential FILE (issued by the district for the new id) and --replica NEW-ID")
-        case .credentialNeeded:
-            return l.pick(
-                "bản sao này đồng bộ bằng chứng thực: mã mới cũng cần một (ở huyện: ntm hub enroll --replica MÃ-MỚI --role …), rồi dùng --credential TỆP",
-                "this replica syncs with a credential: the new id needs one too (at the district: ntm hub enroll --replica NEW-ID --role …), then use --credential FILE"
-            )
         }
     }
 }

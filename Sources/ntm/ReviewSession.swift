@@ -16,16 +16,16 @@ struct ReviewSession {
     let author: String
     let input: TerminalInput
 
-    private var l: Language { review.language }
+    private var language: Language { review.language }
 
     func run() throws {
         let listed = try review.open(filter)
         guard !listed.isEmpty else {
-            write(l.pick("Không có xung đột.", "No conflicts."))
+            write(language.pick("Không có xung đột.", "No conflicts."))
             return
         }
         write(
-            l.pick(
+            language.pick(
                 "\(listed.count) xung đột cần xem. Mỗi quyết định được ghi ngay; thoát lúc nào cũng được.",
                 "\(Language.english(listed.count, "conflict")) to review. Each decision is written at once; quit at any time."
             ))
@@ -37,7 +37,7 @@ struct ReviewSession {
             guard var view = try review.current(first) else {
                 write()
                 write(
-                    l.pick(
+                    language.pick(
                         "(\(index + 1)/\(listed.count)) \(first.id): đã được giải quyết ở nơi khác, bỏ qua.",
                         "(\(index + 1)/\(listed.count)) \(first.id): resolved elsewhere meanwhile, passed over."))
                 continue
@@ -45,7 +45,7 @@ struct ReviewSession {
             try show(view, index: index, of: listed.count)
             while true {
                 prompt(
-                    l.pick(
+                    language.pick(
                         "Chọn 1–\(view.values.count) · v: viết giá trị mới · n: ghi chú · s: bỏ qua · q: thoát > ",
                         "Pick 1–\(view.values.count) · v: type a new value · n: note · s: skip · q: quit > "))
                 guard var answer = input.key() else {
@@ -64,12 +64,14 @@ struct ReviewSession {
                 case "t", "q", "thoat", "quit":
                     break conflicts
                 case "n", "note", "ghi chu":
-                    prompt(l.pick("Ghi chú (lý do quyết định): ", "Note (why): "))
+                    prompt(language.pick("Ghi chú (lý do quyết định): ", "Note (why): "))
                     guard let text = input.line() else { break conflicts }
                     note = text
-                    write(l.pick("Ghi chú sẽ được lưu cùng quyết định.", "The note will be saved with the decision."))
+                    write(
+                        language.pick(
+                            "Ghi chú sẽ được lưu cùng quyết định.", "The note will be saved with the decision."))
                 case "g", "v", "gia tri", "value":
-                    prompt(l.pick("Giá trị mới cho \(view.field): ", "New value for \(view.field): "))
+                    prompt(language.pick("Giá trị mới cho \(view.field): ", "New value for \(view.field): "))
                     guard let text = input.line() else { break conflicts }
                     if try decide(view, note: note, { try review.decision(view, value: text) }) {
                         decided += 1
@@ -77,7 +79,7 @@ struct ReviewSession {
                     }
                 default:
                     guard let number = Int(answer) else {
-                        write(l.pick("Không hiểu \"\(answer)\".", "Did not understand \"\(answer)\"."))
+                        write(language.pick("Không hiểu \"\(answer)\".", "Did not understand \"\(answer)\"."))
                         continue
                     }
                     if try decide(view, note: note, { try review.decision(view, pick: number) }) {
@@ -88,7 +90,8 @@ struct ReviewSession {
                 // A conflict that changed meanwhile is shown again as it is now.
                 guard let fresh = try review.current(view) else {
                     write(
-                        l.pick("Xung đột này đã được giải quyết ở nơi khác.", "This conflict was resolved elsewhere."))
+                        language.pick(
+                            "Xung đột này đã được giải quyết ở nơi khác.", "This conflict was resolved elsewhere."))
                     continue conflicts
                 }
                 if fresh.record != view.record {
@@ -100,7 +103,7 @@ struct ReviewSession {
         let left = try review.open(filter).count
         write()
         write(
-            l.pick(
+            language.pick(
                 "Đã quyết định \(decided), bỏ qua \(skipped); còn \(left) xung đột đang mở. Đồng bộ để các máy khác nhận quyết định.",
                 "Decided \(decided), skipped \(skipped); \(Language.english(left, "conflict")) still open. Sync so that the other replicas receive the decisions."
             ))
@@ -112,10 +115,12 @@ struct ReviewSession {
         do {
             let decision = try make()
             try review.write([decision], author: author, note: note)
-            write(ConflictPrinter(language: l).decided(view, outcome: review.outcome(decision, of: view)))
+            write(ConflictPrinter(language: language).decided(view, outcome: review.outcome(decision, of: view)))
             return true
         } catch {
-            write(l.pick("Không ghi: ", "Not written: ") + (UserFacingError.message(error, l) ?? "\(error)"))
+            write(
+                language.pick("Không ghi: ", "Not written: ") + (UserFacingError.message(error, language) ?? "\(error)")
+            )
             return false
         }
     }
@@ -123,7 +128,9 @@ struct ReviewSession {
     private func show(_ view: ConflictView, index: Int, of count: Int) throws {
         write()
         write("(\(index + 1)/\(count))")
-        for line in ConflictPrinter(language: l).details(view, before: try review.ancestors(of: view)) { write(line) }
+        for line in ConflictPrinter(language: language).details(view, before: try review.ancestors(of: view)) {
+            write(line)
+        }
     }
 
     /// Writes a line, wrapped at spaces to the terminal's width.

@@ -43,9 +43,9 @@ struct VerificationCommand: ParsableCommand {
         let department = try replica.verify(
             criterion: criterion, result: result, department: department, date: date, document: document, note: note,
             author: try options.author(replica))
-        let l = options.language
+        let language = options.language
         say(
-            l.pick(
+            language.pick(
                 "Đã ghi thẩm tra tiêu chí \(criterion) của \(department)",
                 "Recorded the verification of criterion \(criterion) by \(department)"))
     }
@@ -53,28 +53,30 @@ struct VerificationCommand: ParsableCommand {
     /// Who has verified the criterion (department, result, date, document) and who still owes it.
     func show(_ replica: CommuneReplica) throws {
         let number = try replica.criterion(criterion).number
-        let l = options.language
+        let language = options.language
         guard let progress = try replica.figures().criteria.first(where: { $0.criterion.number == number }) else {
             return
         }
-        let name = l == .vi ? progress.criterion.nameVi : progress.criterion.nameEn
-        say(l.pick("Thẩm tra tiêu chí \(number) \(name):", "Verification of criterion \(number) \(name):"))
+        let name = language == .vi ? progress.criterion.nameVi : progress.criterion.nameEn
+        say(language.pick("Thẩm tra tiêu chí \(number) \(name):", "Verification of criterion \(number) \(name):"))
         if progress.verifications.isEmpty {
-            say(l.pick("  chưa phòng nào thẩm tra", "  no department has verified it yet"))
+            say(language.pick("  chưa phòng nào thẩm tra", "  no department has verified it yet"))
         }
         for record in progress.verifications {
             var line = "  \(record.department): "
             line +=
-                record.result?.label(l)
-                ?? l.pick("đang xung đột (xem: ntm conflicts)", "in conflict (see: ntm conflicts)")
-            if let date = record.date { line += l.pick(", ngày \(date)", ", on \(date)") }
-            if let document = record.document { line += l.pick(", văn bản \(document)", ", document \(document)") }
+                record.result?.label(language)
+                ?? language.pick("đang xung đột (xem: ntm conflicts)", "in conflict (see: ntm conflicts)")
+            if let date = record.date { line += language.pick(", ngày \(date)", ", on \(date)") }
+            if let document = record.document {
+                line += language.pick(", văn bản \(document)", ", document \(document)")
+            }
             say(line)
         }
         let owed = progress.verificationOwed
         say(
             owed.isEmpty
-                ? l.pick("Không còn phòng nào phải thẩm tra.", "No department still owes it.")
-                : l.pick("Còn chờ: ", "Still owed by: ") + owed.joined(separator: ", "))
+                ? language.pick("Không còn phòng nào phải thẩm tra.", "No department still owes it.")
+                : language.pick("Còn chờ: ", "Still owed by: ") + owed.joined(separator: ", "))
     }
 }

@@ -19,8 +19,8 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let report = try options.openDatabase().store.verifyIntegrity()
-        let l = options.language
-        let counts = l.pick(
+        let language = options.language
+        let counts = language.pick(
             "\(report.operations) thao tác của \(report.origins) bản sao, \(report.rows) hàng, \(report.conflicts) xung đột đang mở",
             [
                 Language.english(report.operations, "operation") + " from "
@@ -28,12 +28,12 @@ struct VerifyCommand: ParsableCommand {
                 Language.english(report.rows, "row"), Language.english(report.conflicts, "open conflict"),
             ].joined(separator: ", "))
         if report.isClean {
-            say(l.pick("Cơ sở dữ liệu nguyên vẹn: \(counts).", "Database intact: \(counts)."))
+            say(language.pick("Cơ sở dữ liệu nguyên vẹn: \(counts).", "Database intact: \(counts)."))
             return
         }
-        for problem in report.problems { say(problem.message(l)) }
+        for problem in report.problems { say(problem.message(language)) }
         say(
-            l.pick(
+            language.pick(
                 "Cơ sở dữ liệu có \(report.problems.count) lỗi (đã kiểm tra \(counts)).",
                 "\(Language.english(report.problems.count, "problem")) found (checked \(counts))."))
         throw ExitCode(1)

@@ -76,56 +76,55 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
 extension ReplicaError {
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
-        let l = language
         switch self {
         case .missingDatabase(let path):
-            return l.pick(
+            return language.pick(
                 "không có cơ sở dữ liệu tại \(path); tạo mới bằng: ntm init --replica MÃ --commune XÃ (hoặc chỉ --db / NTM_DB)",
                 "no replica database at \(path); create one with: ntm init --replica ID --commune SLUG (or point --db / NTM_DB at it)"
             )
         case .alreadyExists(let path):
-            return l.pick(
+            return language.pick(
                 "đã có cơ sở dữ liệu tại \(path); không ghi đè",
                 "a replica database already exists at \(path); not overwriting it")
         case .notAReplica(let path, let reason):
-            let reason = SystemText.reason(reason, l)
-            return l.pick(
+            let reason = SystemText.reason(reason, language)
+            return language.pick(
                 "\(path) không phải cơ sở dữ liệu ntm (\(reason))", "\(path) is not an ntm replica database (\(reason))"
             )
         case .newerFormat(let path, let found, let supported):
-            return l.pick(
+            return language.pick(
                 "\(path) do phiên bản ntm mới hơn tạo (định dạng \(found)); bản này chỉ đọc được định dạng \(supported): hãy cập nhật ntm",
                 "\(path) was written by a newer ntm (format \(found)); this ntm reads format \(supported): upgrade ntm")
         case .invalidReplicaID(let id):
-            return l.pick(
+            return language.pick(
                 "mã bản sao \"\(id)\" không hợp lệ; dùng 1–64 ký tự a-z, 0-9, '.', '_', '-', ví dụ: xa-dan-ly-1",
                 "invalid replica id \"\(id)\"; use 1-64 of a-z, 0-9, '.', '_', '-', e.g. xa-dan-ly-1")
         case .noSuchRow(let table, let row):
-            return l.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
+            return language.pick("không có bản ghi \(row) trong \(table)", "no row \(row) in \(table)")
         case .invalidWrite(let reason):
-            return l.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
+            return language.pick("không ghi được thay đổi này: \(reason)", "this change cannot be written: \(reason)")
         case .conflictNotOpen(let table, let row, let column, _):
-            return l.pick(
+            return language.pick(
                 "xung đột ở \(table) \(row) \(column) không còn mở (đã có người giải quyết); không ghi gì, xem lại: ntm conflicts",
                 "the conflict on \(table) \(row) \(column) is no longer open (someone resolved it); nothing was written, see: ntm conflicts"
             )
         case .conflictChanged(let table, let row, let column, _):
-            return l.pick(
+            return language.pick(
                 "xung đột ở \(table) \(row) \(column) vừa có giá trị mới đến; không ghi gì, xem lại: ntm conflicts",
                 "the conflict on \(table) \(row) \(column) has a new value since; nothing was written, see: ntm conflicts"
             )
         case .contradictoryDecisions(let table, let row):
-            return l.pick(
+            return language.pick(
                 "các quyết định cho cùng bản ghi \(row) (\(table)) mâu thuẫn nhau (một giữ, một xóa, hoặc hai giá trị cho một trường); không ghi gì, hãy quyết định từng xung đột: ntm conflicts show MÃ",
                 "the decisions on record \(row) (\(table)) disagree (one keeps it, another deletes it, or two values for one field); nothing was written, decide them one at a time: ntm conflicts show ID"
             )
         case .deletionDisputed(let table, let row):
-            return l.pick(
+            return language.pick(
                 "bản ghi \(row) (\(table)) đã bị xóa và chính việc xóa đang có xung đột: hãy quyết định việc xóa trước; không ghi gì",
                 "record \(row) (\(table)) is deleted and its deletion is itself in conflict: decide the deletion first; nothing was written"
             )
         case .replicaIDInUse(let id):
-            return l.pick(
+            return language.pick(
                 "mã bản sao \(id) đã từng ghi trong cơ sở dữ liệu này: cần một mã chưa từng dùng; không thay đổi gì",
                 "replica id \(id) has already written in this database: use an id never used before; nothing was changed"
             )
@@ -137,25 +136,25 @@ extension ReplicaError {
 extension BundleError {
     /// The sentence in the given language; every one ends by saying nothing was changed.
     public func message(_ language: Language) -> String {
-        let l = language
-        let unchanged = l.pick("; không có gì bị thay đổi", "; nothing was changed")
+        let unchanged = language.pick("; không có gì bị thay đổi", "; nothing was changed")
         let text: String
         switch self {
         case .unreadable(let path, let reason):
-            let reason = SystemText.reason(reason, l)
-            text = l.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
+            let reason = SystemText.reason(reason, language)
+            text = language.pick("không đọc được gói \(path): \(reason)", "cannot read bundle \(path): \(reason)")
         case .unwritable(let path, let reason):
-            let reason = SystemText.reason(reason, l)
-            text = l.pick("không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
+            let reason = SystemText.reason(reason, language)
+            text = language.pick(
+                "không ghi được gói vào \(path): \(reason)", "cannot write the bundle to \(path): \(reason)")
         case .destinationIsFolder(let path):
-            text = l.pick(
+            text = language.pick(
                 "\(path) là một thư mục: hãy ghi tên tệp, ví dụ \(path)/goi.ndjson",
                 "\(path) is a folder: give a file name inside it")
         case .destinationIsDatabase(let path):
-            text = l.pick(
+            text = language.pick(
                 "\(path) chính là cơ sở dữ liệu của bản sao: hãy chọn tên tệp khác",
                 "\(path) is the replica's own database: give another file name")
-        case .empty: text = l.pick("tệp gói rỗng", "the bundle file is empty")
+        case .empty: text = language.pick("tệp gói rỗng", "the bundle file is empty")
         case .notABundle(let reason):
             // The reader's reasons are English; the Vietnamese names the usual ones.
             let vi: String
@@ -166,38 +165,38 @@ extension BundleError {
             } else {
                 vi = "phần đầu của gói không hợp lệ"
             }
-            text = l.pick("không phải gói ntm (\(vi))", "not an ntm bundle (\(reason))")
+            text = language.pick("không phải gói ntm (\(vi))", "not an ntm bundle (\(reason))")
         case .unsupportedVersion(let version):
-            text = l.pick(
+            text = language.pick(
                 "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)",
                 "bundle version \(version) is not supported (this ntm reads version 1)")
         case .schemaMismatch(let bundle, let replica):
-            text = l.pick(
+            text = language.pick(
                 "gói được tạo cho dữ liệu kiểu \(bundle), còn cơ sở dữ liệu này dùng \(replica): hai bên cần cùng phiên bản ntm",
                 "the bundle was made for data of kind \(bundle), this replica uses \(replica): both sides need the same ntm version"
             )
         case .badLine(let line, let reason):
-            text = l.pick(
+            text = language.pick(
                 "dòng \(line) của gói không phải thao tác hợp lệ: \(reason)",
                 "line \(line) of the bundle is not a valid operation: \(reason)")
         case .lineTooLong(let line, let limit):
-            text = l.pick(
+            text = language.pick(
                 "dòng \(line) của gói dài quá \(limit) byte", "line \(line) of the bundle is longer than \(limit) bytes"
             )
         case .truncated(let count):
-            text = l.pick(
+            text = language.pick(
                 "gói bị cắt cụt: hết tệp sau \(count) thao tác mà không có dòng kết thúc",
                 "the bundle is truncated: it ends after \(Language.english(count, "operation")) without its end line")
         case .countMismatch(let trailer, let found):
-            text = l.pick(
+            text = language.pick(
                 "dòng kết thúc ghi \(trailer) thao tác nhưng gói có \(found)",
                 "the end line announces \(trailer) operations but the bundle holds \(found)")
         case .digestMismatch:
-            text = l.pick(
+            text = language.pick(
                 "gói đã bị sửa đổi: mã SHA-256 của các thao tác không khớp dòng kết thúc",
                 "the bundle was altered: its operations do not match the SHA-256 in its end line")
         case .dataAfterTrailer(let line):
-            text = l.pick(
+            text = language.pick(
                 "gói có dữ liệu sau dòng kết thúc (dòng \(line))",
                 "the bundle has data after its end line (line \(line))")
         }

@@ -10,28 +10,28 @@ enum ParserMessages {
     /// Prints the help, the version or the usage error that `error` stands for, and ends the process:
     /// help and version on standard output with status 0, a usage error as one line on standard error
     /// with ArgumentParser's usage status (64).
-    static func exit(_ error: any Error, arguments: [String], language l: Language) -> Never {
+    static func exit(_ error: any Error, arguments: [String], language: Language) -> Never {
         let code = NTMCommand.exitCode(for: error)
         // `ntm help asess`: the help of a command that does not exist is the same mistake as `ntm asess`.
         if code.rawValue == 0, arguments.count > 2, arguments[1] == "help",
-            let (sentence, help) = misspelledCommand([arguments[0]] + arguments.dropFirst(2), l)
+            let (sentence, help) = misspelledCommand([arguments[0]] + arguments.dropFirst(2), language)
         {
-            let line = sentence + l.pick("; xem: \(help)", "; see: \(help)")
-            FileHandle.standardError.write(Data((l.pick("ntm: lỗi: ", "ntm: error: ") + line + "\n").utf8))
+            let line = sentence + language.pick("; xem: \(help)", "; see: \(help)")
+            FileHandle.standardError.write(Data((language.pick("ntm: lỗi: ", "ntm: error: ") + line + "\n").utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         if code.rawValue == 0 {
             // Vietnamese headings are a little longer than ArgumentParser's: leave them room.
-            let width = (Terminal.width ?? 80) - (l == .vi ? 4 : 0)
+            let width = (Terminal.width ?? 80) - (language == .vi ? 4 : 0)
             var text = NTMCommand.fullMessage(for: error, columns: width)
-            if l == .vi { text = helpInVietnamese(text) }
+            if language == .vi { text = helpInVietnamese(text) }
             print(text)
             Foundation.exit(0)
         }
         let message = NTMCommand.message(for: error)
         guard !message.isEmpty else { Foundation.exit(code.rawValue) }
-        let line = usageError(message, full: NTMCommand.fullMessage(for: error, columns: 10_000), arguments, l)
-        FileHandle.standardError.write(Data((l.pick("ntm: lỗi: ", "ntm: error: ") + line + "\n").utf8))
+        let line = usageError(message, full: NTMCommand.fullMessage(for: error, columns: 10_000), arguments, language)
+        FileHandle.standardError.write(Data((language.pick("ntm: lỗi: ", "ntm: error: ") + line + "\n").utf8))
         Foundation.exit(code.rawValue)
     }
 
@@ -120,16 +120,16 @@ enum ParserMessages {
     ]
 
     /// One line for a usage error: the mistake, what the argument is for, where to read more.
-    static func usageError(_ message: String, full: String, _ arguments: [String], _ l: Language) -> String {
+    static func usageError(_ message: String, full: String, _ arguments: [String], _ language: Language) -> String {
         let lines = full.components(separatedBy: "\n")
         // "  See 'ntm assess --help' for more information."
         let see = lines.compactMap { line -> String? in
             guard line.hasPrefix("  See '"), let end = line.range(of: "' for more information.") else { return nil }
             return String(line[line.index(line.startIndex, offsetBy: 7)..<end.lowerBound])
         }.first
-        let hint = see.map { l.pick("; xem: \($0)", "; see: \($0)") } ?? ""
-        if let (sentence, help) = misspelledCommand(arguments, l) {
-            return sentence + l.pick("; xem: \(help)", "; see: \(help)")
+        let hint = see.map { language.pick("; xem: \($0)", "; see: \($0)") } ?? ""
+        if let (sentence, help) = misspelledCommand(arguments, language) {
+            return sentence + language.pick("; xem: \(help)", "; see: \(help)")
         }
         let first = message.components(separatedBy: "\n")[0]
         var sentence = first
@@ -138,7 +138,7 @@ enum ParserMessages {
                 let match = regex.firstMatch(in: first, range: NSRange(first.startIndex..., in: first))
             else { continue }
             // The templates hold no backslash, and `$` only before a group's number.
-            sentence = regex.replacementString(for: match, in: first, offset: 0, template: l.pick(vi, en))
+            sentence = regex.replacementString(for: match, in: first, offset: 0, template: language.pick(vi, en))
             break
         }
         // "Help:  <code>  Mã chỉ tiêu, ví dụ 17.1." — what the missing or wrong argument is for.
@@ -154,7 +154,7 @@ enum ParserMessages {
 
     /// For a word where a command was expected (`ntm asess`, `ntm hub repicas`): the sentence naming
     /// the nearest command, or listing them when none is near, and the help that lists them.
-    static func misspelledCommand(_ arguments: [String], _ l: Language) -> (sentence: String, help: String)? {
+    static func misspelledCommand(_ arguments: [String], _ language: Language) -> (sentence: String, help: String)? {
         var command: any ParsableCommand.Type = NTMCommand.self
         var path = ["ntm"]
         var word: String?
@@ -189,12 +189,12 @@ enum ParserMessages {
         }
         if let best {
             let suggestion = (path + [best]).joined(separator: " ")
-            let sentence = l.pick(
+            let sentence = language.pick(
                 "không có lệnh \"\(typed)\"; ý bạn là \"\(suggestion)\"",
                 "there is no command \"\(typed)\"; did you mean \"\(suggestion)\"")
             return (sentence, help)
         }
-        let sentence = l.pick(
+        let sentence = language.pick(
             "không có lệnh \"\(typed)\"; các lệnh: \(names.joined(separator: ", "))",
             "there is no command \"\(typed)\"; the commands are: \(names.joined(separator: ", "))")
         return (sentence, help)

@@ -1,5 +1,6 @@
 import NTM
 import Replica
+import SyncCore
 import SyncHub
 
 /// Mistakes in enrolment and credentials.
@@ -27,46 +28,46 @@ public enum EnrolmentUsage: Error, Equatable, Sendable {
     case communeIsDistrict(String)
 
     /// The message a person reads.
-    public func message(_ l: Language) -> String {
+    public func message(_ language: Language) -> String {
         switch self {
         case .communeIsDistrict(let slug):
-            return l.pick(
+            return language.pick(
                 "\(slug) là mã của huyện, không phải của một xã; dùng vai trò district cho văn phòng huyện",
                 "\(slug) is the district's slug, not a commune's; use the role district for the district office")
         case .badRole(let text):
-            return l.pick(
+            return language.pick(
                 "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district",
                 "invalid role \"\(text)\"; use commune:SLUG, department:NAME or district")
         case .unknownDepartment(let text, let known):
-            return l.pick(
+            return language.pick(
                 "không có phòng \"\(text)\"; các phòng: \(known.joined(separator: ", "))",
                 "no department \"\(text)\"; the departments are: \(known.joined(separator: ", "))")
         case .alreadyEnrolled(let replica):
-            return l.pick(
+            return language.pick(
                 "bản sao \(replica) đã được đăng ký; thêm --renew để cấp khóa mới (khóa cũ hết hiệu lực)",
                 "replica \(replica) is already enrolled; add --renew to issue a new key (the old one stops working)")
         case .notEnrolled(let replica):
-            return l.pick(
+            return language.pick(
                 "bản sao \(replica) chưa được đăng ký ở máy chủ này (xem: ntm hub replicas)",
                 "replica \(replica) is not enrolled at this hub (see: ntm hub replicas)")
         case .unreadable(let path):
-            return l.pick("không đọc được tệp chứng thực \(path)", "cannot read the credential file \(path)")
+            return language.pick("không đọc được tệp chứng thực \(path)", "cannot read the credential file \(path)")
         case .badCredential(let path, let problem):
-            return l.pick(
-                "\(path) không phải tệp chứng thực ntm dùng được (\(Self.describe(problem, l))); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
-                "\(path) is not a usable ntm credential (\(Self.describe(problem, l))); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE"
+            return language.pick(
+                "\(path) không phải tệp chứng thực ntm dùng được (\(Self.describe(problem, language))); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "\(path) is not a usable ntm credential (\(Self.describe(problem, language))); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE"
             )
         case .damagedInstalledCredential(let database, let replica, let problem):
-            return l.pick(
-                "chứng thực đã cài trong \(database) bị hỏng (\(Self.describe(problem, l))); xin huyện cấp tệp mới cho \(replica): ntm hub enroll --replica \(replica) --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
-                "the credential installed in \(database) is damaged (\(Self.describe(problem, l))); ask the district for a new one for \(replica): ntm hub enroll --replica \(replica) --role ROLE --out FILE --renew, then ntm credential install FILE"
+            return language.pick(
+                "chứng thực đã cài trong \(database) bị hỏng (\(Self.describe(problem, language))); xin huyện cấp tệp mới cho \(replica): ntm hub enroll --replica \(replica) --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP",
+                "the credential installed in \(database) is damaged (\(Self.describe(problem, language))); ask the district for a new one for \(replica): ntm hub enroll --replica \(replica) --role ROLE --out FILE --renew, then ntm credential install FILE"
             )
         case .wrongReplica(let file, let credential, let database):
-            return l.pick(
+            return language.pick(
                 "\(file) cấp cho bản sao \(credential), còn cơ sở dữ liệu này là bản sao \(database); không ghi gì",
                 "\(file) is for replica \(credential), but this database is replica \(database); nothing was written")
         case .wrongCommune(let credential, let database):
-            return l.pick(
+            return language.pick(
                 "tệp chứng thực cho vai trò \(credential), còn cơ sở dữ liệu này là của \(database); không ghi gì",
                 "the credential is for role \(credential), but this database belongs to \(database); nothing was written"
             )
@@ -76,16 +77,18 @@ public enum EnrolmentUsage: Error, Equatable, Sendable {
 
 extension EnrolmentUsage {
     /// What is wrong with a credential, in the person's language.
-    public static func describe(_ problem: CredentialProblem, _ l: Language) -> String {
+    public static func describe(_ problem: CredentialProblem, _ language: Language) -> String {
         switch problem {
-        case .tooLarge: return l.pick("tệp quá lớn", "the file is too large")
+        case .tooLarge: return language.pick("tệp quá lớn", "the file is too large")
         case .notJSON:
-            return l.pick("không phải JSON: có lẽ bị cắt cụt hoặc hỏng", "not JSON: probably cut short or damaged")
-        case .notAnObject: return l.pick("không phải một đối tượng JSON", "not a JSON object")
+            return language.pick(
+                "không phải JSON: có lẽ bị cắt cụt hoặc hỏng", "not JSON: probably cut short or damaged")
+        case .notAnObject: return language.pick("không phải một đối tượng JSON", "not a JSON object")
         case .noFormat:
-            return l.pick("thiếu \"format\": \"\(Credential.format)\"", "no \"format\": \"\(Credential.format)\"")
+            return language.pick(
+                "thiếu \"format\": \"\(Credential.format)\"", "no \"format\": \"\(Credential.format)\"")
         case .invalid(let member):
-            return l.pick("thiếu \"\(member)\" hoặc \"\(member)\" không hợp lệ", "no valid \"\(member)\"")
+            return language.pick("thiếu \"\(member)\" hoặc \"\(member)\" không hợp lệ", "no valid \"\(member)\"")
         }
     }
 }
