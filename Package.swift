@@ -85,8 +85,16 @@ let package = Package(
             ],
             path: "Sources/NTMBench",
             swiftSettings: strict),
-        // Helpers shared by the test targets: temporary folders, seeded random numbers, running the binary.
-        .target(name: "TestSupport", dependencies: ["SyncCore"], path: "Tests/TestSupport", swiftSettings: strict),
+        // Helpers shared by the test targets: temporary folders, seeded random numbers, running the binary,
+        // hub fixtures, raw sockets and pseudo-terminals.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "SyncCore", "SyncWire", "Replica", "SyncHub", "NTM", "NTMHub",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ReplicaTests",

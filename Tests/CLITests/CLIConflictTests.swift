@@ -11,38 +11,16 @@ import Testing
     let ntm = NTMBinary()
     static let name171 = "chỉ tiêu 17.1 Tỷ lệ hộ được sử dụng nước hợp vệ sinh và nước sạch theo quy định"
 
-    @discardableResult
-    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan", stdin: String? = nil) throws
-        -> String
-    {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user], stdin: stdin)
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result.stdout
-    }
-
-    /// Runs a command that must fail: exit 1, one line on stderr, and the database unchanged.
-    func refuse(_ arguments: [String], _ folder: TemporaryDirectory, db: String, stdin: String? = nil) throws -> String
-    {
-        let before = try run(["dump", "--db", db], folder)
-        let result = try ntm.run(
-            arguments + ["--db", db], in: folder.path, environment: ["NTM_USER": "Lan"], stdin: stdin)
-        #expect(result.status == 1, "ntm \(arguments.joined(separator: " ")) should fail")
-        #expect(
-            result.stderr.hasPrefix("ntm: lỗi: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
-        #expect(try run(["dump", "--db", db], folder) == before, "nothing written by a refused command")
-        return result.stderr
-    }
-
     func syncAll(_ folder: TemporaryDirectory) throws {
         for _ in 0..<2 {
             for db in ["dan-ly-1.sqlite", "dan-ly-2.sqlite", "tan-ninh.sqlite"] {
-                try run(["sync", "--db", db, "--via", "\(ntm.path) hub stdio --db hub.sqlite"], folder)
+                try ntm.output(["sync", "--db", db, "--via", "\(ntm.path) hub stdio --db hub.sqlite"], folder)
             }
         }
     }
 
     func conflicts(_ db: String, _ folder: TemporaryDirectory, _ extra: [String] = []) throws -> [JSONObject] {
-        let text = try run(["conflicts", "--json", "--db", db] + extra, folder)
+        let text = try ntm.output(["conflicts", "--json", "--db", db] + extra, folder)
         return try JSONParser.parse(text).array?.compactMap(\.object) ?? []
     }
 
@@ -62,20 +40,20 @@ import Testing
 
     /// The district, Dân Lý's two laptops and Tân Ninh; Dân Lý's 17.1 measured at 80% and synced.
     func setUp(_ folder: TemporaryDirectory) throws {
-        try run(
+        try ntm.output(
             [
                 "hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--name", "Triệu Sơn", "--db",
                 "hub.sqlite",
             ],
             folder)
-        try run(
+        try ntm.output(
             [
                 "init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--district",
                 "trieu-son", "--db", "dan-ly-1.sqlite",
             ],
             folder)
-        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
-        try run(
+        try ntm.output(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
+        try ntm.output(
             [
                 "init", "--replica", "xa-tan-ninh-1", "--commune", "tan-ninh", "--name", "Tân Ninh", "--district",
                 "trieu-son", "--db", "tan-ninh.sqlite",
@@ -87,7 +65,7 @@ import Testing
         ] {
             #expect(try ntm.enrol(replica, as: "commune:\(commune)", db: db, in: folder.path) == nil)
         }
-        try run(["assess", "17.1", "chưa đạt", "--value", "80", "--db", "dan-ly-1.sqlite"], folder)
+        try ntm.output(["assess", "17.1", "chưa đạt", "--value", "80", "--db", "dan-ly-1.sqlite"], folder)
         try syncAll(folder)
     }
 
@@ -96,14 +74,14 @@ import Testing
         try setUp(folder)
         // Apart: both Dân Lý laptops and the district's department edit Dân Lý's 17.1; Tân Ninh and the
         // education department disagree on Tân Ninh's criterion 5.
-        try run(
+        try ntm.output(
             ["assess", "17.1", "đạt", "--value", "96", "--note", "theo biên bản 12", "--db", "dan-ly-1.sqlite"], folder)
-        try run(["assess", "17.1", "đang thực hiện", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
-        try run(
+        try ntm.output(["assess", "17.1", "đang thực hiện", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        try ntm.output(
             ["assess", "17.1", "chưa đạt", "--value", "85", "--commune", "dan-ly", "--db", "hub.sqlite"], folder,
             user: "Phòng NN&PTNT")
-        try run(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
-        try run(
+        try ntm.output(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
+        try ntm.output(
             ["assess", "5", "chưa đạt", "--commune", "tan-ninh", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
         try syncAll(folder)
 
@@ -125,13 +103,13 @@ import Testing
         #expect(Set(values(measured)) == ["96", "85"])
 
         // The list as a person reads it, in both languages.
-        let list = try run(["conflicts", "--db", "dan-ly-2.sqlite"], folder)
+        let list = try ntm.output(["conflicts", "--db", "dan-ly-2.sqlite"], folder)
         #expect(list.hasPrefix("2 xung đột chưa xử lý:\n"))
         #expect(list.contains("[\(statusID)] Dân Lý · \(Self.name171) · trạng thái: 3 giá trị, từ "))
         #expect(list.contains("đạt — Lan (xa-dan-ly-1), ") && list.contains(" «theo biên bản 12»"))
         #expect(list.contains("đang thực hiện — Hùng (xa-dan-ly-2), "))
         #expect(list.contains("← đang hiển thị"))
-        let english = try run(["conflicts", "--lang", "en", "--db", "dan-ly-2.sqlite"], folder)
+        let english = try ntm.output(["conflicts", "--lang", "en", "--db", "dan-ly-2.sqlite"], folder)
         #expect(
             english.contains(
                 "Dân Lý · indicator 17.1 Households with hygienic and clean water · status: 3 values, since "))
@@ -146,7 +124,7 @@ import Testing
         #expect(try conflicts("dan-ly-1.sqlite", folder, ["--mine"]).count == 2)
 
         // show: the values side by side, and what the field held before both edits.
-        let show = try run(["conflicts", "show", String(statusID.prefix(5)), "--db", "dan-ly-2.sqlite"], folder)
+        let show = try ntm.output(["conflicts", "show", String(statusID.prefix(5)), "--db", "dan-ly-2.sqlite"], folder)
         let lines = show.split(separator: "\n").map(String.init)
         #expect(lines.first == "Xung đột \(statusID): Dân Lý · \(Self.name171) · trạng thái")
         #expect(
@@ -155,13 +133,13 @@ import Testing
         let before = try #require(lines.first { $0.hasPrefix("  trước") })
         #expect(before.contains("chưa đạt") && before.contains("Lan") && before.contains("xa-dan-ly-1 #"))
         let shownJSON = try JSONParser.parse(
-            try run(["conflicts", "show", statusID, "--json", "--db", "hub.sqlite"], folder)
+            try ntm.output(["conflicts", "show", statusID, "--json", "--db", "hub.sqlite"], folder)
         ).object
         #expect(shownJSON?["before"]?.array?.first?.object?["value"]?.string == "chua-dat")
 
         // The district decides at the hub; after the next sync the conflict is closed everywhere.
         let pick = try #require(values(status).firstIndex(of: "đạt")) + 1
-        let decided = try run(
+        let decided = try ntm.output(
             [
                 "conflicts", "resolve", statusID, "--pick", "\(pick)", "--note", "theo biên bản kiểm tra 20/11", "--db",
                 "hub.sqlite",
@@ -174,7 +152,7 @@ import Testing
             #expect(try conflicts(db, folder).allSatisfy { $0["id"]?.string != statusID }, "\(db)")
         }
         // The history shows the competing values, who decided, when and why.
-        let log = try run(["log", "17.1", "--db", "dan-ly-2.sqlite"], folder)
+        let log = try ntm.output(["log", "17.1", "--db", "dan-ly-2.sqlite"], folder)
         let decision = try #require(log.split(separator: "\n").last.map(String.init))
         #expect(decision.contains("Trưởng phòng NN (huyen-trieu-son)"))
         #expect(decision.contains("trạng thái: chưa đạt | đạt | đang thực hiện → đạt  [giải quyết xung đột]"))
@@ -182,8 +160,9 @@ import Testing
 
         // Rival decisions on the measured value, made before they sync, re-open it everywhere.
         let pick96 = try #require(values(measured).firstIndex(of: "96")) + 1
-        try run(["conflicts", "resolve", measuredID, "--pick", "\(pick96)", "--db", "dan-ly-1.sqlite"], folder)
-        try run(["conflicts", "resolve", measuredID, "--value", "90,5", "--db", "hub.sqlite"], folder, user: "Hà")
+        try ntm.output(["conflicts", "resolve", measuredID, "--pick", "\(pick96)", "--db", "dan-ly-1.sqlite"], folder)
+        try ntm.output(
+            ["conflicts", "resolve", measuredID, "--value", "90,5", "--db", "hub.sqlite"], folder, user: "Hà")
         try syncAll(folder)
         for db in ["hub.sqlite", "dan-ly-1.sqlite", "dan-ly-2.sqlite"] {
             let reopened = try #require(try conflicts(db, folder).first { $0["id"]?.string == measuredID })
@@ -192,7 +171,7 @@ import Testing
 
         // review on the hub: decide the first conflict with a note, then quit before the second;
         // what was decided stays decided.
-        let reviewed = try run(
+        let reviewed = try ntm.output(
             ["conflicts", "review", "--db", "hub.sqlite"], folder, user: "Hà",
             stdin: "?\n9\nn\nđo lại ngày 21/11\ng\n91\nq\n")
         #expect(reviewed.hasPrefix("2 xung đột cần xem."))
@@ -204,42 +183,42 @@ import Testing
         try syncAll(folder)
         #expect(try conflicts("dan-ly-1.sqlite", folder).isEmpty)
         #expect(
-            try run(["log", "17.1", "--db", "dan-ly-1.sqlite"], folder).contains(
+            try ntm.output(["log", "17.1", "--db", "dan-ly-1.sqlite"], folder).contains(
                 "→ 91  [giải quyết xung đột]  «đo lại ngày 21/11»"))
         #expect(try conflicts("tan-ninh.sqlite", folder).count == 1)
 
         // A rule for the rest, after showing what it will do; "k" (no) writes nothing.
-        let cancelled = try run(
+        let cancelled = try ntm.output(
             ["conflicts", "resolve", "--all", "--prefer", "replica=xa-tan-ninh-1", "--db", "hub.sqlite"], folder,
             stdin: "k\n")
         #expect(cancelled.contains("Sẽ giải quyết 1 xung đột:") && cancelled.contains("Đã hủy; không ghi gì."))
         #expect(try conflicts("hub.sqlite", folder).count == 1)
-        let ruled = try run(
+        let ruled = try ntm.output(
             ["conflicts", "resolve", "--all", "--prefer", "replica=xa-tan-ninh-1", "--yes", "--db", "hub.sqlite"],
             folder)
         #expect(ruled.contains("Tân Ninh · chỉ tiêu 5 ") && ruled.contains("→ đạt (Lan, "))
         #expect(ruled.contains("Đã giải quyết 1 xung đột."))
         try syncAll(folder)
         for db in ["hub.sqlite", "dan-ly-1.sqlite", "dan-ly-2.sqlite", "tan-ninh.sqlite"] {
-            #expect(try run(["conflicts", "--db", db], folder) == "Không có xung đột.\n")
+            #expect(try ntm.output(["conflicts", "--db", db], folder) == "Không có xung đột.\n")
         }
     }
 
     @Test func anEditOfARemovedDocumentIsShownAsSuchAndEitherSideCanWin() throws {
         let folder = TemporaryDirectory("cli-edit-delete")
         try setUp(folder)
-        let added = try run(
+        let added = try ntm.output(
             ["evidence", "add", "17.1", "--title", "Biên bản kiểm tra nước", "--db", "dan-ly-1.sqlite"], folder)
         try syncAll(folder)
         let uidArgument = String(added.split(separator: " ")[4])
-        try run(["evidence", "remove", uidArgument, "--db", "dan-ly-1.sqlite"], folder)
-        try run(
+        try ntm.output(["evidence", "remove", uidArgument, "--db", "dan-ly-1.sqlite"], folder)
+        try ntm.output(
             [
                 "evidence", "edit", uidArgument, "--title", "Biên bản kiểm tra nước sạch 2026", "--db",
                 "dan-ly-2.sqlite",
             ], folder, user: "Hùng")
         try syncAll(folder)
-        let list = try run(["conflicts", "--db", "hub.sqlite"], folder)
+        let list = try ntm.output(["conflicts", "--db", "hub.sqlite"], folder)
         #expect(
             list.contains(
                 "Dân Lý · minh chứng \(uidArgument) (chỉ tiêu 17.1) · tên văn bản — sửa trong khi bản ghi bị xóa: 2 giá trị"
@@ -249,19 +228,19 @@ import Testing
         let object = try #require(try conflicts("dan-ly-1.sqlite", folder).first)
         #expect(object["kind"]?.string == "edit-delete")
         let id = try #require(object["id"]?.string)
-        let show = try run(["conflicts", "show", id, "--db", "dan-ly-1.sqlite", "--lang", "en"], folder)
+        let show = try ntm.output(["conflicts", "show", id, "--db", "dan-ly-1.sqlite", "--lang", "en"], folder)
         #expect(show.contains("Someone deleted the record while someone else edited it"))
         #expect(
             show.split(separator: "\n").contains { $0.hasPrefix("  before") && $0.contains("Biên bản kiểm tra nước ") })
         // A typed value for a field that says where a file came from is refused; picking the edit keeps
         // the document, with the edit.
         #expect(
-            try refuse(["conflicts", "resolve", id, "--pick", "3"], folder, db: "hub.sqlite").contains(
+            try ntm.refuse(["conflicts", "resolve", id, "--pick", "3"], folder, db: "hub.sqlite").contains(
                 "chọn từ 1 đến 2"))
-        try run(["conflicts", "resolve", id, "--pick", "2", "--db", "hub.sqlite"], folder)
+        try ntm.output(["conflicts", "resolve", id, "--pick", "2", "--db", "hub.sqlite"], folder)
         try syncAll(folder)
         #expect(
-            try run(["evidence", "list", "--db", "dan-ly-1.sqlite"], folder).contains(
+            try ntm.output(["evidence", "list", "--db", "dan-ly-1.sqlite"], folder).contains(
                 "Biên bản kiểm tra nước sạch 2026"))
         #expect(try conflicts("dan-ly-1.sqlite", folder).isEmpty)
     }
@@ -272,15 +251,16 @@ import Testing
     /// siblings by dot (not in display order), the provisional value apart.
     @Test func theOutputsOtherToolsReadHaveTheDocumentedShapes() throws {
         let folder = TemporaryDirectory("cli-shapes")
-        try run(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "a.sqlite"], folder)
-        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
-        try run(["assess", "17.1", "dat", "--value", "96,5", "--note", "theo biên bản 12", "--db", "a.sqlite"], folder)
-        try run(["assess", "17.1", "dang-thuc-hien", "--db", "b.sqlite"], folder)
+        try ntm.output(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "a.sqlite"], folder)
+        try ntm.output(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
+        try ntm.output(
+            ["assess", "17.1", "dat", "--value", "96,5", "--note", "theo biên bản 12", "--db", "a.sqlite"], folder)
+        try ntm.output(["assess", "17.1", "dang-thuc-hien", "--db", "b.sqlite"], folder)
         for (from, to) in [("a", "b"), ("b", "a")] {
-            try run(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
-            try run(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
+            try ntm.output(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
+            try ntm.output(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
         }
-        let listed = try run(["conflicts", "--json", "--db", "a.sqlite"], folder)
+        let listed = try ntm.output(["conflicts", "--json", "--db", "a.sqlite"], folder)
         #expect(listed.hasSuffix("]\n") && listed.filter { $0 == "\n" }.count == 1)
         let conflict = try #require(try conflicts("a.sqlite", folder).first)
         #expect(
@@ -303,7 +283,7 @@ import Testing
         #expect(written["note"]?.string == "theo biên bản 12")
         #expect(values.first { $0["replica"]?.string == "xa-dan-ly-2" }?["note"] == .null)
 
-        let dump = try run(["dump", "--db", "a.sqlite"], folder).split(separator: "\n").map {
+        let dump = try ntm.output(["dump", "--db", "a.sqlite"], folder).split(separator: "\n").map {
             try JSONParser.parse(String($0))
         }
         #expect(dump.first?.object?.members.map(\.key) == ["holdings"])
@@ -324,57 +304,63 @@ import Testing
     @Test func mistakesEndInOneLineAndWriteNothing() throws {
         let folder = TemporaryDirectory("cli-conflict-errors")
         try setUp(folder)
-        try run(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly-1.sqlite"], folder)
-        try run(["assess", "17.1", "đang thực hiện", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        try ntm.output(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly-1.sqlite"], folder)
+        try ntm.output(
+            ["assess", "17.1", "đang thực hiện", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
         try syncAll(folder)
         let all = try conflicts("dan-ly-1.sqlite", folder)
         let status = try #require(all.first { $0["column"]?.string == "status" }?["id"]?.string)
         let measured = try #require(all.first { $0["column"]?.string == "value" }?["id"]?.string)
         let db = "dan-ly-1.sqlite"
         #expect(
-            try refuse(["conflicts", "resolve", "0000beef", "--pick", "1"], folder, db: db).contains(
+            try ntm.refuse(["conflicts", "resolve", "0000beef", "--pick", "1"], folder, db: db).contains(
                 "có thể đã được giải quyết"))
-        #expect(try refuse(["conflicts", "show", "zz"], folder, db: db).contains("không có xung đột nào đang mở"))
+        #expect(try ntm.refuse(["conflicts", "show", "zz"], folder, db: db).contains("không có xung đột nào đang mở"))
         #expect(
-            try refuse(["conflicts", "resolve", status, "--pick", "0"], folder, db: db).contains("chọn từ 1 đến 2"))
-        #expect(try refuse(["conflicts", "resolve", status, "--value", "tốt"], folder, db: db).contains("tốt"))
+            try ntm.refuse(["conflicts", "resolve", status, "--pick", "0"], folder, db: db).contains("chọn từ 1 đến 2"))
+        #expect(try ntm.refuse(["conflicts", "resolve", status, "--value", "tốt"], folder, db: db).contains("tốt"))
         #expect(
-            try refuse(["conflicts", "resolve", measured, "--value", "abc"], folder, db: db).contains(
+            try ntm.refuse(["conflicts", "resolve", measured, "--value", "abc"], folder, db: db).contains(
                 "không phải là số"))
-        #expect(try refuse(["conflicts", "resolve", measured, "--value", "120"], folder, db: db).contains("0–100%"))
         #expect(
-            try refuse(["conflicts", "resolve", measured, "--value", " "], folder, db: db).contains(
+            try ntm.refuse(["conflicts", "resolve", measured, "--value", "120"], folder, db: db).contains("0–100%"))
+        #expect(
+            try ntm.refuse(["conflicts", "resolve", measured, "--value", " "], folder, db: db).contains(
                 "không được để trống"))
-        #expect(try refuse(["conflicts", "resolve", status], folder, db: db).contains("--pick N và --value"))
+        #expect(try ntm.refuse(["conflicts", "resolve", status], folder, db: db).contains("--pick N và --value"))
         #expect(
-            try refuse(["conflicts", "resolve", status, "--pick", "1", "--value", "dat"], folder, db: db).contains(
+            try ntm.refuse(["conflicts", "resolve", status, "--pick", "1", "--value", "dat"], folder, db: db).contains(
                 "--pick N và --value"))
-        #expect(try refuse(["conflicts", "resolve", "--all"], folder, db: db).contains("--all với --prefer"))
+        #expect(try ntm.refuse(["conflicts", "resolve", "--all"], folder, db: db).contains("--all với --prefer"))
         #expect(
-            try refuse(["conflicts", "resolve", "--all", "--prefer", "loudest"], folder, db: db).contains("loudest"))
-        #expect(try refuse(["conflicts", "--department", "Phòng Không Có"], folder, db: db).contains("Phòng Không Có"))
-        #expect(try refuse(["conflicts", "--commune", "xa-khac"], folder, db: db).contains("xa-khac"))
+            try ntm.refuse(["conflicts", "resolve", "--all", "--prefer", "loudest"], folder, db: db).contains("loudest")
+        )
+        #expect(
+            try ntm.refuse(["conflicts", "--department", "Phòng Không Có"], folder, db: db).contains("Phòng Không Có"))
+        #expect(try ntm.refuse(["conflicts", "--commune", "xa-khac"], folder, db: db).contains("xa-khac"))
         // Without a terminal or --yes, a rule is not applied.
-        #expect(try refuse(["conflicts", "resolve", "--all", "--prefer", "newest"], folder, db: db).contains("--yes"))
+        #expect(
+            try ntm.refuse(["conflicts", "resolve", "--all", "--prefer", "newest"], folder, db: db).contains("--yes"))
         let english = try ntm.run(
             ["conflicts", "resolve", status, "--pick", "5", "--lang", "en", "--db", db], in: folder.path,
             environment: ["NTM_USER": "Lan"])
         #expect(english.stderr == "ntm: error: there is no value number 5: this conflict has 2 values, pick 1 to 2\n")
         // A decision on a conflict someone closed since: said so.
-        try run(["conflicts", "resolve", status, "--pick", "1", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        try ntm.output(
+            ["conflicts", "resolve", status, "--pick", "1", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
         try syncAll(folder)
         #expect(
-            try refuse(["conflicts", "resolve", status, "--pick", "1"], folder, db: db).contains(
+            try ntm.refuse(["conflicts", "resolve", status, "--pick", "1"], folder, db: db).contains(
                 "có thể đã được giải quyết"))
     }
 
     @Test func reviewReadsSingleKeysOnATerminal() throws {
         let folder = TemporaryDirectory("cli-review-pty")
         try setUp(folder)
-        try run(["assess", "17.1", "chưa đạt", "--value", "82", "--db", "dan-ly-1.sqlite"], folder)
-        try run(["assess", "17.1", "đang thực hiện", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
-        try run(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
-        try run(
+        try ntm.output(["assess", "17.1", "chưa đạt", "--value", "82", "--db", "dan-ly-1.sqlite"], folder)
+        try ntm.output(["assess", "17.1", "đang thực hiện", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        try ntm.output(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
+        try ntm.output(
             ["assess", "5", "chưa đạt", "--commune", "tan-ninh", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
         try syncAll(folder)
         func review(_ terminal: PseudoTerminal) throws -> Process {
@@ -435,88 +421,5 @@ import Testing
             #expect(terminal.isCooked, "the terminal is put back after SIGTERM")
         }
         #expect(try conflicts("hub.sqlite", folder).count == 1)
-    }
-}
-
-/// A pseudo-terminal pair: the child side is a real terminal for the process under test (so it reads
-/// single keypresses), the test writes keys to and reads output from the controlling side.
-final class PseudoTerminal: @unchecked Sendable {
-    /// What the process printed, filled by a reader thread that holds only this and the descriptor.
-    final class Output: @unchecked Sendable {
-        let lock = NSLock()
-        var data = Data()
-    }
-
-    let controller: Int32
-    let child: FileHandle
-    private let received = Output()
-
-    init() throws {
-        // The pty functions are in the C library but not in the headers Swift imports: look them up.
-        typealias Open = @convention(c) (Int32) -> Int32
-        typealias Control = @convention(c) (Int32) -> Int32
-        typealias Name = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-        func function<T>(_ name: String, _: T.Type) throws -> T {
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
-                throw CocoaError(.featureUnsupported)
-            }
-            return unsafeBitCast(symbol, to: T.self)
-        }
-        controller = try function("posix_openpt", Open.self)(O_RDWR | O_NOCTTY)
-        guard controller >= 0, try function("grantpt", Control.self)(controller) == 0,
-            try function("unlockpt", Control.self)(controller) == 0,
-            let name = try function("ptsname", Name.self)(controller)
-        else {
-            throw CocoaError(.fileReadUnknown)
-        }
-        let fd = open(String(cString: name), O_RDWR | O_NOCTTY)
-        guard fd >= 0 else { throw CocoaError(.fileReadUnknown) }
-        child = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
-        let (descriptor, output) = (controller, received)
-        Thread {
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = read(descriptor, &chunk, chunk.count)
-                if count <= 0 { return }
-                output.lock.withLock { output.data.append(contentsOf: chunk[0..<count]) }
-            }
-        }.start()
-    }
-
-    /// Closes the child side; the reader thread ends once no process holds it.
-    func close() { try? child.close() }
-
-    deinit { Glibc.close(controller) }
-
-    /// Everything the process printed so far.
-    var output: String { received.lock.withLock { String(decoding: received.data, as: UTF8.self) } }
-
-    /// Whether the terminal is in its normal (line-editing, echoing) mode.
-    var isCooked: Bool {
-        var settings = termios()
-        guard tcgetattr(child.fileDescriptor, &settings) == 0 else { return false }
-        let flags = tcflag_t(ICANON | ECHO)
-        return settings.c_lflag & flags == flags
-    }
-
-    /// Sets the terminal's width in columns, as a resized window does.
-    func setWidth(_ columns: UInt16) {
-        var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
-        _ = ioctl(child.fileDescriptor, UInt(TIOCSWINSZ), &size)
-    }
-
-    /// Types text as keys.
-    func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(controller, $0.baseAddress, $0.count) }
-    }
-
-    /// Waits (up to a minute) until `text` has appeared `occurrences` times.
-    func waitFor(_ text: String, occurrences: Int = 1) -> Bool {
-        for _ in 0..<600 {
-            if output.components(separatedBy: text).count - 1 >= occurrences { return true }
-            usleep(100_000)
-        }
-        return false
     }
 }

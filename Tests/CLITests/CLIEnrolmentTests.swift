@@ -5,28 +5,14 @@ import Testing
 /// Enrolment as the district office and a commune do it: `ntm hub enroll`, the credential file carried
 /// to the commune, `ntm init --credential` / `ntm credential install`, `ntm hub replicas` and `revoke`.
 @Suite struct CLIEnrolmentTests {
-    let ntm = NTMBinary()
-
-    @discardableResult
-    func run(_ arguments: [String], _ folder: TemporaryDirectory) throws -> String {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Văn phòng"])
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result.stdout
-    }
-
-    func refuse(_ arguments: [String], _ folder: TemporaryDirectory) throws -> String {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Văn phòng"])
-        #expect(result.status == 1, "ntm \(arguments.joined(separator: " ")) should fail")
-        #expect(result.stderr.hasPrefix("ntm: lỗi: ") && result.stderr.filter { $0 == "\n" }.count == 1)
-        return result.stderr
-    }
+    let ntm = NTMBinary(user: "Văn phòng")
 
     /// A hub with communes' replicas enrolled: `(commune slug, replica id)`, each credential in `SLUG.cred`.
     func hub(_ folder: TemporaryDirectory, enrolling communes: [(String, String)]) throws {
-        try run(
+        try ntm.output(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
         for (slug, replica) in communes {
-            try run(
+            try ntm.output(
                 [
                     "hub", "enroll", "--replica", replica, "--role", "commune:\(slug)", "--out", "\(slug).cred",
                     "--db", "hub.sqlite",
@@ -36,9 +22,9 @@ import Testing
 
     @Test func theHubEnrolsAReplicaAndKeepsNoSecret() throws {
         let folder = TemporaryDirectory("cli-enrol")
-        try run(
+        try ntm.output(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
-        let enrolled = try run(
+        let enrolled = try ntm.output(
             [
                 "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly.cred", "--db",
                 "hub.sqlite",
@@ -62,39 +48,39 @@ import Testing
         #expect(String(decoding: stored, as: UTF8.self).contains("commune:dan-ly"))
 
         // A department by its name as the criteria set spells it, found without diacritics.
-        let department = try run(
+        let department = try ntm.output(
             [
                 "hub", "enroll", "--replica", "phong-gd", "--role", "department:giao duc va dao tao", "--out",
                 "gd.cred", "--db", "hub.sqlite",
             ],
             folder)
         #expect(department.contains("department:Phòng Giáo dục và Đào tạo"))
-        let listed = try run(["hub", "replicas", "--db", "hub.sqlite"], folder)
+        let listed = try ntm.output(["hub", "replicas", "--db", "hub.sqlite"], folder)
         #expect(listed.contains("phong-gd  department:Phòng Giáo dục và Đào tạo  đăng ký "))
         #expect(listed.contains("xa-dan-ly-1  commune:dan-ly  đăng ký ") && listed.contains("đang dùng"))
 
         // Mistakes: one line each, nothing enrolled, no file written.
         #expect(
-            try refuse(
+            try ntm.refuse(
                 [
                     "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "again.cred",
                     "--db", "hub.sqlite",
                 ], folder
             ).contains("--renew"))
         #expect(
-            try refuse(
+            try ntm.refuse(
                 ["hub", "enroll", "--replica", "x", "--role", "province", "--out", "x.cred", "--db", "hub.sqlite"],
                 folder
             ).contains("commune:MÃ-XÃ"))
         #expect(
-            try refuse(
+            try ntm.refuse(
                 [
                     "hub", "enroll", "--replica", "x", "--role", "department:Phòng Không Có", "--out", "x.cred", "--db",
                     "hub.sqlite",
                 ], folder
             ).contains("Phòng Giáo dục và Đào tạo"))
         #expect(
-            try refuse(
+            try ntm.refuse(
                 [
                     "hub", "enroll", "--replica", "x", "--role", "district", "--out", "dan-ly.cred", "--db",
                     "hub.sqlite",
@@ -102,10 +88,10 @@ import Testing
             ).contains("dan-ly.cred"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("again.cred")))
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.cred")))
-        #expect(try run(["hub", "replicas", "--db", "hub.sqlite"], folder).split(separator: "\n").count == 2)
+        #expect(try ntm.output(["hub", "replicas", "--db", "hub.sqlite"], folder).split(separator: "\n").count == 2)
 
         // A new key on demand; the old file no longer matches what the hub keeps.
-        try run(
+        try ntm.output(
             [
                 "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "dan-ly-2.cred",
                 "--renew", "--db", "hub.sqlite",
@@ -113,42 +99,49 @@ import Testing
         #expect(try String(contentsOfFile: folder.file("dan-ly-2.cred"), encoding: .utf8) != text)
 
         // Revoked from its next session on; an unknown replica is named.
-        #expect(try run(["hub", "revoke", "phong-gd", "--db", "hub.sqlite"], folder) == "Đã thu hồi phong-gd\n")
-        #expect(try run(["hub", "replicas", "--db", "hub.sqlite"], folder).contains("đã thu hồi "))
+        #expect(try ntm.output(["hub", "revoke", "phong-gd", "--db", "hub.sqlite"], folder) == "Đã thu hồi phong-gd\n")
+        #expect(try ntm.output(["hub", "replicas", "--db", "hub.sqlite"], folder).contains("đã thu hồi "))
         #expect(
-            try refuse(["hub", "revoke", "xa-khong-co", "--db", "hub.sqlite"], folder).contains("chưa được đăng ký"))
+            try ntm.refuse(["hub", "revoke", "xa-khong-co", "--db", "hub.sqlite"], folder).contains("chưa được đăng ký")
+        )
     }
 
     @Test func aCommuneStartsFromItsCredentialAndRefusesAnotherOne() throws {
         let folder = TemporaryDirectory("cli-credential")
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1"), ("tan-ninh", "xa-tan-ninh-1")])
         // The replica id and the commune come from the credential.
-        let created = try run(["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        let created = try ntm.output(
+            ["init", "--credential", "dan-ly.cred", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
         #expect(created.hasPrefix("Đã tạo bản sao xa-dan-ly-1 cho xã Dân Lý"))
         #expect(
-            try run(["credential", "show", "--db", "x.sqlite"], folder)
+            try ntm.output(["credential", "show", "--db", "x.sqlite"], folder)
                 == "Bản sao xa-dan-ly-1 · vai trò commune:dan-ly · máy chủ huyen-trieu-son\n")
         // Another commune's credential, or another replica's: refused, nothing written or created.
         #expect(
-            try refuse(["init", "--credential", "dan-ly.cred", "--commune", "tan-ninh", "--db", "y.sqlite"], folder)
-                .contains("commune:dan-ly"))
+            try ntm.refuse(
+                ["init", "--credential", "dan-ly.cred", "--commune", "tan-ninh", "--db", "y.sqlite"], folder
+            )
+            .contains("commune:dan-ly"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("y.sqlite")))
         #expect(
-            try refuse(["credential", "install", "tan-ninh.cred", "--db", "x.sqlite"], folder).contains("xa-tan-ninh-1")
+            try ntm.refuse(["credential", "install", "tan-ninh.cred", "--db", "x.sqlite"], folder).contains(
+                "xa-tan-ninh-1")
         )
-        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "z.sqlite"], folder)
-        #expect(try run(["credential", "show", "--db", "z.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
+        try ntm.output(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "z.sqlite"], folder)
+        #expect(try ntm.output(["credential", "show", "--db", "z.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
         #expect(
-            try refuse(["credential", "install", "dan-ly.cred", "--db", "z.sqlite"], folder).contains("xa-dan-ly-1"))
+            try ntm.refuse(["credential", "install", "dan-ly.cred", "--db", "z.sqlite"], folder).contains("xa-dan-ly-1")
+        )
         try "{\"format\":\"ntm-credential/1\"}".write(
             toFile: folder.file("bad.cred"), atomically: true, encoding: .utf8)
         #expect(
-            try refuse(["credential", "install", "bad.cred", "--db", "z.sqlite"], folder).contains(
+            try ntm.refuse(["credential", "install", "bad.cred", "--db", "z.sqlite"], folder).contains(
                 "không phải tệp chứng thực ntm"))
         #expect(
-            try refuse(["credential", "install", "missing.cred", "--db", "z.sqlite"], folder).contains("không đọc được")
+            try ntm.refuse(["credential", "install", "missing.cred", "--db", "z.sqlite"], folder).contains(
+                "không đọc được")
         )
-        #expect(try refuse(["init", "--commune", "dan-ly", "--db", "w.sqlite"], folder).contains("--replica"))
+        #expect(try ntm.refuse(["init", "--commune", "dan-ly", "--db", "w.sqlite"], folder).contains("--replica"))
     }
 
     /// A credential file cut short or not JSON, and a credential damaged in the replica's database, are
@@ -160,14 +153,14 @@ import Testing
         let whole = try String(contentsOfFile: folder.file("dan-ly.cred"), encoding: .utf8)
         try String(whole.prefix(60)).write(toFile: folder.file("cut.cred"), atomically: true, encoding: .utf8)
         try "PK\u{03}\u{04} not a credential".write(toFile: folder.file("zip.cred"), atomically: true, encoding: .utf8)
-        try run(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "x.sqlite"], folder)
+        try ntm.output(["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--db", "x.sqlite"], folder)
         for file in ["cut.cred", "zip.cred"] {
-            let installed = try refuse(["credential", "install", file, "--db", "x.sqlite"], folder)
+            let installed = try ntm.refuse(["credential", "install", file, "--db", "x.sqlite"], folder)
             #expect(
                 installed
                     == "ntm: lỗi: \(file) không phải tệp chứng thực ntm dùng được (không phải JSON: có lẽ bị cắt cụt hoặc hỏng); xin huyện cấp tệp mới: ntm hub enroll --replica MÃ-BẢN-SAO --role VAI-TRÒ --out TỆP --renew, rồi ntm credential install TỆP\n"
             )
-            #expect(try refuse(["init", "--credential", file, "--db", "new.sqlite"], folder).contains(file))
+            #expect(try ntm.refuse(["init", "--credential", file, "--db", "new.sqlite"], folder).contains(file))
             #expect(!FileManager.default.fileExists(atPath: folder.file("new.sqlite")))
         }
         let english = try ntm.run(
@@ -177,9 +170,9 @@ import Testing
             english.stderr
                 == "ntm: error: cut.cred is not a usable ntm credential (not JSON: probably cut short or damaged); ask the district for a new one: ntm hub enroll --replica ID --role ROLE --out FILE --renew, then ntm credential install FILE\n"
         )
-        #expect(try run(["credential", "show", "--db", "x.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
+        #expect(try ntm.output(["credential", "show", "--db", "x.sqlite"], folder).hasPrefix("Chưa cài chứng thực"))
         // The copy installed in the database, damaged behind ntm's back.
-        try run(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
+        try ntm.output(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
         let damage = Process()
         damage.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         damage.arguments = [
@@ -189,7 +182,7 @@ import Testing
         damage.waitUntilExit()
         #expect(damage.terminationStatus == 0)
         for command in [["credential", "show"], ["sync", "--via", "true"]] {
-            let message = try refuse(command + ["--db", "x.sqlite"], folder)
+            let message = try ntm.refuse(command + ["--db", "x.sqlite"], folder)
             #expect(message.contains("x.sqlite bị hỏng (không phải JSON: có lẽ bị cắt cụt hoặc hỏng)"), "\(message)")
             #expect(message.contains("xin huyện cấp tệp mới cho xa-dan-ly-1: ntm hub enroll --replica xa-dan-ly-1"))
         }
@@ -205,23 +198,23 @@ import Testing
     @Test func aReplicaWithARoleDecidesOnlyWhatItMayWrite() throws {
         let folder = TemporaryDirectory("cli-role-decide")
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
-        try run(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
-        try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
-        try run(["init", "--replica", "xa-dan-ly-3", "--commune", "dan-ly", "--db", "c.sqlite"], folder)
+        try ntm.output(["init", "--credential", "dan-ly.cred", "--db", "a.sqlite"], folder)
+        try ntm.output(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "b.sqlite"], folder)
+        try ntm.output(["init", "--replica", "xa-dan-ly-3", "--commune", "dan-ly", "--db", "c.sqlite"], folder)
         // The enrolled laptop may not record the district's verification: refused at once, nothing written.
         #expect(
-            try refuse(["verification", "5", "--result", "dat", "--db", "a.sqlite"], folder).contains(
+            try ntm.refuse(["verification", "5", "--result", "dat", "--db", "a.sqlite"], folder).contains(
                 "bản sao này (vai trò commune:dan-ly) không được ghi kết quả thẩm tra của phòng"))
         // Two laptops without a role record it differently; a and b assess differently.
-        try run(["verification", "5", "--result", "dat", "--db", "c.sqlite"], folder)
-        try run(["verification", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
-        try run(["assess", "5", "dat", "--db", "a.sqlite"], folder)
-        try run(["assess", "5", "chua-dat", "--db", "b.sqlite"], folder)
+        try ntm.output(["verification", "5", "--result", "dat", "--db", "c.sqlite"], folder)
+        try ntm.output(["verification", "5", "--result", "khong-dat", "--db", "b.sqlite"], folder)
+        try ntm.output(["assess", "5", "dat", "--db", "a.sqlite"], folder)
+        try ntm.output(["assess", "5", "chua-dat", "--db", "b.sqlite"], folder)
         for (from, to) in [("a", "b"), ("b", "a"), ("c", "a"), ("c", "b")] {
-            try run(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
-            try run(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
+            try ntm.output(["bundle", "export", "\(from).ndjson", "--db", "\(from).sqlite"], folder)
+            try ntm.output(["bundle", "import", "\(from).ndjson", "--db", "\(to).sqlite"], folder)
         }
-        let listed = try run(["conflicts", "--json", "--db", "a.sqlite"], folder)
+        let listed = try ntm.output(["conflicts", "--json", "--db", "a.sqlite"], folder)
         let ids = listed.components(separatedBy: "\"id\":\"").dropFirst().map { String($0.prefix(8)) }
         let tables = listed.components(separatedBy: "\"table\":\"").dropFirst().map {
             String($0.prefix(while: { $0 != "\"" }))
@@ -230,11 +223,11 @@ import Testing
         let assessment = try #require(zip(ids, tables).first { $0.1 == "assessment" }?.0)
         // The commune's replica may settle its own assessment, not the department's verification.
         #expect(
-            try refuse(["conflicts", "resolve", verification, "--pick", "1", "--db", "a.sqlite"], folder).contains(
+            try ntm.refuse(["conflicts", "resolve", verification, "--pick", "1", "--db", "a.sqlite"], folder).contains(
                 "vai trò commune:dan-ly"))
-        try run(["conflicts", "resolve", assessment, "--pick", "1", "--db", "a.sqlite"], folder)
+        try ntm.output(["conflicts", "resolve", assessment, "--pick", "1", "--db", "a.sqlite"], folder)
         // A replica without a role is not checked locally (the hub checks every operation it accepts).
-        try run(["conflicts", "resolve", verification, "--pick", "1", "--db", "b.sqlite"], folder)
+        try ntm.output(["conflicts", "resolve", verification, "--pick", "1", "--db", "b.sqlite"], folder)
     }
 
     /// What the hub refuses reaches the person: `ntm status` on the laptop names the refused edits,
@@ -244,38 +237,39 @@ import Testing
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1")])
         // Work done on the laptop before it was enrolled, including what a commune may not write (the
         // department's verification): nothing checked it then.
-        try run(
+        try ntm.output(
             ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
-        try run(["assess", "17.1", "dat", "--value", "96", "--db", "x.sqlite"], folder)
-        try run(["verification", "17", "--result", "dat", "--department", "tai nguyen", "--db", "x.sqlite"], folder)
-        try run(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
+        try ntm.output(["assess", "17.1", "dat", "--value", "96", "--db", "x.sqlite"], folder)
+        try ntm.output(
+            ["verification", "17", "--result", "dat", "--department", "tai nguyen", "--db", "x.sqlite"], folder)
+        try ntm.output(["credential", "install", "dan-ly.cred", "--db", "x.sqlite"], folder)
         let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
-        let sync = try run(["sync", "--db", "x.sqlite"] + via, folder)
+        let sync = try ntm.output(["sync", "--db", "x.sqlite"] + via, folder)
         #expect(sync.contains("máy chủ từ chối 2 thay đổi không thuộc quyền của máy này (xem: ntm status)"), "\(sync)")
-        let status = try run(["status", "--db", "x.sqlite"], folder)
+        let status = try ntm.output(["status", "--db", "x.sqlite"], folder)
         #expect(status.contains("Máy chủ huyện đã từ chối 2 thay đổi của máy này"), "\(status)")
         #expect(status.contains("vai trò xã không được ghi kết quả thẩm tra của phòng"), "\(status)")
         #expect(!status.contains("forbidden"))
-        let english = try run(["status", "--db", "x.sqlite", "--lang", "en"], folder)
+        let english = try ntm.output(["status", "--db", "x.sqlite", "--lang", "en"], folder)
         #expect(english.contains("The district hub refused 2 changes made here"))
-        let quarantine = try run(["hub", "quarantine", "--db", "hub.sqlite"], folder)
+        let quarantine = try ntm.output(["hub", "quarantine", "--db", "hub.sqlite"], folder)
         #expect(quarantine.hasPrefix("2 thay đổi bị từ chối (không áp dụng, không gửi tiếp):"), "\(quarantine)")
         #expect(quarantine.contains("xa-dan-ly-1:") && quarantine.contains("(xa-dan-ly-1)"))
         // The reason in words, not the hub's English rule.
         #expect(quarantine.contains("vai trò xã không được ghi") && !quarantine.contains("forbidden"), "\(quarantine)")
-        let lines = try run(["hub", "quarantine", "--json", "--db", "hub.sqlite"], folder).split(separator: "\n")
+        let lines = try ntm.output(["hub", "quarantine", "--json", "--db", "hub.sqlite"], folder).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains("\"sender\":\"xa-dan-ly-1\"") && $0.contains("\"verification\"") })
         // The hub never applied them: its verification table is empty, the assessment arrived.
-        let verifications = try run(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder)
+        let verifications = try ntm.output(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder)
         #expect(!verifications.contains("\"verification\""))
         #expect(verifications.contains("17.1"))
         #expect(
-            try run(["hub", "quarantine", "--replica", "xa-khac-1", "--db", "hub.sqlite"], folder).contains(
+            try ntm.output(["hub", "quarantine", "--replica", "xa-khac-1", "--db", "hub.sqlite"], folder).contains(
                 "Không có thay đổi nào bị từ chối."))
         // A commune named like the district would own the district's rows: refused.
         #expect(
-            try refuse(
+            try ntm.refuse(
                 [
                     "hub", "enroll", "--replica", "xa-x-1", "--role", "commune:trieu-son", "--out", "t.cred", "--db",
                     "hub.sqlite",
@@ -283,8 +277,8 @@ import Testing
                 folder
             ).contains("trieu-son là mã của huyện, không phải của một xã"))
         // Shut out: one line, exit 1 (not worth retrying), nothing changed on the laptop.
-        try run(["hub", "revoke", "xa-dan-ly-1", "--db", "hub.sqlite"], folder)
-        let before = try run(["dump", "--db", "x.sqlite"], folder)
+        try ntm.output(["hub", "revoke", "xa-dan-ly-1", "--db", "hub.sqlite"], folder)
+        let before = try ntm.output(["dump", "--db", "x.sqlite"], folder)
         // (Over --via the hub's own log line comes first on stderr, as over ssh.)
         let result = try ntm.run(["sync", "--db", "x.sqlite"] + via, in: folder.path)
         #expect(result.status == 1)
@@ -294,6 +288,6 @@ import Testing
         #expect(
             revoked.contains(
                 "máy chủ không nhận chứng thực của máy này (chứng thực của máy này đã bị thu hồi)"))
-        #expect(try run(["dump", "--db", "x.sqlite"], folder) == before)
+        #expect(try ntm.output(["dump", "--db", "x.sqlite"], folder) == before)
     }
 }

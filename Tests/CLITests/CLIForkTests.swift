@@ -8,32 +8,26 @@ import Testing
 @Suite struct CLIForkTests {
     let ntm = NTMBinary()
 
-    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan") throws -> RunResult {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result
-    }
-
     @Test func aCopiedLaptopIsToldItForkedAndRecoversWithNothingLost() throws {
         let folder = TemporaryDirectory("cli-fork")
         // The hub's log goes to a file, as an ssh user's would stay on the district's machine.
         let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite 2>>hub.log"]
-        _ = try run(
+        try ntm.ok(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
-        _ = try run(
+        try ntm.ok(
             [
                 "init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--district",
                 "trieu-son", "--db", "office.sqlite",
             ], folder)
         #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "office.sqlite", in: folder.path) == nil)
-        _ = try run(["assess", "17.1", "dang-thuc-hien", "--db", "office.sqlite"], folder)
-        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+        try ntm.ok(["assess", "17.1", "dang-thuc-hien", "--db", "office.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "office.sqlite"] + via, folder)
         // The officer copies the office laptop's database to take home.
         try FileManager.default.copyItem(atPath: folder.file("office.sqlite"), toPath: folder.file("home.sqlite"))
-        _ = try run(["assess", "17.1", "dat", "--value", "96,5", "--db", "office.sqlite"], folder)
-        _ = try run(["assess", "17.1", "chua-dat", "--db", "home.sqlite"], folder, user: "Hùng")
-        _ = try run(["assess", "5", "dat", "--db", "home.sqlite"], folder, user: "Hùng")
-        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+        try ntm.ok(["assess", "17.1", "dat", "--value", "96,5", "--db", "office.sqlite"], folder)
+        try ntm.ok(["assess", "17.1", "chua-dat", "--db", "home.sqlite"], folder, user: "Hùng")
+        try ntm.ok(["assess", "5", "dat", "--db", "home.sqlite"], folder, user: "Hùng")
+        try ntm.ok(["sync", "--db", "office.sqlite"] + via, folder)
 
         let forked = try ntm.run(["sync", "--db", "home.sqlite"] + via, in: folder.path)
         #expect(forked.status == 1)
@@ -42,13 +36,13 @@ import Testing
         // The hub's own log names the fork too.
         let log = try String(contentsOfFile: folder.file("hub.log"), encoding: .utf8)
         #expect(log.contains("error=fork: fork of replica xa-dan-ly-1 at seq "), "\(log)")
-        let hubBefore = try run(["dump", "--db", "hub.sqlite"], folder).stdout
+        let hubBefore = try ntm.ok(["dump", "--db", "hub.sqlite"], folder).stdout
         #expect(!hubBefore.contains("chua-dat"))
         // Until it is recovered, status says so and sync refuses at once, in either language.
-        #expect(try run(["status", "--db", "home.sqlite"], folder).stdout.contains("Rẽ nhánh, chưa khôi phục"))
+        #expect(try ntm.ok(["status", "--db", "home.sqlite"], folder).stdout.contains("Rẽ nhánh, chưa khôi phục"))
         let again = try ntm.run(["sync", "--db", "home.sqlite", "--lang", "en"] + via, in: folder.path)
         #expect(again.status == 1 && again.stderr.hasPrefix("ntm: error: fork from operation "), "\(again.stderr)")
-        #expect(try run(["dump", "--db", "hub.sqlite"], folder).stdout == hubBefore)
+        #expect(try ntm.ok(["dump", "--db", "hub.sqlite"], folder).stdout == hubBefore)
 
         // A recovery without the right means is refused and changes nothing.
         let bare = try ntm.run(
@@ -58,35 +52,35 @@ import Testing
         #expect(none.status == 1 && none.stderr.contains("không bị rẽ nhánh"), "\(none.stderr)")
 
         // The district issues a credential for a new id; the home laptop recovers with it.
-        _ = try run(
+        try ntm.ok(
             [
                 "hub", "enroll", "--replica", "xa-dan-ly-3", "--role", "commune:dan-ly", "--out", "home.cred", "--db",
                 "hub.sqlite",
             ], folder)
-        let recovered = try run(
+        let recovered = try ntm.ok(
             ["replica", "fork-recover", "--credential", "home.cred", "--db", "home.sqlite"], folder
         ).stdout
         #expect(recovered.contains("xa-dan-ly-3") && recovered.contains("2 thao tác rẽ nhánh"), "\(recovered)")
-        #expect(try run(["verify", "--db", "home.sqlite"], folder).status == 0)
+        #expect(try ntm.ok(["verify", "--db", "home.sqlite"], folder).status == 0)
         func replicas() throws -> [String] {
-            try run(["hub", "replicas", "--db", "hub.sqlite"], folder).stdout.split(separator: "\n").map(String.init)
+            try ntm.ok(["hub", "replicas", "--db", "hub.sqlite"], folder).stdout.split(separator: "\n").map(String.init)
         }
         #expect(try replicas().contains { $0.hasPrefix("xa-dan-ly-3 ") && $0.hasSuffix("chưa đồng bộ") })
-        _ = try run(["sync", "--db", "home.sqlite"] + via, folder)
+        try ntm.ok(["sync", "--db", "home.sqlite"] + via, folder)
         #expect(try replicas().contains { $0.hasPrefix("xa-dan-ly-3 ") && $0.contains("đồng bộ lần cuối ") })
-        _ = try run(["sync", "--db", "office.sqlite"] + via, folder)
+        try ntm.ok(["sync", "--db", "office.sqlite"] + via, folder)
 
         // Both laptops' work is at the hub; the two statuses are one conflict everywhere; dumps agree.
-        let dump = try run(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder).stdout
+        let dump = try ntm.ok(["dump", "--commune", "dan-ly", "--db", "hub.sqlite"], folder).stdout
         for db in ["office.sqlite", "home.sqlite"] {
-            #expect(try run(["dump", "--commune", "dan-ly", "--db", db], folder).stdout == dump)
-            let conflicts = try run(["conflicts", "--json", "--db", db], folder).stdout
+            #expect(try ntm.ok(["dump", "--commune", "dan-ly", "--db", db], folder).stdout == dump)
+            let conflicts = try ntm.ok(["conflicts", "--json", "--db", db], folder).stdout
             #expect(try JSONParser.parse(conflicts).array?.count == 1, "\(conflicts)")
         }
-        let report = try run(["report", "--commune", "dan-ly", "--json", "--db", "hub.sqlite"], folder).stdout
+        let report = try ntm.ok(["report", "--commune", "dan-ly", "--json", "--db", "hub.sqlite"], folder).stdout
 
         for db in ["office.sqlite", "home.sqlite", "hub.sqlite"] {
-            #expect(try run(["verify", "--db", db], folder).status == 0)
+            #expect(try ntm.ok(["verify", "--db", db], folder).status == 0)
         }
     }
 }

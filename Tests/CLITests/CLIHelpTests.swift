@@ -180,8 +180,7 @@ import Testing
             ["assess", "1.1", "dang-thuc-hien", "--value", "-5"],
             ["assess", "1.2", "dang-thuc-hien", "--value", "-2,5", "--note", "âm"],
         ] {
-            let result = try ntm.run(arguments, in: folder.path, environment: env)
-            #expect(result.status == 0, "ntm \(arguments): \(result.stderr)")
+            try ntm.ok(arguments, folder)
         }
         let log = try ntm.run(["log"], in: folder.path).stdout
         #expect(log.contains("(mới) → -5"), "\(log)")
@@ -270,11 +269,8 @@ import Testing
 
     @Test func englishOutputHasRightPluralsAndNoVietnameseWords() throws {
         let folder = TemporaryDirectory("cli-english")
-        let env = ["NTM_USER": "Lan", "NTM_LANG": "en"]
         func run(_ arguments: [String]) throws -> String {
-            let result = try ntm.run(arguments, in: folder.path, environment: env)
-            #expect(result.status == 0, "ntm \(arguments): \(result.stderr)")
-            return result.stdout
+            try ntm.output(arguments, folder, environment: ["NTM_LANG": "en"])
         }
         let created = try run(["init", "--replica", "xa-1", "--commune", "dan-ly", "--name", "Dan Ly"])
         #expect(created.contains("19 criteria, 49 indicators"), "\(created)")
@@ -311,8 +307,7 @@ import Testing
             ["bundle", "export", "other.ndjson", "--db", "other.sqlite"],
             ["bundle", "import", "other.ndjson"],
         ] {
-            let result = try ntm.run(arguments, in: folder.path, environment: env)
-            #expect(result.status == 0, "ntm \(arguments): \(result.stderr)")
+            try ntm.ok(arguments, folder)
         }
         func review(_ environment: [String: String]) throws -> [Substring] {
             let result = try ntm.run(

@@ -8,12 +8,6 @@ import Testing
 @Suite struct CLIReportTests {
     let ntm = NTMBinary()
 
-    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan") throws -> RunResult {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result
-    }
-
     static func fixture(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(name).path
@@ -33,42 +27,42 @@ import Testing
         let office = ["--db", "huyen.sqlite"]
         let danLy = ["--db", "dan-ly.sqlite"]
         let tanNinh = ["--db", "tan-ninh.sqlite"]
-        _ = try run(
+        try ntm.ok(
             ["init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--name", "Triệu Sơn"] + office, folder)
-        _ = try run(
+        try ntm.ok(
             [
                 "init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--district",
                 "trieu-son",
                 "--code", "15703", "--year", "2018",
             ] + danLy, folder)
-        _ = try run(
+        try ntm.ok(
             ["init", "--replica", "xa-tan-ninh-1", "--commune", "tan-ninh", "--name", "Tân Ninh", "--year", "2018"]
                 + tanNinh, folder)
         // Dân Lý's day of work.
-        for criterion in 1...19 { _ = try run(["dossier", String(criterion), "--complete", "yes"] + danLy, folder) }
-        _ = try run(["assess", "15.1", "chưa đạt", "--value", "82,5", "--deadline", Self.day(10)] + danLy, folder)
-        _ = try run(["assess", "17.1", "đạt", "--value", "96"] + danLy, folder)
-        _ = try run(
+        for criterion in 1...19 { try ntm.ok(["dossier", String(criterion), "--complete", "yes"] + danLy, folder) }
+        try ntm.ok(["assess", "15.1", "chưa đạt", "--value", "82,5", "--deadline", Self.day(10)] + danLy, folder)
+        try ntm.ok(["assess", "17.1", "đạt", "--value", "96"] + danLy, folder)
+        try ntm.ok(
             [
                 "appraisal", "so xay dung", "--sent", Self.day(-3), "--inspected", Self.day(-1), "--verdict", "dat",
                 "--document", "123/SXD-QH",
             ] + danLy, folder)
-        _ = try run(["appraisal", "cong an", "--sent", Self.day(-3)] + danLy, folder)
-        _ = try run(["verification", "1", "--result", "đạt", "--date", Self.day(-2)] + danLy, folder)
-        _ = try run(["verification", "17", "--result", "dat", "--department", "tai nguyen"] + danLy, folder)
-        let deadline = try run(
+        try ntm.ok(["appraisal", "cong an", "--sent", Self.day(-3)] + danLy, folder)
+        try ntm.ok(["verification", "1", "--result", "đạt", "--date", Self.day(-2)] + danLy, folder)
+        try ntm.ok(["verification", "17", "--result", "dat", "--department", "tai nguyen"] + danLy, folder)
+        let deadline = try ntm.ok(
             ["deadline", "add", "--title", "Nộp hồ sơ chung", "--due", Self.day(-1), "--department", "UBND xã"] + danLy,
             folder
         ).stdout
-        _ = try run(["note", "add", "Thôn 3 còn 12 hộ chưa có BHYT", "--indicator", "15.1"] + danLy, folder)
-        #expect(try run(["note", "list"] + danLy, folder).stdout.contains("[15.1]  Thôn 3 còn 12 hộ chưa có BHYT"))
+        try ntm.ok(["note", "add", "Thôn 3 còn 12 hộ chưa có BHYT", "--indicator", "15.1"] + danLy, folder)
+        #expect(try ntm.ok(["note", "list"] + danLy, folder).stdout.contains("[15.1]  Thôn 3 còn 12 hộ chưa có BHYT"))
         #expect(
-            try run(["deadline", "list"] + danLy, folder).stdout.contains(
+            try ntm.ok(["deadline", "list"] + danLy, folder).stdout.contains(
                 "UBND xã: Nộp hồ sơ chung — quá hạn, chưa xong"))
-        _ = try run(["assess", "5", "dat"] + tanNinh, folder)
+        try ntm.ok(["assess", "5", "dat"] + tanNinh, folder)
 
         // The commune's own report.
-        let report = try run(["report"] + danLy, folder).stdout
+        let report = try ntm.ok(["report"] + danLy, folder).stdout
         #expect(report.contains("BÁO CÁO TIẾN ĐỘ XÂY DỰNG NÔNG THÔN MỚI — xã Dân Lý (dan-ly)"))
         #expect(report.contains("Hồ sơ: 19/19 tiêu chí · hồ sơ chung: còn thiếu"))
         #expect(report.contains("Thẩm tra của huyện: 1/19 tiêu chí đạt"))
@@ -80,22 +74,22 @@ import Testing
             report.contains(
                 "15.1 Tỷ lệ người dân tham gia bảo hiểm y tế — chưa đạt, 82,5% / mục tiêu ≥85% — Bảo hiểm xã hội huyện")
         )
-        let english = try run(["report", "--lang", "en"] + danLy, folder).stdout
+        let english = try ntm.ok(["report", "--lang", "en"] + danLy, folder).stdout
         #expect(english.contains("Dossiers: 19/19 criteria · general dossier: missing"))
         #expect(english.contains("As of \(Self.day(0))"))
 
         // Done deadlines leave the overdue list.
         let uid = String(deadline.split(separator: " ").last!.prefix(6))
-        _ = try run(["deadline", "done", uid] + danLy, folder)
-        #expect(try run(["report"] + danLy, folder).stdout.contains("Quá hạn: không có"))
+        try ntm.ok(["deadline", "done", uid] + danLy, folder)
+        #expect(try ntm.ok(["report"] + danLy, folder).stdout.contains("Quá hạn: không có"))
 
         // To the district by bundle, and the district's report.
         for (name, db) in [("dan-ly", danLy), ("tan-ninh", tanNinh)] {
-            _ = try run(["bundle", "export", "\(name).ndjson"] + db, folder)
-            _ = try run(["bundle", "import", "\(name).ndjson"] + office, folder)
+            try ntm.ok(["bundle", "export", "\(name).ndjson"] + db, folder)
+            try ntm.ok(["bundle", "import", "\(name).ndjson"] + office, folder)
         }
         let json = try JSONParser.parse(
-            try run(["report", "--json"] + office, folder).stdout.trimmingCharacters(in: .newlines))
+            try ntm.ok(["report", "--json"] + office, folder).stdout.trimmingCharacters(in: .newlines))
         #expect(json["communes_total"] == .int(2))
         let communes = try #require(json["communes"]?.array)
         #expect(communes.compactMap { $0["commune"]?.string } == ["dan-ly", "tan-ninh"])
@@ -115,7 +109,7 @@ import Testing
         let departments = try #require(json["departments"]?.array)
         #expect(departments.contains { $0["department"] == .string("Bảo hiểm xã hội huyện") })
 
-        let text = try run(["report"] + office, folder).stdout
+        let text = try ntm.ok(["report"] + office, folder).stdout
         #expect(text.contains("BÁO CÁO TIẾN ĐỘ NÔNG THÔN MỚI CẤP HUYỆN — huyện Triệu Sơn"))
         #expect(text.contains("Xã đạt chuẩn: 0/2 xã"))
         #expect(text.contains("Theo phòng, ban — chỉ tiêu chưa đạt (không để nợ tiêu chí):"))
@@ -130,7 +124,7 @@ import Testing
 
         // Yesterday's report: the database held nothing of this yet.
         let yesterday = try JSONParser.parse(
-            try run(["report", "--json", "--as-of", Self.day(-1)] + office, folder).stdout.trimmingCharacters(
+            try ntm.ok(["report", "--json", "--as-of", Self.day(-1)] + office, folder).stdout.trimmingCharacters(
                 in: .newlines))
         #expect(yesterday["communes_total"] == .int(0))
         let communeYesterday = try ntm.run(["report", "--as-of", Self.day(-1)] + danLy, in: folder.path)
@@ -139,7 +133,7 @@ import Testing
             communeYesterday.stderr
                 == "ntm: lỗi: cuối ngày \(Self.day(-1)), cơ sở dữ liệu này chưa có mục tiêu nào của dan-ly\n")
         let communeToday = try JSONParser.parse(
-            try run(["report", "--json", "--as-of", Self.day(0)] + danLy, folder).stdout.trimmingCharacters(
+            try ntm.ok(["report", "--json", "--as-of", Self.day(0)] + danLy, folder).stdout.trimmingCharacters(
                 in: .newlines))
         #expect(communeToday["dossiers_complete"] == .int(19) && communeToday["as_of"] == json["as_of"])
     }
@@ -148,62 +142,63 @@ import Testing
         let folder = TemporaryDirectory("cli-catalogue")
         let office = ["--db", "huyen.sqlite"]
         let commune = ["--db", "xa.sqlite"]
-        _ = try run(
+        try ntm.ok(
             ["init", "--replica", "huyen-tho-xuan", "--district", "tho-xuan", "--name", "Thọ Xuân"] + office, folder)
-        _ = try run(
+        try ntm.ok(
             ["init", "--replica", "xa-xuan-hoa-1", "--commune", "xuan-hoa", "--name", "Xuân Hòa"] + commune, folder)
-        let imported = try run(
+        let imported = try ntm.ok(
             ["catalogue", "import", Self.fixture("thanh-hoa-nang-cao-synthetic.json")] + office, folder)
         #expect(
             imported.stdout.contains(
                 "Đã nhập bộ th-nang-cao-2020-synthetic: 15 tiêu chí, 41 chỉ tiêu, 20 ngành thẩm định"))
-        let again = try run(
+        let again = try ntm.ok(
             ["catalogue", "import", Self.fixture("thanh-hoa-nang-cao-synthetic.json")] + office, folder)
         #expect(again.stdout.contains("đã có, không thay đổi"))
         // The history names the set in words, without printing the whole file.
-        let log = try run(["log"] + office, folder).stdout
+        let log = try ntm.ok(["log"] + office, folder).stdout
         #expect(
             log.contains("bộ tiêu chí th-nang-cao-2020-synthetic · nội dung bộ tiêu chí: (mới) → (tệp bộ tiêu chí,"))
         #expect(!log.contains("ntm-catalogue/1"))
-        let list = try run(["catalogue", "list"] + office, folder).stdout
+        let list = try ntm.ok(["catalogue", "list"] + office, folder).stdout
         #expect(list.contains("qd1980-2016") && list.contains("qd318-2022") && list.contains("qd558-2016"))
         #expect(
             list.contains("th-nang-cao-2020-synthetic") && list.contains("đã nhập")
                 && list.contains("tổng hợp để thử nghiệm"))
-        _ = try run(["bundle", "export", "huyen.ndjson"] + office, folder)
-        _ = try run(["bundle", "import", "huyen.ndjson"] + commune, folder)
-        _ = try run(
+        try ntm.ok(["bundle", "export", "huyen.ndjson"] + office, folder)
+        try ntm.ok(["bundle", "import", "huyen.ndjson"] + commune, folder)
+        try ntm.ok(
             ["target", "th-nang-cao-2020-synthetic", "--level", "nâng cao", "--year", "2020"] + commune, folder)
-        let targets = try run(["target"] + commune, folder).stdout
+        let targets = try ntm.ok(["target"] + commune, folder).stdout
         #expect(
             targets.contains("NTM — bộ qd1980-2016")
                 && targets.contains("NTM nâng cao năm 2020 — bộ th-nang-cao-2020-synthetic"))
-        let status = try run(["status"] + commune, folder).stdout
+        let status = try ntm.ok(["status"] + commune, folder).stdout
         #expect(status.contains("bộ tiêu chí th-nang-cao-2020-synthetic (NTM nâng cao năm 2020)"))
         #expect(status.contains("đã gửi 0/20 ngành"))
         // The first target stays reachable with --set, also when a later set of the same level is added.
-        #expect(try run(["status", "--set", "qd1980-2016"] + commune, folder).stdout.contains("đã gửi 0/17 ngành"))
-        _ = try run(["target", "qd318-2022"] + commune, folder)
-        #expect(try run(["status"] + commune, folder).stdout.contains("bộ tiêu chí th-nang-cao-2020-synthetic"))
+        #expect(try ntm.ok(["status", "--set", "qd1980-2016"] + commune, folder).stdout.contains("đã gửi 0/17 ngành"))
+        try ntm.ok(["target", "qd318-2022"] + commune, folder)
+        #expect(try ntm.ok(["status"] + commune, folder).stdout.contains("bộ tiêu chí th-nang-cao-2020-synthetic"))
         #expect(
-            try run(["status", "--set", "qd318-2022"] + commune, folder).stdout.contains("bộ tiêu chí qd318-2022 (NTM)")
+            try ntm.ok(["status", "--set", "qd318-2022"] + commune, folder).stdout.contains(
+                "bộ tiêu chí qd318-2022 (NTM)")
         )
         #expect(
-            try run(["status", "--set", "qd1980-2016"] + commune, folder).stdout.contains("bộ tiêu chí qd1980-2016"))
-        #expect(try run(["target"] + commune, folder).stdout.split(separator: "\n").count == 3)
+            try ntm.ok(["status", "--set", "qd1980-2016"] + commune, folder).stdout.contains("bộ tiêu chí qd1980-2016"))
+        #expect(try ntm.ok(["target"] + commune, folder).stdout.split(separator: "\n").count == 3)
         // The district works on its own criteria (qd558-2016) when no commune is named.
-        _ = try run(["assess", "5.3", "dat"] + office, folder)
-        #expect(try run(["report", "--commune", "tho-xuan"] + office, folder).stdout.contains("chỉ tiêu đạt: 1/11"))
+        try ntm.ok(["assess", "5.3", "dat"] + office, folder)
+        #expect(try ntm.ok(["report", "--commune", "tho-xuan"] + office, folder).stdout.contains("chỉ tiêu đạt: 1/11"))
     }
 
     @Test func criteriaAreSearchedWithOrWithoutDiacritics() throws {
         let folder = TemporaryDirectory("cli-criteria")
-        let plain = try run(["criteria", "nuoc", "sach"], folder).stdout
+        let plain = try ntm.ok(["criteria", "nuoc", "sach"], folder).stdout
         #expect(plain.contains("17.1  Tỷ lệ hộ được sử dụng nước hợp vệ sinh và nước sạch theo quy định"))
-        #expect(plain == (try run(["criteria", "nước sạch"], folder).stdout))
-        let set2022 = try run(["criteria", "qd318-2022", "17"], folder).stdout
+        #expect(plain == (try ntm.ok(["criteria", "nước sạch"], folder).stdout))
+        let set2022 = try ntm.ok(["criteria", "qd318-2022", "17"], folder).stdout
         #expect(set2022.hasPrefix("qd318-2022") && set2022.contains("17.12") && set2022.contains("[dựng lại]"))
-        let english = try run(["criteria", "--lang", "en", "health", "insurance"], folder).stdout
+        let english = try ntm.ok(["criteria", "--lang", "en", "health", "insurance"], folder).stdout
         #expect(english.contains("15.1  Health-insurance coverage"))
         let none = try ntm.run(["criteria", "khong co chi tieu nay"], in: folder.path)
         #expect(none.status == 1 && none.stdout.contains("Không tìm thấy chỉ tiêu nào khớp"))

@@ -10,40 +10,35 @@ import Testing
 @Suite struct CLISyncTests {
     let ntm = NTMBinary()
 
-    func run(_ arguments: [String], _ folder: TemporaryDirectory, user: String = "Lan") throws -> RunResult {
-        let result = try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": user])
-        #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result
-    }
-
     @Test func communesSyncThroughAChildProcessLikeSSH() throws {
         let folder = TemporaryDirectory("cli-stdio")
         let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
-        _ = try run(
+        try ntm.ok(
             [
                 "hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--name", "Triệu Sơn", "--db",
                 "hub.sqlite",
             ], folder)
         for (slug, name) in [("dan-ly", "Dân Lý"), ("tan-ninh", "Tân Ninh")] {
-            _ = try run(
+            try ntm.ok(
                 [
                     "init", "--replica", "xa-\(slug)-1", "--commune", slug, "--name", name, "--district", "trieu-son",
                     "--db", "\(slug).sqlite",
                 ], folder)
         }
-        _ = try run(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
+        try ntm.ok(["init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--db", "dan-ly-2.sqlite"], folder)
         for (replica, commune, db) in [
             ("xa-dan-ly-1", "dan-ly", "dan-ly.sqlite"), ("xa-tan-ninh-1", "tan-ninh", "tan-ninh.sqlite"),
             ("xa-dan-ly-2", "dan-ly", "dan-ly-2.sqlite"),
         ] {
             #expect(try ntm.enrol(replica, as: "commune:\(commune)", db: db, in: folder.path) == nil)
         }
-        _ = try run(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly.sqlite"], folder)
-        _ = try run(["assess", "17.1", "chưa đạt", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
-        _ = try run(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
+        try ntm.ok(["assess", "17.1", "đạt", "--value", "96", "--db", "dan-ly.sqlite"], folder)
+        try ntm.ok(
+            ["assess", "17.1", "chưa đạt", "--value", "90", "--db", "dan-ly-2.sqlite"], folder, user: "Hùng")
+        try ntm.ok(["assess", "5", "đạt", "--db", "tan-ninh.sqlite"], folder)
         for round in 0..<2 {
             for db in ["dan-ly.sqlite", "dan-ly-2.sqlite", "tan-ninh.sqlite"] {
-                let result = try run(["sync", "--db", db] + via, folder)
+                let result = try ntm.ok(["sync", "--db", db] + via, folder)
                 // The first night sends each laptop's work; the second has nothing new to send.
                 #expect(
                     result.stdout.hasPrefix(
@@ -57,7 +52,7 @@ import Testing
         // The same conflict at the hub and on both laptops of Dân Lý; none in Tân Ninh.
         // (Compared by id and values: the time a conflict opened is each replica's own.)
         func listed(_ db: String, _ extra: [String] = []) throws -> [String] {
-            let text = try run(["conflicts", "--json", "--db", db] + extra, folder).stdout
+            let text = try ntm.ok(["conflicts", "--json", "--db", db] + extra, folder).stdout
             return try JSONParser.parse(text).array?.map { item in
                 "\(item.object?["id"]?.string ?? "") \(item.object?["indicator"]?.string ?? "") \(JSONWriter.string(item.object?["values"] ?? .null))"
             } ?? []
@@ -66,16 +61,16 @@ import Testing
         #expect(hubConflicts.count == 2 && hubConflicts.allSatisfy { $0.contains(" 17.1 ") })
         #expect(try listed("dan-ly.sqlite") == hubConflicts)
         #expect(try listed("dan-ly-2.sqlite") == hubConflicts)
-        #expect(try run(["conflicts", "--db", "tan-ninh.sqlite"], folder).stdout.contains("Không có xung đột."))
+        #expect(try ntm.ok(["conflicts", "--db", "tan-ninh.sqlite"], folder).stdout.contains("Không có xung đột."))
         for (db, commune) in [
             ("dan-ly.sqlite", "dan-ly"), ("dan-ly-2.sqlite", "dan-ly"), ("tan-ninh.sqlite", "tan-ninh"),
         ] {
             #expect(
-                try run(["dump", "--commune", commune, "--db", db], folder).stdout
-                    == run(["dump", "--commune", commune, "--db", "hub.sqlite"], folder).stdout)
+                try ntm.ok(["dump", "--commune", commune, "--db", db], folder).stdout
+                    == ntm.ok(["dump", "--commune", commune, "--db", "hub.sqlite"], folder).stdout)
         }
-        #expect(try run(["dump", "--commune", "dan-ly", "--db", "tan-ninh.sqlite"], folder).stdout == "\n")
-        let report = try run(["hub", "report", "--db", "hub.sqlite"], folder).stdout
+        #expect(try ntm.ok(["dump", "--commune", "dan-ly", "--db", "tan-ninh.sqlite"], folder).stdout == "\n")
+        let report = try ntm.ok(["hub", "report", "--db", "hub.sqlite"], folder).stdout
         #expect(report.contains("Xã đạt chuẩn: 0/2 xã") && report.contains("Tân Ninh"))
         // A hub that cannot be reached, or a command that fails, is one line and exit 1.
         let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--db", "dan-ly.sqlite"], in: folder.path)
@@ -90,42 +85,42 @@ import Testing
     @Test func aHubRestoredFromBackupTakesANewIdentityAndGetsBackWhatItLost() throws {
         let folder = TemporaryDirectory("cli-restore")
         let via = ["--via", "\(ntm.path) hub stdio --db hub.sqlite"]
-        _ = try run(
+        try ntm.ok(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
-        _ = try run(
+        try ntm.ok(
             ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--district", "trieu-son", "--db", "x.sqlite"],
             folder)
         #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
-        _ = try run(["assess", "17.1", "dat", "--db", "x.sqlite"], folder)
-        _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
-        _ = try run(["hub", "backup", "backup.sqlite", "--db", "hub.sqlite"], folder)
+        try ntm.ok(["assess", "17.1", "dat", "--db", "x.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "x.sqlite"] + via, folder)
+        try ntm.ok(["hub", "backup", "backup.sqlite", "--db", "hub.sqlite"], folder)
         // After the backup, district staff write at the hub and the commune receives it.
-        _ = try run(
+        try ntm.ok(
             ["assess", "5.3", "dat", "--commune", "trieu-son", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
-        _ = try run(["assess", "15.1", "chua-dat", "--db", "x.sqlite"], folder)
-        _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
+        try ntm.ok(["assess", "15.1", "chua-dat", "--db", "x.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "x.sqlite"] + via, folder)
         // The hub's disk fails: the office restores the backup.
         try FileManager.default.moveItem(atPath: folder.file("hub.sqlite"), toPath: folder.file("broken.sqlite"))
-        let restored = try run(["hub", "restore", "backup.sqlite", "--db", "hub.sqlite"], folder).stdout
+        let restored = try ntm.ok(["hub", "restore", "backup.sqlite", "--db", "hub.sqlite"], folder).stdout
         #expect(restored.contains("mã bản sao mới huyen-trieu-son-r"))
         #expect(restored.contains("nhập gói của từng xã"))
         // The district's own write after the backup (5.3) now exists only on the laptop: sync does not
         // carry another origin's operations, so the office imports the commune's bundle.
-        _ = try run(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
-        _ = try run(["bundle", "import", "x.ndjson", "--db", "hub.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "x.ndjson", "--db", "hub.sqlite"], folder)
         // Staff write again at once: with a new replica id these are new dots, not reused ones.
-        _ = try run(
+        try ntm.ok(
             ["assess", "5.1", "dat", "--commune", "trieu-son", "--db", "hub.sqlite"], folder, user: "Phòng Y tế")
-        let sync = try run(["sync", "--db", "x.sqlite"] + via, folder).stdout
+        let sync = try ntm.ok(["sync", "--db", "x.sqlite"] + via, folder).stdout
         #expect(sync.contains("máy chủ đã đổi"))
-        _ = try run(["sync", "--db", "x.sqlite"] + via, folder)
+        try ntm.ok(["sync", "--db", "x.sqlite"] + via, folder)
         for unit in ["dan-ly", "trieu-son"] {
             #expect(
-                try run(["dump", "--commune", unit, "--db", "x.sqlite"], folder).stdout
-                    == run(["dump", "--commune", unit, "--db", "hub.sqlite"], folder).stdout)
+                try ntm.ok(["dump", "--commune", unit, "--db", "x.sqlite"], folder).stdout
+                    == ntm.ok(["dump", "--commune", unit, "--db", "hub.sqlite"], folder).stdout)
         }
         #expect(
-            try run(["report", "--commune", "trieu-son", "--db", "hub.sqlite"], folder).stdout.contains(
+            try ntm.ok(["report", "--commune", "trieu-son", "--db", "hub.sqlite"], folder).stdout.contains(
                 "chỉ tiêu đạt: 2/11"))
         // Serving a commune's database as a hub is refused.
         let wrong = try ntm.run(["hub", "stdio", "--db", "x.sqlite"], in: folder.path)
@@ -136,20 +131,13 @@ import Testing
     func serve(_ folder: TemporaryDirectory, port: Int) throws -> Process {
         let process = try ntm.start(
             ["hub", "serve", "--listen", "127.0.0.1:\(port)", "--db", "hub.sqlite"], in: folder.path)
-        for _ in 0..<200 {
-            if let transport = try? LineTransportProbe.connect(port: port) {
-                transport.close()
-                return process
-            }
-            usleep(20_000)
-        }
-        Issue.record("the hub did not start listening")
+        if !PortProbe.waitUntilListening(port) { Issue.record("the hub did not start listening") }
         return process
     }
 
     @Test func theHubKilledInTheMiddleOfSyncsLosesNothing() throws {
         let folder = TemporaryDirectory("cli-kill-hub")
-        _ = try run(
+        try ntm.ok(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
         var communes: [(db: String, slug: String)] = []
         for slug in ["dan-ly", "tan-ninh", "tho-the"] {
@@ -169,7 +157,7 @@ import Testing
             #expect(try ntm.enrol("xa-\(slug)-1", as: "commune:\(slug)", db: "\(slug).sqlite", in: folder.path) == nil)
         }
         var random = SeededRandom(seed: 7)
-        let port = 20_000 + Int(getpid() % 20_000)
+        let port = try PortProbe.freePort()
         for kill in 0..<8 {
             let hub = try serve(folder, port: port)
             let syncs = try communes.map {
@@ -184,7 +172,9 @@ import Testing
         // A last night without accidents: everything arrives, nothing is doubled.
         let hub = try serve(folder, port: port)
         for _ in 0..<2 {
-            for commune in communes { _ = try run(["sync", "--hub", "127.0.0.1:\(port)", "--db", commune.db], folder) }
+            for commune in communes {
+                try ntm.ok(["sync", "--hub", "127.0.0.1:\(port)", "--db", commune.db], folder)
+            }
         }
         hub.terminate()
         hub.waitUntilExit()
@@ -193,8 +183,8 @@ import Testing
         #expect(try store.integrityCheck() == ["ok"])
         for commune in communes {
             #expect(
-                try run(["dump", "--commune", commune.slug, "--db", commune.db], folder).stdout
-                    == run(["dump", "--commune", commune.slug, "--db", "hub.sqlite"], folder).stdout)
+                try ntm.ok(["dump", "--commune", commune.slug, "--db", commune.db], folder).stdout
+                    == ntm.ok(["dump", "--commune", commune.slug, "--db", "hub.sqlite"], folder).stdout)
         }
         var written = try store.localOperationCount()
         for commune in communes {
@@ -202,29 +192,6 @@ import Testing
                 .localOperationCount()
         }
         #expect(try store.operationCount() == written)
-    }
-}
-
-/// Opens a TCP connection to see whether something listens.
-enum LineTransportProbe {
-    struct Connection { let fd: Int32; func close() { _ = Glibc.close(fd) } }
-
-    static func connect(port: Int) throws -> Connection {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            _ = Glibc.close(fd)
-            throw POSIXError(.ECONNREFUSED)
-        }
-        return Connection(fd: fd)
     }
 }
 

@@ -5,11 +5,7 @@ import Testing
 /// `ntm verify`: the database integrity check, as an official runs it on a laptop's file; and the
 /// district's verification of a criterion, now `ntm verification`.
 @Suite struct CLIVerifyTests {
-    let ntm = NTMBinary()
-
-    func run(_ arguments: [String], _ folder: TemporaryDirectory) throws -> RunResult {
-        try ntm.run(arguments, in: folder.path, environment: ["NTM_USER": "Nguyễn Thị Lan"])
-    }
+    let ntm = NTMBinary(user: "Nguyễn Thị Lan")
 
     /// A commune database with a few days' work.
     func prepared() throws -> TemporaryDirectory {
@@ -21,8 +17,7 @@ import Testing
             ["dossier", "17", "--complete", "yes"],
             ["verification", "17", "--result", "dat", "--department", "tai nguyen"],
         ] {
-            let result = try run(arguments, folder)
-            #expect(result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)")
+            try ntm.ok(arguments, folder)
         }
         return folder
     }
@@ -44,11 +39,11 @@ import Testing
     @Test func aSoundDatabaseIsReportedIntactInOneLine() throws {
         let folder = try prepared()
         let operations = try sqlite(folder.file("ntm.sqlite"), "SELECT count(*) FROM oplog")
-        let result = try run(["verify"], folder)
+        let result = try ntm.attempt(["verify"], folder)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("Cơ sở dữ liệu nguyên vẹn: \(operations) thao tác của 1 bản sao, "))
         #expect(result.stdout.filter { $0 == "\n" }.count == 1)
-        let english = try run(["verify", "--lang", "en", "--db", "ntm.sqlite"], folder)
+        let english = try ntm.attempt(["verify", "--lang", "en", "--db", "ntm.sqlite"], folder)
         #expect(english.status == 0)
         #expect(english.stdout.hasPrefix("Database intact: \(operations) operations from 1 replica, "))
     }
@@ -65,7 +60,7 @@ import Testing
         #expect(!seq.isEmpty)
         _ = try sqlite(folder.file("copy.sqlite"), "DELETE FROM oplog WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
 
-        let result = try run(["verify", "--db", "copy.sqlite"], folder)
+        let result = try ntm.attempt(["verify", "--db", "copy.sqlite"], folder)
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(
@@ -74,13 +69,13 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("Hàng assessment dan-ly/") && $0.contains("cột note") })
         #expect(lines.last?.hasPrefix("Cơ sở dữ liệu có \(lines.count - 1) lỗi (đã kiểm tra ") == true)
 
-        let english = try run(["verify", "--db", "copy.sqlite", "--lang", "en"], folder)
+        let english = try ntm.attempt(["verify", "--db", "copy.sqlite", "--lang", "en"], folder)
         #expect(english.status == 1)
         #expect(english.stdout.hasPrefix("operation xa-dan-ly-1:\(seq) is held but missing from the log (deleted)\n"))
         #expect(english.stdout.contains("\n\(lines.count - 1) problems found (checked "))
 
         // The original is untouched and still intact.
-        #expect(try run(["verify"], folder).status == 0)
+        #expect(try ntm.attempt(["verify"], folder).status == 0)
     }
 
     @Test func aChangedValueInTheLogIsNamedByItsOperation() throws {
@@ -88,7 +83,7 @@ import Testing
         let path = folder.file("ntm.sqlite")
         let seq = try sqlite(path, "SELECT seq FROM oplog WHERE tbl = 'assessment' AND col = 'value' LIMIT 1")
         _ = try sqlite(path, "UPDATE oplog SET value = '99' WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
-        let result = try run(["verify", "--lang", "en"], folder)
+        let result = try ntm.attempt(["verify", "--lang", "en"], folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("column value: the stored value of xa-dan-ly-1:\(seq) differs from the log's"))
     }
@@ -96,11 +91,11 @@ import Testing
     @Test func theDistrictsVerificationIsNowVerification() throws {
         let folder = try prepared()
         // The old spelling is the integrity check now, which takes no criterion.
-        let old = try run(["verify", "17", "--result", "dat", "--department", "tai nguyen"], folder)
+        let old = try ntm.attempt(["verify", "17", "--result", "dat", "--department", "tai nguyen"], folder)
         #expect(old.status != 0)
-        let status = try run(["status"], folder)
+        let status = try ntm.attempt(["status"], folder)
         #expect(status.status == 0)
-        let help = try run(["--help"], folder)
+        let help = try ntm.attempt(["--help"], folder)
         #expect(help.stdout.contains("verification"))
         #expect(help.stdout.contains("verify"))
     }

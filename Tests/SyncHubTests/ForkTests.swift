@@ -22,7 +22,7 @@ import Testing
         try store.write([RowChange(table: "assessment", row: row, values: [column: value])], author: "t")
     }
 
-    func sync(_ night: Night, _ store: ReplicaStore) throws -> SyncResult {
+    func sync(_ night: HubFixture, _ store: ReplicaStore) throws -> SyncResult {
         try SyncClient(store: store, commune: "dan-ly", credential: try Credential.installed(in: store, roles: .ntm))
             .run(over: try night.transport())
     }
@@ -39,7 +39,7 @@ import Testing
     }
 
     /// Recovers a forked store under `id`, enrolled at the hub, and opens it again.
-    func recover(_ night: Night, _ store: ReplicaStore, as id: String) throws -> ReplicaStore {
+    func recover(_ night: HubFixture, _ store: ReplicaStore, as id: String) throws -> ReplicaStore {
         let record = try #require(try ForkRecord.recorded(in: store))
         let credential = try night.enrol(id, as: .commune("dan-ly"))
         _ = try store.recoverFork(
@@ -50,10 +50,10 @@ import Testing
         return try NTMDatabase.open(at: store.path).store
     }
 
-    func hubOperations(_ night: Night) throws -> Int { try night.hubStore.operationCount() }
+    func hubOperations(_ night: HubFixture) throws -> Int { try night.store.operationCount() }
 
     @Test func aCopiedDatabaseIsAForkFoundAtHelloAndRecoveredWithNothingLost() throws {
-        let night = try Night("fork-copy")
+        let night = try HubFixture("fork-copy")
         let a = try night.commune("dan-ly").store
         try write(a, "status", .text("dang-thuc-hien"))
         let base = try #require(try a.chainHead()).seq
@@ -80,21 +80,21 @@ import Testing
         #expect(try b.verifyIntegrity().problems.isEmpty)
         _ = try sync(night, b)
         _ = try sync(night, a)
-        let hubDump = try communeDump(night.hubStore, "dan-ly")
+        let hubDump = try communeDump(night.store, "dan-ly")
         #expect(try communeDump(a, "dan-ly") == hubDump)
         #expect(try communeDump(b, "dan-ly") == hubDump)
         // Both statuses are kept, as one conflict everywhere; the copy's note arrived.
-        let conflicts = try night.hubStore.conflicts()
+        let conflicts = try night.store.conflicts()
         #expect(conflicts.map(\.key.column) == ["status"])
         #expect(Set(conflicts.first?.values.map(\.value) ?? []) == [.text("dat"), .text("chua-dat")])
         #expect(try a.conflicts().map(\.key.column) == ["status"])
-        let note = try #require(try night.hubStore.rowState(table: "assessment", row: Self.row)?.fields["note"])
+        let note = try #require(try night.store.rowState(table: "assessment", row: Self.row)?.fields["note"])
         #expect(note.siblings.map(\.value) == [.text("thôn 3 chưa có nước")])
-        for store in [a, b, night.hubStore] { #expect(try store.verifyIntegrity().problems.isEmpty) }
+        for store in [a, b, night.store] { #expect(try store.verifyIntegrity().problems.isEmpty) }
     }
 
     @Test func aPushThatContradictsTheHubIsAForkAndChangesNothing() throws {
-        let night = try Night("fork-push")
+        let night = try HubFixture("fork-push")
         let a = try night.commune("dan-ly").store
         try write(a, "status", .text("dat"))
         _ = try sync(night, a)
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func aHelloWhoseHeadDiffersIsRefusedAtPushAndPullButAnswersProbes() throws {
-        let night = try Night("fork-hello")
+        let night = try HubFixture("fork-hello")
         let a = try night.commune("dan-ly").store
         try write(a, "status", .text("dat"))
         try write(a, "value", .double(90))
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func aDatabaseRestoredFromAnOlderBackupIsBehindItsHubAndRecovers() throws {
-        let night = try Night("fork-behind")
+        let night = try HubFixture("fork-behind")
         let a = try night.commune("dan-ly").store
         try write(a, "status", .text("dat"))
         let base = try #require(try a.chainHead()).seq
@@ -181,7 +181,7 @@ import Testing
         #expect(record?.localSeq == base)
         let restored = try recover(night, backup, as: "xa-dan-ly-9")
         _ = try sync(night, restored)
-        #expect(try communeDump(restored, "dan-ly") == (try communeDump(night.hubStore, "dan-ly")))
+        #expect(try communeDump(restored, "dan-ly") == (try communeDump(night.store, "dan-ly")))
         #expect(
             try restored.rowState(table: "assessment", row: Self.row)?.fields["value"]?.siblings.map(\.value)
                 == [.double(90)])
@@ -192,7 +192,7 @@ import Testing
     @Test(arguments: 1...8 as ClosedRange<UInt64>)
     func copiesWritesAndSyncsInAnyOrderLoseNothing(seed: UInt64) throws {
         var random = SeededRandom(seed: seed)
-        let night = try Night("fork-law-\(seed)")
+        let night = try HubFixture("fork-law-\(seed)")
         var stores = [try night.commune("dan-ly").store]
         var written: [Double] = []
         var fresh = 0
@@ -222,13 +222,13 @@ import Testing
         for _ in 0..<2 { for index in stores.indices { try syncOrRecover(index) } }
         // Every seed here makes copies that write, so forks were found and recovered.
         #expect(stores.count == 1 || fresh > 0)
-        let hubDump = try communeDump(night.hubStore, "dan-ly")
+        let hubDump = try communeDump(night.store, "dan-ly")
         for store in stores {
             #expect(try communeDump(store, "dan-ly") == hubDump)
             #expect(try store.verifyIntegrity().problems.isEmpty)
             #expect(try ForkRecord.recorded(in: store) == nil)
         }
-        let logged = try night.hubStore.read { db in
+        let logged = try night.store.read { db in
             try String.fetchAll(db, sql: "SELECT value FROM oplog WHERE tbl = 'assessment' AND col = 'value'")
         }
         let values = Set(try logged.map { FieldValue(json: try JSONParser.parse(Array($0.utf8)))?.number ?? -1 })

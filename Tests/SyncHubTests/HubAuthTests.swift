@@ -33,11 +33,11 @@ import Testing
     }
 
     @Test func anEnrolledReplicaIsWelcomedWithItsRole() throws {
-        let night = try Night("auth-ok")
+        let night = try HubFixture("auth-ok")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let session = night.session()
         let challenge = run(session, [hello("xa-dan-ly-1")])
-        #expect(challenge == [WireMessage.challenge(hub: "huyen-trieu-son", nonce: Night.nonce).line])
+        #expect(challenge == [WireMessage.challenge(hub: "huyen-trieu-son", nonce: HubFixture.nonce).line])
         let out = run(session, [try night.auth(credential)])
         guard case .welcome(let welcome)? = message(out.first) else {
             Issue.record("no welcome: \(out)")
@@ -51,11 +51,11 @@ import Testing
     /// Every way in without the right key ends in one `unauthenticated` error and nothing else: no
     /// welcome, no summary, no operation.
     @Test func unknownRevokedWrongAndReplayedAnswersAreUnauthenticated() throws {
-        let night = try Night("auth-refused")
+        let night = try HubFixture("auth-refused")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let stranger = Credential.issue(
             replica: "xa-la-1", role: .commune("dan-ly"), hub: "huyen-trieu-son", district: "trieu-son")
-        func attempt(_ replica: String, _ auth: String, nonce: [UInt8] = Night.nonce) -> [String] {
+        func attempt(_ replica: String, _ auth: String, nonce: [UInt8] = HubFixture.nonce) -> [String] {
             let session = HubSession(hub: night.hub, nonce: { nonce })
             return run(session, [hello(replica), auth])
         }
@@ -70,13 +70,13 @@ import Testing
         let recorded = try night.auth(credential)
         #expect(refused(attempt("xa-dan-ly-1", recorded, nonce: [UInt8](repeating: 1, count: 32))))
         // The right key for another hub.
-        let otherHub = WireMessage.auth(signature: try credential.sign(nonce: Night.nonce, hub: "huyen-khac")).line
+        let otherHub = WireMessage.auth(signature: try credential.sign(nonce: HubFixture.nonce, hub: "huyen-khac")).line
         #expect(refused(attempt("xa-dan-ly-1", otherHub)))
         // The right answer gets in, then not once the credential is revoked.
         #expect(
             message(attempt("xa-dan-ly-1", recorded).last).map { if case .welcome = $0 { true } else { false } } == true
         )
-        try night.hubStore.revoke("xa-dan-ly-1")
+        try night.store.revoke("xa-dan-ly-1")
         let out = attempt("xa-dan-ly-1", recorded)
         #expect(refused(out))
         #expect(out.last?.contains("revoked") == true)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func nothingButAuthIsAnsweredBeforeAuthentication() throws {
-        let night = try Night("auth-order")
+        let night = try HubFixture("auth-order")
         _ = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         for early in [
             #"{"type":"push","batch":1,"count":0}"#, #"{"type":"pull","cursor":{"pos":0},"limit":5}"#,
@@ -100,17 +100,17 @@ import Testing
         }
         let auth = WireMessage.auth(signature: [UInt8](repeating: 0, count: 64)).line
         #expect(code(run(night.session(), [auth]).last) == .outOfOrder)
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
     }
 
     /// A credential revoked (or renewed) while its session runs stops the session at its next push.
     @Test func aRevocationStopsASessionUnderWay() throws {
-        let night = try Night("auth-revoke-live")
+        let night = try HubFixture("auth-revoke-live")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let session = night.session()
         _ = run(session, [hello("xa-dan-ly-1"), try night.auth(credential)])
         #expect(session.isAuthenticated)
-        try night.hubStore.revoke("xa-dan-ly-1")
+        try night.store.revoke("xa-dan-ly-1")
         let out = run(
             session,
             [
@@ -119,13 +119,13 @@ import Testing
             ])
         #expect(code(out.last) == .unauthenticated)
         #expect(session.isClosed)
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
     }
 
     /// A replica whose credential changes role (a commune laptop made a department's) receives the
     /// rows of its wider scope logged before its cursor too.
     @Test func aWiderScopeIsPulledFromTheStart() throws {
-        let night = try Night("auth-scope")
+        let night = try HubFixture("auth-scope")
         let tanNinh = try night.commune("tan-ninh")
         try tanNinh.assess(code: "5", status: "đạt", author: "Minh")
         _ = try night.syncInMemory(tanNinh)
@@ -135,12 +135,12 @@ import Testing
         try install(
             try night.enrol("xa-dan-ly-1", as: .department("Phòng Giáo dục và Đào tạo")), in: laptop.store)
         _ = try night.syncInMemory(laptop)
-        #expect(try communeDump(laptop.store, "tan-ninh") == communeDump(night.hubStore, "tan-ninh"))
+        #expect(try communeDump(laptop.store, "tan-ninh") == communeDump(night.store, "tan-ninh"))
         #expect(try laptop.store.summary().origins["xa-tan-ninh-1"] != nil)
     }
 
     @Test func aCommuneCredentialServesOnlyItsOwnCommune() throws {
-        let night = try Night("auth-commune")
+        let night = try HubFixture("auth-commune")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let out = run(night.session(), [hello("xa-dan-ly-1", commune: "tan-ninh"), try night.auth(credential)])
         #expect(code(out.last) == .forbidden)
@@ -148,7 +148,7 @@ import Testing
 
     /// The client side: no credential, or one of another hub, stops before anything is sent.
     @Test func aClientWithoutTheRightCredentialStopsWithOneClearError() throws {
-        let night = try Night("auth-client")
+        let night = try HubFixture("auth-client")
         let replica = try night.commune("dan-ly")
         try replica.assess(code: "17.1", status: "đạt", author: "Lan")
         try replica.store.setMetadata(Credential.metadataKey, "")
@@ -159,7 +159,7 @@ import Testing
         #expect(throws: SyncError.otherHub(credential: "huyen-khac", hub: "huyen-trieu-son")) {
             try night.syncInMemory(replica)
         }
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
     }
 }
 
@@ -169,7 +169,7 @@ import Testing
     /// district's rows, another commune's rows and the criteria sets are quarantined and reported
     /// back, and never reach another replica.
     @Test func aCommuneWritesOnlyWhatItsRoleAllows() throws {
-        let night = try Night("authz-commune")
+        let night = try HubFixture("authz-commune")
         let office = try night.commune("dan-ly")
         try office.assess(code: "17.1", status: "đạt", value: "96,5", note: "theo biên bản 12", author: "Lan")
         try office.appraisal(sector: "so xay dung", sent: "20/10/2018", inspected: nil, verdict: nil, author: "Lan")
@@ -192,19 +192,19 @@ import Testing
                 "verification.department_name", "verification.result", "appraisal.verdict", "appraisal.document",
             ])
         // At the hub: quarantined with their sender, held (the sequence goes on), never applied.
-        let quarantine = try night.hubStore.quarantine()
+        let quarantine = try night.store.quarantine()
         #expect(Set(quarantine.map(\.operation.dot)) == Set(refusals.map(\.dot)))
         #expect(quarantine.allSatisfy { $0.sender == "xa-dan-ly-1" })
-        #expect(try night.hubStore.operationCount() == mine - refusals.count)
-        #expect(try night.hubStore.summary().origins["xa-dan-ly-1"]?.count == UInt64(mine))
-        let hubDump = try communeDump(night.hubStore, "dan-ly")
+        #expect(try night.store.operationCount() == mine - refusals.count)
+        #expect(try night.store.summary().origins["xa-dan-ly-1"]?.count == UInt64(mine))
+        let hubDump = try communeDump(night.store, "dan-ly")
         #expect(!hubDump.contains("12/SXD"))
         #expect(!hubDump.contains("\"verification\""))
         // A second laptop of the commune never receives them.
         let officer = try night.commune("dan-ly", replica: "xa-dan-ly-2")
         _ = try night.syncInMemory(officer)
         #expect(try officer.store.summary().origins["xa-dan-ly-1"]?.count == UInt64(mine - refusals.count))
-        #expect(try communeDump(officer.store, "dan-ly") == communeDump(night.hubStore, "dan-ly"))
+        #expect(try communeDump(officer.store, "dan-ly") == communeDump(night.store, "dan-ly"))
         #expect(try communeDump(officer.store, "dan-ly").contains("\"verification\"") == false)
         // Syncing again pushes nothing, and the refusals stay known.
         let again = try night.syncInMemory(office)
@@ -213,7 +213,7 @@ import Testing
     }
 
     @Test func aQuarantinedOperationPushedAgainIsRefusedAgainAndListedInWelcome() throws {
-        let night = try Night("authz-again")
+        let night = try HubFixture("authz-again")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let start = [
             WireMessage.hello(
@@ -246,7 +246,7 @@ import Testing
         #expect(
             again.last
                 == WireMessage.pushed(batch: 1, applied: 0, duplicates: 1, refused: refused).line)
-        #expect(try night.hubStore.operationCount() == 1)
+        #expect(try night.store.operationCount() == 1)
         // The same dot with other content is another history of the origin: a fork.
         let altered = opLine(
             origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/5/phong-giao-duc-va-dao-tao", column: "result",
@@ -261,7 +261,7 @@ import Testing
     /// A department writes its own verification in every commune, and nothing else; it receives the
     /// whole district.
     @Test func aDepartmentWritesOnlyItsOwnVerification() throws {
-        let night = try Night("authz-department")
+        let night = try HubFixture("authz-department")
         let danLy = try night.commune("dan-ly")
         try danLy.assess(code: "5", status: "đạt", author: "Lan")
         let tanNinh = try night.commune("tan-ninh")
@@ -279,7 +279,7 @@ import Testing
         )
         .run(over: try night.transport())
         // The whole district came down: both communes.
-        #expect(first.counts.received.total == (try night.hubStore.operationCount()))
+        #expect(first.counts.received.total == (try night.store.operationCount()))
         try education.commune("dan-ly").verify(criterion: "5", result: "đạt", author: "Phòng GD&ĐT")
         try education.commune("tan-ninh").verify(criterion: "5", result: "không đạt", author: "Phòng GD&ĐT")
         // Not its own: another department's verification, a commune's assessment.
@@ -309,7 +309,7 @@ import Testing
     }
 
     @Test func theDistrictOfficeWritesEverything() throws {
-        let night = try Night("authz-district")
+        let night = try HubFixture("authz-district")
         let office = try NTMDatabase.create(
             at: night.folder.file("vp.sqlite"), replicaID: "vp-trieu-son",
             home: .district(slug: "trieu-son", name: "Triệu Sơn"), author: "Văn phòng")

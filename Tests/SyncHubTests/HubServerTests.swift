@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import NTM
 import NTMHub
 import Replica
@@ -11,52 +10,8 @@ import Testing
 
 /// The real TCP server on loopback, real replicas on disk, clients on threads of their own.
 @Suite struct HubServerTests {
-    /// A hub database that is also where district staff work (its own writes), served over TCP.
-    struct LiveHub {
-        let folder: TemporaryDirectory
-        let database: NTMDatabase
-        let server: HubServer
-        let port: Int
-
-        init(_ name: String) throws {
-            folder = TemporaryDirectory(name)
-            database = try NTMDatabase.create(
-                at: folder.file("hub.sqlite"), replicaID: "huyen-trieu-son",
-                home: .district(slug: "trieu-son", name: "Triệu Sơn"), author: "Văn phòng")
-            server = HubServer(
-                hub: HubIdentity(
-                    store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-                    policy: NTMSchema.writePolicy, scope: .ntm),
-                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-            port = try server.start(host: "127.0.0.1", port: 0)
-        }
-
-        /// A commune replica, enrolled at this hub with its credential installed.
-        func commune(_ slug: String, laptop: Int = 1) throws -> CommuneReplica {
-            let replica = try NTMDatabase.create(
-                at: folder.file("\(slug)-\(laptop).sqlite"), replicaID: "xa-\(slug)-\(laptop)",
-                home: .commune(.init(slug: slug, name: slug, district: "trieu-son", year: "2020")),
-                author: "Cán bộ \(slug) \(laptop)"
-            ).commune()
-            let identity = HubIdentity(
-                store: database.store, epoch: "e1", district: "trieu-son", sharedTables: ["catalogue"],
-                policy: NTMSchema.writePolicy, scope: .ntm)
-            try install(
-                try Credential.enrol(replica.store.replicaID, as: .commune(slug), at: identity), in: replica.store)
-            return replica
-        }
-
-        func sync(_ replica: CommuneReplica) throws -> SyncResult {
-            try SyncClient(
-                store: replica.store, commune: replica.commune,
-                credential: try Credential.installed(in: replica.store, roles: .ntm)
-            ).run(
-                over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
-        }
-    }
-
     /// Syncs every replica at once, on its own thread; returns the failures.
-    func syncAll(_ hub: LiveHub, _ replicas: [CommuneReplica]) -> [String] {
+    func syncAll(_ hub: HubFixture, _ replicas: [CommuneReplica]) -> [String] {
         let failures = Failures()
         DispatchQueue.concurrentPerform(iterations: replicas.count) { index in
             do { _ = try hub.sync(replicas[index]) } catch {
@@ -68,11 +23,12 @@ import Testing
 
     @Test(arguments: 0..<4)
     func communesAndDistrictStaffEditingAtOnceConverge(seed: UInt64) throws {
-        let hub = try LiveHub("hub-converge-\(seed)")
+        let hub = try HubFixture("hub-converge-\(seed)", .served)
         defer { hub.server.stop() }
         var random = SeededRandom(seed: seed)
         let laptops = try [
-            hub.commune("dan-ly", laptop: 1), hub.commune("dan-ly", laptop: 2), hub.commune("tan-ninh"),
+            hub.commune("dan-ly", replica: "xa-dan-ly-1"), hub.commune("dan-ly", replica: "xa-dan-ly-2"),
+            hub.commune("tan-ninh"),
             hub.commune("tho-the"),
         ]
         let staff = try hub.database.commune("trieu-son")
@@ -118,7 +74,7 @@ import Testing
     }
 
     @Test func aBadClientIsAnsweredAndClosedWhileAGoodOneSyncs() throws {
-        let hub = try LiveHub("hub-bad-client")
+        let hub = try HubFixture("hub-bad-client", .served)
         defer { hub.server.stop() }
         let good = try hub.commune("dan-ly")
         var changes: [RowChange] = []
@@ -174,7 +130,7 @@ import Testing
     /// session: the hub's TCP decoder and the client's transport read a line of exactly the limit and
     /// refuse one byte more.
     @Test func aLineOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws {
-        let hub = try LiveHub("hub-line-limit")
+        let hub = try HubFixture("hub-line-limit", .served)
         defer { hub.server.stop() }
         // Spaces are not JSON: a line the decoder let through is answered bad-json, a longer one line-too-long.
         for (length, expected) in [
@@ -206,7 +162,7 @@ import Testing
     }
 
     @Test func anInterruptedPushAppliesNothingAndTheNextSyncCompletes() throws {
-        let hub = try LiveHub("hub-interrupted")
+        let hub = try HubFixture("hub-interrupted", .served)
         defer { hub.server.stop() }
         let replica = try hub.commune("dan-ly")
         try replica.assess(code: "17.1", status: "dat", author: "x")
@@ -232,12 +188,12 @@ import Testing
     }
 
     @Test func aHubRestoredFromAnOlderBackupLosesNothing() throws {
-        let night = try Night("hub-restore")
+        let night = try HubFixture("hub-restore")
         let first = try night.commune("dan-ly", replica: "xa-dan-ly-1")
         let second = try night.commune("dan-ly", replica: "xa-dan-ly-2")
         try first.assess(code: "17.1", status: "dat", author: "a")
         _ = try night.syncInMemory(first)
-        try night.hubStore.backup(to: night.folder.file("backup.sqlite"))
+        try night.store.backup(to: night.folder.file("backup.sqlite"))
         // After the backup: more work reaches the hub and the first laptop's cursor moves far on.
         for code in ["15.1", "5", "2.1", "13.1", "16", "12"] {
             try second.assess(code: code, status: "dat", author: "b")
@@ -268,19 +224,4 @@ import Testing
         }
         #expect(try restored.operationCount() == (try first.store.operationCount()))
     }
-}
-
-/// Thread-safe collections for concurrent clients.
-final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ item: String) { lock.withLock { items.append(item) } }
-    var all: [String] { lock.withLock { items } }
-}
-
-final class Answers: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Int: String] = [:]
-    func set(_ key: Int, _ value: String) { lock.withLock { values[key] = value } }
-    func get(_ key: Int) -> String? { lock.withLock { values[key] } }
 }

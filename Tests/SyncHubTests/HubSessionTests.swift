@@ -151,7 +151,7 @@ import Testing
         (["HELLO", "OP1"], "out-of-order"),
     ])
     func aBadSessionEndsInOneErrorAndAppliesNothing(script: [String], expected: String) throws {
-        let night = try Night("session-bad")
+        let night = try HubFixture("session-bad")
         let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
         let session = night.session()
         let lines = try script.flatMap { line -> [String] in
@@ -187,14 +187,14 @@ import Testing
         #expect(code(out.last) == expected, "\(out)")
         #expect(out.filter { code($0) != nil }.count == 1)
         #expect(session.isClosed)
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
         // Nothing more is answered after the error.
         #expect(session.receive(Array(hello().utf8)).isEmpty)
     }
 
     /// The authenticated origin's own dot with other content is another history of it: a fork.
     @Test func aDotHeldWithOtherContentIsAForkAndTheSameContentIsADuplicate() throws {
-        let night = try Night("session-forged")
+        let night = try HubFixture("session-forged")
         let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
         let op = opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1")
         let out = run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", op])
@@ -206,13 +206,13 @@ import Testing
         #expect(
             code(run(night.session(), start + ["{\"type\":\"push\",\"batch\":1,\"count\":1}", other]).last)
                 == "fork")
-        #expect(try night.hubStore.operationCount() == 1)
+        #expect(try night.store.operationCount() == 1)
     }
 
     /// `assessment.value` is a real (protocol appendix B): a pushed integer there is refused whole with a
     /// `bad-operation` naming the rule (two writes of 100 and 100.0 would be a conflict), the real is applied.
     @Test func anIntegerAssessmentValueIsRefusedAndTheRealIsApplied() throws {
-        let night = try Night("session-real")
+        let night = try HubFixture("session-real")
         let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
         let push = #"{"type":"push","batch":1,"count":1}"#
         func value(_ value: FieldValue) -> String {
@@ -228,7 +228,7 @@ import Testing
             error.message
                 == "operation xa-dan-ly-1:1: assessment.value is a real number: write 100 as 100.0, never as the integer 100, so that equal numbers are equal values"
         )
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
         #expect(
             run(night.session(), start + [push, value(.double(100))]).last
                 == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0).line)
@@ -237,7 +237,7 @@ import Testing
     /// Operations written before chains existed (no `prev`) are accepted while their origin's chain
     /// has not begun, as `ntm verify` judges them.
     @Test func unchainedOperationsFromBeforeChainsAreAcceptedUntilAChainBegins() throws {
-        let night = try Night("session-legacy")
+        let night = try HubFixture("session-legacy")
         let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
         func unchained(_ seq: UInt64) -> String {
             String(opLine(origin: "xa-dan-ly-1", seq: seq, row: "dan-ly/qd1980-2016/17.\(seq)").dropLast())
@@ -247,11 +247,11 @@ import Testing
             night.session(),
             start + [#"{"type":"push","batch":1,"count":3}"#, unchained(1), unchained(2), unchained(3)])
         #expect(out.last == WireMessage.pushed(batch: 1, applied: 3, duplicates: 0).line, "\(out)")
-        #expect(try night.hubStore.verifyIntegrity().isClean)
+        #expect(try night.store.verifyIntegrity().isClean)
     }
 
     @Test func aPushBatchOverSixteenMebibytesIsRefusedBeforeItIsWhole() throws {
-        let night = try Night("session-big")
+        let night = try HubFixture("session-big")
         let session = night.session()
         let big = String(repeating: "x", count: 900_000)
         let start = [hello(), try night.auth(try night.enrol("xa-dan-ly-1", as: .commune("dan-ly")))]
@@ -267,7 +267,7 @@ import Testing
         }
         #expect(code(out.last) == "batch-too-large")
         #expect(session.stats.counts.received.total <= 19)
-        #expect(try night.hubStore.operationCount() == 0)
+        #expect(try night.store.operationCount() == 0)
     }
 
     /// The transcripts in protocol/examples are replayed against the real hub: every line the hub sends
@@ -281,16 +281,16 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("protocol/examples/\(name)").path
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(
             separator: "\n", omittingEmptySubsequences: true)
-        let night = try Night("transcript")
+        let night = try HubFixture("transcript")
         // The hub already holds the concurrent edit of the bundle example.
-        try night.hubStore.importBundle(
+        try night.store.importBundle(
             from: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
                 "concurrent-edit.bundle.ndjson"
             ).path)
         // The example's chains hold by this implementation's hashing: each operation after an origin's
         // first names its predecessor's hash.
-        #expect(try night.hubStore.verifyIntegrity().isClean)
-        for entry in try night.hubStore.logEntries(after: 0, limit: 100) where entry.operation.dot.seq > 1 {
+        #expect(try night.store.verifyIntegrity().isClean)
+        for entry in try night.store.logEntries(after: 0, limit: 100) where entry.operation.dot.seq > 1 {
             #expect(entry.operation.prev != nil, "\(entry.operation.dot)")
         }
         // The replica of the transcripts carries the published example credential.
@@ -299,7 +299,7 @@ import Testing
                 try Data(
                     contentsOf: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
                         "xa-dan-ly-2.credential"))), roles: .ntm)
-        try night.hubStore.enrol(replica: credential.replica, role: credential.role, publicKey: credential.publicKey)
+        try night.store.enrol(replica: credential.replica, role: credential.role, publicKey: credential.publicKey)
         let session = night.session()
         var expected: [String] = []
         var got: [String] = []

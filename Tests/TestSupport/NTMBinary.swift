@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// What a run of the `ntm` binary printed and how it ended.
 public struct RunResult: Sendable {
@@ -10,13 +11,27 @@ public struct RunResult: Sendable {
     public var stderr: String
 }
 
-/// Runs the built `ntm` executable the way a person does, in a given folder and environment.
+/// Runs the built `ntm` executable the way a person does, in a given folder and environment: as it is
+/// (``run(_:in:environment:stdin:)``, ``start(_:in:environment:stdin:)``), or as one person in a test's
+/// folder with what the test expects of the run checked (``ok(_:_:user:environment:stdin:sourceLocation:)``,
+/// ``output(_:_:user:environment:stdin:sourceLocation:)``, ``refuse(_:_:db:user:stdin:sourceLocation:)``,
+/// ``attempt(_:_:user:environment:stdin:)``).
 public struct NTMBinary: Sendable {
     /// The path of the binary.
     public let path: String
+    /// Who runs the commands given a test's folder, as `NTM_USER`, unless a call names someone else.
+    /// (``run(_:in:environment:stdin:)`` and ``start(_:in:environment:stdin:)`` set only the
+    /// environment they are given.)
+    public let user: String
+    /// Whether ``ok(_:_:user:environment:stdin:sourceLocation:)`` also expects nothing on stderr.
+    public let silentOnSuccess: Bool
 
-    /// Finds the binary next to the test bundle (`swift build` puts both in the same folder).
-    public init() {
+    /// Finds the binary next to the test bundle (`swift build` puts both in the same folder); `user`
+    /// runs the commands given a test's folder, and with `silentOnSuccess` a successful one must print
+    /// nothing on stderr.
+    public init(user: String = "Lan", silentOnSuccess: Bool = false) {
+        self.user = user
+        self.silentOnSuccess = silentOnSuccess
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL.deletingLastPathComponent(),
@@ -62,6 +77,68 @@ public struct NTMBinary: Sendable {
             if result.status != 0 { return "ntm \(arguments.joined(separator: " ")): \(result.stderr)" }
         }
         return nil
+    }
+
+    /// Runs `ntm` in `folder` as `user` (``user`` unless given), with `environment` added, and records an
+    /// issue unless it exits 0 (and, with ``silentOnSuccess``, unless stderr is empty).
+    @discardableResult
+    public func ok(
+        _ arguments: [String], _ folder: TemporaryDirectory, user: String? = nil,
+        environment: [String: String] = [:], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> RunResult {
+        let result = try attempt(arguments, folder, user: user, environment: environment, stdin: stdin)
+        #expect(
+            result.status == 0, "ntm \(arguments.joined(separator: " ")): \(result.stderr)",
+            sourceLocation: sourceLocation)
+        if silentOnSuccess { #expect(result.stderr.isEmpty, sourceLocation: sourceLocation) }
+        return result
+    }
+
+    /// What a run that must succeed (``ok(_:_:user:environment:stdin:sourceLocation:)``) printed on
+    /// stdout.
+    @discardableResult
+    public func output(
+        _ arguments: [String], _ folder: TemporaryDirectory, user: String? = nil,
+        environment: [String: String] = [:], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        try ok(
+            arguments, folder, user: user, environment: environment, stdin: stdin, sourceLocation: sourceLocation
+        ).stdout
+    }
+
+    /// Runs `ntm` in `folder` as `user` (``user`` unless given), with `environment` added, expecting
+    /// nothing of the run.
+    public func attempt(
+        _ arguments: [String], _ folder: TemporaryDirectory, user: String? = nil,
+        environment: [String: String] = [:], stdin: String? = nil
+    ) throws -> RunResult {
+        try run(
+            arguments, in: folder.path, environment: environment.merging(["NTM_USER": user ?? self.user]) { $1 },
+            stdin: stdin)
+    }
+
+    /// Runs a command that must be refused: exit 1 and one line on stderr, `ntm: lỗi: …`; returns that
+    /// line. With `db`, the command runs on that database (`--db DB` is appended) and its dump must be
+    /// the same after: nothing written by a refused command.
+    @discardableResult
+    public func refuse(
+        _ arguments: [String], _ folder: TemporaryDirectory, db: String? = nil, user: String? = nil,
+        stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let database = db.map { ["--db", $0] } ?? []
+        let before = db == nil ? nil : try output(["dump"] + database, folder, sourceLocation: sourceLocation)
+        let result = try attempt(arguments + database, folder, user: user, stdin: stdin)
+        #expect(
+            result.status == 1, "ntm \(arguments.joined(separator: " ")) should fail", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.hasPrefix("ntm: lỗi: ") && result.stderr.filter { $0 == "\n" }.count == 1,
+            "\(result.stderr)", sourceLocation: sourceLocation)
+        if let before {
+            #expect(
+                try output(["dump"] + database, folder, sourceLocation: sourceLocation) == before,
+                "nothing written by a refused command", sourceLocation: sourceLocation)
+        }
+        return result.stderr
     }
 
     /// Starts `ntm` without waiting (for tests that kill it).
