@@ -31,6 +31,14 @@ public struct RefusedOperation: Sendable, Hashable {
     public var operation: SyncOperation?
     /// When its refusal was withdrawn here (ms since 1970), nil while it is outstanding.
     public var withdrawnMs: Int64? = nil
+
+    /// Creates a refusal record.
+    public init(dot: Dot, reason: String, operation: SyncOperation?, withdrawnMs: Int64? = nil) {
+        self.dot = dot
+        self.reason = reason
+        self.operation = operation
+        self.withdrawnMs = withdrawnMs
+    }
 }
 
 extension ReplicaStore {

@@ -6,12 +6,6 @@ import SyncHub
 
 /// The edits a hub refused, in domain words: what, which value, why. They stay on this replica only.
 enum RefusalPrinter {
-    /// A refusal's short id, for `ntm refused withdraw`: the first 8 hex digits of its operation's hash
-    /// (the same on every copy of the operation), or `origin:seq` when the operation is not held here.
-    static func id(_ refusal: RefusedOperation) -> String {
-        refusal.operation.map { $0.hash.prefix(4).hexString } ?? refusal.dot.description
-    }
-
     /// One refusal in one line: when, who, what = value — why [id].
     static func line(_ refusal: RefusedOperation, presentation: Presentation, role: Role?, _ language: Language)
         -> String
@@ -19,12 +13,13 @@ enum RefusalPrinter {
         guard let op = refusal.operation else {
             let why = RefusalWords.reason(
                 refusal.reason, table: nil, column: nil, role: role, presentation: presentation, language)
-            return "  [\(id(refusal))] \(why)"
+            return "  [\(refusal.shortID)] \(why)"
         }
         let why = RefusalWords.reason(
             refusal.reason, table: op.key.table, column: op.key.column, role: role, presentation: presentation, language
         )
-        return "  [\(id(refusal))] \(Presentation.time(op.wallMs))  \(op.author)  \(presentation.write(op)) — \(why)"
+        return
+            "  [\(refusal.shortID)] \(Presentation.time(op.wallMs))  \(op.author)  \(presentation.write(op)) — \(why)"
     }
 
     static func print(
@@ -109,19 +104,7 @@ struct RefusedCommand: ParsableCommand {
             let database = try options.openDatabase()
             let language = options.language
             let refusals = try database.store.refusals()
-            var chosen: [Dot] = []
-            if all {
-                chosen = refusals.map(\.dot)
-            } else {
-                let byID = Dictionary(refusals.map { (RefusalPrinter.id($0), $0.dot) }, uniquingKeysWith: { a, _ in a })
-                for id in ids {
-                    let key = id.trimmingCharacters(in: .whitespaces).lowercased()
-                    let matches = byID.keys.filter { $0 == key || (key.count >= 4 && $0.hasPrefix(key)) }.sorted()
-                    guard !matches.isEmpty else { throw NTMError.unknownRefusal(id) }
-                    guard matches.count == 1 else { throw NTMError.ambiguousID(id, matches: matches) }
-                    chosen.append(byID[matches[0]]!)
-                }
-            }
+            let chosen = all ? refusals.map(\.dot) : try RefusedOperation.dots(named: ids, among: refusals)
             let withdrawn = try database.store.withdrawRefusals(chosen)
             say(
                 withdrawn.isEmpty
