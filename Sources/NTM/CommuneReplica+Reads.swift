@@ -3,56 +3,6 @@ import Foundation
 import Replica
 import SyncCore
 
-/// One evidence document as listed.
-public struct EvidenceRecord: Sendable, Hashable {
-    /// The evidence id (12 hex digits).
-    public var uid: String
-    /// The indicator it supports.
-    public var indicator: String
-    /// Its kind (quyết định, biên bản, ảnh…).
-    public var kind: String?
-    /// Its title.
-    public var title: String
-    /// Its document number (số hiệu).
-    public var number: String?
-    /// Its date of issue.
-    public var issued: CalendarDate?
-    /// Who issued it.
-    public var issuer: String?
-    /// The attached file's name.
-    public var fileName: String?
-    /// The attached file's size in bytes.
-    public var fileSize: Int64?
-    /// The attached file's SHA-256 (64 hex digits).
-    public var fileSHA256: String?
-}
-
-/// The short summary `ntm status` prints: the report figures of today plus the replica's own counts.
-public struct CommuneStatus: Sendable, Hashable {
-    /// Today's figures.
-    public var figures: CommuneFigures
-    /// This replica's id.
-    public var replicaID: String
-    /// Open conflicts.
-    public var openConflicts: Int
-    /// Operations in the log.
-    public var operations: Int
-    /// Operations written on this replica.
-    public var localOperations: Int
-}
-
-/// One of the commune's own notes.
-public struct NoteRecord: Sendable, Hashable {
-    /// The note's id (12 hex digits).
-    public var uid: String
-    /// What it says.
-    public var text: String
-    /// The indicator it is about, if any.
-    public var indicator: String?
-    /// The day it was written.
-    public var written: CalendarDate?
-}
-
 extension CommuneReplica {
     /// The commune's evidence documents (not removed), by indicator in catalogue order, then date and title.
     public func evidence(code: String? = nil) throws -> [EvidenceRecord] {

@@ -1,0 +1,38 @@
+import Foundation
+import Replica
+import SyncCore
+
+/// Something a person should know although the command did what was asked: printed as one line on
+/// stderr, the exit status stays 0. Each has a Vietnamese and an English sentence.
+public enum NTMWarning: Equatable, Sendable {
+    /// A document with the same file (same SHA-256) was already attached to the indicator.
+    case sameFileTwice(code: String, earlier: [String])
+    /// A database was created without an author: writes will need `--by` or `NTM_USER`.
+    case noAuthor
+    /// `ntm dump --commune` of a commune this database holds no row of (a typo, or another commune's
+    /// rows that this replica never receives): the empty dump is no proof that two replicas agree.
+    case nothingOfCommune(String, known: [String])
+
+    /// The sentence in the given language.
+    public func message(_ language: Language) -> String {
+        switch self {
+        case .sameFileTwice(let code, let earlier):
+            let ids = earlier.joined(separator: ", ")
+            return language.pick(
+                "chỉ tiêu \(code) đã có minh chứng cùng tệp này (cùng mã SHA-256): \(ids); nếu thêm nhầm, xóa bằng: ntm evidence remove MÃ",
+                "indicator \(code) already has evidence with this same file (same SHA-256): \(ids); if added by mistake, remove it with: ntm evidence remove ID"
+            )
+        case .nothingOfCommune(let slug, let known):
+            let list = known.isEmpty ? "—" : known.joined(separator: ", ")
+            return language.pick(
+                "cơ sở dữ liệu này không có bản ghi nào của \"\(slug)\" (có ở đây: \(list)); bản in rỗng không chứng tỏ hai bản sao giống nhau",
+                "this database holds no row of \"\(slug)\" (here: \(list)); an empty dump does not show that two replicas agree"
+            )
+        case .noAuthor:
+            return language.pick(
+                "chưa có tên người ghi: mỗi lần ghi sẽ cần --by TÊN hoặc biến NTM_USER (hoặc tạo lại với ntm init --by TÊN)",
+                "no author recorded: every write will need --by NAME or the NTM_USER variable (or create it again with ntm init --by NAME)"
+            )
+        }
+    }
+}

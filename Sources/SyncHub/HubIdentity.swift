@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+import Replica
+import SyncCore
+import SyncWire
+
+/// The domain's rule of what each role sees at a hub, and which unit a role speaks for. The engine
+/// applies it; the domain says it (the NTM programme's is `RoleScopeRule.ntm`, in NTMHub).
+public struct RoleScopeRule: Sendable {
+    /// What a replica of a role receives and may push, given the hub's district slug and its shared
+    /// tables.
+    public let scope: @Sendable (_ role: Role, _ district: String?, _ sharedTables: Set<String>) -> RowScope
+    /// The unit a role is bound to (a session's hello must name it), or nil when it may name any.
+    public let unit: @Sendable (_ role: Role) -> String?
+
+    /// Creates a rule.
+    public init(
+        scope: @escaping @Sendable (_ role: Role, _ district: String?, _ sharedTables: Set<String>) -> RowScope,
+        unit: @escaping @Sendable (_ role: Role) -> String?
+    ) {
+        self.scope = scope
+        self.unit = unit
+    }
+}
+
+/// Who the hub is: its replica, its epoch and the district whose shared rows every commune receives.
+public struct HubIdentity: Sendable {
+    /// The hub's replica.
+    public let store: ReplicaStore
+    /// A random id made when the hub database was created; a replica that sees another epoch re-pulls.
+    public let epoch: String
+    /// The district slug: rows starting with it are shared with every commune.
+    public let district: String?
+    /// Tables every commune receives whole (the criteria sets a province imported).
+    public let sharedTables: Set<String>
+    /// Who may write what: every pushed operation is checked against it.
+    public let policy: WritePolicy
+    /// What each role sees, and which unit it speaks for.
+    public let scopeRule: RoleScopeRule
+    /// The name credentials are issued by and challenges are signed for. It is the replica id the hub
+    /// was created with, and stays when a restored hub takes a new replica id, so that credentials go
+    /// on working.
+    public let name: String
+
+    /// Creates an identity; `name` defaults to the store's replica id.
+    public init(
+        store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>, policy: WritePolicy,
+        scope: RoleScopeRule, name: String? = nil
+    ) {
+        self.store = store
+        self.epoch = epoch
+        self.district = district
+        self.sharedTables = sharedTables
+        self.policy = policy
+        self.scopeRule = scope
+        self.name = name ?? store.replicaID
+    }
+
+    /// What a replica of this role receives and may push, by the hub's ``scopeRule``.
+    public func scope(of role: Role) -> RowScope { scopeRule.scope(role, district, sharedTables) }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SyncCore
+import SyncWire
+
+extension SessionStats {
+    /// Writes the hub's one log line for a session (TCP or stdio).
+    public func log(to logger: Logger, seconds: Double) {
+        logger.info(
+            "session",
+            metadata: [
+                "replica": "\(replica ?? "?")", "ops_in": "\(counts.received.total)",
+                "applied": "\(counts.received.new)", "refused": "\(counts.received.refused)",
+                "ops_out": "\(counts.sent.total)", "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
+                "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
+            ])
+    }
+}

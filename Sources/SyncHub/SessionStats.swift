@@ -1,0 +1,16 @@
+import Crypto
+import Foundation
+import Replica
+import SyncCore
+import SyncWire
+
+/// What a session did, for the hub's log line.
+public struct SessionStats: Sendable {
+    /// The client's replica id, once known.
+    public var replica: String?
+    /// What crossed, from the hub's side: `received` is what the client pushed (`new`: applied here,
+    /// `refused`: quarantined because the client's role may not write it), `sent` what it pulled.
+    public var counts = SessionCounts()
+    /// The error that ended the session, if any.
+    public var error: WireError?
+}
