@@ -31,18 +31,6 @@ import Testing
         return second
     }
 
-    /// A consistent copy of `store`, altered with `sql` through a plain SQLite connection, reopened.
-    func tampered(_ store: ReplicaStore, _ folder: TemporaryDirectory, _ name: String, _ sql: String) throws
-        -> ReplicaStore
-    {
-        let path = folder.file("\(name).sqlite")
-        try store.backup(to: path)
-        let raw = try DatabaseQueue(path: path)
-        try raw.write { db in try db.execute(sql: sql) }
-        try raw.close()
-        return try ReplicaStore.open(at: path, schema: testSchema)
-    }
-
     /// The dot of the operation that wrote `column` of `row` (the only one, or the first).
     func dot(_ store: ReplicaStore, row: String, column: String) throws -> Dot {
         let state = try #require(try store.rowState(table: "t", row: row))

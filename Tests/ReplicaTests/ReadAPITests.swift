@@ -26,18 +26,6 @@ import Testing
         return store
     }
 
-    /// A copy of `store` altered with `sql` through a plain SQLite connection, reopened.
-    func tampered(_ store: ReplicaStore, _ folder: TemporaryDirectory, _ name: String, _ sql: String) throws
-        -> ReplicaStore
-    {
-        let path = folder.file("\(name).sqlite")
-        try store.backup(to: path)
-        let raw = try DatabaseQueue(path: path)
-        try raw.write { db in try db.execute(sql: sql) }
-        try raw.close()
-        return try ReplicaStore.open(at: path, schema: testSchema)
-    }
-
     @Test func theRowsTheLogWroteIncludeDeletedOnesInRowOrder() throws {
         let folder = TemporaryDirectory("read-logged-rows")
         let store = try written(folder)

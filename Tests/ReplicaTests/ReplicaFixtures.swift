@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Replica
 import SyncCore
 import TestSupport
@@ -51,4 +52,17 @@ func operations(inBundle path: String) throws -> [SyncOperation] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let lines = text.split(separator: "\n").dropFirst().dropLast()
     return try lines.map { try SyncOperation(line: Array($0.utf8)) }
+}
+
+/// A consistent copy of `store`, altered with `sql` through a plain SQLite connection (behind the
+/// engine's back), reopened.
+func tampered(_ store: ReplicaStore, _ folder: TemporaryDirectory, _ name: String, _ sql: String) throws
+    -> ReplicaStore
+{
+    let path = folder.file("\(name).sqlite")
+    try store.backup(to: path)
+    let raw = try DatabaseQueue(path: path)
+    try raw.write { db in try db.execute(sql: sql) }
+    try raw.close()
+    return try ReplicaStore.open(at: path, schema: testSchema)
 }
