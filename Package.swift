@@ -28,7 +28,8 @@ let package = Package(
         .target(
             name: "SyncCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        // A SQLite replica: migrations, operation log, row state, projections, conflicts, bundles.
+        // A SQLite replica: migrations, operation log, row state, projections, conflicts, bundles, integrity, the read
+        // API the domain uses, roles (a kind and an argument) and write policies; its errors worded in Messages/.
         .target(
             name: "Replica",
             dependencies: [
@@ -73,6 +74,7 @@ let package = Package(
                 "NTM", "NTMHub", "Replica", "SyncCore", "SyncWire", "SyncHub",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         // Benchmark driver used by scripts/bench.sh (release build).

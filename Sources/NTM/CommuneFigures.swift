@@ -21,6 +21,12 @@ public struct DeadlineItem: Sendable, Hashable {
     public var ownerKind: String
     /// When it was done, if it was by the report date.
     public var done: CalendarDate?
+
+    /// Whether the deadline is still open on `date`: not done, or done only after it.
+    public func isOpen(on date: CalendarDate) -> Bool { done.map { $0 > date } ?? true }
+
+    /// Whether the deadline is overdue on `date`: open then, and due before it.
+    public func isOverdue(on date: CalendarDate) -> Bool { isOpen(on: date) && due < date }
 }
 
 /// An indicator not yet met.

@@ -101,9 +101,13 @@ extension CommuneReplica {
 }
 
 extension FieldValue {
-    /// The integer, if this is one (a projected integer column reads back as one).
+    /// The integer, if this is one (a projected integer column reads back as one), or a real number
+    /// that is exactly an integer (as SQLite may hand back a column of REAL affinity).
     fileprivate var integer: Int64? {
-        if case .int(let number) = self { return number }
-        return nil
+        switch self {
+        case .int(let number): return number
+        case .double(let number): return Int64(exactly: number)
+        default: return nil
+        }
     }
 }

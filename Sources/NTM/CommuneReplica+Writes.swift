@@ -341,14 +341,14 @@ extension CommuneReplica {
     /// Whether a dossier part names the general dossier: `general`, `chung` or `ho-so-chung` (`hồ sơ
     /// chung`), in any case and with or without accents; anything else names a criterion.
     public static func isGeneralDossier(_ text: String) -> Bool {
-        ["general", "chung", "ho-so-chung"].contains(Text.slug(text))
+        [NTMSchema.generalDossierPart, "chung", "ho-so-chung"].contains(Text.slug(text))
     }
 
     /// Marks a criterion's dossier (or the general dossier, see ``isGeneralDossier(_:)``) complete or not.
     public func dossier(part text: String, complete: Bool, author: String) throws {
         let part: String
         if Self.isGeneralDossier(text) {
-            part = "general"
+            part = NTMSchema.generalDossierPart
         } else {
             part = String(try criterion(text).number)
         }

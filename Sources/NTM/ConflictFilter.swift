@@ -1,8 +1,3 @@
-import Crypto
-import Foundation
-import Replica
-import SyncCore
-
 /// Which open conflicts to look at.
 public struct ConflictFilter: Sendable, Hashable {
     /// Only this commune's (slug, or name with or without diacritics).

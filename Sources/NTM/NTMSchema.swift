@@ -99,6 +99,10 @@ public enum NTMSchema {
     public static func assessmentRow(commune: String, set: String, code: String) -> String { row(commune, set, code) }
     /// The dossier row of a criterion number or `general`.
     public static func dossierRow(commune: String, set: String, part: String) -> String { row(commune, set, part) }
+
+    /// The part of a dossier row id that names the commune's general dossier (hồ sơ chung), as opposed
+    /// to a criterion's number.
+    public static let generalDossierPart = "general"
     /// The appraisal row of a province sector.
     public static func appraisalRow(commune: String, set: String, sector: String) -> String {
         row(commune, set, Text.slug(sector))

@@ -1,6 +1,3 @@
-import Crypto
-import Foundation
-import Replica
 import SyncCore
 
 /// A rule that decides many conflicts at once (`ntm conflicts resolve --all --prefer …`).

@@ -32,7 +32,7 @@ public struct Presentation: Sendable {
             return "\(language.pick("thẩm định", "appraisal")): \(name)"
         case NTMSchema.Table.dossier:
             let part = parts.last ?? row
-            return part == "general"
+            return part == NTMSchema.generalDossierPart
                 ? language.pick("hồ sơ chung", "general dossier")
                 : "\(language.pick("hồ sơ tiêu chí", "dossier of criterion")) \(part)"
         case NTMSchema.Table.commune:

@@ -163,7 +163,7 @@ public struct ReportBuilder: Sendable {
                 pending.append(sector)
             }
         }
-        let generalID = NTMSchema.dossierRow(commune: slug, set: set, part: "general")
+        let generalID = NTMSchema.dossierRow(commune: slug, set: set, part: NTMSchema.generalDossierPart)
         let generalInConflict = !disputed(NTMSchema.Table.dossier, generalID, ["complete"]).isEmpty
         let general = generalInConflict ? nil : row(NTMSchema.Table.dossier, generalID)
         // An indicator's own deadline (no title) is over once the indicator is met.
@@ -243,14 +243,12 @@ public struct ReportBuilder: Sendable {
         }
     }
 
-    private func isOpen(_ item: DeadlineItem) -> Bool { item.done.map { $0 > date } ?? true }
-
     private func overdue(_ items: [DeadlineItem]) -> [DeadlineItem] {
-        items.filter { isOpen($0) && $0.due < date }.sorted(by: Self.order)
+        items.filter { $0.isOverdue(on: date) }.sorted(by: Self.order)
     }
 
     private func upcoming(_ items: [DeadlineItem]) -> [DeadlineItem] {
-        items.filter { isOpen($0) && $0.due >= date && date.days(until: $0.due) <= lookAheadDays }.sorted(
+        items.filter { $0.isOpen(on: date) && $0.due >= date && date.days(until: $0.due) <= lookAheadDays }.sorted(
             by: Self.order)
     }
 

@@ -12,13 +12,7 @@ public enum UserFacingError {
         case let error as NTMError: return error.message(language)
         case let error as ReplicaError: return error.message(language)
         case let error as BundleError: return error.message(language)
-        case let error as CocoaError:
-            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
-            if let known = SystemText.fileError(error.code, language) {
-                return language.pick("lỗi tệp \(path): \(known)", "file error \(path): \(known)")
-            }
-            return language.pick(
-                "lỗi tệp \(path): \(error.localizedDescription)", "file error \(path): \(error.localizedDescription)")
+        case let error as CocoaError: return SystemText.fileError(error, language)
         default:
             return nil
         }

@@ -48,7 +48,8 @@ public enum CredentialFile {
             place: database.homeCommune ?? database.district ?? "")
         // The role also on its own, for the checks the NTM layer makes before writing.
         try database.store.setMetadata([
-            Credential.metadataKey: credential.fileContents, NTMDatabase.roleMetadataKey: credential.role.description,
+            MetadataKey.credential.rawValue: credential.fileContents,
+            NTMDatabase.roleMetadataKey: credential.role.description,
         ])
     }
 }

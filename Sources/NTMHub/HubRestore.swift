@@ -28,8 +28,10 @@ extension HubSetup {
         guard FileManager.default.fileExists(atPath: backup) else {
             throw ReplicaError.missingDatabase(path: backup)
         }
+        // The backup is only read: nothing (not even a missing epoch) is written into it.
         let old = try NTMDatabase.open(at: backup)
-        let name = try identity(old).name
+        guard old.homeCommune == nil, old.district != nil else { throw HubSetupError.notAHub(old.store.path) }
+        let name = try Self.name(old) ?? old.store.replicaID
         try FileManager.default.copyItem(atPath: backup, toPath: target)
         let suffix = "-r" + NTMDatabase.randomHex(6)
         let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix

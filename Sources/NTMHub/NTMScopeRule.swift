@@ -5,11 +5,15 @@ import SyncHub
 extension RoleScopeRule {
     /// The NTM programme's rule: a commune's replica receives (and may push) its own rows, the
     /// district's rows and the shared tables, and syncs only as its commune; a department's and the
-    /// district office's replicas see every row and may sync as any unit.
+    /// district office's replicas see every row and may sync as any unit. A role the programme does not
+    /// know (only a hand-edited database could hold one) sees nothing.
     public static let ntm = RoleScopeRule(
         scope: { role, district, sharedTables in
-            guard let commune = role.commune else { return .everything }
-            return RowScope(owners: [commune] + (district.map { [$0] } ?? []), tables: sharedTables.sorted())
+            if let commune = role.commune {
+                return RowScope(owners: [commune] + (district.map { [$0] } ?? []), tables: sharedTables.sorted())
+            }
+            guard role.isDistrict || role.department != nil else { return RowScope(owners: [], tables: []) }
+            return .everything
         },
         unit: { $0.commune })
 }

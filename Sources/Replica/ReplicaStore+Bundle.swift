@@ -83,18 +83,29 @@ extension ReplicaStore {
                 "SELECT origin, seq, tbl, row, col, value, context, author, wall_ms, note, prev FROM oplog ORDER BY pos"
             )
             while try select.step() {
-                let origin = select.columnText(0)!
+                // A log row damaged behind the engine's back (a NULL where text belongs) stops the export
+                // with a message instead of trapping; `ntm verify` names it.
+                func text(_ column: Int32) throws -> String {
+                    guard let text = select.columnText(column) else {
+                        throw BundleError.unwritable(
+                            path: path, reason: "a damaged operation in the log (see: ntm verify)")
+                    }
+                    return text
+                }
+                let origin = try text(0)
                 let seq = UInt64(select.columnInt(1))
                 let dot = Dot(origin: origin, seq: seq)
                 if let since, since.contains(dot) { continue }
                 if refused.contains(dot) { continue }
+                let (table, row, column, author) = (try text(2), try text(3), try text(4), try text(7))
+                let prev = select.columnIsNull(10) ? nil : Hex.bytes(try text(10))
+                let note = select.columnIsNull(9) ? nil : try text(9)
                 try bundle.appendOperation { writer in
                     SyncOperation.writeLine(
-                        origin: origin, seq: seq, table: select.columnText(2)!, row: select.columnText(3)!,
-                        column: select.columnText(4)!, rawValue: select.columnBytes(5),
-                        rawContext: select.columnBytes(6), author: select.columnText(7)!, wallMs: select.columnInt(8),
-                        note: select.columnIsNull(9) ? nil : select.columnText(9),
-                        prev: select.columnIsNull(10) ? nil : Hex.bytes(select.columnText(10)!), to: &writer)
+                        origin: origin, seq: seq, table: table, row: row,
+                        column: column, rawValue: select.columnBytes(5),
+                        rawContext: select.columnBytes(6), author: author, wallMs: select.columnInt(8),
+                        note: note, prev: prev, to: &writer)
                 }
             }
         }

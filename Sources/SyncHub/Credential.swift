@@ -143,12 +143,10 @@ public enum CredentialProblem: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Credential {
-    /// The replica metadata key the installed credential is kept under (local, never replicated).
-    public static let metadataKey = "credential"
 
     /// The credential installed in a replica, if any, its role one of `roles`.
     public static func installed(in store: ReplicaStore, roles: RoleVocabulary) throws -> Credential? {
-        guard let text = try store.metadata(metadataKey), !text.isEmpty else { return nil }
+        guard let text = try store.metadata(.credential), !text.isEmpty else { return nil }
         return try Credential(fileContents: Array(text.utf8), roles: roles)
     }
 

@@ -1,7 +1,4 @@
-import Foundation
-import Logging
 import NIOCore
-import NIOPosix
 import SyncCore
 import SyncWire
 

@@ -1,9 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
-import SyncCore
-import SyncWire
 
 extension SessionStats {
     /// Writes the hub's one log line for a session (TCP or stdio).

@@ -1,7 +1,3 @@
-import Crypto
-import Foundation
-import Replica
-import SyncCore
 import SyncWire
 
 /// What a session did, for the hub's log line.

@@ -42,7 +42,7 @@ public struct SyncClient {
         // hold dots the hub gave other operations.
         if let fork = try ForkRecord.recorded(in: store) { throw SyncError.fork(fork) }
         do {
-            let savedEpoch = try store.metadata("sync_epoch")
+            let savedEpoch = try store.metadata(.syncEpoch)
             let ownHead = try store.chainHead()
             try transport.send([
                 WireMessage.hello(
@@ -68,7 +68,7 @@ public struct SyncClient {
                 throw violation(transport, "expected welcome")
             }
             if let fork = try findFork(welcome, local: ownHead?.seq ?? 0, transport: transport) {
-                try store.setMetadata(ForkRecord.metadataKey, JSONWriter.string(fork.json))
+                try store.setMetadata(.syncFork, JSONWriter.string(fork.json))
                 try? transport.send([WireMessage.error(WireError(.fork, fork.wireMessage)).line])
                 throw SyncError.fork(fork)
             }
@@ -77,10 +77,10 @@ public struct SyncClient {
             // What this replica receives: a credential of another role (a commune laptop made a
             // department's) widens it, and the rows logged before the cursor must come too.
             let scope = "\(welcome.role) \(welcome.whole)"
-            let savedScope = try store.metadata("sync_scope")
+            let savedScope = try store.metadata(.syncScope)
             if savedScope != scope {
                 if savedScope != nil { cursor = .start }
-                try store.setMetadata(["sync_scope": scope, "sync_cursor": cursor.jsonText])
+                try store.setMetadata([.syncScope: scope, .syncCursor: cursor.jsonText])
             }
             if welcome.epoch != savedEpoch || welcome.end.position < cursor.position {
                 cursor = .start
@@ -88,7 +88,7 @@ public struct SyncClient {
                 // The new epoch and the fresh cursor are saved together: an interrupted session must not
                 // leave another hub's cursor paired with this hub's epoch.
                 try store.setMetadata([
-                    "sync_epoch": welcome.epoch, "sync_cursor": cursor.jsonText, "sync_hub": welcome.hub,
+                    .syncEpoch: welcome.epoch, .syncCursor: cursor.jsonText, .syncHub: welcome.hub,
                 ])
             }
             try push(welcome.holds, transport: transport, result: &result)
@@ -119,7 +119,7 @@ public struct SyncClient {
                     result.counts.received.total += count
                     result.counts.received.new += try store.apply(ops)
                     cursor = to
-                    try store.setMetadata("sync_cursor", cursor.jsonText)
+                    try store.setMetadata(.syncCursor, cursor.jsonText)
                     progress?(finish())
                 default:
                     throw violation(transport, "expected batch or done")
@@ -266,7 +266,7 @@ public struct SyncClient {
     }
 
     private func savedCursor() throws -> HubCursor {
-        guard let text = try store.metadata("sync_cursor"), let json = try? JSONParser.parse(text),
+        guard let text = try store.metadata(.syncCursor), let json = try? JSONParser.parse(text),
             let cursor = try? HubCursor(json: json, field: "cursor")
         else { return .start }
         return cursor

@@ -1,8 +1,3 @@
-import Foundation
-import Replica
-import SyncCore
-import SyncWire
-
 /// What one sync did: what crossed, from this replica's side (`sent` is what it pushed, with the hub's
 /// answer of how many were new or refused; `received` is what it pulled, `new` counted here), and what
 /// the replica learnt of its standing.

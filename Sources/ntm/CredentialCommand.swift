@@ -43,13 +43,13 @@ struct CredentialCommand: ParsableCommand {
 
         func run() throws {
             let database = try options.openDatabase()
-            let l = options.language
+            let language = options.language
             guard let credential = try CredentialFile.installed(in: database.store) else {
-                say(l.pick("Chưa cài chứng thực (xem: ntm credential install).", "No credential installed."))
+                say(language.pick("Chưa cài chứng thực (xem: ntm credential install).", "No credential installed."))
                 return
             }
             say(
-                l.pick(
+                language.pick(
                     "Bản sao \(credential.replica) · vai trò \(credential.role) · máy chủ \(credential.hub)",
                     "Replica \(credential.replica) · role \(credential.role) · hub \(credential.hub)"))
         }

@@ -28,7 +28,7 @@ struct CriteriaCommand: ParsableCommand {
     var words: [String] = []
 
     func run() throws {
-        let l = options.language
+        let language = options.language
         let library = try knownLibrary(options)
         var words = self.words
         var catalogues: [Catalogue]
@@ -54,35 +54,35 @@ struct CriteriaCommand: ParsableCommand {
             print(catalogue, matches)
         }
         if found == 0 {
-            say(l.pick("Không tìm thấy chỉ tiêu nào khớp \"\(query)\".", "No indicator matches \"\(query)\"."))
+            say(language.pick("Không tìm thấy chỉ tiêu nào khớp \"\(query)\".", "No indicator matches \"\(query)\"."))
             throw ExitCode(1)
         }
     }
 
     private func print(_ catalogue: Catalogue, _ found: [Catalogue.Indicator]) {
-        let l = options.language
-        say("\(catalogue.id) — \(catalogue.title(l))")
+        let language = options.language
+        say("\(catalogue.id) — \(catalogue.title(language))")
         var lastCriterion = 0
         for indicator in found {
             if indicator.criterion != lastCriterion, let criterion = catalogue.criterion(indicator.criterion) {
                 say(
-                    "\(l.pick("Tiêu chí", "Criterion")) \(criterion.number). \(l == .vi ? criterion.nameVi : criterion.nameEn)"
+                    "\(language.pick("Tiêu chí", "Criterion")) \(criterion.number). \(language == .vi ? criterion.nameVi : criterion.nameEn)"
                 )
                 lastCriterion = indicator.criterion
             }
-            let mark = indicator.reconstructed ? l.pick(" [dựng lại]", " [reconstructed]") : ""
-            say("  \(indicator.code)  \(l == .vi ? indicator.nameVi : indicator.nameEn)\(mark)")
+            let mark = indicator.reconstructed ? language.pick(" [dựng lại]", " [reconstructed]") : ""
+            say("  \(indicator.code)  \(language == .vi ? indicator.nameVi : indicator.nameEn)\(mark)")
             say(
-                "        \(l.pick("mục tiêu", "target")): \(indicator.target.isEmpty ? "—" : indicator.target(l)) · \(l.pick("phòng", "department")): \(indicator.department) · \(l.pick("ngành thẩm định", "sector")): \(indicator.sector)"
+                "        \(language.pick("mục tiêu", "target")): \(indicator.target.isEmpty ? "—" : indicator.target(language)) · \(language.pick("phòng", "department")): \(indicator.department) · \(language.pick("ngành thẩm định", "sector")): \(indicator.sector)"
             )
         }
         say(
-            l.pick(
+            language.pick(
                 "\(found.count)/\(catalogue.indicators.count) chỉ tiêu",
                 "\(found.count)/\(Language.english(catalogue.indicators.count, "indicator"))"))
         if found.contains(where: \.reconstructed) {
             say(
-                l.pick(
+                language.pick(
                     "[dựng lại]: nội dung dựng lại, chưa đối chiếu văn bản gốc",
                     "[reconstructed]: content reconstructed, not yet checked against the original document"))
         }

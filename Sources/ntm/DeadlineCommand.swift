@@ -58,7 +58,7 @@ struct DeadlineCommand: ParsableCommand {
             for item in items {
                 let state =
                     item.done.map { language.pick("xong ngày \($0)", "done \($0)") }
-                    ?? (item.due < today
+                    ?? (item.isOverdue(on: today)
                         ? language.pick("quá hạn, chưa xong", "overdue, open") : language.pick("chưa xong", "open"))
                 say("\(item.uid ?? "")  \(rendering.deadlineLine(item)) — \(state)")
             }

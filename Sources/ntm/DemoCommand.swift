@@ -75,9 +75,7 @@ struct DemoCommand: ParsableCommand {
         heading(
             "Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)",
             "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
-        let identity = HubIdentity(
-            store: hub.store, epoch: "demo", district: "trieu-son", sharedTables: [NTMSchema.Table.catalogue],
-            policy: NTMSchema.writePolicy, scope: .ntm)
+        let identity = try HubSetup.identity(hub)
         // Each laptop was enrolled at the district and carries its credential (ntm hub enroll).
         var credentials: [String: Credential] = [:]
         for laptop in laptops {

@@ -21,11 +21,14 @@ struct DossierCommand: ParsableCommand {
         let replica = try options.open()
         guard let flag = parseYesNo(complete) else { throw NTMError.badYesNo(complete) }
         try replica.dossier(part: part, complete: flag, author: try options.author(replica))
-        let l = options.language
+        let language = options.language
         let what =
             CommuneReplica.isGeneralDossier(part)
-            ? l.pick("Hồ sơ chung", "General dossier")
-            : l.pick("Hồ sơ tiêu chí \(part)", "Dossier of criterion \(part)")
-        say("\(what): " + (flag ? l.pick("đã hoàn thiện", "complete") : l.pick("chưa hoàn thiện", "not complete")))
+            ? language.pick("Hồ sơ chung", "General dossier")
+            : language.pick("Hồ sơ tiêu chí \(part)", "Dossier of criterion \(part)")
+        say(
+            "\(what): "
+                + (flag ? language.pick("đã hoàn thiện", "complete") : language.pick("chưa hoàn thiện", "not complete"))
+        )
     }
 }

@@ -60,23 +60,24 @@ extension HubCommand {
         func run() throws {
             let database = try options.openDatabase()
             let hub = try HubSetup.identity(database)
-            let l = options.language
+            let language = options.language
             let enrolled = try hub.store.enrolments()
             guard !enrolled.isEmpty else {
-                say(l.pick("Chưa có bản sao nào được đăng ký.", "No replica is enrolled yet."))
+                say(language.pick("Chưa có bản sao nào được đăng ký.", "No replica is enrolled yet."))
                 return
             }
             for entry in enrolled {
                 let state =
                     entry.revokedMs.map {
-                        l.pick("đã thu hồi \(Presentation.time($0))", "revoked \(Presentation.time($0))")
-                    } ?? l.pick("đang dùng", "active")
+                        language.pick("đã thu hồi \(Presentation.time($0))", "revoked \(Presentation.time($0))")
+                    } ?? language.pick("đang dùng", "active")
                 let synced =
                     entry.lastSyncMs.map {
-                        l.pick("đồng bộ lần cuối \(Presentation.time($0))", "last synced \(Presentation.time($0))")
-                    } ?? l.pick("chưa đồng bộ", "never synced")
+                        language.pick(
+                            "đồng bộ lần cuối \(Presentation.time($0))", "last synced \(Presentation.time($0))")
+                    } ?? language.pick("chưa đồng bộ", "never synced")
                 say(
-                    "\(entry.replica)  \(entry.role)  \(l.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)  \(synced)"
+                    "\(entry.replica)  \(entry.role)  \(language.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)  \(synced)"
                 )
             }
         }

@@ -1,16 +1,5 @@
-import ArgumentParser
-import Foundation
 import Logging
-import NTM
-import NTMHub
-import Replica
-import SyncCore
 import SyncHub
-import SyncWire
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The hub's log: swift-log's lines on standard error.
 enum HubLog {

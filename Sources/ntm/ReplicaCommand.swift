@@ -48,9 +48,8 @@ struct ReplicaCommand: ParsableCommand {
             let database = try options.openDatabase()
             let store = database.store
             guard let fork = try ForkRecord.recorded(in: store) else { throw ForkUsage.noFork }
-            var metadata: [String: String?] = [
-                ForkRecord.metadataKey: nil, "sync_cursor": nil, "sync_scope": nil,
-            ]
+            var metadata: [String: String?] = Dictionary(
+                uniqueKeysWithValues: MetadataKey.clearedByForkRecovery.map { ($0.rawValue, nil) })
             let newID: String
             switch (credential, replica) {
             case (let path?, nil):
@@ -59,10 +58,10 @@ struct ReplicaCommand: ParsableCommand {
                     issued, from: path, replica: issued.replica, commune: database.homeCommune,
                     place: database.homeCommune ?? database.district ?? "")
                 newID = issued.replica
-                metadata[Credential.metadataKey] = issued.fileContents
+                metadata[MetadataKey.credential.rawValue] = issued.fileContents
                 metadata[NTMDatabase.roleMetadataKey] = issued.role.description
             case (nil, let id?):
-                guard try Credential.installed(in: store, roles: .ntm) == nil else { throw ForkUsage.credentialNeeded }
+                guard try CredentialFile.installed(in: store) == nil else { throw ForkUsage.credentialNeeded }
                 newID = id
             default:
                 throw ForkUsage.oneOf

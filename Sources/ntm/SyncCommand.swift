@@ -70,14 +70,14 @@ struct SyncCommand: ParsableCommand {
         }
         var client = SyncClient(
             store: store, commune: unit, credential: try CredentialFile.installed(in: store))
-        let l = options.language
+        let language = options.language
         let started = Date()
         let terminal = isatty(2) == 1
         if terminal {
             client.progress = { result in
                 let seconds = max(Date().timeIntervalSince(started), 0.001)
                 let rate = Int(Double(result.counts.sent.total + result.counts.received.total) / seconds)
-                let line = l.pick(
+                let line = language.pick(
                     "\r… gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte, \(rate) thao tác/giây",
                     "\r… sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte")), \(rate) ops/s"
                 )
@@ -110,77 +110,33 @@ struct SyncCommand: ParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         let conflicts = try store.conflictCount()
-        var line = l.pick("Đã đồng bộ với ", "Synced with ") + (try store.metadata("sync_hub") ?? "?") + ": "
-        line += SyncMessages.counts(result, l)
-        line += l.pick(
+        var line = language.pick("Đã đồng bộ với ", "Synced with ") + (try store.metadata(.syncHub) ?? "?") + ": "
+        line += SyncMessages.counts(result, language)
+        line += language.pick(
             ", \(result.counts.bytes) byte, \(seconds) giây",
             ", \(Language.english(result.counts.bytes, "byte")), \(seconds) s")
         if result.restarted {
-            line += l.pick(
+            line += language.pick(
                 " · máy chủ đã đổi (khôi phục?): đã nhận lại từ đầu",
                 " · the hub changed (restored?): pulled from the start")
         }
         if conflicts > 0 {
-            line += l.pick(
+            line += language.pick(
                 "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
                 "; \(Language.english(conflicts, "open conflict")) (see: ntm conflicts)")
         }
         if result.refused > 0 {
-            line += l.pick(
+            line += language.pick(
                 "; máy chủ từ chối \(result.refused) thay đổi không thuộc quyền của máy này (xem: ntm status)",
                 "; the hub refused \(Language.english(result.refused, "change")) this replica may not make (see: ntm status)"
             )
         }
         if result.unsent > 0 {
-            line += l.pick(
+            line += language.pick(
                 "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi: mỗi máy tự gửi thao tác của mình khi đồng bộ",
                 "; \(Language.english(result.unsent, "operation")) of other replicas (from bundles) not sent: each replica sends its own when it syncs"
             )
         }
         say(line)
-    }
-}
-
-/// Collects a `--via` command's standard error on a thread of its own (so that a chatty command never
-/// blocks on a full pipe), keeping only the end of it.
-final class ChildErrors: @unchecked Sendable {
-    let pipe = Pipe()
-    private let lock = NSLock()
-    private var tail: [UInt8] = []
-    private var reader: Thread?
-
-    /// Starts reading; call after the process started.
-    func start() {
-        // The child has its copy of the write end; ours must close, or the reader never sees the end.
-        try? pipe.fileHandleForWriting.close()
-        let handle = pipe.fileHandleForReading
-        let thread = Thread { [self] in
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                lock.lock()
-                tail.append(contentsOf: data)
-                if tail.count > 4096 { tail.removeFirst(tail.count - 4096) }
-                lock.unlock()
-            }
-        }
-        reader = thread
-        thread.start()
-    }
-
-    /// Waits (briefly) for the reader to see the end of the stream.
-    func finish() {
-        guard let reader else { return }
-        for _ in 0..<200 where !reader.isFinished { usleep(5000) }
-    }
-
-    /// The last non-empty line the command printed, if any.
-    func lastLine() -> String? {
-        finish()
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: tail, as: UTF8.self).split(separator: "\n").last.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

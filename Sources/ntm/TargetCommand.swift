@@ -28,21 +28,21 @@ struct TargetCommand: ParsableCommand {
 
     func run() throws {
         let database = try options.openDatabase()
-        let l = options.language
+        let language = options.language
         let replica = try database.commune(options.commune)
         if let set {
             let target = try replica.setTarget(
                 set: set, level: level, year: year, author: try options.author(database: database))
             say(
-                l.pick(
-                    "Đã ghi mục tiêu: \(target.level.label(l)) theo bộ \(target.setID)",
-                    "Recorded the target: \(target.level.label(l)) with set \(target.setID)")
-                    + (target.year.map { l.pick(", năm \($0)", ", by \($0)") } ?? ""))
+                language.pick(
+                    "Đã ghi mục tiêu: \(target.level.label(language)) theo bộ \(target.setID)",
+                    "Recorded the target: \(target.level.label(language)) with set \(target.setID)")
+                    + (target.year.map { language.pick(", năm \($0)", ", by \($0)") } ?? ""))
             return
         }
         for target in try database.targets(of: replica.commune) {
-            let year = target.year.map { l.pick(" năm \($0)", " by \($0)") } ?? ""
-            say("\(target.level.label(l))\(year) — \(l.pick("bộ", "set")) \(target.setID)")
+            let year = target.year.map { language.pick(" năm \($0)", " by \($0)") } ?? ""
+            say("\(target.level.label(language))\(year) — \(language.pick("bộ", "set")) \(target.setID)")
         }
     }
 }

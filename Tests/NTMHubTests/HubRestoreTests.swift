@@ -53,6 +53,21 @@ import Testing
         #expect(again.name == long && again.replicaID != restored.replicaID)
     }
 
+    /// A backup taken before the hub first served has no epoch: restoring reads it and writes nothing
+    /// into it (the restored copy gets the epoch).
+    @Test func theBackupIsOnlyRead() throws {
+        let folder = TemporaryDirectory("hub-restore")
+        let database = try NTMDatabase.create(
+            at: folder.file("huyen.sqlite"), replicaID: "huyen-trieu-son",
+            home: .district(slug: "trieu-son", name: nil), author: nil)
+        try database.store.backup(to: folder.file("backup.sqlite"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: folder.file("backup.sqlite")))
+        let restored = try HubSetup.restore(backup: folder.file("backup.sqlite"), to: folder.file("restored.sqlite"))
+        #expect(restored.name == "huyen-trieu-son" && !restored.epoch.isEmpty)
+        #expect(try NTMDatabase.open(at: folder.file("backup.sqlite")).store.metadata(.hubEpoch) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("backup.sqlite"))) == before)
+    }
+
     @Test func restoreRefusesAnExistingTargetAndAMissingBackup() throws {
         let folder = TemporaryDirectory("hub-restore")
         try HubSetupTests.hub(folder).store.backup(to: folder.file("backup.sqlite"))

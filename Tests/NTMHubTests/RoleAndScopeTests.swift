@@ -49,10 +49,19 @@ import Testing
     }
 
     @Test func aDepartmentAndTheDistrictOfficeSeeEverything() {
-        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo"), Role(kind: "province")] {
+        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo")] {
             #expect(RoleScopeRule.ntm.scope(role, "trieu-son", ["catalogue"]) == .everything, "\(role)")
             #expect(RoleScopeRule.ntm.unit(role) == nil, "\(role)")
         }
         #expect(RoleScopeRule.ntm.unit(.commune("dan-ly")) == "dan-ly")
+    }
+
+    /// A kind the programme does not know (a hand-edited enrolment) sees no row at all.
+    @Test func aRoleTheProgrammeDoesNotKnowSeesNothing() {
+        let scope = RoleScopeRule.ntm.scope(Role(kind: "province"), "trieu-son", ["catalogue"])
+        #expect(scope == RowScope(owners: [], tables: []))
+        #expect(!scope.isEverything)
+        #expect(!scope.contains(table: "assessment", row: "dan-ly/qd1980-2016/17.1"))
+        #expect(!scope.contains(table: "catalogue", row: "thanh-hoa-2020"))
     }
 }

@@ -45,7 +45,8 @@ import Testing
         _ = try store.recoverFork(
             from: record.seq, newReplicaID: id,
             metadata: [
-                Credential.metadataKey: credential.fileContents, ForkRecord.metadataKey: nil, "sync_cursor": nil,
+                MetadataKey.credential.rawValue: credential.fileContents, MetadataKey.syncFork.rawValue: nil,
+                "sync_cursor": nil,
             ])
         return try NTMDatabase.open(at: store.path).store
     }

@@ -151,7 +151,7 @@ import Testing
         let night = try HubFixture("auth-client")
         let replica = try night.commune("dan-ly")
         try replica.assess(code: "17.1", status: "đạt", author: "Lan")
-        try replica.store.setMetadata(Credential.metadataKey, "")
+        try replica.store.setMetadata(MetadataKey.credential.rawValue, "")
         #expect(throws: SyncError.noCredential) { try night.syncInMemory(replica) }
         let foreign = Credential.issue(
             replica: replica.store.replicaID, role: .commune("dan-ly"), hub: "huyen-khac", district: nil)

@@ -36,66 +36,65 @@ public enum IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
 
     /// The problem as one line in a language, for `ntm verify`.
     public func message(_ language: Language) -> String {
-        let words = language
         switch self {
         case .sqlite(let line):
-            return words.pick("Kiểm tra của SQLite: \(line)", "SQLite integrity check: \(line)")
+            return language.pick("Kiểm tra của SQLite: \(line)", "SQLite integrity check: \(line)")
         case .unreadableHoldings(let origin, let reason):
-            return words.pick(
+            return language.pick(
                 "Không đọc được danh sách thao tác đã có của \(origin): \(reason)",
                 "the held dots of \(origin) cannot be read: \(reason)")
         case .operationsMissingFromLog(let origin, let seqs) where seqs.count == 1:
-            return words.pick(
+            return language.pick(
                 "Thao tác \(origin):\(seqs.lowerBound) có trong danh sách đã có nhưng không còn trong nhật ký (đã bị xóa)",
                 "operation \(origin):\(seqs.lowerBound) is held but missing from the log (deleted)")
         case .operationsMissingFromLog(let origin, let seqs):
-            return words.pick(
+            return language.pick(
                 "Các thao tác \(Self.dots(origin, seqs)) có trong danh sách đã có nhưng không còn trong nhật ký (đã bị xóa)",
                 "operations \(Self.dots(origin, seqs)) are held but missing from the log (deleted)")
         case .operationsNotInHoldings(let origin, let seqs) where seqs.count == 1:
-            return words.pick(
+            return language.pick(
                 "Thao tác \(origin):\(seqs.lowerBound) có trong nhật ký nhưng không có trong danh sách đã có",
                 "operation \(origin):\(seqs.lowerBound) is in the log but not in the held dots")
         case .operationsNotInHoldings(let origin, let seqs):
-            return words.pick(
+            return language.pick(
                 "Các thao tác \(Self.dots(origin, seqs)) có trong nhật ký nhưng không có trong danh sách đã có",
                 "operations \(Self.dots(origin, seqs)) are in the log but not in the held dots")
         case .unreadableOperation(let position, let dot, let reason):
-            return words.pick(
+            return language.pick(
                 "Không đọc được thao tác \(dot) ở vị trí \(position) của nhật ký: \(reason)",
                 "operation \(dot) at log position \(position) cannot be read: \(reason)")
         case .brokenChain(let dot, let previous):
-            return words.pick(
+            return language.pick(
                 "Thao tác \(dot) không nối tiếp \(previous) như đang lưu ở đây (mã băm prev khác): một trong hai thao tác đã bị sửa",
                 "operation \(dot) does not follow \(previous) as held here (its prev is another hash): one of the two was changed"
             )
         case .chainCut(let dot):
-            return words.pick(
+            return language.pick(
                 "Thao tác \(dot) không ghi mã băm của thao tác trước dù chuỗi đã bắt đầu: trường prev đã bị xóa",
                 "operation \(dot) names no previous operation although its origin's chain had begun: its prev was removed"
             )
         case .unreadableRowState(let table, let row, let reason):
-            return words.pick(
+            return language.pick(
                 "Không đọc được trạng thái đã lưu của hàng \(table) \(row): \(reason)",
                 "the stored state of row \(table) \(row) cannot be read: \(reason)")
         case .rowStateDiffers(let table, let row, let column, let difference):
-            return words.pick(
+            return language.pick(
                 "Hàng \(table) \(row), cột \(column): \(difference.message(.vi))",
                 "row \(table) \(row), column \(column): \(difference.message(.en))")
         case .rowStateWithoutOperations(let table, let row):
-            return words.pick(
+            return language.pick(
                 "Hàng \(table) \(row) có trạng thái đã lưu nhưng không có thao tác nào trong nhật ký",
                 "row \(table) \(row) has a stored state but no operation in the log")
         case .operationsWithoutRowState(let table, let row, let operations):
-            return words.pick(
+            return language.pick(
                 "Hàng \(table) \(row) có \(operations) thao tác trong nhật ký nhưng không có trạng thái đã lưu",
                 "row \(table) \(row) has \(Language.english(operations, "operation")) in the log but no stored state")
         case .conflictMissing(let table, let row, let column, let kind):
-            return words.pick(
+            return language.pick(
                 "Hàng \(table) \(row), cột \(column): trạng thái có xung đột \(Self.conflictKind(kind.rawValue)) nhưng bảng xung đột không ghi",
                 "row \(table) \(row), column \(column): the \(kind.rawValue) conflict of its state is not listed")
         case .conflictNotInRowState(let table, let row, let column, let kind):
-            return words.pick(
+            return language.pick(
                 "Hàng \(table) \(row), cột \(column): bảng xung đột ghi một xung đột \(Self.conflictKind(kind)) mà trạng thái không có",
                 "row \(table) \(row), column \(column): a \(kind) conflict is listed that its state does not show")
         }
@@ -134,26 +133,25 @@ public enum FieldDifference: Sendable, Hashable, CustomStringConvertible {
 
     /// The difference in a language.
     public func message(_ language: Language) -> String {
-        let words = language
         switch self {
         case .missingFromRowState:
-            return words.pick(
+            return language.pick(
                 "nhật ký có ghi cột này nhưng trạng thái đã lưu không có",
                 "the log writes it but the stored state lacks it")
         case .notInLog:
-            return words.pick(
+            return language.pick(
                 "trạng thái đã lưu có cột này nhưng không thao tác nào trong nhật ký ghi nó",
                 "the stored state has it but no operation in the log writes it")
         case .siblings(let stored, let replayed):
-            return words.pick(
+            return language.pick(
                 "trạng thái đã lưu giữ \(Self.list(stored, .vi)) trong khi nhật ký cho \(Self.list(replayed, .vi))",
                 "the stored state keeps \(Self.list(stored)) where the log gives \(Self.list(replayed))")
         case .values(let dots):
-            return words.pick(
+            return language.pick(
                 "giá trị đã lưu của \(Self.list(dots, .vi)) khác với nhật ký",
                 "the stored value of \(Self.list(dots)) differs from the log's")
         case .vector(let stored, let replayed):
-            return words.pick(
+            return language.pick(
                 "véc-tơ phiên bản đã lưu là \(Self.text(stored)) trong khi nhật ký cho \(Self.text(replayed))",
                 "the stored version vector is \(Self.text(stored)) where the log gives \(Self.text(replayed))")
         }

@@ -83,7 +83,7 @@ public enum SystemText {
     }
 
     /// Foundation's file errors a person meets, in the language (its own descriptions are English).
-    public static func fileError(_ code: CocoaError.Code, _ language: Language) -> String? {
+    static func fileReason(_ code: CocoaError.Code, _ language: Language) -> String? {
         switch code {
         case .fileNoSuchFile, .fileReadNoSuchFile:
             return language.pick("không có tệp hoặc thư mục đó", "no such file or folder")
@@ -98,5 +98,13 @@ public enum SystemText {
         default:
             return nil
         }
+    }
+
+    /// A file error Foundation raised (reading a catalogue, copying a backup), as one line naming the
+    /// file; Foundation's own description (English) only for the reasons not known here.
+    public static func fileError(_ error: CocoaError, _ language: Language) -> String {
+        let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? ""
+        let reason = fileReason(error.code, language) ?? error.localizedDescription
+        return language.pick("lỗi tệp \(path): \(reason)", "file error \(path): \(reason)")
     }
 }

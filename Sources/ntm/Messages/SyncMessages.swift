@@ -1,16 +1,11 @@
 import ArgumentParser
 import Foundation
-import Logging
 import NTM
 import NTMHub
 import Replica
 import SyncCore
 import SyncHub
 import SyncWire
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 enum SyncUsage: Error {
     case oneWay
@@ -61,59 +56,59 @@ enum SyncMessages {
         return status > 128
     }
 
-    static func message(_ error: any Error, _ l: Language) -> String? {
+    static func message(_ error: any Error, _ language: Language) -> String? {
         switch error {
         case let error as EnrolmentUsage:
-            return error.message(l)
+            return error.message(language)
         case let error as ForkUsage:
-            return error.message(l)
+            return error.message(language)
         case let error as HubSetupError:
-            return error.message(l)
+            return error.message(language)
         case SyncUsage.oneWay:
-            return l.pick(
+            return language.pick(
                 "cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH",
                 "give exactly one of --hub HOST:PORT and --via COMMAND")
         case let error as SyncError:
             switch error {
             case .hub(let wire) where wire.code == .unauthenticated:
-                return l.pick(
+                return language.pick(
                     "máy chủ không nhận chứng thực của máy này (\(unauthenticatedReason(wire.message))); xin huyện cấp lại: ntm hub enroll --renew, rồi ntm credential install TỆP",
                     "the hub did not accept this replica's credential (\(wire.message)); ask the district for a new one: ntm hub enroll --renew, then ntm credential install FILE"
                 )
             case .fork(let fork):
-                return forkMessage(fork, l)
+                return forkMessage(fork, language)
             case .hub(let wire) where wire.code == .fork:
-                return l.pick(
+                return language.pick(
                     "máy chủ phát hiện hai cơ sở dữ liệu cùng ghi dưới mã bản sao này (\(wire.message)); không có gì của phần rẽ nhánh được áp dụng; chạy lại ntm sync để xác định chỗ rẽ nhánh",
                     "the hub found two databases writing under this replica id (\(wire.message)); nothing of the forked part was applied; run ntm sync again to locate the fork"
                 )
             case .hub(let wire):
-                return l.pick(
+                return language.pick(
                     "máy chủ từ chối: \(wire.code.rawValue): \(wire.message)",
                     "the hub refused: \(wire.code.rawValue): \(wire.message)")
-                    + l.pick("; các lô đã xác nhận vẫn được giữ", "; acknowledged batches are kept")
+                    + language.pick("; các lô đã xác nhận vẫn được giữ", "; acknowledged batches are kept")
             case .protocolViolation(let wire):
-                return l.pick(
+                return language.pick(
                     "máy chủ trả lời sai giao thức (\(wire.message)); các lô đã xác nhận vẫn được giữ",
                     "the hub broke the protocol (\(wire.message)); acknowledged batches are kept")
-            case .transport(let transport): return message(transport, l)
+            case .transport(let transport): return message(transport, language)
             case .noCredential:
-                return l.pick(
+                return language.pick(
                     "máy chủ yêu cầu chứng thực mà bản sao này chưa có; xin huyện cấp (ntm hub enroll) rồi chạy: ntm credential install TỆP",
                     "the hub asks for a credential and this replica has none; ask the district for one (ntm hub enroll), then run: ntm credential install FILE"
                 )
             case .syncWithItself:
-                return l.pick(
+                return language.pick(
                     "đây là cơ sở dữ liệu của chính máy chủ huyện: máy chủ không đồng bộ với chính nó; các xã đồng bộ với máy chủ (ntm sync trên máy của xã)",
                     "this is the district hub's own database: a hub does not sync with itself; communes sync with the hub (ntm sync on the commune's laptop)"
                 )
             case .notNTM(let answer):
-                return l.pick(
+                return language.pick(
                     "cổng này không nói giao thức ntm (máy ở đó trả lời: \"\(answer)\"); kiểm tra địa chỉ và cổng của máy chủ huyện",
                     "this port does not speak the ntm protocol (it answered: \"\(answer)\"); check the district hub's address and port"
                 )
             case .otherHub(let credential, let hub):
-                return l.pick(
+                return language.pick(
                     "chứng thực của máy này do máy chủ \(credential) cấp, còn máy chủ trả lời là \(hub); kiểm tra địa chỉ --hub",
                     "this replica's credential was issued by hub \(credential), but hub \(hub) answered; check the --hub address"
                 )
@@ -121,49 +116,49 @@ enum SyncMessages {
         case let error as TransportError:
             switch error {
             case .badAddress(let address) where address.contains("://"):
-                return l.pick(
+                return language.pick(
                     "--hub nhận HOST:PORT, không phải địa chỉ web: \"\(address)\"; viết ví dụ 10.0.0.5:7420 (bỏ http://)",
                     "--hub takes HOST:PORT, not a web address: \"\(address)\"; write e.g. 10.0.0.5:7420 (without http://)"
                 )
             case .badAddress(let address):
-                return l.pick(
+                return language.pick(
                     "địa chỉ \"\(address)\" không hợp lệ; viết HOST:PORT, ví dụ 10.0.0.5:7420",
                     "invalid address \"\(address)\"; write HOST:PORT, e.g. 10.0.0.5:7420")
             case .noAnswer(let address, let seconds):
-                return l.pick(
+                return language.pick(
                     "máy ở \(address) nhận kết nối nhưng không trả lời trong \(seconds) giây: kiểm tra đó có phải máy chủ ntm (ntm hub serve) và đúng cổng; chờ lâu hơn: --timeout GIÂY",
                     "\(address) accepted the connection but did not answer within \(seconds) s: check that it is an ntm hub (ntm hub serve) on that port; to wait longer: --timeout SECONDS"
                 )
             case .unreachable(let address, let reason):
-                let reason = SystemText.reason(reason, l)
-                return l.pick(
+                let reason = SystemText.reason(reason, language)
+                return language.pick(
                     "không kết nối được máy chủ \(address) (\(reason)); kiểm tra địa chỉ, cổng và mạng, rồi thử lại",
                     "cannot reach the hub at \(address) (\(reason)); check the address, the port and the network, then try again"
                 )
             case .closed(let reason):
-                let reason = SystemText.reason(reason, l)
-                return l.pick(
+                let reason = SystemText.reason(reason, language)
+                return language.pick(
                     "mất kết nối với máy chủ (\(reason)); chạy lại ntm sync để tiếp tục, các lô đã xác nhận vẫn được giữ",
                     "the connection to the hub was lost (\(reason)); run ntm sync again to resume, acknowledged batches are kept"
                 )
             case .commandFailed(let command, let reason):
-                let reason = SystemText.reason(reason, l)
-                return l.pick(
+                let reason = SystemText.reason(reason, language)
+                return language.pick(
                     "không chạy được lệnh \"\(command)\" (\(reason))", "cannot run \"\(command)\" (\(reason))")
             case .cannotListen(let address, let reason):
                 let inUse = reason.lowercased().contains("in use")
-                let reason = SystemText.reason(reason, l)
+                let reason = SystemText.reason(reason, language)
                 if !inUse {
-                    return l.pick(
+                    return language.pick(
                         "không nghe được trên \(address) (\(reason)); dùng một địa chỉ của máy này, hoặc 0.0.0.0:CỔNG để nghe trên mọi địa chỉ",
                         "cannot listen on \(address) (\(reason)); use an address of this machine, or 0.0.0.0:PORT to listen on all of them"
                     )
                 }
-                return l.pick(
+                return language.pick(
                     "không nghe được trên \(address) (\(reason)); chọn cổng khác hoặc dừng chương trình đang dùng cổng này",
                     "cannot listen on \(address) (\(reason)); choose another port or stop what uses it")
             case .timedOut(let seconds):
-                return l.pick(
+                return language.pick(
                     "máy chủ không trả lời trong \(seconds) giây; chạy lại ntm sync để tiếp tục, các lô đã xác nhận vẫn được giữ",
                     "the hub did not answer for \(seconds) s; run ntm sync again to resume, acknowledged batches are kept"
                 )
@@ -174,33 +169,33 @@ enum SyncMessages {
 
     /// What a sync moved, in words: what was sent and was new to the hub, what the hub already had,
     /// what was received and was new here.
-    static func counts(_ result: SyncResult, _ l: Language) -> String {
+    static func counts(_ result: SyncResult, _ language: Language) -> String {
         func operations(_ count: Int) -> String {
-            l.pick("\(count) thao tác", count == 1 ? "1 operation" : "\(count) operations")
+            language.pick("\(count) thao tác", count == 1 ? "1 operation" : "\(count) operations")
         }
         var sent: String
         if result.counts.sent.total == 0 {
-            sent = l.pick("không có gì mới để gửi", "nothing new to send")
+            sent = language.pick("không có gì mới để gửi", "nothing new to send")
         } else {
-            sent = l.pick(
+            sent = language.pick(
                 "gửi \(operations(result.counts.sent.new)) mới",
                 "sent \(result.counts.sent.new) new \(result.counts.sent.new == 1 ? "operation" : "operations")")
             if result.counts.sent.held > 0 {
-                sent += l.pick(
+                sent += language.pick(
                     " (huyện đã có \(result.counts.sent.held) thao tác gửi lại)",
                     " (\(result.counts.sent.held) sent again that the hub already had)")
             }
         }
         let received: String
         if result.counts.received.total == 0 {
-            received = l.pick("không có gì mới để nhận", "nothing new to receive")
+            received = language.pick("không có gì mới để nhận", "nothing new to receive")
         } else if result.counts.received.total == result.counts.received.new {
-            received = l.pick(
+            received = language.pick(
                 "nhận \(operations(result.counts.received.total)) mới",
                 "received \(result.counts.received.total) new \(result.counts.received.total == 1 ? "operation" : "operations")"
             )
         } else {
-            received = l.pick(
+            received = language.pick(
                 "nhận \(operations(result.counts.received.total)) (\(result.counts.received.new) mới với máy này)",
                 "received \(operations(result.counts.received.total)) (\(result.counts.received.new) new here)")
         }
@@ -220,18 +215,18 @@ enum SyncMessages {
     }
 
     /// What a person reads about a fork of their database, and what to do.
-    static func forkMessage(_ fork: ForkRecord, _ l: Language) -> String {
+    static func forkMessage(_ fork: ForkRecord, _ language: Language) -> String {
         let what =
             fork.localSeq < fork.seq
-            ? l.pick(
+            ? language.pick(
                 "máy chủ \(fork.hub) giữ thao tác \(fork.seq)–\(fork.hubSeq) của mã bản sao \(fork.replica) mà cơ sở dữ liệu này không có (bản sao chép sang máy khác, hoặc khôi phục từ bản sao lưu cũ)",
                 "hub \(fork.hub) holds operations \(fork.seq)–\(fork.hubSeq) of replica id \(fork.replica) that this database lacks (a copy on another laptop, or a restore from an older backup)"
             )
-            : l.pick(
+            : language.pick(
                 "thao tác \(fork.seq)–\(fork.localSeq) của cơ sở dữ liệu này khác với những gì máy chủ \(fork.hub) giữ dưới cùng mã bản sao \(fork.replica) (cơ sở dữ liệu đã bị chép sang máy khác)",
                 "operations \(fork.seq)–\(fork.localSeq) of this database differ from what hub \(fork.hub) holds under the same replica id \(fork.replica) (the database was copied to another laptop)"
             )
-        return l.pick(
+        return language.pick(
             "rẽ nhánh từ thao tác \(fork.seq): \(what); không gửi, không nhận gì cho đến khi khôi phục: xin huyện cấp chứng thực cho mã mới (ntm hub enroll --replica MÃ-MỚI …) rồi chạy ntm replica fork-recover --credential TỆP (không dùng chứng thực: --replica MÃ-MỚI); không mất thao tác nào",
             "fork from operation \(fork.seq): \(what); nothing is sent or received until it is recovered: ask the district for a credential for a new id (ntm hub enroll --replica NEW-ID …), then run ntm replica fork-recover --credential FILE (without credentials: --replica NEW-ID); no work is lost"
         )
