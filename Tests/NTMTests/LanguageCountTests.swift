@@ -33,5 +33,9 @@ import Testing
         #expect(SystemText.reason("exit status 127", .vi) == "không tìm thấy lệnh (mã thoát 127)")
         #expect(SystemText.reason("exit status 3", .vi) == "mã thoát 3")
         #expect(SystemText.reason("something new", .vi) == "something new")
+        // Bundle export's reason for a log row it cannot read.
+        #expect(
+            SystemText.reason("a damaged operation in the log (see: ntm verify)", .vi)
+                == "nhật ký có một thao tác bị hỏng (xem: ntm verify)")
     }
 }

@@ -27,6 +27,10 @@ public enum SystemText {
         ("no such file", "không có tệp đó", "no such file"),
         ("no such file or directory", "không có tệp hoặc thư mục đó", "no such file or directory"),
         ("cannot create the file", "không tạo được tệp", "cannot create the file"),
+        (
+            "a damaged operation in the log (see: ntm verify)",
+            "nhật ký có một thao tác bị hỏng (xem: ntm verify)", "a damaged operation in the log (see: ntm verify)"
+        ),
         ("no space left on device", "ổ đĩa đã đầy", "no space left on the disk"),
         ("read-only file system", "ổ đĩa chỉ cho đọc", "the file system is read-only"),
         ("is a directory", "đó là một thư mục", "it is a folder"),
