@@ -62,7 +62,7 @@ public enum NTMSchema {
                     .init("criteria_set", .text), .init("indicator", .text), .init("kind", .text),
                     .init("title", .text), .init("number", .text), .init("issued", .text), .init("issuer", .text),
                     .init("file_name", .text), .init("file_size", .integer), .init("file_sha256", .text),
-                ]),
+                ], file: FileColumns(sha256: "file_sha256", size: "file_size")),
             ReplicatedTable(
                 name: Table.dossier, keyColumns: ["commune", "criteria_set", "part"],
                 columns: [.init("complete", .boolean)]),

@@ -114,6 +114,33 @@ extension ReplicaStore {
                     ALTER TABLE enrolment ADD COLUMN last_sync_ms INTEGER;
                     """)
         }
+        migrator.registerMigration("v8-files") { db in
+            try db.execute(
+                sql: """
+                    -- File contents, content-addressed (local, never replicated): one row a file known here,
+                    -- its chunk hashes concatenated, how many bytes of checked chunks are held, whether the
+                    -- whole file checked (present), why it will not move (refusal), whether the hub holds it.
+                    CREATE TABLE file (
+                        sha256 TEXT PRIMARY KEY NOT NULL,
+                        size INTEGER NOT NULL,
+                        chunks TEXT NOT NULL,
+                        held INTEGER NOT NULL,
+                        present INTEGER NOT NULL,
+                        failures INTEGER NOT NULL,
+                        at_hub INTEGER NOT NULL,
+                        updated_ms INTEGER NOT NULL,
+                        refusal TEXT,
+                        refusal_detail TEXT
+                    ) WITHOUT ROWID;
+                    -- The checked chunks (256 KiB each, the last shorter).
+                    CREATE TABLE file_chunk (
+                        sha256 TEXT NOT NULL,
+                        idx INTEGER NOT NULL,
+                        data BLOB NOT NULL,
+                        UNIQUE (sha256, idx)
+                    );
+                    """)
+        }
         return migrator
     }()
 

@@ -68,6 +68,7 @@ public final class ReplicaStore: Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
             }
             try ensureProjections(db, schema: schema)
+            try ensureFileIndexes(db, schema: schema)
         }
         return ReplicaStore(
             path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock, rowCacheLimit: rowCacheLimit)
@@ -105,7 +106,10 @@ public final class ReplicaStore: Sendable {
             return id
         }
         try migrator.migrate(queue)
-        try queue.write { db in try ensureProjections(db, schema: schema) }
+        try queue.write { db in
+            try ensureProjections(db, schema: schema)
+            try ensureFileIndexes(db, schema: schema)
+        }
         return ReplicaStore(
             path: path, queue: queue, replicaID: replicaID, schema: schema, clock: clock, rowCacheLimit: rowCacheLimit)
     }

@@ -71,12 +71,16 @@ public struct ReplicatedTable: Sendable, Hashable {
     public var keyColumns: [String]
     /// The replicated columns.
     public var columns: [ReplicatedColumn]
+    /// The columns that reference a file by its content, when the table's rows attach files: the file
+    /// travels with the rows (`protocol/PROTOCOL.md` §12).
+    public var file: FileColumns?
 
     /// Creates a table description.
-    public init(name: String, keyColumns: [String], columns: [ReplicatedColumn]) {
+    public init(name: String, keyColumns: [String], columns: [ReplicatedColumn], file: FileColumns? = nil) {
         self.name = name
         self.keyColumns = keyColumns
         self.columns = columns
+        self.file = file
     }
 
     /// The `CREATE TABLE` statement of the projection.
@@ -84,6 +88,21 @@ public struct ReplicatedTable: Sendable, Hashable {
         let key = keyColumns.map { "\(quoted($0)) TEXT NOT NULL" }
         let values = columns.map { "\(quoted($0.name)) \($0.type.sqlType)" }
         return "CREATE TABLE \(quoted(name)) (id TEXT PRIMARY KEY NOT NULL, \((key + values).joined(separator: ", ")))"
+    }
+}
+
+/// The two columns through which a row references a file: its SHA-256 (64 lowercase hex digits) and
+/// its size in bytes. A file is its content; its name, if any, is another column of the row.
+public struct FileColumns: Sendable, Hashable {
+    /// The column holding the file's SHA-256.
+    public var sha256: String
+    /// The column holding the file's size.
+    public var size: String
+
+    /// Names the columns.
+    public init(sha256: String, size: String) {
+        self.sha256 = sha256
+        self.size = size
     }
 }
 
