@@ -66,7 +66,7 @@ let package = Package(
         // The glue between the NTM domain and the sync hub: the hub's identity and scope rule, enrolment
         // and credentials, restoring a hub from a backup.
         .target(
-            name: "NTMHub", dependencies: ["NTM", "Replica", "SyncCore", "SyncHub"], swiftSettings: strict),
+            name: "NTMHub", dependencies: ["NTM", "Replica", "SyncCore", "SyncHub", "SyncWire"], swiftSettings: strict),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "ntm",

@@ -2,6 +2,7 @@ import NTM
 import Replica
 import SyncCore
 import SyncHub
+import SyncWire
 
 /// A district database as the sync hub sees it: its epoch, its name, and the identity the hub serves with.
 public enum HubSetup {
@@ -30,6 +31,11 @@ public enum HubSetup {
         return HubIdentity(
             store: database.store, epoch: try epoch(database), district: database.district,
             sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy, scope: .ntm,
-            name: try name(database))
+            name: try name(database), fileLimit: try fileLimit(database))
+    }
+
+    /// The largest file the hub accepts, in bytes: what the district set, else 50 MiB.
+    public static func fileLimit(_ database: NTMDatabase) throws -> Int64 {
+        try database.store.metadata(.fileLimit).flatMap { Int64($0) } ?? WireLimits.defaultFileLimit
     }
 }

@@ -26,6 +26,9 @@ public struct FileStatus: Sendable, Hashable {
     public var state: FileState
     /// Whether the hub is known to hold it whole (it accepted it, or it came from there).
     public var atHub: Bool
+    /// Whether the whole content is here and checked (also when the file is refused elsewhere: a file
+    /// the hub declined is still here).
+    public var isWhole: Bool
 }
 
 /// What became of a received chunk.
@@ -94,7 +97,7 @@ extension ReplicaStore {
     ///   ``FileError/diskFull(needed:free:floor:)``.
     public func storeFile(at path: String) throws -> FileManifest {
         let manifest = try Self.readManifest(path)
-        if case .present = try fileStatus(manifest.sha256)?.state { return manifest }
+        if try fileStatus(manifest.sha256)?.isWhole == true { return manifest }
         try checkRoom(for: manifest.size)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FileError.unreadable(path: path, reason: "permission denied")
@@ -168,7 +171,11 @@ extension ReplicaStore {
                 INSERT INTO file(sha256, size, chunks, held, present, failures, at_hub, updated_ms)
                 VALUES (?, ?, ?, 0, ?, 0, 0, ?)
                 """,
-            arguments: [manifest.sha256, manifest.size, chunks, manifest.size == 0, clock])
+            // An empty file has no chunk: it is whole at once, if it is the empty file's hash.
+            arguments: [
+                manifest.sha256, manifest.size, chunks,
+                manifest.size == 0 && manifest.sha256 == FileManifest.digest(Data()), clock,
+            ])
     }
 
     /// Makes ready to receive a file: records its manifest (see ``FileManifest``); a file present here
@@ -276,7 +283,7 @@ extension ReplicaStore {
     /// - Throws: ``FileError/notHere(sha256:held:size:)``, ``FileError/damaged(sha256:)``,
     ///   ``FileError/cannotWrite(path:reason:)``.
     public func exportFile(_ sha256: String, to path: String) throws {
-        guard let status = try fileStatus(sha256), case .present = status.state else {
+        guard let status = try fileStatus(sha256), status.isWhole else {
             let status = try fileStatus(sha256)
             var held: Int64 = 0
             if case .partial(let bytes) = status?.state { held = bytes }
@@ -339,7 +346,8 @@ extension ReplicaStore {
         } else {
             state = .missing
         }
-        return FileStatus(sha256: sha256, size: row["size"], state: state, atHub: row["at_hub"])
+        return FileStatus(
+            sha256: sha256, size: row["size"], state: state, atHub: row["at_hub"], isWhole: row["present"])
     }
 
     /// Every file this replica knows (present, partial or refused), by SHA-256.
@@ -358,7 +366,7 @@ extension ReplicaStore {
                 sql: """
                     INSERT INTO file(sha256, size, chunks, held, present, failures, at_hub, updated_ms)
                     VALUES (?, ?, '', 0, 0, 0, 1, ?)
-                    ON CONFLICT(sha256) DO UPDATE SET at_hub = 1
+                    ON CONFLICT(sha256) DO UPDATE SET at_hub = 1, refusal = NULL, refusal_detail = NULL
                     """,
                 arguments: [sha256, size, clock()])
         }

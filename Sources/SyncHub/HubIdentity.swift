@@ -1,5 +1,6 @@
 import Replica
 import SyncCore
+import SyncWire
 
 /// Who the hub is: its replica, its epoch and the district whose shared rows every commune receives.
 public struct HubIdentity: Sendable {
@@ -19,12 +20,15 @@ public struct HubIdentity: Sendable {
     /// was created with, and stays when a restored hub takes a new replica id, so that credentials go
     /// on working.
     public let name: String
+    /// The largest file, in bytes, the hub accepts from a replica (set by the district).
+    public let fileLimit: Int64
 
     /// Creates an identity; `name` defaults to the store's replica id.
     public init(
         store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>, policy: WritePolicy,
-        scope: RoleScopeRule, name: String? = nil
+        scope: RoleScopeRule, name: String? = nil, fileLimit: Int64 = WireLimits.defaultFileLimit
     ) {
+        self.fileLimit = fileLimit
         self.store = store
         self.epoch = epoch
         self.district = district

@@ -22,6 +22,8 @@ public final class HubSession: @unchecked Sendable {
         var role: Role
         var scope: RowScope
         var publicKey: [UInt8]
+        /// The session's protocol version (the lower of both sides').
+        var version: Int
     }
 
     enum State {
@@ -29,12 +31,14 @@ public final class HubSession: @unchecked Sendable {
         case awaitingAuth(WireMessage.Hello, nonce: [UInt8])
         case ready(Peer)
         case receiving(Peer, batch: Int64, expected: Int)
+        /// After `done` in a version 4 session: file contents move until the client says `bye`.
+        case files(Peer)
         case closed
     }
 
-    private let hub: HubIdentity
+    let hub: HubIdentity
     private let makeNonce: @Sendable () -> [UInt8]
-    private var state = State.awaitingHello
+    var state = State.awaitingHello
     /// The operations of the push batch being received (kept outside `state`, so that appending does
     /// not copy the batch).
     private var pending: [SyncOperation] = []
@@ -45,7 +49,11 @@ public final class HubSession: @unchecked Sendable {
     /// refused with it, probes still answered.
     private var fork: WireError?
     /// What the session did so far.
-    public private(set) var stats = SessionStats()
+    public internal(set) var stats = SessionStats()
+    /// The files this session's client offered and the hub accepted: their chunks may follow.
+    var uploads: [String: FileManifest] = [:]
+    /// The files the hub offered this session's client: it may get their chunks.
+    var downloads: Set<String> = []
     /// How many log entries one pull answer scans at most.
     let scanLimit: Int
 
@@ -63,7 +71,7 @@ public final class HubSession: @unchecked Sendable {
     /// Whether the client has answered the challenge (and the session has not ended).
     public var isAuthenticated: Bool {
         switch state {
-        case .ready, .receiving: return true
+        case .ready, .receiving, .files: return true
         case .awaitingHello, .awaitingAuth, .closed: return false
         }
     }
@@ -123,7 +131,7 @@ public final class HubSession: @unchecked Sendable {
             stats.error = error
             return []
         case (.awaitingHello, .message(.hello(let hello))):
-            guard hello.protocolVersion >= WireLimits.protocolVersion else {
+            guard hello.protocolVersion >= WireLimits.oldestProtocolVersion else {
                 throw WireError(
                     .unsupportedVersion,
                     "this hub speaks protocol \(WireLimits.protocolVersion); the client speaks \(hello.protocolVersion)"
@@ -143,7 +151,8 @@ public final class HubSession: @unchecked Sendable {
             state = .awaitingAuth(hello, nonce: nonce)
             return [WireMessage.challenge(hub: hub.name, nonce: nonce).line]
         case (.awaitingAuth(let hello, let nonce), .message(.auth(let signature))):
-            let peer = try authenticate(hello, nonce: nonce, signature: signature)
+            var peer = try authenticate(hello, nonce: nonce, signature: signature)
+            peer.version = min(hello.protocolVersion, WireLimits.protocolVersion)
             stats.replica = peer.client
             state = .ready(peer)
             let summary = try hub.store.summary()
@@ -152,10 +161,11 @@ public final class HubSession: @unchecked Sendable {
             let head = try chainHead(of: peer.client, in: summary)
             fork = try Self.fork(of: peer.client, client: hello.head, hub: head) { try self.heldHash(peer.client, $0) }
             let welcome = WireMessage.Welcome(
-                protocolVersion: WireLimits.protocolVersion, hub: hub.store.replicaID, epoch: hub.epoch,
+                protocolVersion: peer.version, hub: hub.store.replicaID, epoch: hub.epoch,
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
-                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head)
+                refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
+                fileLimit: peer.version >= WireLimits.filesProtocolVersion ? hub.fileLimit : nil)
             return [WireMessage.welcome(welcome).line]
         case (.ready(let peer), .message(.probe(let seq))):
             return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
@@ -181,6 +191,8 @@ public final class HubSession: @unchecked Sendable {
         case (.ready(let peer), .message(.pull(let cursor, let limit))):
             if let fork { throw fork }
             return try pull(peer, cursor: cursor, limit: limit)
+        case (.files(let peer), .message(.file(let message))):
+            return try handle(message, from: peer)
         case (.receiving, .message(let message)):
             throw WireError(
                 .outOfOrder, "\(message.typeName) arrived inside a push batch, before its operations ended")
@@ -219,7 +231,7 @@ public final class HubSession: @unchecked Sendable {
         }
         return Peer(
             client: hello.replica, role: enrolled.role, scope: hub.scope(of: enrolled.role),
-            publicKey: enrolled.publicKey)
+            publicKey: enrolled.publicKey, version: WireLimits.oldestProtocolVersion)
     }
 
     /// Checks a whole push batch and applies it in one transaction: operations the role may write are
@@ -393,7 +405,8 @@ public final class HubSession: @unchecked Sendable {
         // another hub) is not trusted: the client is served from the start; applying twice is harmless.
         if position > 0, try hub.store.dot(atPosition: position) != cursor.dot { position = 0 }
         guard let end = try hub.store.logEnd(), end.position > position else {
-            state = .closed
+            // A version 4 session goes on with files; an older one ends here.
+            state = peer.version >= WireLimits.filesProtocolVersion ? .files(peer) : .closed
             // A whole session: `ntm hub replicas` shows when each replica last synced.
             try hub.store.recordSync(of: peer.client)
             return [WireMessage.done(cursor: position == 0 ? .start : cursor).line]

@@ -14,6 +14,10 @@ extension MetadataKey {
     /// The credential installed in this replica (``Credential``, its file's text).
     public static let credential = MetadataKey(rawValue: "credential")
 
+    /// At a hub: the largest file, in bytes, it accepts from a replica (set by the district with
+    /// `ntm hub file-limit`; ``WireLimits/defaultFileLimit`` when unset).
+    public static let fileLimit = MetadataKey(rawValue: "file_limit")
+
     /// What a database that takes a new replica id after a fork must not keep: the fork record, and
     /// where the old id had pulled to (the new id pulls from the start).
     public static let clearedByForkRecovery: [MetadataKey] = [.syncFork, .syncCursor, .syncScope]

@@ -18,6 +18,23 @@ public struct OperationFlow: Sendable, Equatable {
     }
 }
 
+/// File contents that crossed a session in one direction.
+public struct FileFlow: Sendable, Equatable {
+    /// Files that arrived whole at the receiving side (checked against their SHA-256).
+    public var complete = 0
+    /// Bytes of file content that crossed (chunk data, before base64), including chunks sent again.
+    public var bytes: Int64 = 0
+    /// Files the other side declined or that failed their checks.
+    public var refused = 0
+
+    /// Creates a count.
+    public init(complete: Int = 0, bytes: Int64 = 0, refused: Int = 0) {
+        self.complete = complete
+        self.bytes = bytes
+        self.refused = refused
+    }
+}
+
 /// What crossed one sync session, counted by one side: the client's (``SyncResult``) or the hub's
 /// (``SessionStats``). Both sides count with this one type, from their own point of view.
 public struct SessionCounts: Sendable, Equatable {
@@ -25,6 +42,10 @@ public struct SessionCounts: Sendable, Equatable {
     public var sent = OperationFlow()
     /// Operations this side received.
     public var received = OperationFlow()
+    /// File contents this side sent.
+    public var filesSent = FileFlow()
+    /// File contents this side received.
+    public var filesReceived = FileFlow()
     /// Bytes received (lines with their newline).
     public var bytesIn = 0
     /// Bytes sent (lines with their newline).

@@ -97,6 +97,11 @@ public struct SyncClient {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
                 switch try expectMessage(transport) {
                 case .done:
+                    // Files move after every operation: operations never wait behind them.
+                    if welcome.protocolVersion >= WireLimits.filesProtocolVersion {
+                        try moveFiles(over: transport, result: &result)
+                        try transport.send([WireMessage.file(.bye).line])
+                    }
                     return finish()
                 case .batch(let to, let count, let defaults):
                     var ops: [SyncOperation] = []
@@ -248,7 +253,7 @@ public struct SyncClient {
         return String(text).trimmingCharacters(in: .whitespaces) + (bytes.count > 48 ? "…" : "")
     }
 
-    private func expectMessage(_ transport: LineTransport) throws -> WireMessage {
+    func expectMessage(_ transport: LineTransport) throws -> WireMessage {
         guard let line = try transport.receive() else {
             throw SyncError.transport(.closed("the hub closed the connection"))
         }
@@ -259,7 +264,7 @@ public struct SyncClient {
         }
     }
 
-    private func violation(_ transport: LineTransport, _ what: String) -> SyncError {
+    func violation(_ transport: LineTransport, _ what: String) -> SyncError {
         let error = WireError(.outOfOrder, what)
         try? transport.send([WireMessage.error(error).line])
         return .protocolViolation(error)

@@ -11,4 +11,16 @@ public struct SyncResult: Sendable, Equatable {
     public var unsent = 0
     /// This replica's operations the hub has refused (its role may not write them), all told.
     public var refused = 0
+    /// What the file phase left for later.
+    public var files = FilesLeft()
+
+    /// Files that did not move in this session and will be asked for again.
+    public struct FilesLeft: Sendable, Equatable {
+        /// Files the rows reference that the hub does not hold yet (their writer has not synced them).
+        public var notAtHub = 0
+        /// Files left for lack of disk space (the free-space floor was reached).
+        public var waiting = 0
+        /// Whether the disk reached its free-space floor during the session.
+        public var noRoom = false
+    }
 }

@@ -102,6 +102,8 @@ public enum WireMessage: Hashable, Sendable {
     case probed(seq: UInt64, hash: [UInt8]?)
     /// Either side: a fatal error; the sender closes the session after it.
     case error(WireError)
+    /// After `done`, in protocol version 4: moving file contents (``FileMessage``).
+    case file(FileMessage)
 
     /// The hello message.
     public struct Hello: Hashable, Sendable {
@@ -160,12 +162,16 @@ public enum WireMessage: Hashable, Sendable {
         /// The last operation of the client's own chain the hub holds (nil when it holds none): the
         /// client compares it with its own before pushing, to find a fork.
         public var head: ChainHead?
+        /// The largest file, in bytes, the hub accepts (protocol version 4; nil in a version 3 session).
+        public var fileLimit: Int64?
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
-            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil
+            shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil,
+            fileLimit: Int64? = nil
         ) {
             self.head = head
+            self.fileLimit = fileLimit
             self.protocolVersion = protocolVersion
             self.hub = hub
             self.epoch = epoch
@@ -236,6 +242,7 @@ extension WireMessage {
         case .probe: return "probe"
         case .probed: return "probed"
         case .error: return "error"
+        case .file(let message): return message.typeName
         }
     }
 
@@ -262,6 +269,7 @@ extension WireMessage {
                 "whole": .bool(welcome.whole), "refused": .array(welcome.refused.map(\.json)),
             ]
             if let head = welcome.head { object["head"] = head.json }
+            if let limit = welcome.fileLimit { object["file_limit"] = .int(limit) }
             return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -296,6 +304,7 @@ extension WireMessage {
             return .object([
                 "type": .string("error"), "code": .string(error.code.rawValue), "message": .string(error.message),
             ])
+        case .file(let message): return message.json
         }
     }
 
@@ -363,7 +372,8 @@ extension WireMessage {
                     epoch: try text("epoch"), holds: holds, end: try HubCursor(json: object["end"], field: "end"),
                     district: district, shared: sharedList.compactMap(\.string), role: try text("role"),
                     whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type),
-                    head: try ChainHead.optional(object["head"], field: "head", of: type)))
+                    head: try ChainHead.optional(object["head"], field: "head", of: type),
+                    fileLimit: try Self.optionalLimit(object["file_limit"])))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -411,7 +421,18 @@ extension WireMessage {
             let code = try text("code")
             self = .error(WireError(WireError.Code(rawValue: code) ?? .unknown, try text("message")))
         default:
-            throw WireError(.unknownType, "unknown message type \"\(type)\"")
+            guard let message = try FileMessage(object: object, type: type) else {
+                throw WireError(.unknownType, "unknown message type \"\(type)\"")
+            }
+            self = .file(message)
+        }
+    }
+
+    private static func optionalLimit(_ json: JSONValue?) throws(WireError) -> Int64? {
+        switch json {
+        case nil, .null?: return nil
+        case .int(let value)? where value >= 0: return value
+        default: throw WireError(.badMessage, "\"file_limit\" of welcome must be an integer ≥ 0")
         }
     }
 }
@@ -427,6 +448,13 @@ public enum WireLimits {
     /// The most refusals a welcome lists (each reason is at most 256 bytes, so the line stays far
     /// below the line limit).
     public static let maximumRefusalsInWelcome = 1000
-    /// The protocol version this code speaks (3: sessions authenticate by challenge and response).
-    public static let protocolVersion = 3
+    /// The protocol version this code speaks (4: file contents move after the operations; 3: sessions
+    /// authenticate by challenge and response).
+    public static let protocolVersion = 4
+    /// The lowest protocol version a hub serves (a version 3 session moves no files).
+    public static let oldestProtocolVersion = 3
+    /// The first version whose sessions move files.
+    public static let filesProtocolVersion = 4
+    /// The largest file a hub accepts unless its district sets another limit: 50 MiB.
+    public static let defaultFileLimit: Int64 = 50 << 20
 }

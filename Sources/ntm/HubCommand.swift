@@ -17,7 +17,7 @@ struct HubCommand: ParsableCommand {
         commandName: "hub", abstract: Interface.pick("Máy chủ đồng bộ của huyện.", "The district's sync hub."),
         subcommands: [
             Init.self, Serve.self, Stdio.self, Report.self, Backup.self, Restore.self, Enroll.self, Replicas.self,
-            Revoke.self, Quarantine.self,
+            Revoke.self, Quarantine.self, FileLimit.self,
         ])
 
     struct Quarantine: ParsableCommand {

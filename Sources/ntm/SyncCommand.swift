@@ -80,7 +80,7 @@ struct SyncCommand: ParsableCommand {
                 let line = language.pick(
                     "\r… gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte, \(rate) thao tác/giây",
                     "\r… sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte")), \(rate) ops/s"
-                )
+                ) + SyncMessages.fileProgress(result, language)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
@@ -115,6 +115,7 @@ struct SyncCommand: ParsableCommand {
         line += language.pick(
             ", \(result.counts.bytes) byte, \(seconds) giây",
             ", \(Language.english(result.counts.bytes, "byte")), \(seconds) s")
+        line += SyncMessages.files(result, language)
         if result.restarted {
             line += language.pick(
                 " · máy chủ đã đổi (khôi phục?): đã nhận lại từ đầu",

@@ -202,6 +202,55 @@ enum SyncMessages {
         return sent + ", " + received
     }
 
+    /// What the file phase moved, for the summary line: empty when no file moved or waited.
+    static func files(_ result: SyncResult, _ language: Language) -> String {
+        let sent = result.counts.filesSent
+        let received = result.counts.filesReceived
+        var parts: [String] = []
+        if sent.complete > 0 || sent.bytes > 0 {
+            parts.append(
+                language.pick(
+                    "gửi \(sent.complete) tệp (\(FileError.megabytes(sent.bytes)))",
+                    "sent \(Language.english(sent.complete, "file")) (\(FileError.megabytes(sent.bytes, .en)))"))
+        }
+        if received.complete > 0 || received.bytes > 0 {
+            parts.append(
+                language.pick(
+                    "nhận \(received.complete) tệp (\(FileError.megabytes(received.bytes)))",
+                    "received \(Language.english(received.complete, "file")) (\(FileError.megabytes(received.bytes, .en)))"
+                ))
+        }
+        let refused = sent.refused + received.refused
+        if refused > 0 {
+            parts.append(
+                language.pick(
+                    "\(refused) tệp bị từ chối (xem: ntm evidence list)",
+                    "\(Language.english(refused, "file")) refused (see: ntm evidence list)"))
+        }
+        if result.files.notAtHub > 0 {
+            parts.append(
+                language.pick(
+                    "\(result.files.notAtHub) tệp huyện chưa có", "\(Language.english(result.files.notAtHub, "file")) not at the district yet"))
+        }
+        if result.files.waiting > 0 {
+            parts.append(
+                language.pick(
+                    "\(result.files.waiting) tệp chờ vì ổ đĩa gần đầy",
+                    "\(Language.english(result.files.waiting, "file")) waiting: the disk is nearly full"))
+        }
+        return parts.isEmpty ? "" : "; " + language.pick("tệp: ", "files: ") + parts.joined(separator: ", ")
+    }
+
+    /// The progress line's file part: empty before any file content moved.
+    static func fileProgress(_ result: SyncResult, _ language: Language) -> String {
+        let files = result.counts.filesSent.complete + result.counts.filesReceived.complete
+        let bytes = result.counts.filesSent.bytes + result.counts.filesReceived.bytes
+        guard bytes > 0 else { return "" }
+        return language.pick(
+            ", \(files) tệp, \(FileError.megabytes(bytes))",
+            ", \(Language.english(files, "file")), \(FileError.megabytes(bytes, .en))")
+    }
+
     /// Why the hub did not accept the credential, in Vietnamese: the hub's message is English (for
     /// people and logs, PROTOCOL.md §11.7); these are the reasons the reference hub gives.
     static func unauthenticatedReason(_ message: String) -> String {

@@ -1,0 +1,149 @@
+import Foundation
+import NTM
+import Replica
+import SyncCore
+import SyncHub
+import SyncWire
+import Testing
+import TestSupport
+
+/// Evidence files travel over the real TCP server after the operations (`protocol/PROTOCOL.md` §12):
+/// whole, checked, only to replicas whose scope holds their rows, and never as a dump.
+@Suite struct FileSyncTests {
+    /// Writes `size` bytes of seeded random content to a file in the fixture's folder.
+    static func file(_ night: HubFixture, _ name: String, size: Int, seed: UInt64) throws -> String {
+        var random = SeededRandom(seed: seed)
+        var bytes = [UInt8](repeating: 0, count: size)
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: random.next()) }
+        let path = night.folder.file(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Adds an evidence document carrying the file's content.
+    static func attach(_ replica: CommuneReplica, _ path: String, code: String = "17.1") throws -> String {
+        let manifest = try replica.store.storeFile(at: path)
+        _ = try replica.addEvidence(code: code, title: "Biên bản \(manifest.sha256.prefix(6))", file: path, author: "Lan")
+        return manifest.sha256
+    }
+
+    static func exported(_ store: ReplicaStore, _ sha: String, _ night: HubFixture) throws -> Data {
+        let out = night.folder.file("out-\(store.replicaID)-\(sha.prefix(8))")
+        try store.exportFile(sha, to: out)
+        return try Data(contentsOf: URL(fileURLWithPath: out))
+    }
+
+    @Test func filesTravelFromOneLaptopThroughTheHubToTheNextAndNeverToAnotherCommune() throws {
+        let night = try HubFixture("files-travel", .served)
+        defer { night.server.stop() }
+        let first = try night.commune("dan-ly")
+        let second = try night.commune("dan-ly", replica: "xa-dan-ly-2")
+        let other = try night.commune("tan-ninh")
+        let paths = [
+            try Self.file(night, "bien-ban.pdf", size: 3_500_000, seed: 1),
+            try Self.file(night, "anh.jpg", size: 200_000, seed: 2),
+            try Self.file(night, "empty.txt", size: 0, seed: 3),
+        ]
+        let shas = try paths.map { try Self.attach(first, $0) }
+        let pushed = try night.sync(first)
+        #expect(pushed.counts.filesSent.complete == 3)
+        #expect(pushed.counts.filesSent.bytes == 3_700_000)
+        for sha in shas {
+            #expect(try night.store.fileStatus(sha)?.state == .present)
+            #expect(try first.store.fileStatus(sha)?.atHub == true)
+        }
+        let pulled = try night.sync(second)
+        #expect(pulled.counts.filesReceived.complete == 3)
+        for (sha, path) in zip(shas, paths) {
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(try Self.exported(night.store, sha, night) == original)
+            #expect(try Self.exported(second.store, sha, night) == original)
+        }
+        // Tân Ninh's laptop receives neither the rows nor the files.
+        let elsewhere = try night.sync(other)
+        #expect(elsewhere.counts.filesReceived.bytes == 0)
+        for sha in shas { #expect(try other.store.fileStatus(sha) == nil) }
+        // A second sync moves nothing again.
+        let again = try night.sync(second)
+        #expect(again.counts.filesReceived.bytes == 0 && again.counts.filesSent.bytes == 0)
+    }
+
+    @Test func theHubRefusesFilesNothingReferencesAndFilesOutOfScope() throws {
+        let night = try HubFixture("files-refused", .served)
+        defer { night.server.stop() }
+        let danLy = try night.commune("dan-ly")
+        let tanNinh = try night.commune("tan-ninh")
+        let sha = try Self.attach(danLy, try Self.file(night, "scan.pdf", size: 300_000, seed: 4))
+        _ = try night.sync(danLy)
+        // Tân Ninh stores a file no row references and asks for Dân Lý's by its hash.
+        let stray = try tanNinh.store.storeFile(at: try Self.file(night, "stray.bin", size: 1000, seed: 5))
+        let transport = try LineTransport.connect(to: "127.0.0.1:\(night.port)")
+        defer { transport.close() }
+        let credential = try #require(try Credential.installed(in: tanNinh.store, roles: .ntm))
+        func exchange(_ lines: [String]) throws -> WireMessage {
+            try transport.send(lines)
+            let line = try #require(try transport.receive())
+            guard case .message(let message) = try WireLine(bytes: line) else { throw WireError(.badJSON, "op") }
+            return message
+        }
+        let hello = WireMessage.hello(
+            .init(
+                protocolVersion: WireLimits.protocolVersion, replica: tanNinh.store.replicaID, commune: "tan-ninh",
+                schema: tanNinh.store.schema.tag, epoch: nil))
+        guard case .challenge(let hub, let nonce) = try exchange([hello.line]) else {
+            Issue.record("expected challenge")
+            return
+        }
+        guard case .welcome(let welcome) = try exchange([
+            WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line
+        ])
+        else {
+            Issue.record("expected welcome")
+            return
+        }
+        #expect(welcome.fileLimit == WireLimits.defaultFileLimit)
+        var cursor = HubCursor.start
+        while true {
+            let answer = try exchange([WireMessage.pull(cursor: cursor, limit: 5000).line])
+            if case .done = answer { break }
+            guard case .batch(let to, let count, _) = answer else { return }
+            for _ in 0..<count { _ = try transport.receive() }
+            cursor = to
+        }
+        let offer = try exchange([WireMessage.file(.offer(stray)).line])
+        guard case .file(.decline(_, let offerCode, _)) = offer else {
+            Issue.record("expected decline, got \(offer)")
+            return
+        }
+        #expect(offerCode == "not-referenced")
+        let fetch = try exchange([WireMessage.file(.fetch(sha256: sha)).line])
+        guard case .file(.decline(_, let code, _)) = fetch else {
+            Issue.record("expected decline, got \(fetch)")
+            return
+        }
+        #expect(code == "out-of-scope")
+        // A chunk of a file the hub did not accept ends the session with an error object.
+        let chunk = try exchange([
+            WireMessage.file(.chunk(sha256: sha, index: 0, data: Data(repeating: 1, count: 10))).line
+        ])
+        guard case .error(let error) = chunk else {
+            Issue.record("expected an error, got \(chunk)")
+            return
+        }
+        #expect(error.code == .outOfOrder)
+    }
+
+    @Test func aBadChunkIsAskedForAgainAndAWholeMismatchDiscardsThePartialFile() throws {
+        let night = try HubFixture("files-bad-chunk")
+        let sha = String(repeating: "a", count: 64)
+        let data = Data(repeating: 7, count: 10)
+        let manifest = FileManifest(sha256: sha, size: 10, chunks: [FileManifest.digest(data)])
+        #expect(try night.store.prepareFile(manifest) == [0])
+        #expect(try night.store.storeChunk(sha, index: 0, data: Data(repeating: 8, count: 10)) == .badChunk(failures: 1))
+        #expect(try night.store.missingChunks(sha) == [0])
+        // The chunk matches its hash, but the chunks do not make the file: all of them are dropped.
+        #expect(try night.store.storeChunk(sha, index: 0, data: data) == .fileMismatch(failures: 2))
+        #expect(try night.store.missingChunks(sha) == [0])
+        #expect(try night.store.fileStatus(sha)?.isWhole == false)
+    }
+}
