@@ -115,7 +115,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "TestSupport", "SyncCore", "Replica", "NTM", "ntm", .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", "SyncCore", "Replica", "NTM", "NTMHub", "SyncHub", "ntm",
+                .product(name: "Crypto", package: "swift-crypto"),
             ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

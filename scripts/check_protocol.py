@@ -30,6 +30,8 @@ could not run (a package of scripts/requirements.txt missing: pip install -r scr
 An independent checker: it shares no code with the Swift reader and writer, so that the two can
 disagree and be caught. Its own tests: python3 -m unittest discover -s scripts -p "test_*.py".
 """
+import base64
+import binascii
 import glob
 import hashlib
 import json
@@ -64,6 +66,8 @@ SCHEMA_FOR_TYPE = {
     "hello": "session", "challenge": "session", "auth": "session", "welcome": "session", "push": "session",
     "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
     "probe": "session", "probed": "session",
+    "offer": "session", "accept": "session", "decline": "session", "fetch": "session", "get": "session",
+    "chunk": "session", "stored": "session", "bye": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
@@ -75,7 +79,7 @@ WRITE_ORDER = {
     "challenge": ["type", "hub", "nonce"],
     "auth": ["type", "signature"],
     "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused",
-                "head"],
+                "head", "file_limit"],
     "push": ["type", "batch", "count", "defaults"],
     "pushed": ["type", "batch", "applied", "duplicates", "refused"],
     "pull": ["type", "cursor", "limit"],
@@ -84,7 +88,16 @@ WRITE_ORDER = {
     "error": ["type", "code", "message"],
     "probe": ["type", "seq"],
     "probed": ["type", "seq", "hash"],
+    "offer": ["type", "sha256", "size", "chunks"],
+    "accept": ["type", "sha256", "need"],
+    "decline": ["type", "sha256", "code", "reason"],
+    "fetch": ["type", "sha256"],
+    "get": ["type", "sha256", "index"],
+    "chunk": ["type", "sha256", "index", "data"],
+    "stored": ["type", "sha256", "index", "ok", "complete"],
+    "bye": ["type"],
 }
+CHUNK_SIZE = 262144  # PROTOCOL.md §13.1
 REFUSAL_ORDER = ["origin", "seq", "reason"]
 CREDENTIAL_FORMAT = "ntm-credential/1"
 CREDENTIAL_ORDER = ["format", "replica", "role", "hub", "key", "district"]
@@ -581,6 +594,7 @@ def check_transcript(display, lines, schemas, credentials):
     defaults, left = {}, 0
     handshake = Handshake(display, credentials)
     chain = Chains(display, HUB_OPERATIONS)
+    files = FileTransfers()
     for number, raw, ended in lines:
         where = f"{display}:{number}"
         if not raw.strip():
@@ -618,9 +632,50 @@ def check_transcript(display, lines, schemas, credentials):
                 value = chain.operation(where, original, Keyed(pairs))
         elif kind in ("pushed", "error"):
             chain.answer(where, kind, value)
+        elif kind in ("offer", "chunk"):
+            files.see(where, kind, value)
         kind = validate_object(where, value, schemas)
         handshake.see(where, kind, value)
     return count
+
+
+class FileTransfers:
+    """The file messages of a transcript (PROTOCOL.md §13): every manifest has one chunk hash per 256 KiB
+    of its size, and every chunk is base64 of bytes that hash to its manifest's chunk hash."""
+
+    def __init__(self):
+        self.manifests = {}  # sha256 -> list of chunk hashes
+        self.received = {}  # sha256 -> {index: bytes}
+
+    def see(self, where, kind, value):
+        sha = value.get("sha256")
+        if kind == "offer":
+            size, chunks = value.get("size"), value.get("chunks")
+            if not (is_strict_integer(None, size) and isinstance(chunks, list)):
+                return  # the schema reports it
+            if len(chunks) != -(-size // CHUNK_SIZE):
+                report(where, f"a file of {size} bytes has {-(-size // CHUNK_SIZE)} chunks, the manifest lists"
+                              f" {len(chunks)}")
+            self.manifests[sha] = chunks
+            return
+        chunks, index = self.manifests.get(sha), value.get("index")
+        if chunks is None:
+            report(where, "a chunk of a file no offer in this transcript described")
+            return
+        try:
+            data = base64.b64decode(value.get("data", ""), validate=True)
+        except (binascii.Error, TypeError):
+            report(where, "chunk data is not base64")
+            return
+        if not is_strict_integer(None, index) or not 0 <= index < len(chunks):
+            report(where, f"chunk index {index} is outside the file's {len(chunks)} chunks")
+        elif sha256_hex(data) != chunks[index]:
+            report(where, f"chunk {index} does not hash to its manifest's chunk hash")
+        else:
+            held = self.received.setdefault(sha, {})
+            held[index] = data
+            if len(held) == len(chunks) and sha256_hex(b"".join(held[i] for i in range(len(chunks)))) != sha:
+                report(where, "the chunks do not make a file with the manifest's sha256")
 
 
 class Chains:

@@ -11,7 +11,7 @@ public enum FileState: Sendable, Hashable {
     /// Nothing of it is here.
     case missing
     /// It will not move: `code` says why (`too-large`, `bad-chunks`, `bad-file`, `not-referenced`,
-    /// `out-of-scope`, …, the codes of `protocol/PROTOCOL.md` §12.4) and `detail` is the other side's
+    /// `out-of-scope`, …, the codes of `protocol/PROTOCOL.md` §13.4) and `detail` is the other side's
     /// English sentence, if any.
     case refused(code: String, detail: String)
 }

@@ -72,7 +72,7 @@ public struct ReplicatedTable: Sendable, Hashable {
     /// The replicated columns.
     public var columns: [ReplicatedColumn]
     /// The columns that reference a file by its content, when the table's rows attach files: the file
-    /// travels with the rows (`protocol/PROTOCOL.md` §12).
+    /// travels with the rows (`protocol/PROTOCOL.md` §13).
     public var file: FileColumns?
 
     /// Creates a table description.

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// What a file is, for moving it in pieces: its SHA-256, its size and the SHA-256 of each fixed-size
-/// chunk (`protocol/PROTOCOL.md` §12). A file is named by its content (SHA-256 and size); its name is
+/// chunk (`protocol/PROTOCOL.md` §13). A file is named by its content (SHA-256 and size); its name is
 /// metadata kept in the rows that reference it.
 ///
 /// The chunk hashes let a receiver check each piece as it arrives and keep it; the whole-file hash

@@ -3,7 +3,7 @@ import Replica
 import SyncCore
 import SyncWire
 
-/// The hub's side of moving files (`protocol/PROTOCOL.md` §12): after `done`, the client offers the
+/// The hub's side of moving files (`protocol/PROTOCOL.md` §13): after `done`, the client offers the
 /// files it uploads and fetches the ones it lacks; the hub answers one message with one message.
 ///
 /// Rights follow the rows: the hub takes a file only when a logged operation that the client's role

@@ -10,7 +10,8 @@ extension SessionStats {
                 "replica": "\(replica ?? "?")", "ops_in": "\(counts.received.total)",
                 "applied": "\(counts.received.new)", "refused": "\(counts.received.refused)",
                 "ops_out": "\(counts.sent.total)", "files_in": "\(counts.filesReceived.complete)",
-                "file_bytes_in": "\(counts.filesReceived.bytes)", "file_bytes_out": "\(counts.filesSent.bytes)", "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
+                "file_bytes_in": "\(counts.filesReceived.bytes)", "file_bytes_out": "\(counts.filesSent.bytes)",
+                "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
             ])
     }

@@ -3,16 +3,16 @@ import Replica
 import SyncCore
 import SyncWire
 
-/// The client's side of moving files (`protocol/PROTOCOL.md` §12), after the operations: upload the
+/// The client's side of moving files (`protocol/PROTOCOL.md` §13), after the operations: upload the
 /// files this replica's own rows reference that the hub lacks, then download the files the rows in its
 /// scope reference that it lacks. One file at a time, a few chunks in flight; every chunk is kept as it
 /// is checked, so the next session resumes where this one stopped.
 extension SyncClient {
     /// How many chunks may be in flight in either direction: enough to keep a slow link busy while an
     /// answer travels back, few enough that an interruption costs about one chunk.
-    static let chunkWindow = 2
+    public static let chunkWindow = 2
     /// How many times one chunk may fail its hash before the file is marked refused.
-    static let chunkAttempts = 3
+    public static let chunkAttempts = 3
 
     func moveFiles(over transport: LineTransport, result: inout SyncResult) throws {
         for sha in try store.ownFileReferences().sorted() {
@@ -73,6 +73,7 @@ extension SyncClient {
                 try transport.send([WireMessage.file(.chunk(sha256: sha, index: index, data: data)).line])
                 result.counts.filesSent.bytes += Int64(data.count)
                 inFlight += 1
+                report(result, transport)
             }
             if inFlight == 0 { break }
             let answer = try expectMessage(transport)

@@ -14,6 +14,9 @@ public struct SyncResult: Sendable, Equatable {
     /// What the file phase left for later.
     public var files = FilesLeft()
 
+    /// An empty result: nothing crossed yet.
+    public init() {}
+
     /// Files that did not move in this session and will be asked for again.
     public struct FilesLeft: Sendable, Equatable {
         /// Files the rows reference that the hub does not hold yet (their writer has not synced them).
@@ -22,5 +25,8 @@ public struct SyncResult: Sendable, Equatable {
         public var waiting = 0
         /// Whether the disk reached its free-space floor during the session.
         public var noRoom = false
+
+        /// Nothing left.
+        public init() {}
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SyncCore
 
 /// The messages that move file contents after the operations of a session (protocol version 4,
-/// `protocol/PROTOCOL.md` §12). The client drives: it offers what it uploads and fetches what it
+/// `protocol/PROTOCOL.md` §13). The client drives: it offers what it uploads and fetches what it
 /// downloads, one file at a time, chunk by chunk, so a dropped connection loses at most the chunks in
 /// flight and the next session resumes from the chunks the receiver checked and kept.
 public enum FileMessage: Hashable, Sendable {
@@ -62,7 +62,7 @@ public enum FileMessage: Hashable, Sendable {
     /// The types this enum reads.
     static let types: Set<String> = ["offer", "accept", "decline", "fetch", "get", "chunk", "stored", "bye"]
 
-    /// The message as a JSON object, members in the order `protocol/PROTOCOL.md` §12 lists them.
+    /// The message as a JSON object, members in the order `protocol/PROTOCOL.md` §13 lists them.
     public var json: JSONValue {
         let type = JSONValue.string(typeName)
         switch self {

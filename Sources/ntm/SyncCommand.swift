@@ -77,10 +77,11 @@ struct SyncCommand: ParsableCommand {
             client.progress = { result in
                 let seconds = max(Date().timeIntervalSince(started), 0.001)
                 let rate = Int(Double(result.counts.sent.total + result.counts.received.total) / seconds)
-                let line = language.pick(
-                    "\r… gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte, \(rate) thao tác/giây",
-                    "\r… sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte")), \(rate) ops/s"
-                ) + SyncMessages.fileProgress(result, language)
+                let line =
+                    language.pick(
+                        "\r… gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte, \(rate) thao tác/giây",
+                        "\r… sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte")), \(rate) ops/s"
+                    ) + SyncMessages.fileProgress(result, language)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }

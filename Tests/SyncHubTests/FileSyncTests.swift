@@ -4,8 +4,8 @@ import Replica
 import SyncCore
 import SyncHub
 import SyncWire
-import Testing
 import TestSupport
+import Testing
 
 /// Evidence files travel over the real TCP server after the operations (`protocol/PROTOCOL.md` §12):
 /// whole, checked, only to replicas whose scope holds their rows, and never as a dump.
@@ -23,7 +23,8 @@ import TestSupport
     /// Adds an evidence document carrying the file's content.
     static func attach(_ replica: CommuneReplica, _ path: String, code: String = "17.1") throws -> String {
         let manifest = try replica.store.storeFile(at: path)
-        _ = try replica.addEvidence(code: code, title: "Biên bản \(manifest.sha256.prefix(6))", file: path, author: "Lan")
+        _ = try replica.addEvidence(
+            code: code, title: "Biên bản \(manifest.sha256.prefix(6))", file: path, author: "Lan")
         return manifest.sha256
     }
 
@@ -94,9 +95,10 @@ import TestSupport
             Issue.record("expected challenge")
             return
         }
-        guard case .welcome(let welcome) = try exchange([
-            WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line
-        ])
+        guard
+            case .welcome(let welcome) = try exchange([
+                WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line
+            ])
         else {
             Issue.record("expected welcome")
             return
@@ -139,7 +141,8 @@ import TestSupport
         let data = Data(repeating: 7, count: 10)
         let manifest = FileManifest(sha256: sha, size: 10, chunks: [FileManifest.digest(data)])
         #expect(try night.store.prepareFile(manifest) == [0])
-        #expect(try night.store.storeChunk(sha, index: 0, data: Data(repeating: 8, count: 10)) == .badChunk(failures: 1))
+        #expect(
+            try night.store.storeChunk(sha, index: 0, data: Data(repeating: 8, count: 10)) == .badChunk(failures: 1))
         #expect(try night.store.missingChunks(sha) == [0])
         // The chunk matches its hash, but the chunks do not make the file: all of them are dropped.
         #expect(try night.store.storeChunk(sha, index: 0, data: data) == .fileMismatch(failures: 2))

@@ -274,7 +274,7 @@ import Testing
     /// must be exactly the transcript's.
     @Test(arguments: [
         "session-sync.ndjson", "session-gap.ndjson", "session-bad-line.ndjson", "session-refused.ndjson",
-        "session-unauthenticated.ndjson", "session-fork.ndjson",
+        "session-unauthenticated.ndjson", "session-fork.ndjson", "session-files.ndjson",
     ])
     func transcriptsReplayAgainstTheRealHub(name: String) throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

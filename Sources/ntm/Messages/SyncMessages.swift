@@ -230,7 +230,8 @@ enum SyncMessages {
         if result.files.notAtHub > 0 {
             parts.append(
                 language.pick(
-                    "\(result.files.notAtHub) tệp huyện chưa có", "\(Language.english(result.files.notAtHub, "file")) not at the district yet"))
+                    "\(result.files.notAtHub) tệp huyện chưa có",
+                    "\(Language.english(result.files.notAtHub, "file")) not at the district yet"))
         }
         if result.files.waiting > 0 {
             parts.append(
