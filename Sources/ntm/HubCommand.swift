@@ -159,6 +159,9 @@ struct HubCommand: ParsableCommand {
         func run() throws {
             let database = try options.openDatabase()
             let hub = try HubSetup.identity(database)
+            // Partial uploads that no row references any more (their rows changed to another file before
+            // they arrived) are removed once a week old; every referenced file is kept.
+            let removed = try database.store.collectFileGarbage()
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
                 (0...65535).contains(port)
             else { throw TransportError.badAddress(listen) }
@@ -166,7 +169,11 @@ struct HubCommand: ParsableCommand {
             let server = HubServer(hub: hub, logger: HubLog.logger())
             let bound = try server.start(host: host.isEmpty ? "0.0.0.0" : host, port: port)
             HubLog.logger().info(
-                "listening", metadata: ["address": "\(host):\(bound)", "hub": "\(database.store.replicaID)"])
+                "listening",
+                metadata: [
+                    "address": "\(host):\(bound)", "hub": "\(database.store.replicaID)",
+                    "file_limit": "\(hub.fileLimit)", "stale_files_removed": "\(removed)",
+                ])
             // Stop cleanly on SIGINT and SIGTERM: in-flight batches finish, sessions close.
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
