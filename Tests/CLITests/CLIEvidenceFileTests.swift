@@ -259,6 +259,26 @@ import Testing
                 "tệp bien-ban.pdf chưa tải về được: tệp lớn hơn mức huyện cho phép"))
     }
 
+    @Test func theDistrictListsWhereEachCommunesFileStands() throws {
+        let folder = try commune("cli-evidence-district-files")
+        try ntm.ok(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        try randomFile("bb12.pdf", 150_000, seed: 10, in: folder)
+        let id = try add("Biên bản", file: "bb12.pdf", in: folder)
+        try ntm.ok(["bundle", "export", "dan-ly.ndjson"], folder)
+        try ntm.ok(["bundle", "import", "dan-ly.ndjson", "--db", "hub.sqlite"], folder)
+        _ = try sqlite3(folder.file("hub.sqlite"), "DELETE FROM file_chunk; DELETE FROM file;")
+
+        let listed = try ntm.output(["evidence", "list", "--db", "hub.sqlite"], folder)
+        #expect(listed.contains("Dân Lý (dan-ly): 1 minh chứng"), "\(listed)")
+        #expect(listed.contains("tệp bb12.pdf (0,1 MB) · chưa tải về · chưa gửi huyện"), "\(listed)")
+        let json = try JSONParser.parse(ntm.output(["evidence", "list", "--json", "--db", "hub.sqlite"], folder))
+        let object = try #require(json.array?.first?.object)
+        #expect(object["id"]?.string == id && object["commune"]?.string == "dan-ly")
+        #expect(object["file_state"]?.string == "missing" && object["at_district"] == .bool(false))
+        #expect(try ntm.output(["evidence", "list", "--json", "--db", "hub.sqlite", "18.1"], folder) == "[]\n")
+    }
+
     @Test func statusCountsFilesHereAndAtTheDistrict() throws {
         let folder = try commune("cli-evidence-status")
         try ntm.ok(["evidence", "add", "17.1", "--title", "Không tệp"], folder)

@@ -22,5 +22,7 @@ public struct SQLiteShellFailure: Error, CustomStringConvertible {
     /// Its exit status.
     public var status: Int32
 
+    /// The failure in a line.
+    /// The failure in a line.
     public var description: String { "sqlite3 exited \(status) running: \(sql)" }
 }
