@@ -10,13 +10,17 @@ extension CommuneReplica {
         let rows = try rowsOfThisSet(NTMSchema.Table.evidence)
         let order = Dictionary(uniqueKeysWithValues: catalogue.indicators.enumerated().map { ($1.code, $0) })
         return
-            rows.map { row in
-                EvidenceRecord(
+            try rows.map { row in
+                var record = EvidenceRecord(
                     uid: row["uid"]?.text ?? "", indicator: row["indicator"]?.text ?? "", kind: row["kind"]?.text,
                     title: row["title"]?.text ?? "", number: row["number"]?.text,
                     issued: row["issued"]?.text.flatMap(CalendarDate.init(parsing:)), issuer: row["issuer"]?.text,
                     fileName: row["file_name"]?.text, fileSize: row["file_size"]?.integer,
                     fileSHA256: row["file_sha256"]?.text)
+                if let sha = record.fileSHA256 {
+                    (record.fileState, record.fileAtDistrict) = try fileStanding(sha)
+                }
+                return record
             }
             .filter { filterCode == nil || $0.indicator == filterCode }
             .sorted {
@@ -42,6 +46,26 @@ extension CommuneReplica {
             throw NTMError.nothingHeld(commune: commune, date: date)
         }
         return try builder.figures(record, target: then)
+    }
+
+    /// Where a file stands on this database, and whether the district holds it (see
+    /// ``EvidenceRecord/fileAtDistrict``). A file this database knows nothing of is missing.
+    func fileStanding(_ sha256: String) throws -> (state: FileState, atDistrict: Bool) {
+        let status = try store.fileStatus(sha256)
+        let state = status?.state ?? .missing
+        return (state, status?.atHub == true || (database.isHub && state == .present))
+    }
+
+    /// How the files the commune's live rows reference stand here (each file once), for `ntm status`.
+    public func fileCounts() throws -> FileCounts {
+        let prefix = "\(commune)/"
+        let files = Set(try store.referencedFiles().filter { $0.row.hasPrefix(prefix) }.map(\.sha256))
+        var counts = FileCounts()
+        for sha in files.sorted() {
+            let standing = try fileStanding(sha)
+            counts.add(standing.state, atDistrict: standing.atDistrict)
+        }
+        return counts
     }
 
     /// The figures of `ntm status`.

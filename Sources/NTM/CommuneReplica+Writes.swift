@@ -64,8 +64,9 @@ extension CommuneReplica {
         return RowChange(table: NTMSchema.Table.deadline, row: row, values: values)
     }
 
-    /// Adds an evidence document to an indicator; returns its id. With a file, its name, size and
-    /// SHA-256 are recorded (the file itself stays where it is).
+    /// Adds an evidence document to an indicator; returns its id. With a file, its content is stored in
+    /// the replica (checked against its SHA-256 as it is stored) and its name, size and SHA-256 are
+    /// recorded in the row; a file that cannot be read, or no room for it on the disk, writes nothing.
     @discardableResult
     public func addEvidence(
         code: String, title: String, kind: String? = nil, number: String? = nil, date: String? = nil,
@@ -81,12 +82,7 @@ extension CommuneReplica {
         if let number { values["number"] = .text(Text.normalized(number)) }
         if let issued = try Self.date(date, option: "--date") { values["issued"] = .text(issued.iso) }
         if let issuer { values["issuer"] = .text(Text.normalized(issuer)) }
-        if let file {
-            let (size, digest) = try Self.fingerprint(file: file)
-            values["file_name"] = .text(Text.normalized((file as NSString).lastPathComponent))
-            values["file_size"] = .int(size)
-            values["file_sha256"] = .text(digest)
-        }
+        if let file { values.merge(try storeFile(file)) { $1 } }
         let uid = makeID()
         try writeRow(
             NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid), values, author: author)
@@ -94,12 +90,14 @@ extension CommuneReplica {
     }
 
     /// Corrects an evidence document's description (by id or unique prefix): only the given fields are
-    /// written. Editing a document someone removed meanwhile is an edit-delete conflict, shown for review.
+    /// written. With a file, its content replaces the document's file (stored as ``addEvidence(code:title:kind:number:date:issuer:file:author:)``
+    /// stores it); the old content stays in the replica for the history and past reports. Editing a
+    /// document someone removed meanwhile is an edit-delete conflict, shown for review.
     /// - Returns: the full id.
     @discardableResult
     public func editEvidence(
         _ id: String, title: String? = nil, kind: String? = nil, number: String? = nil, date: String? = nil,
-        issuer: String? = nil, author: String
+        issuer: String? = nil, file: String? = nil, author: String
     ) throws -> String {
         let uid = try resolveEvidence(id, among: try evidence().map(\.uid))
         var values: [String: FieldValue] = [:]
@@ -112,10 +110,32 @@ extension CommuneReplica {
         if let number { values["number"] = .text(Text.normalized(number)) }
         if let issued = try Self.date(date, option: "--date") { values["issued"] = .text(issued.iso) }
         if let issuer { values["issuer"] = .text(Text.normalized(issuer)) }
-        guard !values.isEmpty else { throw NTMError.nothingToChange }
+        guard !values.isEmpty || file != nil else { throw NTMError.nothingToChange }
+        if let file { values.merge(try storeFile(file)) { $1 } }
         try writeRow(
             NTMSchema.Table.evidence, NTMSchema.evidenceRow(commune: commune, uid: uid), values, author: author)
         return uid
+    }
+
+    /// Stores the content of the file at `path` in the replica and returns the evidence columns that
+    /// reference it (its name, size and SHA-256, from the manifest of what was stored).
+    ///
+    /// Storing the content and writing the row that references it are two transactions: a crash
+    /// between them leaves a stored file no row references, which ``ReplicaStore/collectFileGarbage(olderThan:)``
+    /// removes later. That is accepted: nothing committed is lost, and the row never names a file that
+    /// is not stored.
+    func storeFile(_ path: String) throws -> [String: FieldValue] {
+        let manifest: FileManifest
+        do {
+            manifest = try store.storeFile(at: path)
+        } catch FileError.unreadable(let path, _) {
+            // The domain's sentence says why in the person's words (no such file, a folder, no permission).
+            throw NTMError.fileUnreadable(path)
+        }
+        return [
+            "file_name": .text(Text.normalized((path as NSString).lastPathComponent)),
+            "file_size": .int(manifest.size), "file_sha256": .text(manifest.sha256),
+        ]
     }
 
     /// Renames the commune (the name shown everywhere); also how a conflict over the name is settled.
@@ -443,20 +463,5 @@ extension CommuneReplica {
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 { throw NTMError.ambiguousID(id, matches: matches) }
         throw unknown
-    }
-
-    static func fingerprint(file path: String) throws -> (Int64, String) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw NTMError.fileUnreadable(path) }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw NTMError.fileUnreadable(path) }
-            if chunk.isEmpty { break }
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-        }
-        return (size, hasher.finalize().hexString)
     }
 }

@@ -25,4 +25,9 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var fileSize: Int64?
     /// The attached file's SHA-256 (64 hex digits).
     public var fileSHA256: String?
+    /// Where the attached file's content stands on this database (nil without a file).
+    public var fileState: FileState?
+    /// Whether the district holds the attached file whole: the hub accepted it or sent it, or this is
+    /// the hub's database and the file is here.
+    public var fileAtDistrict = false
 }

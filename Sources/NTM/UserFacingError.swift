@@ -12,6 +12,7 @@ public enum UserFacingError {
         case let error as NTMError: return error.message(language)
         case let error as ReplicaError: return error.message(language)
         case let error as BundleError: return error.message(language)
+        case let error as FileError: return error.message(language)
         case let error as CocoaError: return SystemText.fileError(error, language)
         default:
             return nil

@@ -289,6 +289,11 @@ extension ReplicaStore {
             if case .partial(let bytes) = status?.state { held = bytes }
             throw FileError.notHere(sha256: sha256, held: held, size: status?.size ?? 0)
         }
+        // A folder at `path` would be removed to put the file in its place: refused instead.
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw FileError.cannotWrite(path: path, reason: "is a directory")
+        }
         let temporary = path + ".ntm-partial"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
@@ -483,13 +488,16 @@ extension ReplicaStore {
     /// Checks every present file's chunks against its manifest and its SHA-256; returns the SHA-256 of
     /// each file whose stored content is damaged (for `ntm verify`).
     public func damagedFiles() throws -> [String] {
-        try queue.read { db in
-            var damaged: [String] = []
-            for sha in try String.fetchAll(db, sql: "SELECT sha256 FROM file WHERE present = 1 ORDER BY sha256") {
-                if try Self.wholeDigest(db, sha) != sha { damaged.append(sha) }
-            }
-            return damaged
+        try queue.read { db in try Self.damagedFiles(db) }
+    }
+
+    /// The damaged present files, read in `db`'s transaction (``damagedFiles()``, and `verifyIntegrity`).
+    static func damagedFiles(_ db: Database) throws -> [String] {
+        var damaged: [String] = []
+        for sha in try String.fetchAll(db, sql: "SELECT sha256 FROM file WHERE present = 1 ORDER BY sha256") {
+            if try wholeDigest(db, sha) != sha { damaged.append(sha) }
         }
+        return damaged
     }
 
     /// An SQL string literal (for the partial index's condition, which a bound parameter cannot match).

@@ -5,7 +5,7 @@ import SyncCore
 /// how much it looked at.
 public struct IntegrityReport: Sendable, Equatable {
     /// Everything found wrong, in the order the checks ran: SQLite's own check, the held dots, the row
-    /// states, the conflicts.
+    /// states, the conflicts, the stored files.
     public var problems: [IntegrityProblem]
     /// The operations in the log.
     public var operations: Int
@@ -37,7 +37,8 @@ extension ReplicaStore {
     /// 3. every row's stored state is what replaying its logged operations gives (the merge rule
     ///    `RowState.apply`, as the applier uses it; refused operations whose refusal was withdrawn
     ///    left out, see ``withdrawRefusals(_:)``), and every row written has a state;
-    /// 4. the `conflict` table lists exactly the conflicts the stored row states show.
+    /// 4. the `conflict` table lists exactly the conflicts the stored row states show;
+    /// 5. every file held whole still hashes to its SHA-256 (its chunks were not altered).
     ///
     /// The log is read row by row, ordered by (table, row, position), so memory holds one row's state
     /// at a time (SQLite sorts the log for that, on a temporary file: about 100 MB peak for 1,000,000
@@ -87,6 +88,7 @@ private struct IntegrityVerifier {
         try checkHoldings()
         try checkChains()
         try checkRows()
+        problems += try ReplicaStore.damagedFiles(db).map { IntegrityProblem.damagedFile(sha256: $0) }
         return IntegrityReport(
             problems: problems, operations: operations, rows: rows, origins: origins, conflicts: conflicts)
     }

@@ -40,6 +40,8 @@ struct StatusCommand: ParsableCommand {
         say(
             language.pick(
                 "Minh chứng: \(f.evidenceCount) văn bản", "Evidence: \(Language.english(f.evidenceCount, "document"))"))
+        let files = try replica.fileCounts()
+        if files.total > 0 { say(FileWords.counts(files, language)) }
         if s.openConflicts > 0 {
             say(
                 language.pick(

@@ -75,11 +75,11 @@ import Testing
         #expect(dump.contains("Bảo hiểm"))
         #expect(!dump.unicodeScalars.contains("\u{0309}"), "stored text must be NFC")
         #expect(try ntm.output(["conflicts"], folder).contains("Không có xung đột."))
-        let tables = try sqlite(folder.file("ntm.sqlite"), ".tables")
+        let tables = try sqlite3(folder.file("ntm.sqlite"), ".tables")
         for table in ["assessment", "evidence", "appraisal", "dossier", "commune", "oplog"] {
             #expect(tables.contains(table))
         }
-        let row = try sqlite(
+        let row = try sqlite3(
             folder.file("ntm.sqlite"), "select indicator, status, value from assessment where indicator = '17.1'")
         #expect(row.trimmingCharacters(in: .whitespacesAndNewlines) == "17.1|dat|96.5")
     }
@@ -191,17 +191,6 @@ import Testing
         }
     }
 
-    func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }
 
 func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).hexString }

@@ -22,23 +22,9 @@ import Testing
         return folder
     }
 
-    /// Runs SQL on a database with the sqlite3 shell, behind ntm's back.
-    func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func aSoundDatabaseIsReportedIntactInOneLine() throws {
         let folder = try prepared()
-        let operations = try sqlite(folder.file("ntm.sqlite"), "SELECT count(*) FROM oplog")
+        let operations = try sqlite3(folder.file("ntm.sqlite"), "SELECT count(*) FROM oplog")
         let result = try ntm.attempt(["verify"], folder)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("Cơ sở dữ liệu nguyên vẹn: \(operations) thao tác của 1 bản sao, "))
@@ -55,10 +41,10 @@ import Testing
             try FileManager.default.copyItem(
                 atPath: folder.file("ntm.sqlite" + suffix), toPath: folder.file("copy.sqlite" + suffix))
         }
-        let seq = try sqlite(
+        let seq = try sqlite3(
             folder.file("copy.sqlite"), "SELECT seq FROM oplog WHERE tbl = 'assessment' AND col = 'note' LIMIT 1")
         #expect(!seq.isEmpty)
-        _ = try sqlite(folder.file("copy.sqlite"), "DELETE FROM oplog WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
+        _ = try sqlite3(folder.file("copy.sqlite"), "DELETE FROM oplog WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
 
         let result = try ntm.attempt(["verify", "--db", "copy.sqlite"], folder)
         #expect(result.status == 1)
@@ -81,8 +67,8 @@ import Testing
     @Test func aChangedValueInTheLogIsNamedByItsOperation() throws {
         let folder = try prepared()
         let path = folder.file("ntm.sqlite")
-        let seq = try sqlite(path, "SELECT seq FROM oplog WHERE tbl = 'assessment' AND col = 'value' LIMIT 1")
-        _ = try sqlite(path, "UPDATE oplog SET value = '99' WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
+        let seq = try sqlite3(path, "SELECT seq FROM oplog WHERE tbl = 'assessment' AND col = 'value' LIMIT 1")
+        _ = try sqlite3(path, "UPDATE oplog SET value = '99' WHERE origin = 'xa-dan-ly-1' AND seq = \(seq)")
         let result = try ntm.attempt(["verify", "--lang", "en"], folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("column value: the stored value of xa-dan-ly-1:\(seq) differs from the log's"))

@@ -24,6 +24,7 @@ import Testing
         .operationsWithoutRowState(table: "t", row: "r", operations: 2),
         .conflictMissing(table: "t", row: "r", column: "c", kind: .editDelete),
         .conflictNotInRowState(table: "t", row: "r", column: "c", kind: "value"),
+        .damagedFile(sha256: String(repeating: "ab", count: 32)),
     ]
 
     @Test func eachProblemHasAVietnameseAndAnEnglishLine() {

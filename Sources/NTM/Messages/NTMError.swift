@@ -75,6 +75,14 @@ public enum NTMError: Error, Equatable, Sendable {
     case notAllowed(String, role: String)
     /// A replica enrolled with a role tried to write a field the role may not write.
     case roleMayNotWrite(table: String, column: String, role: String)
+    /// `evidence export` or `evidence open` of a document that has no file attached.
+    case noFileAttached(String)
+    /// `evidence export` or `evidence open` of a document whose file is not here whole: `state` says
+    /// how much is here, or why it will not come.
+    case fileNotHere(name: String, size: Int64, state: FileState)
+    /// The desktop's opener ran but failed (`status` is its exit status); the file was exported to
+    /// `path`.
+    case openerFailed(command: String, status: Int32, path: String)
 
     /// A field in words, for refusals: the verification, a sector's verdict, or `table.column`.
     static func fieldName(table: String, column: String, _ language: Language) -> String {
@@ -397,6 +405,16 @@ public enum NTMError: Error, Equatable, Sendable {
             return language.pick(
                 "không đọc được câu trả lời xác nhận; không ghi gì (thêm --yes để ghi mà không hỏi)",
                 "no confirmation could be read; nothing was written (add --yes to write without asking)")
+        case .noFileAttached(let id):
+            return language.pick(
+                "minh chứng \(id) không có tệp đính kèm; đính kèm bằng: ntm evidence edit \(id) --file TỆP",
+                "the document \(id) has no file attached; attach one with: ntm evidence edit \(id) --file FILE")
+        case .fileNotHere(let name, let size, let state):
+            return FileWords.notHere(name: name, size: size, state: state, language)
+        case .openerFailed(let command, let status, let path):
+            return language.pick(
+                "\(command) không mở được tệp (kết thúc với mã \(status)); tệp đã xuất ra: \(path)",
+                "\(command) could not open the file (exit status \(status)); the file was exported to: \(path)")
         }
     }
 }

@@ -12,6 +12,9 @@ public enum NTMWarning: Equatable, Sendable {
     /// `ntm dump --commune` of a commune this database holds no row of (a typo, or another commune's
     /// rows that this replica never receives): the empty dump is no proof that two replicas agree.
     case nothingOfCommune(String, known: [String])
+    /// `evidence open` found no program to open files with (`command`, the desktop's or `NTM_OPEN`):
+    /// the file was exported and its path is printed instead.
+    case noOpener(command: String)
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -27,6 +30,11 @@ public enum NTMWarning: Equatable, Sendable {
             return language.pick(
                 "cơ sở dữ liệu này không có bản ghi nào của \"\(slug)\" (có ở đây: \(list)); bản in rỗng không chứng tỏ hai bản sao giống nhau",
                 "this database holds no row of \"\(slug)\" (here: \(list)); an empty dump does not show that two replicas agree"
+            )
+        case .noOpener(let command):
+            return language.pick(
+                "máy này không có chương trình mở tệp (\(command)); tệp đã được xuất ra đường dẫn in dưới đây, hãy mở nó bằng tay",
+                "this computer has no program to open files with (\(command)); the file was exported to the path printed below: open it by hand"
             )
         case .noAuthor:
             return language.pick(

@@ -30,6 +30,8 @@ public enum IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
     case conflictMissing(table: String, row: String, column: String, kind: Conflict.Kind)
     /// The `conflict` table lists a conflict the stored row state does not show (`kind` as stored).
     case conflictNotInRowState(table: String, row: String, column: String, kind: String)
+    /// A file held whole whose stored chunks no longer make its SHA-256 (they were altered).
+    case damagedFile(sha256: String)
 
     /// The problem in English (``message(_:)`` words it in either language).
     public var description: String { message(.en) }
@@ -97,6 +99,10 @@ public enum IntegrityProblem: Sendable, Hashable, CustomStringConvertible {
             return language.pick(
                 "Hàng \(table) \(row), cột \(column): bảng xung đột ghi một xung đột \(Self.conflictKind(kind)) mà trạng thái không có",
                 "row \(table) \(row), column \(column): a \(kind) conflict is listed that its state does not show")
+        case .damagedFile(let sha256):
+            return language.pick(
+                "Tệp \(sha256) lưu trong cơ sở dữ liệu bị hỏng: nội dung các phần của nó không còn khớp mã SHA-256",
+                "the stored file \(sha256) is damaged: its chunks no longer make its SHA-256")
         }
     }
 
