@@ -49,7 +49,8 @@ extension CommuneReplica {
         guard let record = records.first(where: { $0.uid == uid }), let sha = record.fileSHA256 else {
             throw NTMError.noFileAttached(uid)
         }
-        if let state = record.fileState, state != .present {
+        // A file the district refused is still here whole when this laptop stored it.
+        if let state = record.fileState, state != .present, try store.fileStatus(sha)?.isWhole != true {
             throw NTMError.fileNotHere(name: record.fileName ?? sha, size: record.fileSize ?? 0, state: state)
         }
         return (record, sha)

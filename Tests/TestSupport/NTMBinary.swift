@@ -79,6 +79,26 @@ public struct NTMBinary: Sendable {
         return nil
     }
 
+    /// A district in `folder`: the hub `hub.sqlite` of Triệu Sơn (`huyen-trieu-son`), and one commune
+    /// laptop per entry, created and enrolled with its commune's role; records an issue on any failure.
+    public func district(_ folder: TemporaryDirectory, laptops: [(replica: String, commune: String, db: String)])
+        throws
+    {
+        try ok(
+            ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
+        for laptop in laptops {
+            try ok(
+                [
+                    "init", "--replica", laptop.replica, "--commune", laptop.commune, "--district", "trieu-son",
+                    "--db", laptop.db,
+                ], folder)
+            if let failure = try enrol(laptop.replica, as: "commune:\(laptop.commune)", db: laptop.db, in: folder.path)
+            {
+                Issue.record("\(failure)")
+            }
+        }
+    }
+
     /// Runs `ntm` in `folder` as `user` (``user`` unless given), with `environment` added, and records an
     /// issue unless it exits 0 (and, with ``silentOnSuccess``, unless stderr is empty).
     @discardableResult

@@ -32,7 +32,7 @@ public enum FileWords {
         }
     }
 
-    /// Why a file will not move, from the code the other side gave (`protocol/PROTOCOL.md` §12.4); an
+    /// Why a file will not move, from the code the other side gave (`protocol/PROTOCOL.md` §13.4); an
     /// unknown code is shown as it is, with the other side's own sentence.
     public static func refusal(code: String, detail: String, _ language: Language) -> String {
         let words: String
@@ -47,6 +47,11 @@ public enum FileWords {
             words = language.pick("không có minh chứng nào dùng tệp này", "no document uses this file")
         case "out-of-scope":
             words = language.pick("tệp không thuộc xã của máy này", "the file is not this replica's commune's")
+        case "forbidden":
+            words = language.pick(
+                "máy này không có quyền ghi minh chứng dùng tệp này", "this replica may not write the rows that use it")
+        case "disk-full":
+            words = language.pick("ổ đĩa máy chủ huyện gần đầy", "the district hub's disk is nearly full")
         default: return detail.isEmpty ? code : "\(code): \(detail)"
         }
         return language == .en && !detail.isEmpty ? "\(words) (\(detail))" : words
