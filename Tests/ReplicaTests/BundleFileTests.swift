@@ -200,7 +200,10 @@ let fileSchema = ReplicatedSchema(
         let receiver = try replica(folder, "receiver")
         let error = try expectFileProblem(receiver, damaged)
         #expect(error == .badChunks(sha256: manifest.sha256, dropped: 1, held: 2, chunks: 3))
-        #expect(error?.message(.en).contains("did not match its SHA-256 and were dropped") == true)
+        #expect(
+            error?.message(.en).contains(
+                "1 chunk of the file \(manifest.sha256.prefix(12))… did not match its SHA-256 and was dropped (kept 2 of 3)"
+            ) == true)
         #expect(try receiver.missingChunks(manifest.sha256) == [1])
         #expect(try receiver.fileStatus(manifest.sha256)?.state != .present)
         #expect(try receiver.importBundle(from: path).files.completed == 1)

@@ -65,7 +65,7 @@ extension BundleFileError {
             return language.pick(
                 "\(dropped) phần của tệp \(sha256.prefix(12))… không khớp mã SHA-256 nên bị bỏ (đã giữ \(held)/\(chunks) phần): gói bị hỏng"
                     + again,
-                "\(Language.english(dropped, "chunk")) of the file \(sha256.prefix(12))… did not match its SHA-256 and were dropped (kept \(held) of \(chunks)): the bundle is damaged"
+                "\(Language.english(dropped, "chunk")) of the file \(sha256.prefix(12))… did not match its SHA-256 and \(dropped == 1 ? "was" : "were") dropped (kept \(held) of \(chunks)): the bundle is damaged"
                     + again)
         case .fileMismatch(let sha256):
             return language.pick(
