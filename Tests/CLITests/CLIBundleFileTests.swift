@@ -54,6 +54,11 @@ import Testing
         let delta = try ntm.ok(
             ["bundle", "export", "delta.ndjson", "--since", "b.summary", "--db", "a.sqlite"], folder)
         #expect(delta.stdout.hasPrefix("Đã ghi 0 thao tác vào delta.ndjson"), "\(delta.stdout)")
+        try #"{"origins":{},"files":["A1"]}"#.write(
+            toFile: folder.file("bad.summary"), atomically: true, encoding: .utf8)
+        let refused = try ntm.refuse(
+            ["bundle", "export", "x.ndjson", "--since", "bad.summary"], folder, db: "a.sqlite")
+        #expect(refused.contains("\"files\""), "\(refused)")
         let bare = try ntm.ok(
             ["bundle", "export", "bare.ndjson", "--no-files", "--db", "a.sqlite", "--lang", "en"], folder)
         #expect(bare.stdout.hasPrefix("Wrote ") && !bare.stdout.contains("file"), "\(bare.stdout)")

@@ -263,6 +263,20 @@ let fileSchema = ReplicatedSchema(
         }
     }
 
+    @Test func aDamagedOperationPartRefusesTheBundleWholeFilesIncluded() throws {
+        let folder = TemporaryDirectory("bundle-files-ops")
+        let (_, path, manifest) = try setUp(folder)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let altered = folder.file("altered.ndjson")
+        try text.replacingOccurrences(of: "không tệp", with: "không có tệp").write(
+            toFile: altered, atomically: true, encoding: .utf8)
+        let receiver = try replica(folder, "receiver")
+        let before = try receiver.dump()
+        #expect(throws: ReplicaError.bundle(.digestMismatch)) { try receiver.importBundle(from: altered) }
+        #expect(try receiver.dump() == before)
+        #expect(try receiver.fileStatus(manifest.sha256) == nil && receiver.knownFiles().isEmpty)
+    }
+
     @Test func aFileNoRowReferencesIsSkipped() throws {
         let folder = TemporaryDirectory("bundle-files-unreferenced")
         let (_, path, manifest) = try setUp(folder)
