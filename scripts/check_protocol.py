@@ -6,11 +6,15 @@ protocol/examples/*.ndjson, plus any extra files given as arguments (bundles wri
 
 Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no duplicate keys, depth
 at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
-op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, session messages
+op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, file -> file,
+chunk -> chunk, files-end -> files-end, session messages
 (hello, challenge, auth, welcome, push, pushed, pull, batch, done, error) -> session. Outside bundles
 a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
 client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
-bundle header is also checked as a bundle: header first, trailer last, count and sha256 right.
+bundle header is also checked as a bundle: header first, trailer last, count and sha256 right; in a
+version 2 bundle the file section after the trailer (§7.6): each file's manifest line then its chunk
+lines in index order, each chunk of the manifest's length and hash, the chunks making the file's
+SHA-256 and size, and files-end last with the right counts.
 Rules no schema can state (byte lengths, canonical order, sorted ranges, assessment.value a real) are
 checked here too, and
 the hash chains (PROTOCOL.md §4.6): in a bundle every operation line must be its canonical line, and
@@ -63,6 +67,7 @@ SCHEMA_FOR_TYPE = {
     "bundle": "bundle-header",
     "end": "bundle-trailer",
     "summary": "summary",
+    "file": "file", "chunk": "chunk", "files-end": "files-end",
     "hello": "session", "challenge": "session", "auth": "session", "welcome": "session", "push": "session",
     "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
     "probe": "session", "probed": "session",
@@ -74,7 +79,10 @@ WRITE_ORDER = {
     "op": ["type", "origin", "seq", "table", "row", "column", "value", "context", "author", "wall_ms", "note", "prev"],
     "bundle": ["type", "version", "from", "created_ms", "schema", "since"],
     "end": ["type", "count", "sha256"],
-    "summary": ["type", "replica", "schema", "origins"],
+    "summary": ["type", "replica", "schema", "origins", "files"],
+    "file": ["type", "sha256", "size", "chunks"],
+    "chunk": ["type", "sha256", "index", "data"],
+    "files-end": ["type", "files", "chunks"],
     "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head"],
     "challenge": ["type", "hub", "nonce"],
     "auth": ["type", "signature"],
@@ -108,6 +116,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Columns of the NTM tables (appendix B) that hold real numbers: an integer there is not canonical.
 REAL_COLUMNS = {("assessment", "value")}
 HASH = re.compile(r"[0-9a-f]{64}")
+CHUNK_SIZE = 262_144  # bytes in every chunk of a file but the last (§7.6)
+FILE_PREFIX = 16  # hex digits of a file's SHA-256 in a summary's "files" (§6)
 HUB_BUNDLE = "protocol/examples/concurrent-edit.bundle.ndjson"  # what the transcripts' hub holds (§11.10)
 HUB_OPERATIONS = {}  # its operations, dot -> exact line bytes (load_hub_operations)
 
@@ -296,6 +306,14 @@ def check_rules(where, kind, value):
             report(where, '"replica" is not a replica id')
         check_schema_string(where, value.get("schema"))
         check_ranges(where, value.get("origins"), '"origins"')
+        files = value.get("files")
+        if isinstance(files, list):
+            if files != sorted(files):
+                report(where, '"files" must be written sorted')
+            if any(isinstance(name, str) and len(name) != FILE_PREFIX for name in files):
+                report(where, f'"files": writers write the first {FILE_PREFIX} hex digits of each SHA-256')
+            if not files:
+                report(where, '"files" is empty; writers omit it when no file is present')
     elif kind == "welcome":
         check_ranges(where, value.get("holds"), '"holds"')
     if kind in ("welcome", "pushed") and isinstance(value.get("refused"), list):
@@ -798,12 +816,20 @@ def check_bundle(display, lines, schemas):
     operations = 0
     trailer = None
     dots = {}
-    for number, raw, ended in lines:
+    try:
+        version = parse_line(lines[0][1]).get("version")
+    except LineError:
+        version = None
+    file_section = None
+    for index, (number, raw, ended) in enumerate(lines):
         where = f"{display}:{number}"
+        if trailer is not None and version == 2:
+            file_section = lines[index:]
+            break
         if not check_line_frame(where, raw, ended):
             continue
         if trailer is not None:
-            report(where, f"data after the trailer (line {trailer[0]}); nothing may follow it")
+            report(where, f"data after the trailer (line {trailer[0]}); nothing may follow it in a version 1 bundle")
             break
         if not raw.strip():
             report(where, "blank line (bundle files have none)")
@@ -825,7 +851,9 @@ def check_bundle(display, lines, schemas):
         elif kind == "bundle":
             report(where, "a second bundle header; the header comes once, on the first line")
         else:
-            if kind is not None and kind != "op":
+            if kind in ("file", "chunk", "files-end"):
+                report(where, f'a "{kind}" line before the trailer; the file section follows the trailer (§7.6)')
+            elif kind is not None and kind != "op":
                 report(where, f'a "{kind}" line inside a bundle; only operation lines go between header and trailer')
             digest.update(raw + b"\n")
             operations += 1
@@ -852,7 +880,111 @@ def check_bundle(display, lines, schemas):
         actual = digest.hexdigest()
         if isinstance(value.get("sha256"), str) and value["sha256"] != actual:
             report(where, f"sha256 is {value['sha256']} but the operation lines hash to {actual}")
+        if version == 2:
+            check_file_section(display, number, file_section or [], schemas)
     return len(lines)
+
+
+def decode_base64(text):
+    """Standard base64 with padding (RFC 4648 §4), strictly; None when it is not."""
+    if not isinstance(text, str) or len(text) % 4:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def check_file_section(display, trailer_line, lines, schemas):
+    """A version 2 bundle's file section (§7.6): for each file its manifest line and its chunk lines in
+    index order, each chunk the manifest's hash and length, the chunks making the file; then files-end
+    with the right counts, last and once."""
+    if not lines:
+        report(f"{display}:{trailer_line}", "a version 2 bundle has a file section after its trailer; none found"
+                                            " (truncated bundle?)")
+        return
+    files = chunks = 0
+    seen = {}
+    current = None  # [where, manifest, next index, whole-file hasher, bytes]
+    end = None
+
+    def close():
+        if current is None:
+            return
+        where, manifest, index, whole, size = current
+        if index != len(manifest["chunks"]):
+            report(where, f"the file has {len(manifest['chunks'])} chunks but {index} chunk lines follow it")
+        elif whole.hexdigest() != manifest["sha256"] or size != manifest["size"]:
+            report(where, "the chunks do not make the file: their bytes do not hash to its sha256 or size")
+
+    for number, raw, ended in lines:
+        where = f"{display}:{number}"
+        if not check_line_frame(where, raw, ended):
+            continue
+        if end is not None:
+            report(where, f"data after the files-end line (line {end}); nothing may follow it")
+            break
+        try:
+            value = parse_line(raw)
+        except LineError as problem:
+            report(where, str(problem))
+            continue
+        kind = validate_object(where, value, schemas)
+        if kind == "file":
+            close()
+            current = None
+            files += 1
+            sha, size, hashes = value.get("sha256"), value.get("size"), value.get("chunks")
+            if not (isinstance(sha, str) and HASH.fullmatch(sha) and is_strict_integer(None, size) and size >= 0
+                    and isinstance(hashes, list) and all(isinstance(h, str) and HASH.fullmatch(h) for h in hashes)):
+                continue  # the schema said what is wrong
+            expected = (size + CHUNK_SIZE - 1) // CHUNK_SIZE
+            if len(hashes) != expected:
+                report(where, f"a file of {size} bytes has {expected} chunks of {CHUNK_SIZE} bytes, not {len(hashes)}")
+                continue
+            if sha in seen:
+                report(where, f"the file {sha[:12]}… already appears on line {seen[sha]}")
+            seen[sha] = number
+            current = [where, value, 0, hashlib.sha256(), 0]
+        elif kind == "chunk":
+            chunks += 1
+            if current is None or value.get("sha256") != current[1]["sha256"]:
+                report(where, "a chunk line must follow its file's manifest line and that file's earlier chunks")
+                continue
+            manifest, index = current[1], current[2]
+            if value.get("index") != index:
+                report(where, f"chunk index {value.get('index')} where chunk {index} comes next (chunks go in order)")
+                continue
+            if index >= len(manifest["chunks"]):
+                report(where, f"the file has only {len(manifest['chunks'])} chunks")
+                continue
+            data = decode_base64(value.get("data"))
+            if data is None:
+                report(where, '"data" is not standard base64 with padding')
+                current[2] += 1
+                continue
+            length = min(CHUNK_SIZE, manifest["size"] - index * CHUNK_SIZE)
+            if len(data) != length:
+                report(where, f"chunk {index} holds {len(data)} bytes; it must hold {length}")
+            elif sha256_hex(data) != manifest["chunks"][index]:
+                report(where, f"chunk {index} does not hash to the manifest's chunk hash")
+            current[2] += 1
+            current[3].update(data)
+            current[4] += len(data)
+        elif kind == "files-end":
+            close()
+            current = None
+            end = number
+            for member, count in (("files", files), ("chunks", chunks)):
+                if is_strict_integer(None, value.get(member)) and value[member] != count:
+                    report(where, f"{member} is {value[member]} but the section holds {count} {member[:-1]} lines")
+        elif kind is not None:
+            report(where, f'a "{kind}" line in the file section; only file, chunk and files-end lines go there')
+    if end is None:
+        close()
+        report(f"{display}:{lines[-1][0]}", 'no files-end line {"type":"files-end",…} (truncated bundle?)')
+    elif files == 0:
+        report(f"{display}:{end}", "a file section with no file; writers write a version 1 bundle instead")
 
 
 def main(arguments):

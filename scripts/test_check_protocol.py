@@ -53,6 +53,30 @@ class CheckerTests(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stdout)
         self.assertIn("the signature does not verify", result.stdout)
 
+    def test_a_damaged_chunk_in_a_bundles_file_section_is_named(self):
+        def flip(text):
+            start = text.index('"index":1,"data":"') + 40
+            return text[:start] + ("A" if text[start] != "A" else "B") + text[start + 1:]
+        result = self.damaged("evidence-file.bundle.ndjson", flip)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn("chunk 1 does not hash to the manifest's chunk hash", result.stdout)
+        self.assertIn("the chunks do not make the file", result.stdout)
+
+    def test_a_file_section_cut_off_or_miscounted_is_named(self):
+        result = self.damaged("evidence-file.bundle.ndjson", lambda text: text[: text.index('{"type":"files-end"')])
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn("no files-end line", result.stdout)
+        result = self.damaged("evidence-file.bundle.ndjson", lambda text: text.replace('"chunks":2}', '"chunks":3}'))
+        self.assertIn("chunks is 3 but the section holds 2 chunk lines", result.stdout)
+        result = self.damaged("evidence-file.bundle.ndjson", lambda text: text.replace('"version":2', '"version":1'))
+        self.assertIn("nothing may follow it in a version 1 bundle", result.stdout)
+
+    def test_a_summarys_files_are_checked(self):
+        result = self.damaged(
+            "summary.ndjson", lambda text: text.replace('}}\n', '},"files":["ffff000011112222","0000111122223333"]}\n', 1))
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn('"files" must be written sorted', result.stdout)
+
     def test_a_duplicate_member_is_refused(self):
         result = self.damaged("summary.ndjson", lambda text: text.replace('{"type":"summary",', '{"type":"summary","type":"summary",', 1))
         self.assertEqual(result.returncode, 1, result.stdout)

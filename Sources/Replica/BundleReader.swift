@@ -7,12 +7,15 @@ import SyncCore
 /// bounded whatever the bundle's size.
 ///
 /// The reader checks everything the format promises: the header (type, version, schema), every line as
-/// an operation, the trailer's count and SHA-256, and that nothing follows the trailer. Its last item is
-/// `.finished` or `.failed`; the consumer must not commit before `.finished`.
+/// an operation, the trailer's count and SHA-256, and that nothing follows the trailer in a version 1
+/// bundle. In a version 2 bundle it stops after the trailer and says where the file section starts: the
+/// consumer reads that part itself once the operations are committed. Its last item is `.finished` or
+/// `.failed`; the consumer must not commit before `.finished`.
 final class BundleReader: @unchecked Sendable {
     enum Item: Sendable {
         case operations([PreparedOperation])
-        case finished(operations: Int, bytes: Int)
+        /// The operation part is whole; `files` says where the file section starts (version 2 only).
+        case finished(operations: Int, bytes: Int, files: LinePosition?)
         case failed(BundleError)
     }
 
@@ -61,8 +64,8 @@ final class BundleReader: @unchecked Sendable {
 
     private func produce(path: String, schemaTag: String) {
         do {
-            let (count, bytes) = try read(path: path, schemaTag: schemaTag)
-            try put(.finished(operations: count, bytes: bytes))
+            let (count, bytes, files) = try read(path: path, schemaTag: schemaTag)
+            try put(.finished(operations: count, bytes: bytes, files: files))
         } catch is Cancelled {
             return
         } catch let error as BundleError {
@@ -77,59 +80,72 @@ final class BundleReader: @unchecked Sendable {
         }
     }
 
-    private func read(path: String, schemaTag: String) throws -> (Int, Int) {
+    /// Thrown by the line handler to stop after a version 2 bundle's trailer.
+    private struct FileSectionReached: Error {}
+
+    private func read(path: String, schemaTag: String) throws -> (Int, Int, LinePosition?) {
         let reader = try LineReader(path: path, maximumLineLength: LineLimit.maximumBytes)
         var hasher = SHA256()
         var headerSeen = false
         var trailerSeen = false
+        var withFiles = false
+        var fileSection: LinePosition?
         var count = 0
         var bytes = 0
         var batch: [PreparedOperation] = []
         batch.reserveCapacity(batchSize)
-        try reader.forEachLine { number, line, terminated in
-            bytes += line.count + (terminated ? 1 : 0)
-            if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
-            guard terminated else {
-                throw headerSeen
-                    ? BundleError.truncated(operationsRead: count)
-                    : BundleError.notABundle(reason: "no complete first line")
-            }
-            if headerSeen, let op = try Self.operation(line, number: number) {
-                hasher.update(bufferPointer: line)
-                hasher.update(data: [0x0A])
-                count += 1
-                batch.append(PreparedOperation(op))
-                if batch.count == batchSize {
-                    try put(.operations(batch))
-                    batch.removeAll(keepingCapacity: true)
+        do {
+            try reader.forEachLine { number, line, terminated in
+                bytes += line.count + (terminated ? 1 : 0)
+                if trailerSeen { throw BundleError.dataAfterTrailer(line: number) }
+                guard terminated else {
+                    throw headerSeen
+                        ? BundleError.truncated(operationsRead: count)
+                        : BundleError.notABundle(reason: "no complete first line")
                 }
-                return
+                if headerSeen, let op = try Self.operation(line, number: number) {
+                    hasher.update(bufferPointer: line)
+                    hasher.update(data: [0x0A])
+                    count += 1
+                    batch.append(PreparedOperation(op))
+                    if batch.count == batchSize {
+                        try put(.operations(batch))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                    return
+                }
+                let json: JSONValue
+                do {
+                    json = try JSONParser.parse(buffer: line)
+                } catch {
+                    if !headerSeen { throw BundleError.notABundle(reason: "the first line is not JSON (\(error))") }
+                    throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
+                }
+                if !headerSeen {
+                    withFiles = try Self.checkHeader(json, schemaTag: schemaTag) == BundleFormat.filesVersion
+                    headerSeen = true
+                    return
+                }
+                // Not an operation: it must be the trailer.
+                guard let announced = json["count"]?.int, let digest = json["sha256"]?.string else {
+                    throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
+                }
+                guard announced == Int64(count) else {
+                    throw BundleError.countMismatch(trailer: announced, found: count)
+                }
+                let actual = hasher.finalize().hexString
+                guard actual == digest else { throw BundleError.digestMismatch }
+                trailerSeen = true
+                if withFiles {
+                    fileSection = LinePosition(offset: UInt64(bytes), line: number + 1)
+                    throw FileSectionReached()
+                }
             }
-            let json: JSONValue
-            do {
-                json = try JSONParser.parse(buffer: line)
-            } catch {
-                if !headerSeen { throw BundleError.notABundle(reason: "the first line is not JSON (\(error))") }
-                throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
-            }
-            if !headerSeen {
-                try Self.checkHeader(json, schemaTag: schemaTag)
-                headerSeen = true
-                return
-            }
-            // Not an operation: it must be the trailer.
-            guard let announced = json["count"]?.int, let digest = json["sha256"]?.string else {
-                throw BundleError.badLine(line: number, reason: "the end line needs \"count\" and \"sha256\"")
-            }
-            guard announced == Int64(count) else { throw BundleError.countMismatch(trailer: announced, found: count) }
-            let actual = hasher.finalize().hexString
-            guard actual == digest else { throw BundleError.digestMismatch }
-            trailerSeen = true
-        }
+        } catch is FileSectionReached {}
         if !headerSeen { throw BundleError.empty }
         if !trailerSeen { throw BundleError.truncated(operationsRead: count) }
         if !batch.isEmpty { try put(.operations(batch)) }
-        return (count, bytes)
+        return (count, bytes, fileSection)
     }
 
     /// The operation on this line, or nil when the line is the trailer (`"type":"end"`).
@@ -148,14 +164,15 @@ final class BundleReader: @unchecked Sendable {
         }
     }
 
-    private static func checkHeader(_ json: JSONValue, schemaTag: String) throws {
+    /// Checks the header line; returns its version.
+    private static func checkHeader(_ json: JSONValue, schemaTag: String) throws -> Int64 {
         guard json["type"]?.string == "bundle" else {
             throw BundleError.notABundle(reason: "the first line is not a bundle header")
         }
         guard let version = json["version"]?.int else {
             throw BundleError.notABundle(reason: "the header has no version")
         }
-        guard version == BundleFormat.version else { throw BundleError.unsupportedVersion(version) }
+        guard BundleFormat.readable.contains(version) else { throw BundleError.unsupportedVersion(version) }
         guard let from = json["from"]?.string, Identifiers.isReplicaID(from) else {
             throw BundleError.notABundle(reason: "the header has no valid \"from\" replica id")
         }
@@ -169,5 +186,6 @@ final class BundleReader: @unchecked Sendable {
         }
         guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
         guard tag == schemaTag else { throw BundleError.schemaMismatch(bundle: tag, replica: schemaTag) }
+        return version
     }
 }

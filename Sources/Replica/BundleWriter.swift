@@ -3,8 +3,9 @@ import Foundation
 import SyncCore
 
 /// Writes a bundle file (`protocol/PROTOCOL.md` §7): the header, operation lines hashed as they are
-/// written, and the trailer with their count and SHA-256. Output is buffered and written in 1 MiB
-/// pieces, so a bundle of any size takes bounded memory.
+/// written, and the trailer with their count and SHA-256; in a version 2 bundle, then the file section
+/// (§7.6): each file's manifest line and chunk lines, and the `files-end` line. Output is buffered and
+/// written in 1 MiB pieces, so a bundle of any size takes bounded memory.
 public struct BundleWriter {
     private let handle: FileHandle
     private var writer = JSONWriter(capacity: 1 << 21)
@@ -13,12 +14,23 @@ public struct BundleWriter {
     public private(set) var count = 0
     /// Bytes written so far (flushed to the file).
     public private(set) var bytes = 0
+    /// File (manifest) lines written so far.
+    public private(set) var fileCount = 0
+    /// Chunk lines written so far.
+    public private(set) var chunkCount = 0
+    /// Bytes of file content the chunk lines written so far carry.
+    public private(set) var fileBytes: Int64 = 0
 
-    /// Starts a bundle on an open file with its header line.
-    public init(handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil) {
+    /// Starts a bundle on an open file with its header line; `withFiles` makes it a version 2 bundle,
+    /// whose file section must then be written after ``finish()``.
+    public init(
+        handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil,
+        withFiles: Bool = false
+    ) {
         self.handle = handle
+        let version = withFiles ? BundleFormat.filesVersion : BundleFormat.version
         var header: JSONObject = [
-            "type": .string("bundle"), "version": .int(BundleFormat.version), "from": .string(from),
+            "type": .string("bundle"), "version": .int(version), "from": .string(from),
             "created_ms": .int(createdMs), "schema": .string(schemaTag),
         ]
         if let since { header["since"] = since.json }
@@ -41,6 +53,33 @@ public struct BundleWriter {
         writer.write(
             .object([
                 "type": .string("end"), "count": .int(Int64(count)), "sha256": .string(hasher.finalize().hexString),
+            ]))
+        writer.append(byte: 0x0A)
+        try drain()
+    }
+
+    /// Appends a file's manifest line: its chunk lines follow.
+    public mutating func appendFile(_ manifest: FileManifest) throws {
+        FileLine.writeManifest(manifest, to: &writer)
+        writer.append(byte: 0x0A)
+        fileCount += 1
+        if writer.bytes.count > 1 << 20 { try drain() }
+    }
+
+    /// Appends one chunk line of the file whose manifest was appended last.
+    public mutating func appendChunk(sha256: String, index: Int, data: Data) throws {
+        FileLine.writeChunk(sha256: sha256, index: index, data: data, to: &writer)
+        writer.append(byte: 0x0A)
+        chunkCount += 1
+        fileBytes += Int64(data.count)
+        if writer.bytes.count > 1 << 20 { try drain() }
+    }
+
+    /// Writes the `files-end` line, closing the file section, and everything still buffered.
+    public mutating func finishFiles() throws {
+        writer.write(
+            .object([
+                "type": .string("files-end"), "files": .int(Int64(fileCount)), "chunks": .int(Int64(chunkCount)),
             ]))
         writer.append(byte: 0x0A)
         try drain()

@@ -17,26 +17,41 @@ public struct BundleStats: Sendable, Equatable {
     public var duplicates: Int
     /// The bundle's size in bytes.
     public var bytes: Int
+    /// What the file section carried, or of it was stored.
+    public var files: BundleFileStats
 
     /// Creates stats.
-    public init(operations: Int, applied: Int = 0, duplicates: Int = 0, bytes: Int) {
+    public init(
+        operations: Int, applied: Int = 0, duplicates: Int = 0, bytes: Int, files: BundleFileStats = BundleFileStats()
+    ) {
         self.operations = operations
         self.applied = applied
         self.duplicates = duplicates
         self.bytes = bytes
+        self.files = files
     }
 }
 
 /// The bundle file format (`protocol/PROTOCOL.md`, "Bundles").
 public enum BundleFormat {
-    /// The only version this program writes and reads.
+    /// The version of a bundle without files: header, operations, trailer.
     public static let version: Int64 = 1
+    /// The version of a bundle whose trailer is followed by a file section (§7.6).
+    public static let filesVersion: Int64 = 2
+    /// The versions this program reads.
+    public static let readable: ClosedRange<Int64> = version...filesVersion
 }
 
 extension ReplicaStore {
     /// Writes every logged operation the holder of `since` lacks (all of them when nil) to a bundle at
     /// `path`, in log order. The file is written under a temporary name and renamed when complete, so a
     /// half-written bundle never carries the final name.
+    ///
+    /// When `files` is true, the bundle then carries the content of every file whole here that a live
+    /// row or a carried operation references, except the files whose SHA-256 starts with one of
+    /// `receiverFiles` (the receiver's summary lists them, §6): a version 2 bundle (§7.6). Without such
+    /// files it is a version 1 bundle. ``BundleFileStats/notHere`` counts the referenced files that are
+    /// not whole here and so were not carried.
     ///
     /// This replica's operations a hub refused are left out: they must not reach another laptop (or a
     /// hub importing the bundle) as if they had been accepted. The receiver then holds that origin with
@@ -45,15 +60,19 @@ extension ReplicaStore {
     /// - Throws: ``ReplicaError/bundle(_:)`` when the destination is a folder, the replica's own
     ///   database, or cannot be written.
     @discardableResult
-    public func exportBundle(to path: String, since: Summary? = nil) throws -> BundleStats {
+    public func exportBundle(
+        to path: String, since: Summary? = nil, files: Bool = true, receiverFiles: [String] = []
+    ) throws -> BundleStats {
         do {
-            return try writeBundle(to: path, since: since)
+            return try writeBundle(to: path, since: since, files: files, receiverFiles: receiverFiles)
         } catch let error as BundleError {
             throw ReplicaError.bundle(error)
         }
     }
 
-    private func writeBundle(to path: String, since: Summary?) throws -> BundleStats {
+    private func writeBundle(to path: String, since: Summary?, files: Bool, receiverFiles: [String]) throws
+        -> BundleStats
+    {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw BundleError.destinationIsFolder(path: path)
@@ -74,8 +93,10 @@ extension ReplicaStore {
             try? handle.close()
             if !succeeded { try? FileManager.default.removeItem(atPath: temporary) }
         }
+        let carried = files ? try filesToCarry(since: since, skipping: receiverFiles) : (carried: [], notHere: 0)
         var bundle = BundleWriter(
-            handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since)
+            handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
+            withFiles: !carried.carried.isEmpty)
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -110,13 +131,17 @@ extension ReplicaStore {
             }
         }
         try bundle.finish()
+        if !carried.carried.isEmpty { try writeFiles(carried.carried, into: &bundle, path: path) }
         try handle.synchronize()
         // rename(2) replaces an existing file atomically: the old bundle stays whole until the new one is.
         guard rename(temporary, path) == 0 else {
             throw BundleError.unwritable(path: path, reason: String(cString: strerror(errno)))
         }
         succeeded = true
-        return BundleStats(operations: bundle.count, bytes: bundle.bytes)
+        var fileStats = BundleFileStats()
+        (fileStats.files, fileStats.chunks, fileStats.bytes) = (bundle.fileCount, bundle.chunkCount, bundle.fileBytes)
+        fileStats.notHere = carried.notHere
+        return BundleStats(operations: bundle.count, bytes: bundle.bytes, files: fileStats)
     }
 
     /// Imports a bundle in one transaction: the header, every operation line and the trailer's count
@@ -124,7 +149,13 @@ extension ReplicaStore {
     /// rolls the whole import back. Operations already held are skipped, so importing twice changes
     /// nothing.
     ///
+    /// A version 2 bundle's file section is read once the operations are committed: each file a write
+    /// held here references is stored chunk by chunk, each chunk checked and kept in its own
+    /// transaction, so a bundle cut off in a file keeps every chunk it verified (§8.1).
+    ///
     /// - Throws: ``ReplicaError/bundle(_:)`` saying what is wrong; nothing is changed then.
+    ///   ``ReplicaError/bundleFiles(_:imported:)`` when the operations were imported but the file
+    ///   section is cut off, has a bad line or leaves a file incomplete.
     @discardableResult
     public func importBundle(from path: String) throws -> BundleStats {
         guard FileManager.default.isReadableFile(atPath: path) else {
@@ -132,8 +163,9 @@ extension ReplicaStore {
             throw ReplicaError.bundle(.unreadable(path: path, reason: exists ? "permission denied" : "no such file"))
         }
         let reader = BundleReader(path: path, schemaTag: schema.tag)
+        let (imported, fileSection): (BundleStats, LinePosition?)
         do {
-            return try queue.write { db in
+            (imported, fileSection) = try queue.write { db in
                 let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
                 while true {
                     switch reader.next() {
@@ -141,10 +173,11 @@ extension ReplicaStore {
                         for op in batch { try applier.apply(op) }
                     case .failed(let error):
                         throw error
-                    case .finished(let count, let bytes):
+                    case .finished(let count, let bytes, let files):
                         try applier.finish()
-                        return BundleStats(
+                        let stats = BundleStats(
                             operations: count, applied: applier.applied, duplicates: applier.duplicates, bytes: bytes)
+                        return (stats, files)
                     }
                 }
             }
@@ -155,5 +188,8 @@ extension ReplicaStore {
             reader.cancel()
             throw error
         }
+        var stats = imported
+        if let fileSection { try importFiles(from: path, at: fileSection, into: &stats) }
+        return stats
     }
 }

@@ -23,20 +23,45 @@ struct BundleCommand: ParsableCommand {
                 "The receiver's summary (a file `ntm summary` printed, or JSON): only what the receiver lacks is written."
             ))
         var since: String?
+        @Flag(
+            help: .pick(
+                "Không mang theo nội dung các tệp minh chứng (chỉ các thao tác).",
+                "Leave the evidence files' content out (operations only)."))
+        var noFiles = false
 
         func run() throws {
             // The store only: a bundle carries every commune's rows (and the hub's database has no home commune).
             let store = try options.openDatabase().store
-            let summary = try since.map(Self.readSummary)
-            let stats = try store.exportBundle(to: file, since: summary)
-            say(
-                options.language.pick(
-                    "Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
-                    "Wrote \(Language.english(stats.operations, "operation")) to \(file) (\(Language.english(stats.bytes, "byte")))"
-                ))
+            let receiver = try since.map(Self.readSummary)
+            let stats = try store.exportBundle(
+                to: file, since: receiver?.summary, files: !noFiles, receiverFiles: receiver?.files ?? [])
+            let language = options.language
+            let files = stats.files
+            if files.files == 0 {
+                say(
+                    language.pick(
+                        "Đã ghi \(stats.operations) thao tác vào \(file) (\(stats.bytes) byte)",
+                        "Wrote \(Language.english(stats.operations, "operation")) to \(file) (\(Language.english(stats.bytes, "byte")))"
+                    ))
+            } else {
+                say(
+                    language.pick(
+                        "Đã ghi \(stats.operations) thao tác và \(files.files) tệp (\(files.chunks) phần, \(FileError.megabytes(files.bytes))) vào \(file) (\(stats.bytes) byte)",
+                        "Wrote \(Language.english(stats.operations, "operation")) and \(Language.english(files.files, "file")) (\(Language.english(files.chunks, "chunk")), \(FileError.megabytes(files.bytes, .en))) to \(file) (\(Language.english(stats.bytes, "byte")))"
+                    ))
+            }
+            if files.notHere > 0 {
+                let prefix = language.pick("ntm: cảnh báo: ", "ntm: warning: ")
+                let text = language.pick(
+                    "\(files.notHere) tệp được tham chiếu không mang theo được vì máy này chưa có đủ nội dung; đồng bộ (ntm sync) hoặc nhập gói có chúng rồi xuất lại",
+                    "\(Language.english(files.notHere, "referenced file")) could not be carried because \(files.notHere == 1 ? "it is" : "they are") not here whole; sync (ntm sync) or import a bundle with them, then export again"
+                )
+                FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
+            }
         }
 
-        static func readSummary(_ text: String) throws -> Summary {
+        /// The receiver's summary, and the SHA-256 prefixes of the files it lists as whole there.
+        static func readSummary(_ text: String) throws -> (summary: Summary, files: [String]) {
             let source: String
             if text.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
                 source = text
@@ -45,15 +70,31 @@ struct BundleCommand: ParsableCommand {
             } else {
                 throw NTMError.fileUnreadable(text)
             }
+            let json: JSONValue
+            let summary: Summary
             do {
-                let json = try JSONParser.parse(source.trimmingCharacters(in: .whitespacesAndNewlines))
-                return try Summary(json: json["origins"] ?? json)
+                json = try JSONParser.parse(source.trimmingCharacters(in: .whitespacesAndNewlines))
+                summary = try Summary(json: json["origins"] ?? json)
             } catch let error as JSONParseError {
                 throw NTMError.badSummary(error.description)
             } catch let error as OperationFormatError {
                 throw NTMError.badSummary(error.description)
             }
+            guard let listed = json["files"] else { return (summary, []) }
+            guard let items = listed.array?.compactMap(\.string), items.count == listed.array?.count,
+                items.allSatisfy(BundleCommand.isFilePrefix)
+            else {
+                throw NTMError.badSummary(
+                    "\"files\" must be a list of SHA-256 prefixes (16 to 64 lowercase hex digits)")
+            }
+            return (summary, items)
         }
+    }
+
+    /// Whether `text` can name files in a summary's `files`: 16 to 64 lowercase hex digits.
+    static func isFilePrefix(_ text: String) -> Bool {
+        (ReplicaStore.summaryFilePrefixLength...64).contains(text.utf8.count)
+            && FileManifest.isDigest(text + String(repeating: "0", count: 64 - text.utf8.count))
     }
 
     struct Import: ParsableCommand {
@@ -67,19 +108,57 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.openDatabase().store
-            let stats = try store.importBundle(from: file)
+            do {
+                try report(try store.importBundle(from: file), store)
+            } catch ReplicaError.bundleFiles(let error, let imported) {
+                // The operations are in: say so before the file section's problem.
+                try report(imported, store)
+                throw ReplicaError.bundleFiles(error, imported: imported)
+            }
+        }
+
+        private func report(_ stats: BundleStats, _ store: ReplicaStore) throws {
             let conflicts = try store.conflictCount()
             let language = options.language
             var line = language.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
                 "Imported \(file): \(Language.english(stats.operations, "operation")), \(stats.applied) new, \(stats.duplicates) already held"
             )
+            line += Self.files(stats.files, language)
             if conflicts > 0 {
                 line += language.pick(
                     "; \(conflicts) xung đột chưa xử lý (xem: ntm conflicts)",
                     "; \(Language.english(conflicts, "open conflict")) (see: ntm conflicts)")
             }
             say(line)
+        }
+
+        /// What the file section brought, as a clause of the summary line (empty without files).
+        static func files(_ files: BundleFileStats, _ language: Language) -> String {
+            guard files.files > 0 else { return "" }
+            var parts = [
+                language.pick(
+                    "\(files.files) tệp: \(files.completed) nhận đủ (\(files.storedChunks) phần mới, \(FileError.megabytes(files.storedBytes)))",
+                    "\(Language.english(files.files, "file")): \(files.completed) received whole (\(Language.english(files.storedChunks, "new chunk")), \(FileError.megabytes(files.storedBytes, .en)))"
+                )
+            ]
+            if files.alreadyPresent > 0 {
+                parts.append(language.pick("\(files.alreadyPresent) đã có", "\(files.alreadyPresent) already here"))
+            }
+            if files.unreferenced > 0 {
+                parts.append(
+                    language.pick(
+                        "\(files.unreferenced) bỏ qua vì không bản ghi nào ở đây tham chiếu",
+                        "\(files.unreferenced) skipped as no record here references \(files.unreferenced == 1 ? "it" : "them")"
+                    ))
+            }
+            if files.badChunks > 0 {
+                parts.append(
+                    language.pick(
+                        "\(files.badChunks) phần hỏng bị bỏ",
+                        "\(Language.english(files.badChunks, "damaged chunk")) dropped"))
+            }
+            return "; " + parts.joined(separator: ", ")
         }
     }
 }

@@ -16,10 +16,13 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         let store = try options.openDatabase().store
         let summary = try store.summary()
-        let object: JSONObject = [
+        var object: JSONObject = [
             "type": .string("summary"), "replica": .string(store.replicaID),
             "schema": .string(store.schema.tag), "origins": summary.json,
         ]
+        // The files whole here, so that `bundle export --since` leaves them out (omitted when none).
+        let files = try store.presentFilePrefixes()
+        if !files.isEmpty { object["files"] = .array(files.map { .string($0) }) }
         say(JSONWriter.string(.object(object)))
     }
 }

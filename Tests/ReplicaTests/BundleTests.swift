@@ -114,7 +114,7 @@ import Testing
                 text.replacingOccurrences(of: #""schema":"test-1""#, with: #""schema":"other-1""#),
                 { if case .schemaMismatch = $0 { return true } else { return false } }
             ),
-            (text.replacingOccurrences(of: #""version":1"#, with: #""version":2"#), { $0 == .unsupportedVersion(2) }),
+            (text.replacingOccurrences(of: #""version":1"#, with: #""version":3"#), { $0 == .unsupportedVersion(3) }),
             (text + "{\"type\":\"op\"}\n", { if case .dataAfterTrailer = $0 { return true } else { return false } }),
             (
                 text.replacingOccurrences(of: #""seq":5,"#, with: #""seq":"5","#),

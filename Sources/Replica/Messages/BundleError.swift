@@ -70,8 +70,8 @@ extension BundleError {
             text = language.pick("không phải gói ntm (\(vi))", "not an ntm bundle (\(reason))")
         case .unsupportedVersion(let version):
             text = language.pick(
-                "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1)",
-                "bundle version \(version) is not supported (this ntm reads version 1)")
+                "gói phiên bản \(version) chưa được hỗ trợ (bản này đọc phiên bản 1 và 2)",
+                "bundle version \(version) is not supported (this ntm reads versions 1 and 2)")
         case .schemaMismatch(let bundle, let replica):
             text = language.pick(
                 "gói được tạo cho dữ liệu kiểu \(bundle), còn cơ sở dữ liệu này dùng \(replica): hai bên cần cùng phiên bản ntm",

@@ -17,6 +17,9 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidReplicaID(String)
     /// A bundle was refused; nothing was changed.
     case bundle(BundleError)
+    /// A bundle's operations were imported (`imported` says what came in) but its file section stopped
+    /// early; every chunk checked before the problem is kept.
+    case bundleFiles(BundleFileError, imported: BundleStats)
     /// A write names a row that does not exist, or was deleted.
     case noSuchRow(table: String, row: String)
     /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
@@ -94,6 +97,7 @@ extension ReplicaError {
                 "replica id \(id) has already written in this database: use an id never used before; nothing was changed"
             )
         case .bundle(let error): return error.message(language)
+        case .bundleFiles(let error, _): return error.message(language)
         }
     }
 }
