@@ -72,7 +72,7 @@ SCHEMA_FOR_TYPE = {
     "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
     "probe": "session", "probed": "session",
     "offer": "session", "accept": "session", "decline": "session", "fetch": "session", "get": "session",
-    "chunk": "session", "stored": "session", "bye": "session",
+    "stored": "session", "bye": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
@@ -101,7 +101,6 @@ WRITE_ORDER = {
     "decline": ["type", "sha256", "code", "reason"],
     "fetch": ["type", "sha256"],
     "get": ["type", "sha256", "index"],
-    "chunk": ["type", "sha256", "index", "data"],
     "stored": ["type", "sha256", "index", "ok", "complete"],
     "bye": ["type"],
 }

@@ -101,25 +101,12 @@ public enum FileMessage: Hashable, Sendable {
         ]
     }
 
-    /// Reads a manifest from a line's members (`offer` or a bundle's `file`).
+    /// Reads a manifest from a line's members (`offer` in a session, `file` in a bundle: the same
+    /// members, read by ``FileLine``).
     public static func manifest(_ object: JSONObject, of type: String) throws(WireError) -> FileManifest {
-        guard let sha256 = object["sha256"]?.string, FileManifest.isDigest(sha256) else {
-            throw WireError(.badMessage, "\"sha256\" of \(type) must be 64 lowercase hex digits")
+        do { return try FileLine.manifest(.object(object)) } catch {
+            throw WireError(.badMessage, "\"\(error.field)\" of \(type) \(error.reason)")
         }
-        guard let size = object["size"]?.int, size >= 0 else {
-            throw WireError(.badMessage, "\"size\" of \(type) must be an integer ≥ 0")
-        }
-        guard let list = object["chunks"]?.array else {
-            throw WireError(.badMessage, "\"chunks\" of \(type) must be a list of chunk hashes")
-        }
-        let manifest = FileManifest(sha256: sha256, size: size, chunks: list.compactMap(\.string))
-        guard list.count == manifest.chunks.count, manifest.isWellFormed else {
-            throw WireError(
-                .badMessage,
-                "\"chunks\" of \(type) must hold one SHA-256 (64 lowercase hex digits) per \(FileManifest.chunkSize)-byte chunk of \"size\""
-            )
-        }
-        return manifest
     }
 
     /// Reads a file message of type `type`, or returns nil when `type` is not one of them.
@@ -158,13 +145,14 @@ public enum FileMessage: Hashable, Sendable {
         case "fetch": self = .fetch(sha256: try sha())
         case "get": self = .get(sha256: try sha(), index: try index())
         case "chunk":
-            guard let text = object["data"]?.string, let data = Data(base64Encoded: text) else {
-                throw WireError(.badMessage, "\"data\" of chunk must be base64")
+            let chunk: (sha256: String, index: Int, data: Data)
+            do { chunk = try FileLine.chunk(.object(object)) } catch {
+                throw WireError(.badMessage, "\"\(error.field)\" of chunk \(error.reason)")
             }
-            guard data.count <= FileManifest.chunkSize else {
+            guard chunk.data.count <= FileManifest.chunkSize else {
                 throw WireError(.badMessage, "\"data\" of chunk holds more than \(FileManifest.chunkSize) bytes")
             }
-            self = .chunk(sha256: try sha(), index: try index(), data: data)
+            self = .chunk(sha256: chunk.sha256, index: chunk.index, data: chunk.data)
         case "stored":
             self = .stored(sha256: try sha(), index: try index(), ok: try flag("ok"), complete: try flag("complete"))
         default: self = .bye

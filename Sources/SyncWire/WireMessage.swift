@@ -247,7 +247,15 @@ extension WireMessage {
     }
 
     /// The canonical line (without `\n`).
-    public var line: String { JSONWriter.string(json) }
+    public var line: String {
+        // A chunk's base64 is written straight into the line, not built as a JSON string first.
+        if case .file(.chunk(let sha256, let index, let data)) = self {
+            var writer = JSONWriter(capacity: data.count * 4 / 3 + 128)
+            FileLine.writeChunk(sha256: sha256, index: index, data: data, to: &writer)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        return JSONWriter.string(json)
+    }
 
     /// The message as a JSON object, members in the order the spec lists them.
     public var json: JSONValue {
