@@ -104,7 +104,6 @@ WRITE_ORDER = {
     "stored": ["type", "sha256", "index", "ok", "complete"],
     "bye": ["type"],
 }
-CHUNK_SIZE = 262144  # PROTOCOL.md §13.1
 REFUSAL_ORDER = ["origin", "seq", "reason"]
 CREDENTIAL_FORMAT = "ntm-credential/1"
 CREDENTIAL_ORDER = ["format", "replica", "role", "hub", "key", "district"]
@@ -115,7 +114,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Columns of the NTM tables (appendix B) that hold real numbers: an integer there is not canonical.
 REAL_COLUMNS = {("assessment", "value")}
 HASH = re.compile(r"[0-9a-f]{64}")
-CHUNK_SIZE = 262_144  # bytes in every chunk of a file but the last (§7.6)
+CHUNK_SIZE = 262_144  # bytes in every chunk of a file but the last (§7.6, §13.1)
 FILE_PREFIX = 16  # hex digits of a file's SHA-256 in a summary's "files" (§6)
 HUB_BUNDLE = "protocol/examples/concurrent-edit.bundle.ndjson"  # what the transcripts' hub holds (§11.10)
 HUB_OPERATIONS = {}  # its operations, dot -> exact line bytes (load_hub_operations)

@@ -144,7 +144,8 @@ extension ReplicaStore {
                 stats.unreferenced += 1
                 return
             }
-            if case .present = try fileStatus(manifest.sha256)?.state {
+            // Whole here (also when the hub refused it: the content is here all the same).
+            if try fileStatus(manifest.sha256)?.isWhole == true {
                 stats.alreadyPresent += 1
                 return
             }
@@ -204,7 +205,9 @@ extension ReplicaStore {
     /// incomplete by dropped chunks, a lying manifest or missing chunk lines.
     private func checkFileSection(_ section: FileSection) throws {
         func held(_ sha: String) throws -> (chunks: Int, total: Int, bytes: Int64, size: Int64)? {
-            guard let status = try fileStatus(sha), let manifest = try manifest(sha) else { return nil }
+            guard let status = try fileStatus(sha), !status.isWhole, let manifest = try manifest(sha) else {
+                return nil
+            }
             switch status.state {
             case .present: return nil
             case .partial(let bytes):

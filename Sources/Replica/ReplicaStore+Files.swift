@@ -97,8 +97,17 @@ extension ReplicaStore {
     ///   ``FileError/diskFull(needed:free:floor:)``.
     public func storeFile(at path: String) throws -> FileManifest {
         let manifest = try Self.readManifest(path)
-        if try fileStatus(manifest.sha256)?.isWhole == true { return manifest }
-        try checkRoom(for: manifest.size)
+        // Already here: touched (so garbage collection leaves it to the row about to reference it) and
+        // kept, unless its stored content was damaged, which this copy then repairs.
+        if try fileStatus(manifest.sha256)?.isWhole == true {
+            let sound = try queue.write { db in
+                try Self.register(db, manifest, clock: clock())
+                return try Self.wholeDigest(db, manifest.sha256) == manifest.sha256
+            }
+            if sound { return manifest }
+        }
+        // The transaction's write-ahead log holds the content once more until it is checkpointed.
+        try checkRoom(for: 2 * manifest.size)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FileError.unreadable(path: path, reason: "permission denied")
         }
@@ -106,6 +115,7 @@ extension ReplicaStore {
         try queue.write { db in
             try Self.register(db, manifest, clock: clock())
             try db.execute(sql: "DELETE FROM file_chunk WHERE sha256 = ?", arguments: [manifest.sha256])
+            try db.execute(sql: "UPDATE file SET present = 0, held = 0 WHERE sha256 = ?", arguments: [manifest.sha256])
             var builder = FileManifestBuilder()
             for index in manifest.chunks.indices {
                 let data: Data
@@ -159,7 +169,12 @@ extension ReplicaStore {
             db, sql: "SELECT size, chunks, present FROM file WHERE sha256 = ?", arguments: [manifest.sha256])
         {
             let same = (row["size"] as Int64) == manifest.size && (row["chunks"] as String) == chunks
-            if same || (row["present"] as Bool) { return }
+            if same || (row["present"] as Bool) {
+                // Touched, so that garbage collection leaves a file being stored or received alone.
+                try db.execute(
+                    sql: "UPDATE file SET updated_ms = ? WHERE sha256 = ?", arguments: [clock, manifest.sha256])
+                return
+            }
             try db.execute(sql: "DELETE FROM file_chunk WHERE sha256 = ?", arguments: [manifest.sha256])
             try db.execute(
                 sql: "UPDATE file SET size = ?, chunks = ?, held = 0, updated_ms = ? WHERE sha256 = ?",
@@ -233,13 +248,21 @@ extension ReplicaStore {
     public func storeChunk(_ sha256: String, index: Int, data: Data) throws -> ChunkOutcome {
         try checkRoom(for: Int64(data.count))
         return try queue.write { db in
-            guard let manifest = try Self.manifest(db, sha256), manifest.chunks.indices.contains(index),
+            // Only this chunk's hash is read from the manifest, so a chunk costs the same in a large file.
+            guard index >= 0,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT present, failures FROM file WHERE sha256 = ?", arguments: [sha256])
+                    db,
+                    sql: """
+                        SELECT size, held, present, failures, substr(chunks, ? * 64 + 1, 64) AS hash
+                        FROM file WHERE sha256 = ?
+                        """,
+                    arguments: [index, sha256]),
+                index < FileManifest.chunkCount(size: row["size"])
             else { return .badChunk(failures: 0) }
             if row["present"] as Bool { return .alreadyHeld }
-            guard data.count == manifest.length(ofChunk: index), FileManifest.digest(data) == manifest.chunks[index]
-            else {
+            let size: Int64 = row["size"]
+            let length = Int(min(Int64(FileManifest.chunkSize), size - Int64(index) * Int64(FileManifest.chunkSize)))
+            guard data.count == length, FileManifest.digest(data) == (row["hash"] as String?) else {
                 try db.execute(
                     sql: "UPDATE file SET failures = failures + 1, updated_ms = ? WHERE sha256 = ?",
                     arguments: [clock(), sha256])
@@ -252,7 +275,8 @@ extension ReplicaStore {
             try db.execute(
                 sql: "UPDATE file SET held = held + ?, updated_ms = ? WHERE sha256 = ?",
                 arguments: [data.count, clock(), sha256])
-            guard try Self.missingChunks(db, sha256).isEmpty else { return .stored(complete: false) }
+            // Chunks are stored once each, so the file is all here when the bytes held reach its size.
+            guard (row["held"] as Int64) + Int64(data.count) == size else { return .stored(complete: false) }
             guard try Self.wholeDigest(db, sha256) == sha256 else {
                 try db.execute(sql: "DELETE FROM file_chunk WHERE sha256 = ?", arguments: [sha256])
                 try db.execute(

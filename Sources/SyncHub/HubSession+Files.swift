@@ -39,11 +39,12 @@ extension HubSession {
     /// An upload offer: checked against the limit, the rows and the room on disk before any byte moves.
     private func receiveOffer(_ manifest: FileManifest, from peer: Peer) throws -> WireMessage {
         let sha = manifest.sha256
-        guard manifest.size <= hub.fileLimit else {
+        let limit = try currentFileLimit()
+        guard manifest.size <= limit else {
             stats.counts.filesReceived.refused += 1
             return decline(
                 sha, FileMessage.DeclineCode.tooLarge,
-                "the file has \(manifest.size) bytes; the district's limit is \(hub.fileLimit) bytes")
+                "the file has \(manifest.size) bytes; the district's limit is \(limit) bytes")
         }
         let writes = try hub.store.fileWrites(sha)
         guard !writes.isEmpty else {
@@ -82,6 +83,10 @@ extension HubSession {
     /// present when the whole hashes right, else every chunk is discarded and the file declined.
     private func receiveChunk(_ sha256: String, _ index: Int, _ data: Data) throws -> WireMessage {
         guard let manifest = uploads[sha256] else {
+            // A chunk already in flight when the hub declined its file: answered, not an error.
+            if declinedUploads.contains(sha256) {
+                return .file(.stored(sha256: sha256, index: index, ok: false, complete: false))
+            }
             throw WireError(.outOfOrder, "chunk of file \(sha256.prefix(12))… that the hub did not accept")
         }
         guard manifest.chunks.indices.contains(index) else {
@@ -93,6 +98,7 @@ extension HubSession {
             outcome = try hub.store.storeChunk(sha256, index: index, data: data)
         } catch let error as FileError {
             uploads[sha256] = nil
+            declinedUploads.insert(sha256)
             return decline(sha256, FileMessage.DeclineCode.diskFull, error.description)
         }
         switch outcome {
@@ -108,6 +114,7 @@ extension HubSession {
             return .file(.stored(sha256: sha256, index: index, ok: false, complete: false))
         case .fileMismatch:
             uploads[sha256] = nil
+            declinedUploads.insert(sha256)
             stats.counts.filesReceived.refused += 1
             return decline(
                 sha256, FileMessage.DeclineCode.badFile,

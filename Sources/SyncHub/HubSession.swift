@@ -54,6 +54,9 @@ public final class HubSession: @unchecked Sendable {
     var uploads: [String: FileManifest] = [:]
     /// The files the hub offered this session's client: it may get their chunks.
     var downloads: Set<String> = []
+    /// The files the hub declined while their chunks were in flight: late chunks are answered, not
+    /// treated as out of order.
+    var declinedUploads: Set<String> = []
     /// How many log entries one pull answer scans at most.
     let scanLimit: Int
 
@@ -134,7 +137,7 @@ public final class HubSession: @unchecked Sendable {
             guard hello.protocolVersion >= WireLimits.oldestProtocolVersion else {
                 throw WireError(
                     .unsupportedVersion,
-                    "this hub speaks protocol \(WireLimits.protocolVersion); the client speaks \(hello.protocolVersion)"
+                    "this hub speaks protocol \(WireLimits.oldestProtocolVersion) to \(WireLimits.protocolVersion); the client speaks \(hello.protocolVersion)"
                 )
             }
             guard hello.schema == hub.store.schema.tag else {
@@ -165,7 +168,7 @@ public final class HubSession: @unchecked Sendable {
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
                 refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
-                fileLimit: peer.version >= WireLimits.filesProtocolVersion ? hub.fileLimit : nil)
+                fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil)
             return [WireMessage.welcome(welcome).line]
         case (.ready(let peer), .message(.probe(let seq))):
             return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
@@ -201,6 +204,12 @@ public final class HubSession: @unchecked Sendable {
         case (_, .operation), (_, .partialOperation):
             throw WireError(.outOfOrder, "an operation outside a push batch")
         }
+    }
+
+    /// The largest file the hub accepts now: what the district set last (`ntm hub file-limit`, read at
+    /// each use so that a change applies without a restart), else the identity's.
+    func currentFileLimit() throws -> Int64 {
+        try hub.store.metadata(.fileLimit).flatMap { Int64($0) } ?? hub.fileLimit
     }
 
     /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this

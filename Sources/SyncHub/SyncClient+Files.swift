@@ -13,6 +13,10 @@ extension SyncClient {
     public static let chunkWindow = 2
     /// How many times one chunk may fail its hash before the file is marked refused.
     public static let chunkAttempts = 3
+    /// The refusals of a download that the next sync tries again.
+    static let retried: Set<String> = [
+        FileMessage.DeclineCode.badChunks, FileMessage.DeclineCode.badFile, FileMessage.DeclineCode.diskFull,
+    ]
 
     func moveFiles(over transport: LineTransport, result: inout SyncResult) throws {
         for sha in try store.ownFileReferences().sorted() {
@@ -26,7 +30,11 @@ extension SyncClient {
         for (sha, size) in wanted.sorted(by: { $0.key < $1.key }) {
             let status = try store.fileStatus(sha)
             switch status?.state {
-            case .present?, .refused?: continue
+            case .present?: continue
+            case .refused(let code, _)?:
+                // Damage on the way may not happen again, and the hub may have room now: asked for again
+                // at each sync. A file out of this replica's scope is not.
+                guard Self.retried.contains(code), status?.isWhole != true else { continue }
             case .partial?, .missing?, nil: break
             }
             if result.files.noRoom {
@@ -79,7 +87,8 @@ extension SyncClient {
             let answer = try expectMessage(transport)
             inFlight -= 1
             switch answer {
-            case .file(.stored(let answered, let index, let ok, let done)) where answered == sha:
+            case .file(.stored(let answered, let index, let ok, let done))
+            where answered == sha && manifest.chunks.indices.contains(index):
                 if done { complete = true }
                 if !ok {
                     failures[index, default: 0] += 1

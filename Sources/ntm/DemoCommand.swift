@@ -54,7 +54,12 @@ struct DemoCommand: ParsableCommand {
         try office.assess(
             code: "17.1", status: "đạt", value: "96,5", note: "Theo biên bản 12/BB-UBND", author: "Nguyễn Thị Lan")
         try officer.assess(code: "17.1", status: "đang thực hiện", value: "90", author: "Lê Văn Hùng")
-        try officer.addEvidence(code: "17.1", title: "Ảnh chụp bể lọc thôn 3", kind: "ảnh", author: "Lê Văn Hùng")
+        // The photo itself (1.5 MB here) is kept in the laptop's replica and travels after the operations.
+        let photo = "\(folder)/be-loc-thon-3.jpg"
+        try Data((0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }).write(
+            to: URL(fileURLWithPath: photo))
+        try officer.addEvidence(
+            code: "17.1", title: "Ảnh chụp bể lọc thôn 3", kind: "ảnh", file: photo, author: "Lê Văn Hùng")
         for (index, sector) in tanNinh.catalogue.sectors.enumerated() {
             try tanNinh.appraisal(
                 sector: sector, sent: "20/10/2018", inspected: index < 4 ? "30/10/2018" : nil, verdict: nil,
@@ -98,7 +103,7 @@ struct DemoCommand: ParsableCommand {
                         language.pick(
                             "\(store.replicaID): gửi \(result.counts.sent.total), nhận \(result.counts.received.total) thao tác, \(result.counts.bytes) byte",
                             "\(store.replicaID): sent \(result.counts.sent.total), received \(Language.english(result.counts.received.total, "operation")), \(Language.english(result.counts.bytes, "byte"))"
-                        ))
+                        ) + SyncMessages.files(result, language))
                 } catch {
                     results.set(index, "\(store.replicaID): \(error)")
                 }
@@ -118,6 +123,19 @@ struct DemoCommand: ParsableCommand {
                         "  (Phòng GD&ĐT ghi thẩm tra tiêu chí 5 của Dân Lý ngay trên máy chủ)",
                         "  (the education department records its verification of Dân Lý's criterion 5 at the hub)"))
             }
+        }
+
+        // The district officer opens the photo the commune attached, the morning after the sync.
+        let attached = try hub.commune("dan-ly").evidence(code: "17.1").first { $0.fileName != nil }
+        if let attached {
+            let copy = "\(folder)/huyen-\(attached.fileName ?? "anh")"
+            try hub.commune("dan-ly").exportEvidenceFile(attached.uid, to: copy)
+            let same = FileManager.default.contentsEqual(atPath: copy, andPath: photo)
+            say(
+                language.pick(
+                    "Huyện mở được ảnh xã gửi (\(attached.fileName ?? "")): giống hệt bản trên máy xã: \(same ? "có" : "KHÔNG")",
+                    "The district opens the photo the commune attached (\(attached.fileName ?? "")): identical to the laptop's: \(same ? "yes" : "NO")"
+                ))
         }
 
         heading(

@@ -52,17 +52,20 @@ import Testing
     }
 
     /// Syncs `db` `cuts` times, each killing the hub once the sync has moved a random number of bytes
-    /// of the file, then once more without a kill; returns the file bytes moved in all and how many
-    /// syncs were cut.
+    /// of the file (at least 4 chunks, so that each cut session had chunks acknowledged), then once
+    /// more without a kill; returns the file bytes moved in all and how many syncs were cut. After each
+    /// cut the receiver holds more chunks than before (`held`): what was verified is kept.
     func syncThroughCuts(
         _ folder: TemporaryDirectory, _ db: String, port: Int, cuts: Int, random: inout SeededRandom,
-        bytes: @escaping @Sendable (SyncResult) -> Int64
+        held: () throws -> Int, bytes: @escaping @Sendable (SyncResult) -> Int64
     ) throws -> (moved: Int64, cut: Int) {
+        var before = try held()
         var moved: Int64 = 0
         var cut = 0
         for attempt in 0...cuts {
             let hub = try serve(folder, port: port)
-            let killAt = attempt < cuts ? Int64.random(in: 200_000...900_000, using: &random) : nil
+            let chunk = Int64(FileManifest.chunkSize)
+            let killAt = attempt < cuts ? Int64.random(in: 4 * chunk...6 * chunk, using: &random) : nil
             let (result, completed) = try sync(folder, db, port: port, hub: hub, killAt: killAt, bytes: bytes)
             moved += bytes(result)
             if completed {
@@ -72,6 +75,9 @@ import Testing
             }
             hub.waitUntilExit()
             cut += 1
+            let now = try held()
+            #expect(now > before, "cut \(cut): \(now) chunks held, \(before) before")
+            before = now
         }
         Issue.record("the last sync, not cut, did not complete")
         return (moved, cut)
@@ -84,7 +90,7 @@ import Testing
         try ntm.ok(
             ["hub", "init", "--replica", "huyen-trieu-son", "--district", "trieu-son", "--db", "hub.sqlite"], folder)
         var random = SeededRandom(seed: 14)
-        var content = [UInt8](repeating: 0, count: 4_000_000)
+        var content = [UInt8](repeating: 0, count: 6_000_000)
         for index in content.indices { content[index] = UInt8(truncatingIfNeeded: random.next() >> 13) }
         try Data(content).write(to: URL(fileURLWithPath: folder.file("so-do.tif")))
         for (replica, db) in [("xa-dan-ly-1", "one.sqlite"), ("xa-dan-ly-2", "two.sqlite")] {
@@ -100,12 +106,18 @@ import Testing
         let window = Int64(SyncClient.chunkWindow)
         let port = try PortProbe.freePort()
 
-        let up = try syncThroughCuts(folder, "one.sqlite", port: port, cuts: 4, random: &random) {
-            $0.counts.filesSent.bytes
+        func held(_ db: String) throws -> Int {
+            let store = try ReplicaStore.open(at: folder.file(db), schema: NTMSchema.schema)
+            return manifest.chunks.count
+                - (try store.manifest(manifest.sha256) == nil
+                    ? manifest.chunks.count : try store.missingChunks(manifest.sha256).count)
         }
-        let down = try syncThroughCuts(folder, "two.sqlite", port: port, cuts: 4, random: &random) {
-            $0.counts.filesReceived.bytes
-        }
+        let up = try syncThroughCuts(
+            folder, "one.sqlite", port: port, cuts: 3, random: &random, held: { try held("hub.sqlite") }
+        ) { $0.counts.filesSent.bytes }
+        let down = try syncThroughCuts(
+            folder, "two.sqlite", port: port, cuts: 3, random: &random, held: { try held("two.sqlite") }
+        ) { $0.counts.filesReceived.bytes }
         // Both directions were cut at least once, and each cut re-sent at most the chunks in flight.
         #expect(up.cut > 0 && down.cut > 0, "up \(up.cut) cuts, down \(down.cut) cuts")
         #expect(up.moved <= manifest.size + Int64(up.cut) * window * chunk, "up: \(up.moved) bytes, \(up.cut) cuts")

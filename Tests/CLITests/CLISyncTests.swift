@@ -204,6 +204,9 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Giống hệt nhau trên 3 máy: có"))
         #expect(result.stdout.contains("Xã đạt chuẩn: 0/3 xã"))
+        // The photo a Dân Lý laptop attached reached the hub whole.
+        #expect(result.stdout.contains("Huyện mở được ảnh xã gửi (be-loc-thon-3.jpg): giống hệt bản trên máy xã: có"))
+        #expect(result.stdout.contains("xa-dan-ly-2: gửi ") && result.stdout.contains("tệp: gửi 1 tệp (1,5 MB)"))
         let hashes = result.stdout.split(separator: "\n").filter { $0.contains("dump --commune dan-ly @") }
             .map { $0.split(separator: " ").last! }
         #expect(hashes.count == 3 && Set(hashes).count == 1)

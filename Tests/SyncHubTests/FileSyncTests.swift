@@ -69,6 +69,83 @@ import Testing
         #expect(again.counts.filesReceived.bytes == 0 && again.counts.filesSent.bytes == 0)
     }
 
+    /// A session of `replica` with the served hub, authenticated and pulled to `done`: the file phase
+    /// (protocol 4), with a function that sends one line and reads the hub's answer.
+    static func filePhase(_ night: HubFixture, _ replica: CommuneReplica) throws -> (
+        LineTransport, (String) throws -> WireMessage
+    ) {
+        let transport = try LineTransport.connect(to: "127.0.0.1:\(night.port)")
+        let credential = try #require(try Credential.installed(in: replica.store, roles: .ntm))
+        let exchange = { (line: String) throws -> WireMessage in
+            try transport.send([line])
+            let answer = try #require(try transport.receive())
+            guard case .message(let message) = try WireLine(bytes: answer) else { throw WireError(.badJSON, "op") }
+            return message
+        }
+        let hello = WireMessage.hello(
+            .init(
+                protocolVersion: WireLimits.protocolVersion, replica: replica.store.replicaID,
+                commune: replica.commune, schema: replica.store.schema.tag, epoch: nil))
+        guard case .challenge(let hub, let nonce) = try exchange(hello.line),
+            case .welcome(let welcome) = try exchange(
+                WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line)
+        else { throw WireError(.outOfOrder, "no welcome") }
+        #expect(welcome.fileLimit == WireLimits.defaultFileLimit && welcome.protocolVersion == 4)
+        var cursor = HubCursor.start
+        while true {
+            let answer = try exchange(WireMessage.pull(cursor: cursor, limit: 5000).line)
+            if case .done = answer { break }
+            guard case .batch(let to, let count, _) = answer else { throw WireError(.outOfOrder, "no batch") }
+            for _ in 0..<count { _ = try transport.receive() }
+            cursor = to
+        }
+        return (transport, exchange)
+    }
+
+    @Test func aChunkInFlightWhenTheHubDeclinedItsFileIsAnsweredAndTheSessionGoesOn() throws {
+        let night = try HubFixture("files-late-chunk", .served)
+        defer { night.server.stop() }
+        let danLy = try night.commune("dan-ly")
+        // A row names a file whose chunks, sent as offered, will not make it (the manifest lies).
+        let data = Self.content(FileManifest.chunkSize + 10, seed: 9)
+        let chunks = [data.prefix(FileManifest.chunkSize), data.suffix(10)].map { Data($0) }
+        let lie = FileManifest(
+            sha256: String(repeating: "ab", count: 32), size: Int64(data.count),
+            chunks: chunks.map { FileManifest.digest($0) })
+        try danLy.store.write(
+            [
+                RowChange(
+                    table: "evidence", row: "dan-ly/e-00000000000a",
+                    values: ["file_sha256": .text(lie.sha256), "file_size": .int(lie.size)])
+            ], author: "Lan")
+        _ = try night.sync(danLy)
+        let (transport, exchange) = try Self.filePhase(night, danLy)
+        defer { transport.close() }
+        #expect(try exchange(WireMessage.file(.offer(lie)).line) == .file(.accept(sha256: lie.sha256, need: [0, 1])))
+        func send(_ index: Int) throws -> WireMessage {
+            try exchange(WireMessage.file(.chunk(sha256: lie.sha256, index: index, data: chunks[index])).line)
+        }
+        #expect(try send(0) == .file(.stored(sha256: lie.sha256, index: 0, ok: true, complete: false)))
+        guard case .file(.decline(_, "bad-file", _)) = try send(1) else {
+            Issue.record("the last chunk should decline the file")
+            return
+        }
+        // A copy of a chunk still in flight is answered; the session goes on.
+        #expect(try send(1) == .file(.stored(sha256: lie.sha256, index: 1, ok: false, complete: false)))
+        guard case .file(.decline(_, "not-held", _)) = try exchange(WireMessage.file(.fetch(sha256: lie.sha256)).line)
+        else {
+            Issue.record("the hub should say it does not hold the file")
+            return
+        }
+        #expect(try night.store.fileStatus(lie.sha256)?.isWhole == false)
+        #expect(try night.store.missingChunks(lie.sha256) == [0, 1])
+    }
+
+    static func content(_ size: Int, seed: UInt64) -> Data {
+        var random = SeededRandom(seed: seed)
+        return Data((0..<size).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+    }
+
     @Test func theHubRefusesFilesNothingReferencesAndFilesOutOfScope() throws {
         let night = try HubFixture("files-refused", .served)
         defer { night.server.stop() }
@@ -78,56 +155,23 @@ import Testing
         _ = try night.sync(danLy)
         // Tân Ninh stores a file no row references and asks for Dân Lý's by its hash.
         let stray = try tanNinh.store.storeFile(at: try Self.file(night, "stray.bin", size: 1000, seed: 5))
-        let transport = try LineTransport.connect(to: "127.0.0.1:\(night.port)")
+        let (transport, exchange) = try Self.filePhase(night, tanNinh)
         defer { transport.close() }
-        let credential = try #require(try Credential.installed(in: tanNinh.store, roles: .ntm))
-        func exchange(_ lines: [String]) throws -> WireMessage {
-            try transport.send(lines)
-            let line = try #require(try transport.receive())
-            guard case .message(let message) = try WireLine(bytes: line) else { throw WireError(.badJSON, "op") }
-            return message
-        }
-        let hello = WireMessage.hello(
-            .init(
-                protocolVersion: WireLimits.protocolVersion, replica: tanNinh.store.replicaID, commune: "tan-ninh",
-                schema: tanNinh.store.schema.tag, epoch: nil))
-        guard case .challenge(let hub, let nonce) = try exchange([hello.line]) else {
-            Issue.record("expected challenge")
-            return
-        }
-        guard
-            case .welcome(let welcome) = try exchange([
-                WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line
-            ])
-        else {
-            Issue.record("expected welcome")
-            return
-        }
-        #expect(welcome.fileLimit == WireLimits.defaultFileLimit)
-        var cursor = HubCursor.start
-        while true {
-            let answer = try exchange([WireMessage.pull(cursor: cursor, limit: 5000).line])
-            if case .done = answer { break }
-            guard case .batch(let to, let count, _) = answer else { return }
-            for _ in 0..<count { _ = try transport.receive() }
-            cursor = to
-        }
-        let offer = try exchange([WireMessage.file(.offer(stray)).line])
+        let offer = try exchange(WireMessage.file(.offer(stray)).line)
         guard case .file(.decline(_, let offerCode, _)) = offer else {
             Issue.record("expected decline, got \(offer)")
             return
         }
         #expect(offerCode == "not-referenced")
-        let fetch = try exchange([WireMessage.file(.fetch(sha256: sha)).line])
+        let fetch = try exchange(WireMessage.file(.fetch(sha256: sha)).line)
         guard case .file(.decline(_, let code, _)) = fetch else {
             Issue.record("expected decline, got \(fetch)")
             return
         }
         #expect(code == "out-of-scope")
         // A chunk of a file the hub did not accept ends the session with an error object.
-        let chunk = try exchange([
-            WireMessage.file(.chunk(sha256: sha, index: 0, data: Data(repeating: 1, count: 10))).line
-        ])
+        let chunk = try exchange(
+            WireMessage.file(.chunk(sha256: sha, index: 0, data: Data(repeating: 1, count: 10))).line)
         guard case .error(let error) = chunk else {
             Issue.record("expected an error, got \(chunk)")
             return

@@ -15,8 +15,7 @@ public enum FileWords {
 
     /// How much of a file is here: `3,2/8,0 MB` (`3.2 of 8.0 MB` in English).
     static func fraction(_ held: Int64, _ size: Int64, _ language: Language) -> String {
-        let number = FileError.megabytes(held, language).dropLast(" MB".count)
-        return language.pick("\(number)/", "\(number) of ") + FileError.megabytes(size, language)
+        FileError.megabytes(held, of: size, language)
     }
 
     /// Where a file of `size` bytes stands here, in a few words.

@@ -89,11 +89,3 @@ extension BundleFileError {
         }
     }
 }
-
-extension FileError {
-    /// A part of a byte count as people read it: `3,1/8,0 MB` in Vietnamese, `3.1 of 8.0 MB` in English.
-    public static func megabytes(_ part: Int64, of whole: Int64, _ language: Language = .vi) -> String {
-        let number = { (bytes: Int64) in String(megabytes(bytes, language).dropLast(3)) }
-        return language.pick("\(number(part))/\(megabytes(whole))", "\(number(part)) of \(megabytes(whole, .en))")
-    }
-}

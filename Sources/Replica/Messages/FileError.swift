@@ -25,9 +25,12 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     public func message(_ language: Language) -> String {
         switch self {
         case .unreadable(let path, let reason):
+            // Only a missing file or a folder is a wrong path; other reasons (permission) say what to fix.
+            let wrongPath = ["no such file", "is a directory"].contains(reason)
             return language.pick(
-                "không đọc được tệp \(path): \(SystemText.reason(reason, language)); cần một tệp có thật, không phải thư mục",
-                "cannot read the file \(path): \(reason); give a readable file, not a folder")
+                "không đọc được tệp \(path): \(SystemText.reason(reason, language))"
+                    + (wrongPath ? "; cần một tệp có thật, không phải thư mục" : ""),
+                "cannot read the file \(path): \(reason)" + (wrongPath ? "; give a readable file, not a folder" : ""))
         case .changedWhileStored(let path):
             return language.pick(
                 "tệp \(path) thay đổi trong khi đang lưu; lưu lại khi không còn chương trình nào ghi vào nó",
@@ -40,12 +43,12 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notHere(let sha256, let held, let size):
             if held > 0 {
                 return language.pick(
-                    "tệp \(sha256.prefix(12))… chưa tải về đủ: còn \(Self.megabytes(held))/\(Self.megabytes(size)); đồng bộ lại để tải tiếp",
-                    "the file \(sha256.prefix(12))… is not here whole yet: \(Self.megabytes(held, .en)) of \(Self.megabytes(size, .en)); sync again to fetch the rest"
+                    "tệp \(sha256.prefix(12))… chưa tải về đủ: mới có \(Self.megabytes(held, of: size)); đồng bộ lại để tải tiếp",
+                    "the file \(sha256.prefix(12))… is not here whole yet: \(Self.megabytes(held, of: size, .en)); sync again to fetch the rest"
                 )
             }
             return language.pick(
-                "tệp \(sha256.prefix(12))… chưa có ở máy này; đồng bộ (ntm sync) hoặc nhập bundle để tải về",
+                "tệp \(sha256.prefix(12))… chưa có ở máy này; đồng bộ (ntm sync) hoặc nhập gói (ntm bundle import) để tải về",
                 "the file \(sha256.prefix(12))… is not on this computer yet; sync (ntm sync) or import a bundle to fetch it"
             )
         case .damaged(let sha256):
@@ -57,6 +60,12 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return language.pick(
                 "không ghi được \(path): \(SystemText.reason(reason, language))", "cannot write \(path): \(reason)")
         }
+    }
+
+    /// A part of a byte count as people read it: `3,1/8,0 MB` in Vietnamese, `3.1 of 8.0 MB` in English.
+    public static func megabytes(_ part: Int64, of whole: Int64, _ language: Language = .vi) -> String {
+        let number = { (bytes: Int64) in String(megabytes(bytes, language).dropLast(3)) }
+        return language.pick("\(number(part))/\(megabytes(whole))", "\(number(part)) of \(megabytes(whole, .en))")
     }
 
     /// A byte count as people read it: `3,2 MB` in Vietnamese, `3.2 MB` in English (1 MB = 10^6 bytes).
