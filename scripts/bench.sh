@@ -62,7 +62,8 @@ rm -rf "$night_dir"
 
 # Files (issue 14); MB is MiB, MB/s the file's bytes over the seconds, the whole process's peak memory.
 #   files_store   storeFile of a random 200 MB file into a fresh replica (chunks in SQLite, WAL, synchronous
-#                 FULL) and exportFile back, write and read MB/s; baseline: the same chunks as fsync'd files
+#                 FULL) and exportFile back, write and read MB/s, and the same chunks stored one transaction
+#                 each as storeChunk stores arriving chunks; baseline: the same chunks as fsync'd files
 #                 beside the database (one per chunk, named by its hash) and read back
 #   files_sync    100 files of 2 MB: laptop A -> in-process hub over loopback TCP -> laptop B, MB/s up and
 #                 down; baseline: the same bytes through a plain loopback socket; wire bytes (whole

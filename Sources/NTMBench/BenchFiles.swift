@@ -74,7 +74,8 @@ enum BenchFiles {
 
     // MARK: files-store
 
-    /// `storeFile(at:)` and `exportFile` of one random file into a fresh replica (chunks in SQLite), against
+    /// `storeFile(at:)` and `exportFile` of one random file into a fresh replica (chunks in SQLite), and
+    /// the same chunks stored one transaction each as `storeChunk` stores them when they arrive, against
     /// the same work with each chunk a file of its own beside the database, each fsync'd.
     static func store(folder: String, megabytes: Int) throws {
         let bytes = Int64(megabytes * mebibyte)
@@ -88,6 +89,21 @@ enum BenchFiles {
         started = Date()
         try replica.exportFile(manifest.sha256, to: "\(folder)/export-sqlite.bin")
         let sqliteRead = Date().timeIntervalSince(started)
+        // As chunks arrive over the network: each stored in its own transaction (one fsync each).
+        let received = try ReplicaStore.create(
+            at: "\(folder)/received.sqlite", replicaID: "bench-received", schema: Bench.schema)
+        started = Date()
+        _ = try received.prepareFile(manifest)
+        guard let reader = FileHandle(forReadingAtPath: source) else { fail("cannot read \(source)") }
+        for index in manifest.chunks.indices {
+            let data = try reader.read(upToCount: FileManifest.chunkSize) ?? Data()
+            guard case .stored = try received.storeChunk(manifest.sha256, index: index, data: data) else {
+                fail("files_store: chunk \(index) was not stored")
+            }
+        }
+        try reader.close()
+        let chunkWrite = Date().timeIntervalSince(started)
+        guard try received.fileStatus(manifest.sha256)?.state == .present else { fail("files_store: not present") }
         let chunks = "\(folder)/chunks"
         try FileManager.default.createDirectory(atPath: chunks, withIntermediateDirectories: true)
         started = Date()
@@ -103,6 +119,7 @@ enum BenchFiles {
                     "name": .string("files_store"), "mb": .int(Int64(megabytes)),
                     "chunks": .int(Int64(manifest.chunks.count)),
                     "sqlite_write_mb_per_s": rate(bytes, sqliteWrite), "sqlite_read_mb_per_s": rate(bytes, sqliteRead),
+                    "sqlite_chunk_by_chunk_write_mb_per_s": rate(bytes, chunkWrite),
                     "baseline_files_write_mb_per_s": rate(bytes, filesWrite),
                     "baseline_files_read_mb_per_s": rate(bytes, filesRead),
                     "write_ratio": round(filesWrite / sqliteWrite), "read_ratio": round(filesRead / sqliteRead),
