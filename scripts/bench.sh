@@ -7,7 +7,8 @@
 #               fields) imported into a fresh replica on disk, streamed, in one transaction
 #   apply_vs_raw  the ratio, with the targets (ratio >= 0.5, peak memory < 150 MB)
 #   conflict_review  listing conflicts and finding their common ancestors on that replica
-#   district_night, noop_sync  sync over loopback TCP (see the end of this file)
+#   district_night, noop_sync  sync over loopback TCP (see below)
+#   files_store, files_sync, files_resume, files_memory  evidence files (see the end of this file)
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,3 +59,41 @@ for hub_bundle in "$small" "$bundle"; do
   "$bench" noop --folder "$night_dir" --bundle "$hub_bundle"
 done
 rm -rf "$night_dir"
+
+# Files (issue 14); MB is MiB, MB/s the file's bytes over the seconds, the whole process's peak memory.
+#   files_store   storeFile of a random 200 MB file into a fresh replica (chunks in SQLite, WAL, synchronous
+#                 FULL) and exportFile back, write and read MB/s, and the same chunks stored one transaction
+#                 each as storeChunk stores arriving chunks; baseline: the same chunks as fsync'd files
+#                 beside the database (one per chunk, named by its hash) and read back
+#   files_sync    100 files of 2 MB: laptop A -> in-process hub over loopback TCP -> laptop B, MB/s up and
+#                 down; baseline: the same bytes through a plain loopback socket; wire bytes (whole
+#                 sessions, both ways) per file byte, against base64's 4/3
+#   files_resume  the same through a relay that cuts the connection 20 times at random bytes; each cut
+#                 session is synced again: file bytes re-sent, and every file byte-identical at B
+#   files_memory  one file of 2 MB, one of 50 MB and one of 200 MB, each synced A -> hub -> B in its own
+#                 process (three replicas, so three SQLite page caches of 32 MiB): the peaks, and the ratio of
+#                 200 MB to 2 MB (target < 1.5: memory stays flat) and of 200 MB to 50 MB (caches full)
+files_dir="$work/files"
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+"$bench" files-store --folder "$files_dir" --mb 200
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+"$bench" files-sync --folder "$files_dir" --files 100 --mb 2
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+"$bench" files-resume --folder "$files_dir" --files 100 --mb 2 --cuts 20
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+small_file=$("$bench" files-memory --folder "$files_dir" --mb 2)
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+middle_file=$("$bench" files-memory --folder "$files_dir" --mb 50)
+rm -rf "$files_dir" && mkdir -p "$files_dir"
+large_file=$("$bench" files-memory --folder "$files_dir" --mb 200)
+rm -rf "$files_dir"
+python3 - "$small_file" "$middle_file" "$large_file" <<'PY'
+import json, sys
+small, middle, large = (json.loads(argument) for argument in sys.argv[1:4])
+ratio = large["peak_rss_mb"] / small["peak_rss_mb"]
+print(json.dumps({"name": "files_memory", "peak_rss_mb_2": small["peak_rss_mb"],
+                  "peak_rss_mb_50": middle["peak_rss_mb"], "peak_rss_mb_200": large["peak_rss_mb"],
+                  "up_mb_per_s_200": large["up_mb_per_s"], "down_mb_per_s_200": large["down_mb_per_s"],
+                  "ratio_200_to_2": round(ratio, 3), "target_ratio": 1.5, "meets_memory": ratio < 1.5,
+                  "ratio_200_to_50": round(large["peak_rss_mb"] / middle["peak_rss_mb"], 3)}))
+PY

@@ -13,7 +13,12 @@ enum Bench {
         tables: [
             ReplicatedTable(
                 name: "t", keyColumns: ["grp", "item"],
-                columns: [.init("a", .text), .init("b", .integer), .init("c", .text), .init("d", .text)])
+                columns: [.init("a", .text), .init("b", .integer), .init("c", .text), .init("d", .text)]),
+            // Rows that reference a file (the file figures); the other figures never write them.
+            ReplicatedTable(
+                name: "doc", keyColumns: ["grp", "item"],
+                columns: [.init("name", .text), .init("file_size", .integer), .init("file_sha256", .text)],
+                file: FileColumns(sha256: "file_sha256", size: "file_size")),
         ])
 
     static func main() throws {
@@ -58,6 +63,19 @@ enum Bench {
                 perCommune: Int(option("--per-commune") ?? "2000") ?? 2000)
         case "noop":
             try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
+        case "files-store":
+            try BenchFiles.store(folder: required("--folder"), megabytes: Int(option("--mb") ?? "200") ?? 200)
+        case "files-sync", "files-resume", "files-memory":
+            let setup = BenchFiles.Setup(
+                folder: required("--folder"),
+                files: verb == "files-memory" ? 1 : Int(option("--files") ?? "100") ?? 100,
+                megabytes: Int(option("--mb") ?? (verb == "files-memory" ? "" : "2")) ?? 0)
+            guard setup.files > 0, setup.megabytes > 0 else { usage() }
+            switch verb {
+            case "files-sync": try BenchFiles.sync(setup)
+            case "files-resume": try BenchFiles.resume(setup, cuts: Int(option("--cuts") ?? "20") ?? 20)
+            default: try BenchFiles.memory(setup)
+            }
         default:
             usage()
         }
@@ -152,7 +170,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n"
                     .utf8))
         exit(2)
     }

@@ -25,13 +25,17 @@ enum BenchSync {
     /// The bench's roles: commune `cN`.
     static func commune(_ slug: String) -> Role { Role(kind: "commune", argument: slug) }
 
-    static func hubIdentity(_ store: ReplicaStore) -> HubIdentity {
-        HubIdentity(store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy, scope: scope)
+    static func hubIdentity(_ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit) -> HubIdentity {
+        HubIdentity(
+            store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy, scope: scope,
+            fileLimit: fileLimit)
     }
 
-    static func server(_ store: ReplicaStore) throws -> (HubServer, Int) {
+    static func server(_ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit) throws -> (HubServer, Int)
+    {
         let server = HubServer(
-            hub: hubIdentity(store), logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+            hub: hubIdentity(store, fileLimit: fileLimit),
+            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         return (server, try server.start(host: "127.0.0.1", port: 0))
     }
 
