@@ -19,11 +19,16 @@ extension SyncClient {
     ]
 
     func moveFiles(over transport: LineTransport, result: inout SyncResult) throws {
-        for sha in try store.ownFileReferences().sorted() {
+        // This replica's own files, and the files of rows it received by other ways (a bundle from the
+        // commune's other laptop) that the hub may not hold yet: the hub judges whether its role may
+        // deliver them.
+        let own = try store.ownFileReferences()
+        let carried = Set(try store.referencedFiles().map(\.sha256)).subtracting(own)
+        for sha in own.union(carried).sorted() {
             guard let status = try store.fileStatus(sha), status.isWhole, !status.atHub,
                 let manifest = try store.manifest(sha)
             else { continue }
-            try upload(manifest, over: transport, result: &result)
+            try upload(manifest, mine: own.contains(sha), over: transport, result: &result)
         }
         var wanted: [String: Int64] = [:]
         for reference in try store.referencedFiles() { wanted[reference.sha256] = reference.size }
@@ -53,8 +58,11 @@ extension SyncClient {
         progress?(partial)
     }
 
-    /// Offers one file and sends the chunks the hub asks for.
-    private func upload(_ manifest: FileManifest, over transport: LineTransport, result: inout SyncResult) throws {
+    /// Offers one file and sends the chunks the hub asks for. A decline of a file this replica did not
+    /// attach itself is not recorded as its refusal: the file's own writer delivers it.
+    private func upload(
+        _ manifest: FileManifest, mine: Bool, over transport: LineTransport, result: inout SyncResult
+    ) throws {
         let sha = manifest.sha256
         try transport.send([WireMessage.file(.offer(manifest)).line])
         let need: [Int]
@@ -65,8 +73,10 @@ extension SyncClient {
             }
             need = needed
         case .file(.decline(let answered, let code, let reason)) where answered == sha:
-            try store.refuseFile(sha, size: manifest.size, code: code, detail: reason)
-            result.counts.filesSent.refused += 1
+            if mine {
+                try store.refuseFile(sha, size: manifest.size, code: code, detail: reason)
+                result.counts.filesSent.refused += 1
+            }
             return
         default: throw violation(transport, "expected accept or decline for file \(sha.prefix(12))…")
         }

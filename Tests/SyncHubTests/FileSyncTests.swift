@@ -146,6 +146,33 @@ import Testing
         return Data((0..<size).map { _ in UInt8(truncatingIfNeeded: random.next()) })
     }
 
+    @Test func theCommunesOtherLaptopDeliversAFileItReceivedOnAUSBStick() throws {
+        let night = try HubFixture("files-relay", .served)
+        defer { night.server.stop() }
+        let first = try night.commune("dan-ly")
+        let second = try night.commune("dan-ly", replica: "xa-dan-ly-2")
+        let path = try Self.file(night, "bien-ban.pdf", size: 600_000, seed: 11)
+        let sha = try Self.attach(first, path)
+        // The first laptop's row reaches the hub, but not its file (the district's limit was too low).
+        try night.store.setMetadata(.fileLimit, "1000")
+        let refused = try night.sync(first)
+        #expect(refused.counts.filesSent.refused == 1 && refused.counts.filesSent.bytes == 0)
+        // A USB stick carries the work and the file to the second laptop, which syncs once the limit is
+        // raised: it delivers the file it did not write.
+        let stick = night.folder.file("stick.ndjson")
+        try first.store.exportBundle(to: stick)
+        _ = try second.store.importBundle(from: stick)
+        try night.store.setMetadata(.fileLimit, String(50 << 20))
+        let relayed = try night.sync(second)
+        #expect(relayed.counts.filesSent.complete == 1 && relayed.counts.filesSent.refused == 0)
+        #expect(try night.store.fileStatus(sha)?.state == .present)
+        #expect(try Self.exported(night.store, sha, night) == (try Data(contentsOf: URL(fileURLWithPath: path))))
+        // The first laptop learns at its next sync that the hub has it: no byte moves, no refusal left.
+        let settled = try night.sync(first)
+        #expect(settled.counts.filesSent.bytes == 0)
+        #expect(try first.store.fileStatus(sha)?.state == .present && first.store.fileStatus(sha)?.atHub == true)
+    }
+
     @Test func theHubRefusesFilesNothingReferencesAndFilesOutOfScope() throws {
         let night = try HubFixture("files-refused", .served)
         defer { night.server.stop() }
