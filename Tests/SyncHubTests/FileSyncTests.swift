@@ -173,6 +173,39 @@ import Testing
         #expect(try first.store.fileStatus(sha)?.state == .present && first.store.fileStatus(sha)?.atHub == true)
     }
 
+    @Test func aChunkThatKeepsArrivingDamagedIsAskedForAgainThenTheFileIsRefusedAndNothingShownHere() throws {
+        let night = try HubFixture("files-damaged", .served)
+        defer { night.server.stop() }
+        let first = try night.commune("dan-ly")
+        let second = try night.commune("dan-ly", replica: "xa-dan-ly-2")
+        let sha = try Self.attach(first, try Self.file(night, "scan.pdf", size: 700_000, seed: 12))
+        _ = try night.sync(first)
+        // The hub's copy of chunk 1 is damaged behind its back: it serves it as it is.
+        _ = try sqlite3(
+            night.store.path, "UPDATE file_chunk SET data = zeroblob(length(data)) WHERE sha256 = '\(sha)' AND idx = 1")
+        let result = try night.sync(second)
+        #expect(result.counts.filesReceived.refused == 1 && result.counts.filesReceived.complete == 0)
+        // Chunks 0 and 2 once each, chunk 1 three times: asked for again, then given up.
+        let chunk = Int64(FileManifest.chunkSize)
+        #expect(result.counts.filesReceived.bytes == 700_000 - chunk + 3 * chunk)
+        guard case .refused("bad-chunks", _)? = try second.store.fileStatus(sha)?.state else {
+            Issue.record(
+                "the file should be refused for its chunks, is \(String(describing: try second.store.fileStatus(sha)))")
+            return
+        }
+        #expect(try second.store.fileStatus(sha)?.isWhole == false)
+        #expect(throws: FileError.self) { try second.store.exportFile(sha, to: night.folder.file("out")) }
+        #expect(try second.store.missingChunks(sha) == [1])
+        // The district stores the original again, which repairs its copy; the next sync asks again
+        // and fetches only the chunk that was missing.
+        #expect(try night.store.damagedFiles() == [sha])
+        _ = try night.store.storeFile(at: night.folder.file("scan.pdf"))
+        #expect(try night.store.damagedFiles().isEmpty)
+        let again = try night.sync(second)
+        #expect(again.counts.filesReceived.complete == 1 && again.counts.filesReceived.bytes == chunk)
+        #expect(try second.store.fileStatus(sha)?.state == .present)
+    }
+
     @Test func theHubRefusesFilesNothingReferencesAndFilesOutOfScope() throws {
         let night = try HubFixture("files-refused", .served)
         defer { night.server.stop() }
