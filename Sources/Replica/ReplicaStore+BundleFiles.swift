@@ -169,7 +169,8 @@ extension ReplicaStore {
             stats.chunks += 1
             stats.bytes += Int64(chunk.data.count)
             guard section.storing else { return }
-            switch try storeChunk(chunk.sha256, index: chunk.index, data: chunk.data) {
+            // Imported here on purpose: this replica vouches for the content (a hub then serves it).
+            switch try storeChunk(chunk.sha256, index: chunk.index, data: chunk.data, source: replicaID) {
             case .stored(let complete):
                 stats.storedChunks += 1
                 stats.storedBytes += Int64(chunk.data.count)

@@ -104,7 +104,10 @@ extension ReplicaStore {
                 try Self.register(db, manifest, clock: clock())
                 return try Self.wholeDigest(db, manifest.sha256) == manifest.sha256
             }
-            if sound { return manifest }
+            if sound {
+                try addFileSource(manifest.sha256, replica: replicaID)
+                return manifest
+            }
         }
         // The transaction's write-ahead log holds the content once more until it is checkpointed.
         try checkRoom(for: 2 * manifest.size)
@@ -134,6 +137,7 @@ extension ReplicaStore {
             try db.execute(
                 sql: "UPDATE file SET held = size, present = 1, refusal = NULL, refusal_detail = NULL WHERE sha256 = ?",
                 arguments: [manifest.sha256])
+            try Self.addSource(db, manifest.sha256, replicaID)
         }
         return manifest
     }
@@ -245,7 +249,9 @@ extension ReplicaStore {
     /// Stores one received chunk of a file whose manifest was prepared: checked against its hash, stored
     /// in its own transaction (so an interrupted transfer keeps it). The last chunk makes the file
     /// present when the whole file hashes right; when it does not, every chunk is discarded.
-    public func storeChunk(_ sha256: String, index: Int, data: Data) throws -> ChunkOutcome {
+    /// `source`, when given, is recorded as holding the content once the file is whole (the replica
+    /// that uploaded it; this replica for a bundle it imports).
+    public func storeChunk(_ sha256: String, index: Int, data: Data, source: String? = nil) throws -> ChunkOutcome {
         try checkRoom(for: Int64(data.count))
         return try queue.write { db in
             // Only this chunk's hash is read from the manifest, so a chunk costs the same in a large file.
@@ -286,7 +292,40 @@ extension ReplicaStore {
             try db.execute(
                 sql: "UPDATE file SET present = 1, refusal = NULL, refusal_detail = NULL WHERE sha256 = ?",
                 arguments: [sha256])
+            if let source { try Self.addSource(db, sha256, source) }
             return .stored(complete: true)
+        }
+    }
+
+    /// Records that `replica` proved to hold the file's content (it uploaded it, or a chunk of it that
+    /// matched; this replica itself when the file was stored or imported here).
+    public func addFileSource(_ sha256: String, replica: String) throws {
+        try queue.write { db in try Self.addSource(db, sha256, replica) }
+    }
+
+    static func addSource(_ db: Database, _ sha256: String, _ replica: String) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO file_source(sha256, replica) VALUES (?, ?)", arguments: [sha256, replica])
+    }
+
+    /// The replicas that proved to hold the file's content here (see ``addFileSource(_:replica:)``).
+    public func fileSources(_ sha256: String) throws -> Set<String> {
+        try queue.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT replica FROM file_source WHERE sha256 = ?", arguments: [sha256]))
+        }
+    }
+
+    /// Whether `data` is chunk `index` of a file whose manifest is known here (its hash and length
+    /// match), whether or not the chunk is held: how a replica proves it holds a file the hub has.
+    public func isChunk(_ data: Data, of sha256: String, index: Int) throws -> Bool {
+        try queue.read { db in
+            guard index >= 0,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT size, substr(chunks, ? * 64 + 1, 64) AS hash FROM file WHERE sha256 = ?",
+                    arguments: [index, sha256]),
+                index < FileManifest.chunkCount(size: row["size"])
+            else { return false }
+            return FileManifest.digest(data) == (row["hash"] as String?)
         }
     }
 
@@ -502,6 +541,7 @@ extension ReplicaStore {
         for sha in candidates where try fileWrites(sha).isEmpty {
             try queue.write { db in
                 try db.execute(sql: "DELETE FROM file_chunk WHERE sha256 = ?", arguments: [sha])
+                try db.execute(sql: "DELETE FROM file_source WHERE sha256 = ?", arguments: [sha])
                 try db.execute(sql: "DELETE FROM file WHERE sha256 = ?", arguments: [sha])
             }
             removed += 1

@@ -139,6 +139,13 @@ extension ReplicaStore {
                         data BLOB NOT NULL,
                         UNIQUE (sha256, idx)
                     );
+                    -- Who proved to hold each file's content: this replica itself (stored here, or imported
+                    -- from a bundle), or a replica that uploaded it (at a hub); rights to fetch follow them.
+                    CREATE TABLE file_source (
+                        sha256 TEXT NOT NULL,
+                        replica TEXT NOT NULL,
+                        PRIMARY KEY (sha256, replica)
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

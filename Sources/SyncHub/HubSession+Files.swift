@@ -13,7 +13,7 @@ extension HubSession {
     func handle(_ message: FileMessage, from peer: Peer) throws -> [String] {
         switch message {
         case .offer(let manifest): return [try receiveOffer(manifest, from: peer).line]
-        case .chunk(let sha256, let index, let data): return [try receiveChunk(sha256, index, data).line]
+        case .chunk(let sha256, let index, let data): return [try receiveChunk(sha256, index, data, from: peer).line]
         case .fetch(let sha256): return [try answerFetch(sha256, for: peer).line]
         case .get(let sha256, let index):
             guard downloads.contains(sha256) else {
@@ -65,7 +65,14 @@ extension HubSession {
                 "only rows that \(peer.role) may not write reference this file")
         }
         if try hub.store.fileStatus(sha)?.isWhole == true {
-            return .file(.accept(sha256: sha, need: []))
+            // Held already: a replica that has not delivered it proves it holds it with one chunk, so
+            // that knowing a hash is not enough to be counted among its holders (see answerFetch).
+            guard !manifest.chunks.isEmpty, try !hub.store.fileSources(sha).contains(peer.client) else {
+                return .file(.accept(sha256: sha, need: []))
+            }
+            uploads[sha] = manifest
+            proofs.insert(sha)
+            return .file(.accept(sha256: sha, need: [Int.random(in: 0..<manifest.chunks.count)]))
         }
         let need = try hub.store.prepareFile(manifest)
         let bytes = need.reduce(Int64(0)) { $0 + Int64(manifest.length(ofChunk: $1)) }
@@ -81,7 +88,7 @@ extension HubSession {
 
     /// One uploaded chunk of an accepted file: kept when its hash matches; the last one makes the file
     /// present when the whole hashes right, else every chunk is discarded and the file declined.
-    private func receiveChunk(_ sha256: String, _ index: Int, _ data: Data) throws -> WireMessage {
+    private func receiveChunk(_ sha256: String, _ index: Int, _ data: Data, from peer: Peer) throws -> WireMessage {
         guard let manifest = uploads[sha256] else {
             // A chunk already in flight when the hub declined its file: answered, not an error.
             if declinedUploads.contains(sha256) {
@@ -93,9 +100,18 @@ extension HubSession {
             throw WireError(.badMessage, "file \(sha256.prefix(12))… has no chunk \(index)")
         }
         stats.counts.filesReceived.bytes += Int64(data.count)
+        if proofs.contains(sha256) {
+            guard try hub.store.isChunk(data, of: sha256, index: index) else {
+                return .file(.stored(sha256: sha256, index: index, ok: false, complete: false))
+            }
+            try hub.store.addFileSource(sha256, replica: peer.client)
+            proofs.remove(sha256)
+            uploads[sha256] = nil
+            return .file(.stored(sha256: sha256, index: index, ok: true, complete: true))
+        }
         let outcome: ChunkOutcome
         do {
-            outcome = try hub.store.storeChunk(sha256, index: index, data: data)
+            outcome = try hub.store.storeChunk(sha256, index: index, data: data, source: peer.client)
         } catch let error as FileError {
             uploads[sha256] = nil
             declinedUploads.insert(sha256)
@@ -134,6 +150,13 @@ extension HubSession {
             return decline(
                 sha256, FileMessage.DeclineCode.outOfScope, "no row in the scope of \(peer.role) references this file")
         }
+        let inScope = writes.filter { peer.scope.contains(table: $0.table, row: $0.row) }
+        guard try isVouched(sha256, for: inScope) else {
+            // Not held for this client yet: asked again at its next sync, once its own writer delivers it.
+            return decline(
+                sha256, FileMessage.DeclineCode.notHeld,
+                "no replica that may write a row in the scope of \(peer.role) has delivered this file yet")
+        }
         guard try hub.store.fileStatus(sha256)?.isWhole == true, let manifest = try hub.store.manifest(sha256)
         else {
             return decline(
@@ -142,5 +165,23 @@ extension HubSession {
         }
         downloads.insert(sha256)
         return .file(.offer(manifest))
+    }
+
+    /// Whether a row that references the file in the client's scope was written by someone who could
+    /// have had its content: the hub itself holds it on its own account (stored or imported there), or
+    /// a replica that delivered it (or proved to hold it) may write one of those rows. A replica that
+    /// merely names another commune's file's hash in a row of its own gets nothing. Before anyone
+    /// delivered the file it is not held, which the caller answers.
+    private func isVouched(_ sha256: String, for writes: [(table: String, row: String, origin: String)]) throws
+        -> Bool
+    {
+        let sources = try hub.store.fileSources(sha256)
+        if sources.isEmpty || sources.contains(hub.store.replicaID) || sources.contains(hub.name) { return true }
+        let roles = try sources.compactMap { try hub.store.enrolment(of: $0)?.role }
+        return writes.contains { write in
+            guard let column = hub.store.schema.table(write.table)?.file?.sha256 else { return false }
+            let key = FieldKey(table: write.table, row: write.row, column: column)
+            return roles.contains { hub.policy.rule(allowing: key, to: $0) != nil }
+        }
     }
 }

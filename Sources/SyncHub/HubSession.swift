@@ -57,6 +57,8 @@ public final class HubSession: @unchecked Sendable {
     /// The files the hub declined while their chunks were in flight: late chunks are answered, not
     /// treated as out of order.
     var declinedUploads: Set<String> = []
+    /// The files whose one requested chunk is a proof that the client holds a file the hub has.
+    var proofs: Set<String> = []
     /// How many log entries one pull answer scans at most.
     let scanLimit: Int
 

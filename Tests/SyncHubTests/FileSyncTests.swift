@@ -167,9 +167,10 @@ import Testing
         #expect(relayed.counts.filesSent.complete == 1 && relayed.counts.filesSent.refused == 0)
         #expect(try night.store.fileStatus(sha)?.state == .present)
         #expect(try Self.exported(night.store, sha, night) == (try Data(contentsOf: URL(fileURLWithPath: path))))
-        // The first laptop learns at its next sync that the hub has it: no byte moves, no refusal left.
+        // The first laptop learns at its next sync that the hub has it: one chunk moves, as its proof of
+        // holding the file, and no refusal is left.
         let settled = try night.sync(first)
-        #expect(settled.counts.filesSent.bytes == 0)
+        #expect(settled.counts.filesSent.bytes > 0 && settled.counts.filesSent.bytes <= Int64(FileManifest.chunkSize))
         #expect(try first.store.fileStatus(sha)?.state == .present && first.store.fileStatus(sha)?.atHub == true)
     }
 
@@ -204,6 +205,37 @@ import Testing
         let again = try night.sync(second)
         #expect(again.counts.filesReceived.complete == 1 && again.counts.filesReceived.bytes == chunk)
         #expect(try second.store.fileStatus(sha)?.state == .present)
+    }
+
+    @Test func knowingAnotherCommunesFileHashIsNotEnoughToFetchIt() throws {
+        let night = try HubFixture("files-hash", .served)
+        defer { night.server.stop() }
+        let tanNinh = try night.commune("tan-ninh")
+        let danLy = try night.commune("dan-ly")
+        let path = try Self.file(night, "quyet-dinh.pdf", size: 400_000, seed: 13)
+        let sha = try Self.attach(tanNinh, path)
+        _ = try night.sync(tanNinh)
+        // Dân Lý learnt the hash somehow and writes a row of its own that names it.
+        try danLy.store.write(
+            [
+                RowChange(
+                    table: "evidence", row: "dan-ly/e-00000000000b",
+                    values: ["file_sha256": .text(sha), "file_size": .int(400_000), "file_name": .text("x.pdf")])
+            ], author: "Lan")
+        let stolen = try night.sync(danLy)
+        #expect(stolen.counts.filesReceived.bytes == 0 && stolen.files.notAtHub == 1)
+        #expect(try danLy.store.fileStatus(sha)?.isWhole != true)
+        // A commune that holds the same document (a district decision both attach) proves it with one
+        // chunk when it offers it, and its other laptop then receives it.
+        let other = try night.commune("dan-ly", replica: "xa-dan-ly-2")
+        let holder = try night.commune("dan-ly", replica: "xa-dan-ly-3")
+        _ = try Self.attach(holder, path)
+        let proved = try night.sync(holder)
+        #expect(proved.counts.filesSent.complete == 1 && proved.counts.filesSent.bytes <= Int64(FileManifest.chunkSize))
+        #expect(try night.store.fileSources(sha) == ["xa-tan-ninh-1", "xa-dan-ly-3"])
+        let fetched = try night.sync(other)
+        #expect(fetched.counts.filesReceived.complete == 1)
+        #expect(try Self.exported(other.store, sha, night) == (try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
     @Test func theHubRefusesFilesNothingReferencesAndFilesOutOfScope() throws {
