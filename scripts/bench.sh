@@ -9,6 +9,8 @@
 #   conflict_review  listing conflicts and finding their common ancestors on that replica
 #   district_night, noop_sync  sync over loopback TCP (see below)
 #   files_store, files_sync, files_resume, files_memory  evidence files (see the end of this file)
+#   checkpoint_verify  (issue 15) Ed25519 verification of signed chain heads: the cost per million
+#               operations at one checkpoint per 256, against the baseline of one signature per operation
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,3 +99,6 @@ print(json.dumps({"name": "files_memory", "peak_rss_mb_2": small["peak_rss_mb"],
                   "ratio_200_to_2": round(ratio, 3), "target_ratio": 1.5, "meets_memory": ratio < 1.5,
                   "ratio_200_to_50": round(large["peak_rss_mb"] / middle["peak_rss_mb"], 3)}))
 PY
+
+# Signed chain heads (issue 15): sign and verify 2,000 checkpoints.
+"$bench" checkpoints --count 2000

@@ -63,6 +63,8 @@ enum Bench {
                 perCommune: Int(option("--per-commune") ?? "2000") ?? 2000)
         case "noop":
             try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
+        case "checkpoints":
+            try BenchCheckpoints.run(count: Int(option("--count") ?? "2000") ?? 2000)
         case "files-store":
             try BenchFiles.store(folder: required("--folder"), megabytes: Int(option("--mb") ?? "200") ?? 200)
         case "files-sync", "files-resume", "files-memory":
@@ -170,7 +172,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000]\n"
                     .utf8))
         exit(2)
     }
