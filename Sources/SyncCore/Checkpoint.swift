@@ -57,7 +57,7 @@ public struct Checkpoint: Sendable, Hashable {
         bytes.append(UInt8(truncatingIfNeeded: name.count))
         bytes += name
         bytes += keyID
-        bytes += (0..<8).reversed().map { UInt8(truncatingIfNeeded: seq >> (8 * UInt64($0))) }
+        bytes += EnrolmentCertificate.bigEndian(seq)
         bytes += head
         return bytes
     }
