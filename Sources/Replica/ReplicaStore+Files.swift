@@ -331,12 +331,19 @@ extension ReplicaStore {
 
     /// The SHA-256 of a file's held chunks, in order, read one at a time.
     static func wholeDigest(_ db: Database, _ sha256: String) throws -> String {
+        try eachChunk(db, sha256) { _ in }
+    }
+
+    /// Hands each held chunk of a file to `body`, in order, one at a time (memory stays one chunk), and
+    /// returns the SHA-256 of them all.
+    static func eachChunk(_ db: Database, _ sha256: String, _ body: (Data) throws -> Void) throws -> String {
         var builder = FileManifestBuilder()
         let rows = try Row.fetchCursor(
             db, sql: "SELECT data FROM file_chunk WHERE sha256 = ? ORDER BY idx", arguments: [sha256])
         while let row = try rows.next() {
             let data: Data = row["data"]
             builder.add(data)
+            try body(data)
         }
         return builder.finish().sha256
     }
@@ -346,8 +353,8 @@ extension ReplicaStore {
     /// - Throws: ``FileError/notHere(sha256:held:size:)``, ``FileError/damaged(sha256:)``,
     ///   ``FileError/cannotWrite(path:reason:)``.
     public func exportFile(_ sha256: String, to path: String) throws {
-        guard let status = try fileStatus(sha256), status.isWhole else {
-            let status = try fileStatus(sha256)
+        let status = try fileStatus(sha256)
+        guard let status, status.isWhole else {
             var held: Int64 = 0
             if case .partial(let bytes) = status?.state { held = bytes }
             throw FileError.notHere(sha256: sha256, held: held, size: status?.size ?? 0)
@@ -367,17 +374,11 @@ extension ReplicaStore {
             if !finished { try? FileManager.default.removeItem(atPath: temporary) }
         }
         let digest: String = try queue.read { db in
-            var builder = FileManifestBuilder()
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT data FROM file_chunk WHERE sha256 = ? ORDER BY idx", arguments: [sha256])
-            while let row = try rows.next() {
-                let data: Data = row["data"]
-                builder.add(data)
+            try Self.eachChunk(db, sha256) { data in
                 do { try handle.write(contentsOf: data) } catch {
                     throw FileError.cannotWrite(path: path, reason: "\(error.localizedDescription)")
                 }
             }
-            return builder.finish().sha256
         }
         guard digest == sha256 else { throw FileError.damaged(sha256: sha256) }
         try? handle.close()

@@ -7,11 +7,16 @@ import Foundation
 public enum FileLine {
     /// Writes the manifest line of `manifest` (without its newline).
     public static func writeManifest(_ manifest: FileManifest, to writer: inout JSONWriter) {
-        writer.write(
-            .object([
-                "type": .string("file"), "sha256": .string(manifest.sha256), "size": .int(manifest.size),
-                "chunks": .array(manifest.chunks.map { .string($0) }),
-            ]))
+        writer.write(.object(manifestObject(manifest, type: "file")))
+    }
+
+    /// The members of a manifest line, in writing order: a bundle's `file` line, or a session's
+    /// `offer` (the same members under another `type`).
+    public static func manifestObject(_ manifest: FileManifest, type: String) -> JSONObject {
+        [
+            "type": .string(type), "sha256": .string(manifest.sha256), "size": .int(manifest.size),
+            "chunks": .array(manifest.chunks.map { .string($0) }),
+        ]
     }
 
     /// Writes the chunk line carrying `data`, chunk `index` of the file `sha256` (without its newline).

@@ -23,7 +23,8 @@ extension SyncClient {
         // commune's other laptop) that the hub may not hold yet: the hub judges whether its role may
         // deliver them.
         let own = try store.ownFileReferences()
-        let carried = Set(try store.referencedFiles().map(\.sha256)).subtracting(own)
+        let references = try store.referencedFiles()
+        let carried = Set(references.map(\.sha256)).subtracting(own)
         for sha in own.union(carried).sorted() {
             guard let status = try store.fileStatus(sha), status.isWhole, !status.atHub,
                 let manifest = try store.manifest(sha)
@@ -31,7 +32,7 @@ extension SyncClient {
             try upload(manifest, mine: own.contains(sha), over: transport, result: &result)
         }
         var wanted: [String: Int64] = [:]
-        for reference in try store.referencedFiles() { wanted[reference.sha256] = reference.size }
+        for reference in references { wanted[reference.sha256] = reference.size }
         for (sha, size) in wanted.sorted(by: { $0.key < $1.key }) {
             let status = try store.fileStatus(sha)
             switch status?.state {

@@ -66,7 +66,7 @@ public enum FileMessage: Hashable, Sendable {
     public var json: JSONValue {
         let type = JSONValue.string(typeName)
         switch self {
-        case .offer(let manifest): return .object(Self.manifestMembers(manifest, type: type))
+        case .offer(let manifest): return .object(FileLine.manifestObject(manifest, type: typeName))
         case .accept(let sha256, let need):
             return .object([
                 "type": type, "sha256": .string(sha256), "need": .array(need.map { .int(Int64($0)) }),
@@ -91,14 +91,6 @@ public enum FileMessage: Hashable, Sendable {
             ])
         case .bye: return .object(["type": type])
         }
-    }
-
-    /// The members of a manifest line (`offer` in a session, `file` in a bundle).
-    public static func manifestMembers(_ manifest: FileManifest, type: JSONValue) -> JSONObject {
-        [
-            "type": type, "sha256": .string(manifest.sha256), "size": .int(manifest.size),
-            "chunks": .array(manifest.chunks.map(JSONValue.string)),
-        ]
     }
 
     /// Reads a manifest from a line's members (`offer` in a session, `file` in a bundle: the same
