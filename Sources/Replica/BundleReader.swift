@@ -13,6 +13,8 @@ import SyncCore
 /// `.failed`; the consumer must not commit before `.finished`.
 final class BundleReader: @unchecked Sendable {
     enum Item: Sendable {
+        /// The header was read (always the first item of a readable bundle).
+        case header(BundleHeader)
         case operations([PreparedOperation])
         /// The operation part is whole; `files` says where the file section starts (version 2 only).
         case finished(operations: Int, bytes: Int, files: LinePosition?)
@@ -122,8 +124,10 @@ final class BundleReader: @unchecked Sendable {
                     throw BundleError.badLine(line: number, reason: "not valid JSON: \(error)")
                 }
                 if !headerSeen {
-                    withFiles = try Self.checkHeader(json, schemaTag: schemaTag) == BundleFormat.filesVersion
+                    let header = try Self.checkHeader(json, schemaTag: schemaTag)
+                    withFiles = header.version == BundleFormat.filesVersion
                     headerSeen = true
+                    try put(.header(header))
                     return
                 }
                 // Not an operation: it must be the trailer.
@@ -164,8 +168,8 @@ final class BundleReader: @unchecked Sendable {
         }
     }
 
-    /// Checks the header line; returns its version.
-    private static func checkHeader(_ json: JSONValue, schemaTag: String) throws -> Int64 {
+    /// Checks the header line; returns what it says.
+    private static func checkHeader(_ json: JSONValue, schemaTag: String) throws -> BundleHeader {
         guard json["type"]?.string == "bundle" else {
             throw BundleError.notABundle(reason: "the first line is not a bundle header")
         }
@@ -186,6 +190,20 @@ final class BundleReader: @unchecked Sendable {
         }
         guard let tag = json["schema"]?.string else { throw BundleError.notABundle(reason: "the header has no schema") }
         guard tag == schemaTag else { throw BundleError.schemaMismatch(bundle: tag, replica: schemaTag) }
-        return version
+        let checkpoints: [Checkpoint]
+        do { checkpoints = try Checkpoint.list(json["checkpoints"]) } catch {
+            throw BundleError.notABundle(reason: "the header's \"checkpoints\": \(error.description)")
+        }
+        return BundleHeader(version: version, from: from, checkpoints: checkpoints)
     }
+}
+
+/// What a bundle's header says that its reader acts on.
+struct BundleHeader: Sendable {
+    /// The format version.
+    var version: Int64
+    /// The replica that wrote the bundle (its carrier, not necessarily every operation's writer).
+    var from: String
+    /// The checkpoints vouching for the operations (§14).
+    var checkpoints: [Checkpoint]
 }

@@ -22,10 +22,11 @@ public struct BundleWriter {
     public private(set) var fileBytes: Int64 = 0
 
     /// Starts a bundle on an open file with its header line; `withFiles` makes it a version 2 bundle,
-    /// whose file section must then be written after ``finish()``.
+    /// whose file section must then be written after ``finish()``. `checkpoints` vouch for the
+    /// operations that follow (§7.1, §14): a hub takes another origin's work only up to one of them.
     public init(
         handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil,
-        withFiles: Bool = false
+        withFiles: Bool = false, checkpoints: [Checkpoint] = []
     ) {
         self.handle = handle
         let version = withFiles ? BundleFormat.filesVersion : BundleFormat.version
@@ -34,6 +35,7 @@ public struct BundleWriter {
             "created_ms": .int(createdMs), "schema": .string(schemaTag),
         ]
         if let since { header["since"] = since.json }
+        if !checkpoints.isEmpty { header["checkpoints"] = .array(checkpoints.map(\.json)) }
         writer.write(.object(header))
         writer.append(byte: 0x0A)
     }

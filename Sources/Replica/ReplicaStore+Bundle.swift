@@ -94,9 +94,11 @@ extension ReplicaStore {
             if !succeeded { try? FileManager.default.removeItem(atPath: temporary) }
         }
         let carried = files ? try filesToCarry(since: since, skipping: receiverFiles) : (carried: [], notHere: 0)
+        let checkpoints = try carriedCheckpoints(
+            after: since?.origins.mapValues { $0.firstMissing - 1 } ?? [:])
         var bundle = BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
-            withFiles: !carried.carried.isEmpty)
+            withFiles: !carried.carried.isEmpty, checkpoints: checkpoints)
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -158,6 +160,18 @@ extension ReplicaStore {
     ///   section is cut off, has a bad line or leaves a file incomplete.
     @discardableResult
     public func importBundle(from path: String) throws -> BundleStats {
+        try importBundle(from: path, through: nil)
+    }
+
+    /// What judges a bundle's operations instead of applying them all (a hub's ingest): made once the
+    /// header is read, given each operation, then told the operations ended.
+    typealias BundleAdmission = (admit: (PreparedOperation) throws -> Void, finish: () throws -> Void)
+
+    /// Imports a bundle, its operations applied as they come or judged by `admission` (made from the
+    /// header); the header's checkpoints are kept here otherwise, to be carried on.
+    func importBundle(
+        from path: String, through admission: ((Database, Applier, BundleHeader) throws -> BundleAdmission)?
+    ) throws -> BundleStats {
         guard FileManager.default.isReadableFile(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ReplicaError.bundle(.unreadable(path: path, reason: exists ? "permission denied" : "no such file"))
@@ -167,13 +181,25 @@ extension ReplicaStore {
         do {
             (imported, fileSection) = try queue.write { db in
                 let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+                var judge: BundleAdmission?
                 while true {
                     switch reader.next() {
+                    case .header(let header):
+                        if let admission {
+                            judge = try admission(db, applier, header)
+                        } else {
+                            try Self.record(db, header.checkpoints)
+                        }
                     case .operations(let batch):
-                        for op in batch { try applier.apply(op) }
+                        if let judge {
+                            for op in batch { try judge.admit(op) }
+                        } else {
+                            for op in batch { try applier.apply(op) }
+                        }
                     case .failed(let error):
                         throw error
                     case .finished(let count, let bytes, let files):
+                        try judge?.finish()
                         try applier.finish()
                         let stats = BundleStats(
                             operations: count, applied: applier.applied, duplicates: applier.duplicates, bytes: bytes)
@@ -184,6 +210,9 @@ extension ReplicaStore {
         } catch let error as BundleError {
             reader.cancel()
             throw ReplicaError.bundle(error)
+        } catch let error as IngestError {
+            reader.cancel()
+            throw ReplicaError.ingest(error)
         } catch {
             reader.cancel()
             throw error

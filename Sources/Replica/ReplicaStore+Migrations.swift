@@ -148,6 +148,22 @@ extension ReplicaStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v9-checkpoints") { db in
+            try db.execute(
+                sql: """
+                    -- Signed chain heads (local, never replicated): this replica's own, and those that came
+                    -- with other origins' operations, kept to be carried on with them (relays) and, at a
+                    -- hub, as proof of what each writer signed. Verified before they are stored at a hub.
+                    CREATE TABLE checkpoint (
+                        origin TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        key_id TEXT NOT NULL,
+                        head TEXT NOT NULL,
+                        signature TEXT NOT NULL,
+                        PRIMARY KEY (origin, seq, key_id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 

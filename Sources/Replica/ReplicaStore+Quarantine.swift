@@ -98,12 +98,13 @@ extension ReplicaStore {
 
     /// The quarantined operation with this dot, if any.
     public func quarantined(_ dot: Dot) throws -> QuarantinedOperation? {
-        try queue.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM quarantine WHERE origin = ? AND seq = ?",
-                arguments: [dot.origin, Int64(dot.seq)]
-            ).map(Self.quarantined)
-        }
+        try queue.read { db in try Self.quarantinedOperation(db, dot: dot) }
+    }
+
+    static func quarantinedOperation(_ db: Database, dot: Dot) throws -> QuarantinedOperation? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM quarantine WHERE origin = ? AND seq = ?", arguments: [dot.origin, Int64(dot.seq)]
+        ).map(Self.quarantined)
     }
 
     private static func quarantined(_ row: Row) throws -> QuarantinedOperation {

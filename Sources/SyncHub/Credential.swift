@@ -44,6 +44,11 @@ public struct Credential: Sendable {
     /// The public half, which the hub stores.
     public var publicKey: [UInt8] { Array(key.publicKey.rawRepresentation) }
 
+    /// Signs the replica's own chain with this credential's key (``ReplicaStore/signCheckpoints(seed:)``):
+    /// before a bundle is exported, so that a hub can take the work from whoever carries it.
+    @discardableResult
+    public func signCheckpoints(in store: ReplicaStore) throws -> Int { try store.signCheckpoints(seed: secret) }
+
     /// The file's contents: one JSON object and a line break.
     public var fileContents: String {
         var object: JSONObject = [

@@ -30,7 +30,7 @@ public final class HubSession: @unchecked Sendable {
         case awaitingHello
         case awaitingAuth(WireMessage.Hello, nonce: [UInt8])
         case ready(Peer)
-        case receiving(Peer, batch: Int64, expected: Int)
+        case receiving(Peer, batch: Int64, expected: Int, checkpoints: [Checkpoint])
         /// After `done` in a version 4 session: file contents move until the client says `bye`.
         case files(Peer)
         case closed
@@ -160,6 +160,11 @@ public final class HubSession: @unchecked Sendable {
             peer.version = min(hello.protocolVersion, WireLimits.protocolVersion)
             stats.replica = peer.client
             state = .ready(peer)
+            if peer.version >= WireLimits.relayProtocolVersion {
+                // The hub's own writes travel vouched for, so that laptops can bring them back after a
+                // restore (§14.5).
+                try hub.store.signCheckpoints(seed: try HubSigningKey.seed(of: hub.store))
+            }
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
             let refused = try hub.store.quarantine(origin: peer.client, limit: WireLimits.maximumRefusalsInWelcome)
@@ -174,15 +179,15 @@ public final class HubSession: @unchecked Sendable {
             return [WireMessage.welcome(welcome).line]
         case (.ready(let peer), .message(.probe(let seq))):
             return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
-        case (.ready(let peer), .message(.push(let batch, let count, let defaults))):
+        case (.ready(let peer), .message(.push(let batch, let count, let defaults, let checkpoints))):
             if let fork { throw fork }
-            state = .receiving(peer, batch: batch, expected: count)
+            state = .receiving(peer, batch: batch, expected: count, checkpoints: checkpoints)
             pendingReader = BatchReader(defaults: defaults)
             pending.removeAll(keepingCapacity: true)
             pending.reserveCapacity(count)
             pendingBytes = 0
             return count == 0 ? try commit() : []
-        case (.receiving(_, _, let expected), .operation), (.receiving(_, _, let expected), .partialOperation):
+        case (.receiving(_, _, let expected, _), .operation), (.receiving(_, _, let expected, _), .partialOperation):
             let op = try pendingReader.read(line)
             pendingBytes += lastLength + 1
             guard pendingBytes <= WireLimits.maximumBatchBytes else {
@@ -245,10 +250,12 @@ public final class HubSession: @unchecked Sendable {
             publicKey: enrolled.publicKey, version: WireLimits.oldestProtocolVersion)
     }
 
-    /// Checks a whole push batch and applies it in one transaction: operations the role may write are
-    /// applied, the others are quarantined (held, never applied nor relayed) and listed in the answer.
+    /// Checks a whole push batch and applies it in one transaction, through the hub's one way in
+    /// (``ReplicaStore/ingest(_:from:sender:checkpoints:rules:)``, the same as a bundle imported at the
+    /// hub): operations their writer's role may write are applied, the others quarantined (held, never
+    /// applied nor relayed) and listed in the answer; relayed operations no checkpoint vouches for wait.
     private func commit() throws -> [String] {
-        guard case .receiving(let peer, let batch, _) = state else { return [] }
+        guard case .receiving(let peer, let batch, _, let checkpoints) = state else { return [] }
         // A credential revoked or renewed while the session runs stops it at the next batch.
         guard let enrolled = try hub.store.enrolment(of: peer.client), !enrolled.isRevoked,
             enrolled.publicKey == peer.publicKey
@@ -258,112 +265,51 @@ public final class HubSession: @unchecked Sendable {
         }
         let ops = pending
         pending.removeAll(keepingCapacity: true)
-        var summary = try hub.store.summary()
-        var duplicates = 0
-        var fresh: [SyncOperation] = []
-        var refused: [(operation: SyncOperation, reason: String)] = []
-        var answers: [Refusal] = []
-        // The last operation accepted into this batch (all are the client's own), for the next one's
-        // chain check.
-        var head: SyncOperation?
-        for op in ops {
-            guard op.dot.origin != hub.store.replicaID else {
-                throw WireError(.forgedDot, "operation \(op.dot) claims to be the hub's own")
+        let report: IngestReport
+        do {
+            report = try hub.store.ingest(
+                ops, from: .session(replica: peer.client, role: peer.role), sender: peer.client,
+                checkpoints: checkpoints, rules: try hub.ingestRules())
+        } catch let error as IngestError {
+            // A batch of relayed work only: the client carried another laptop's forgery (or a copied
+            // database's fork); it is refused whole, named, and the session goes on.
+            guard !ops.isEmpty, !ops.contains(where: { $0.dot.origin == peer.client }) else {
+                throw Self.wireError(error)
             }
-            // Only the authenticated replica's own operations: another origin's cannot be authenticated.
-            guard op.dot.origin == peer.client else {
-                throw WireError(
-                    .forbidden,
-                    "operation \(op.dot) is not \(peer.client)'s own: a replica pushes only the operations it wrote")
-            }
-            if summary.contains(op.dot) {
-                if let held = try hub.store.operation(op.dot) {
-                    guard held == op else {
-                        throw Self.forked(op.dot, "differs from the operation the hub holds with that dot")
-                    }
-                    duplicates += 1
-                } else if let quarantined = try hub.store.quarantined(op.dot) {
-                    guard quarantined.operation == op else {
-                        throw Self.forked(op.dot, "differs from the operation the hub holds with that dot")
-                    }
-                    answers.append(Refusal(dot: op.dot, reason: quarantined.reason))
-                } else {
-                    throw WireError(
-                        .forgedDot, "operation \(op.dot) is held by the hub but neither logged nor quarantined")
-                }
-                continue
-            }
-            let expected = summary.origins[op.dot.origin]?.firstMissing ?? 1
-            guard op.dot.seq == expected else {
-                throw WireError(
-                    .gap,
-                    "operation \(op.dot) would leave a gap: the hub's next operation of \(op.dot.origin) is \(expected)"
-                )
-            }
-            try checkValue(op)
-            try checkChain(op, after: head)
-            head = op
-            summary.insert(op.dot)
-            if hub.policy.rule(allowing: op.key, to: peer.role) != nil {
-                fresh.append(op)
-            } else {
-                let reason =
-                    "forbidden: no rule lets \(peer.role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
-                refused.append((op, reason))
-                answers.append(Refusal(dot: op.dot, reason: reason))
-            }
+            let rejected = Self.wireError(error)
+            stats.relayRejected += 1
+            stats.relayError = rejected
+            state = .ready(peer)
+            return [WireMessage.pushed(batch: batch, applied: 0, duplicates: 0, rejected: rejected).line]
         }
-        let applied = try hub.store.apply(fresh, quarantining: refused, sender: peer.client)
-        stats.counts.received.new += applied
-        stats.counts.received.refused += refused.count
+        stats.counts.received.new += report.applied
+        stats.counts.received.refused += report.newlyRefused
         state = .ready(peer)
-        var answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: answers).line
+        let answers = report.refused.map { Refusal(dot: $0.dot, reason: $0.reason) }
+        let (applied, duplicates, waiting) = (report.applied, report.duplicates, report.waitingCount)
+        var answer = WireMessage.pushed(
+            batch: batch, applied: applied, duplicates: duplicates, refused: answers, waiting: waiting
+        ).line
         if answer.utf8.count > LineLimit.maximumBytes / 2 {
             // Thousands of refusals quoting long row ids: the dots alone, so the line stays within bounds.
             let short = answers.map { Refusal(dot: $0.dot, reason: "forbidden") }
-            answer = WireMessage.pushed(batch: batch, applied: applied, duplicates: duplicates, refused: short).line
+            answer =
+                WireMessage.pushed(
+                    batch: batch, applied: applied, duplicates: duplicates, refused: short, waiting: waiting
+                ).line
         }
         return [answer]
     }
 
-    /// Refuses a new operation whose value is not of its column's kind in the hub's schema (an integer
-    /// in a column declared real: `100` and `100.0` would be two values of one number).
-    private func checkValue(_ op: SyncOperation) throws {
-        if let problem = hub.store.schema.valueProblem(of: op) {
-            throw WireError(.badOperation, "operation \(op.dot): \(problem)")
-        }
-    }
-
-    /// Checks that a new operation names the hash of its origin's previous one: the one before it in
-    /// the batch, or the one the hub holds (logged or quarantined). An origin's first names none.
-    private func checkChain(_ op: SyncOperation, after head: SyncOperation?) throws {
-        guard op.dot.seq > 1 else { return }
-        let before = Dot(origin: op.dot.origin, seq: op.dot.seq - 1)
-        let previous: SyncOperation?
-        let inBatch = head?.dot == before
-        if let head, inBatch {
-            previous = head
-        } else {
-            previous = try hub.store.operation(before) ?? hub.store.quarantined(before)?.operation
-        }
-        // Operations written before chains existed name no previous one: accepted while the origin's
-        // chain has not begun (as `ntm verify` judges them), refused once it has.
-        if op.prev == nil, let previous, previous.prev == nil { return }
-        guard let previous, let prev = op.prev else {
-            throw WireError(
-                .brokenChain,
-                "operation \(op.dot) names no previous operation; every operation after an origin's first names the hash of the one before"
-            )
-        }
-        guard prev == previous.hash else {
-            // Against what the hub already holds, another previous operation is another history of the
-            // same origin; inside one batch it is a chain the client broke itself.
-            if !inBatch {
-                throw Self.forked(op.dot, "does not follow \(before) as the hub holds it (its prev is another hash)")
-            }
-            throw WireError(
-                .brokenChain,
-                "operation \(op.dot) does not follow \(before) of the same batch: its prev is another hash")
+    /// The error object for work the ingest refused whole.
+    static func wireError(_ error: IngestError) -> WireError {
+        switch error.kind {
+        case .hubOwn, .heldNeither: return WireError(.forgedDot, error.detail)
+        case .gap: return WireError(.gap, error.detail)
+        case .badValue: return WireError(.badOperation, error.detail)
+        case .brokenChain: return WireError(.brokenChain, error.detail)
+        case .fork: return forked(error.dot, error.detail)
+        case .badSignature: return WireError(.badSignature, error.detail)
         }
     }
 
@@ -453,6 +399,24 @@ public final class HubSession: @unchecked Sendable {
             sent = entry
         }
         stats.counts.sent.total += lines.count
-        return [WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults).line] + lines
+        let checkpoints =
+            peer.version >= WireLimits.relayProtocolVersion ? try carried(entries.prefix(lines.count)) : []
+        return [
+            WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults, checkpoints: checkpoints).line
+        ] + lines
+    }
+
+    /// The checkpoints that vouch for a pull batch's operations, so that the client can carry them on:
+    /// for each origin, the latest the hub holds at or below the last of its operations sent.
+    private func carried(_ entries: ArraySlice<LoggedOperation>) throws -> [Checkpoint] {
+        var last: [String: UInt64] = [:]
+        for entry in entries {
+            last[entry.operation.dot.origin] = max(last[entry.operation.dot.origin] ?? 0, entry.operation.dot.seq)
+        }
+        var checkpoints: [Checkpoint] = []
+        for (origin, seq) in last.sorted(by: { $0.key < $1.key }) {
+            if let latest = try hub.store.latestCheckpoint(origin: origin, atMost: seq) { checkpoints.append(latest) }
+        }
+        return checkpoints
     }
 }

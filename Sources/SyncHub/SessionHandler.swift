@@ -91,7 +91,7 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         // Operation lines are completed here too (their push's defaults, `prev` from the line before).
         var parsed = HubSession.parse(buffer.readableBytesView)
         switch parsed {
-        case .success(.message(.push(_, _, let defaults))): pushReader = BatchReader(defaults: defaults)
+        case .success(.message(.push(_, _, let defaults, _))): pushReader = BatchReader(defaults: defaults)
         case .success(let line) where pushReader != nil && !line.isMessage:
             parsed = Result { () throws(WireError) -> WireLine in .operation(try pushReader!.read(line)) }
         case .success(.message): pushReader = nil

@@ -9,4 +9,9 @@ public struct SessionStats: Sendable {
     public var counts = SessionCounts()
     /// The error that ended the session, if any.
     public var error: WireError?
+    /// Relayed batches refused whole because they did not match their writer's signature (the session
+    /// went on; the last reason is in `relayError`).
+    public var relayRejected = 0
+    /// Why the last relayed batch was refused.
+    public var relayError: WireError?
 }

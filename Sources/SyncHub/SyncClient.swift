@@ -91,7 +91,7 @@ public struct SyncClient {
                     .syncEpoch: welcome.epoch, .syncCursor: cursor.jsonText, .syncHub: welcome.hub,
                 ])
             }
-            try push(welcome.holds, transport: transport, result: &result)
+            try push(welcome, transport: transport, result: &result)
             result.refused = try store.refusalCount()
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
@@ -103,7 +103,7 @@ public struct SyncClient {
                         try transport.send([WireMessage.file(.bye).line])
                     }
                     return finish()
-                case .batch(let to, let count, let defaults):
+                case .batch(let to, let count, let defaults, let checkpoints):
                     var ops: [SyncOperation] = []
                     ops.reserveCapacity(count)
                     var reader = BatchReader(defaults: defaults)
@@ -123,6 +123,8 @@ public struct SyncClient {
                     }
                     result.counts.received.total += count
                     result.counts.received.new += try store.apply(ops)
+                    // Kept to be carried on with the operations (a bundle for a laptop without a connection).
+                    try store.recordCheckpoints(checkpoints)
                     cursor = to
                     try store.setMetadata(.syncCursor, cursor.jsonText)
                     progress?(finish())
@@ -139,38 +141,55 @@ public struct SyncClient {
         }
     }
 
-    /// Sends every operation of this replica's own that the hub lacks, in sequence order without gaps;
-    /// records what the hub refused. Other replicas' operations are counted as unsent: they cannot be
-    /// authenticated, so they reach the hub when their writer syncs (or in a bundle the district imports).
-    private func push(_ holds: Summary, transport: LineTransport, result: inout SyncResult) throws {
-        let mine = try store.summary()
+    /// Sends every operation of this replica's own that the hub lacks, in sequence order without gaps,
+    /// vouched for by a checkpoint signed now; then, to a hub of protocol version 5, relays the work of
+    /// other replicas this replica holds (received on a USB stick) up to their writers' checkpoints.
+    /// Records what the hub refused.
+    private func push(_ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult) throws {
+        if let credential { try store.signCheckpoints(seed: credential.secret) }
+        var holds = welcome.holds
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
-        func flush() throws {
-            guard !pending.isEmpty else { return }
+        /// Sends the pending batch; false when the hub rejected it (relayed work that does not verify).
+        @discardableResult
+        func flush(_ checkpoints: [Checkpoint], relayed: Bool) throws -> Bool {
+            guard !pending.isEmpty else { return true }
             batchNumber += 1
             // Members most operations share go once in the header (origin, author, time).
             let defaults = OperationDefaults.common(pending)
-            var lines = [WireMessage.push(batch: batchNumber, count: pending.count, defaults: defaults).line]
+            let push = WireMessage.push(
+                batch: batchNumber, count: pending.count, defaults: defaults,
+                checkpoints: welcome.protocolVersion >= WireLimits.relayProtocolVersion ? checkpoints : [])
+            var lines = [push.line]
             var writer = BatchWriter(defaults: defaults)
             for op in pending { lines.append(writer.line(op)) }
             try transport.send(lines)
-            guard case .pushed(let acknowledged, let applied, _, let refused) = try expectMessage(transport),
+            guard
+                case .pushed(let acknowledged, let applied, _, let refused, _, let rejected) = try expectMessage(
+                    transport),
                 acknowledged == batchNumber
             else { throw violation(transport, "expected pushed for batch \(batchNumber)") }
-            try store.recordRefusals(refused.map { ($0.dot, $0.reason) })
-            result.counts.sent.total += pending.count
-            result.counts.sent.new += applied
-            result.counts.sent.refused += refused.count
+            if let rejected, let origin = pending.first?.dot.origin {
+                result.relayRejected[origin] = rejected.message
+                pending.removeAll(keepingCapacity: true)
+                return false
+            }
+            // A relayed operation the hub refused is recorded by its writer when it syncs.
+            try store.recordRefusals(refused.filter { $0.dot.origin == store.replicaID }.map { ($0.dot, $0.reason) })
+            if relayed {
+                result.relayed += applied
+            } else {
+                result.counts.sent.total += pending.count
+                result.counts.sent.new += applied
+                result.counts.sent.refused += refused.count
+            }
             pending.removeAll(keepingCapacity: true)
             progress?(result)
-        }
-        for (origin, held) in mine.origins where origin != store.replicaID {
-            let hub = holds.origins[origin] ?? SeqRanges()
-            result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
+            return true
         }
         let origin = store.replicaID
         var hub = holds.origins[origin] ?? SeqRanges()
+        let own = try store.checkpoints(origin: origin, in: hub.firstMissing...UInt64.max)
         while true {
             let next = hub.firstMissing
             let ops = try store.operations(origin: origin, after: next - 1, limit: pushBatch)
@@ -180,11 +199,57 @@ public struct SyncClient {
                 pending.append(op)
                 hub.insert(op.dot.seq)
                 expected = hub.firstMissing
-                if pending.count == pushBatch { try flush() }
+                if pending.count == pushBatch { try flush(Self.within(own, pending), relayed: false) }
             }
             if expected == next { break }
         }
-        try flush()
+        try flush(Self.within(own, pending), relayed: false)
+        holds.origins[origin] = hub
+        if welcome.protocolVersion >= WireLimits.relayProtocolVersion {
+            for other in try store.summary().origins.keys.sorted() where other != origin && other != welcome.hub {
+                var held = holds.origins[other] ?? SeqRanges()
+                while let run = try relayRun(of: other, after: held) {
+                    pending = run.operations
+                    guard try flush([run.checkpoint], relayed: true) else { break }
+                    for op in run.operations { held.insert(op.dot.seq) }
+                }
+                holds.origins[other] = held
+            }
+        }
+        for (other, held) in try store.summary().origins where other != origin {
+            let hub = holds.origins[other] ?? SeqRanges()
+            result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
+        }
+    }
+
+    /// The checkpoints among `checkpoints` whose operation is in `batch`.
+    private static func within(_ checkpoints: [Checkpoint], _ batch: [SyncOperation]) -> [Checkpoint] {
+        guard let first = batch.first?.dot.seq, let last = batch.last?.dot.seq else { return [] }
+        return checkpoints.filter { (first...last).contains($0.seq) }
+    }
+
+    /// The next run of another origin's operations to relay: from the first one the hub lacks to a
+    /// checkpoint of its writer held here, about ``pushBatch`` long (cut at the last checkpoint within
+    /// that, else at the first one after), without holes (a dot the hub holds fills one); nil when no
+    /// checkpoint lies ahead or the run has a hole.
+    private func relayRun(of origin: String, after hub: SeqRanges) throws -> (
+        operations: [SyncOperation], checkpoint: Checkpoint
+    )? {
+        let next = hub.firstMissing
+        let marks = try store.checkpoints(origin: origin, in: next...UInt64.max)
+        guard let first = marks.first else { return nil }
+        let window = next + UInt64(pushBatch) - 1
+        let end = marks.last(where: { $0.seq <= window }) ?? first
+        guard end.seq - next < UInt64(WireLimits.maximumBatch) else { return nil }
+        var held = hub
+        var run: [SyncOperation] = []
+        for op in try store.operations(origin: origin, after: next - 1, limit: Int(end.seq - next + 1)) {
+            guard op.dot.seq <= end.seq, op.dot.seq == held.firstMissing else { break }
+            run.append(op)
+            held.insert(op.dot.seq)
+        }
+        guard held.firstMissing > end.seq, !run.isEmpty else { return nil }
+        return (run, end)
     }
 
     /// Compares this replica's own chain with what the hub holds of it (welcome's head, then probes),

@@ -6,9 +6,17 @@ public struct SyncResult: Sendable, Equatable {
     public var counts = SessionCounts()
     /// Whether the replica started pulling from the beginning (a new or restored hub).
     public var restarted = false
-    /// Operations of other replicas this replica holds and the hub lacks (received on a USB stick):
-    /// a replica pushes only its own, so these reach the hub when their writer syncs.
+    /// Operations of other replicas this replica holds and the hub still lacks after the session
+    /// (received on a USB stick, with no checkpoint of their writer to vouch for them, or refused as
+    /// unvouched by a hub older than protocol version 5): they reach the hub when their writer syncs,
+    /// or when a bundle with its checkpoint arrives here.
     public var unsent = 0
+    /// Operations of other replicas this replica relayed to the hub, vouched for by their writer's
+    /// checkpoints (received on a USB stick from a laptop that has no connection), and the hub took.
+    public var relayed = 0
+    /// Other replicas' work the hub refused to take from this relay, by origin, with the hub's reason:
+    /// it does not match its writer's signature (changed or cut on the way, or signed by another key).
+    public var relayRejected: [String: String] = [:]
     /// This replica's operations the hub has refused (its role may not write them), all told.
     public var refused = 0
     /// What the file phase left for later.

@@ -40,6 +40,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case forbidden = "forbidden"
         /// A pushed operation whose `prev` is not the hash of its origin's previous operation.
         case brokenChain = "broken-chain"
+        /// Relayed work does not match its writer's signature: a checkpoint not signed by the writer's
+        /// enrolled key, or a run that does not end in the checkpoint's head (a value changed, an
+        /// operation removed or reordered on the way). Nothing of the batch is applied.
+        case badSignature = "bad-signature"
         /// Two different histories under one replica id: a pushed operation differs from the one the hub
         /// holds with its dot, or names another previous operation than the hub holds, or the client's
         /// chain parted from the hub's (a database copied to a second laptop, or restored from an older

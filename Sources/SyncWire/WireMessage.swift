@@ -83,15 +83,22 @@ public enum WireMessage: Hashable, Sendable {
     /// Hub → client, answer to a good auth: who the hub is, what it holds of this replica, its log end.
     case welcome(Welcome)
     /// Client → hub: `count` operation lines follow; they may leave out the members in `defaults`.
-    case push(batch: Int64, count: Int, defaults: OperationDefaults? = nil)
-    /// Hub → client: the push batch is committed; `refused` lists its operations the replica's role
-    /// may not write (held, so that the origin's sequence goes on, but never applied nor relayed).
-    case pushed(batch: Int64, applied: Int, duplicates: Int, refused: [Refusal] = [])
+    /// `checkpoints` vouch for other origins' operations the client relays (protocol version 5, §14).
+    case push(batch: Int64, count: Int, defaults: OperationDefaults? = nil, checkpoints: [Checkpoint] = [])
+    /// Hub → client: the push batch is committed; `refused` lists its operations the writer's role
+    /// may not write (held, so that the origin's sequence goes on, but never applied nor relayed);
+    /// `waiting` counts relayed operations no checkpoint vouched for (not held; send them again later).
+    /// `rejected` says why a batch of relayed work only was refused whole (a forgery the client carried
+    /// from another laptop, not its own violation): nothing of it is applied and the session goes on.
+    case pushed(
+        batch: Int64, applied: Int, duplicates: Int, refused: [Refusal] = [], waiting: Int = 0,
+        rejected: WireError? = nil)
     /// Client → hub: send what is in my scope after `cursor` (which also acknowledges the batch before).
     case pull(cursor: HubCursor, limit: Int)
     /// Hub → client: `count` operation lines follow (which may leave out the members in `defaults`),
     /// then the client may move its cursor to `to`.
-    case batch(to: HubCursor, count: Int, defaults: OperationDefaults? = nil)
+    /// `checkpoints` vouch for the batch's operations, so that the client can carry them on (version 5).
+    case batch(to: HubCursor, count: Int, defaults: OperationDefaults? = nil, checkpoints: [Checkpoint] = [])
     /// Hub → client: nothing more after `cursor` for now; the session ends.
     case done(cursor: HubCursor)
     /// Client → hub: what is the hash of my own operation `seq`, as you hold it? (Used to find where a
@@ -283,22 +290,30 @@ extension WireMessage {
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
         case .auth(let signature):
             return .object(["type": .string("auth"), "signature": .string(signature.hexString)])
-        case .push(let batch, let count, let defaults):
+        case .push(let batch, let count, let defaults, let checkpoints):
             var object: JSONObject = ["type": .string("push"), "batch": .int(batch), "count": .int(Int64(count))]
             if let defaults { object["defaults"] = defaults.json }
+            if !checkpoints.isEmpty { object["checkpoints"] = .array(checkpoints.map(\.json)) }
             return .object(object)
-        case .pushed(let batch, let applied, let duplicates, let refused):
+        case .pushed(let batch, let applied, let duplicates, let refused, let waiting, let rejected):
             var object: JSONObject = [
                 "type": .string("pushed"), "batch": .int(batch), "applied": .int(Int64(applied)),
                 "duplicates": .int(Int64(duplicates)),
             ]
             if !refused.isEmpty { object["refused"] = .array(refused.map(\.json)) }
+            if waiting > 0 { object["waiting"] = .int(Int64(waiting)) }
+            if let rejected {
+                object["rejected"] = .object([
+                    "code": .string(rejected.code.rawValue), "message": .string(rejected.message),
+                ])
+            }
             return .object(object)
         case .pull(let cursor, let limit):
             return .object(["type": .string("pull"), "cursor": cursor.json, "limit": .int(Int64(limit))])
-        case .batch(let to, let count, let defaults):
+        case .batch(let to, let count, let defaults, let checkpoints):
             var object: JSONObject = ["type": .string("batch"), "to": to.json, "count": .int(Int64(count))]
             if let defaults { object["defaults"] = defaults.json }
+            if !checkpoints.isEmpty { object["checkpoints"] = .array(checkpoints.map(\.json)) }
             return .object(object)
         case .done(let cursor):
             return .object(["type": .string("done"), "cursor": cursor.json])
@@ -397,12 +412,15 @@ extension WireMessage {
         case "push":
             self = .push(
                 batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), count: Int(try int("count", counts)),
-                defaults: try OperationDefaults(json: object["defaults"], of: type))
+                defaults: try OperationDefaults(json: object["defaults"], of: type),
+                checkpoints: try Self.checkpoints(object["checkpoints"], of: type))
         case "pushed":
             self = .pushed(
                 batch: try int("batch", 1...Int64(SyncOperation.maxSeq)), applied: Int(try int("applied", counts)),
                 duplicates: Int(try int("duplicates", counts)),
-                refused: try Refusal.list(object["refused"], field: "refused", of: type))
+                refused: try Refusal.list(object["refused"], field: "refused", of: type),
+                waiting: object["waiting"] == nil ? 0 : Int(try int("waiting", counts)),
+                rejected: try Self.rejected(object["rejected"]))
         case "pull":
             self = .pull(
                 cursor: try HubCursor(json: object["cursor"], field: "cursor"),
@@ -410,7 +428,8 @@ extension WireMessage {
         case "batch":
             self = .batch(
                 to: try HubCursor(json: object["to"], field: "to"), count: Int(try int("count", counts)),
-                defaults: try OperationDefaults(json: object["defaults"], of: type))
+                defaults: try OperationDefaults(json: object["defaults"], of: type),
+                checkpoints: try Self.checkpoints(object["checkpoints"], of: type))
         case "done": self = .done(cursor: try HubCursor(json: object["cursor"], field: "cursor"))
         case "probe": self = .probe(seq: UInt64(try int("seq", 1...Int64(SyncOperation.maxSeq))))
         case "probed":
@@ -436,6 +455,20 @@ extension WireMessage {
         }
     }
 
+    private static func rejected(_ json: JSONValue?) throws(WireError) -> WireError? {
+        guard let json else { return nil }
+        guard let code = json["code"]?.string, let message = json["message"]?.string else {
+            throw WireError(.badMessage, "\"rejected\" of pushed must hold \"code\" and \"message\"")
+        }
+        return WireError(WireError.Code(rawValue: code) ?? .unknown, message)
+    }
+
+    private static func checkpoints(_ json: JSONValue?, of type: String) throws(WireError) -> [Checkpoint] {
+        do { return try Checkpoint.list(json) } catch {
+            throw WireError(.badMessage, "\"checkpoints\" of \(type): \(error.reason)")
+        }
+    }
+
     private static func optionalLimit(_ json: JSONValue?) throws(WireError) -> Int64? {
         switch json {
         case nil, .null?: return nil
@@ -456,13 +489,16 @@ public enum WireLimits {
     /// The most refusals a welcome lists (each reason is at most 256 bytes, so the line stays far
     /// below the line limit).
     public static let maximumRefusalsInWelcome = 1000
-    /// The protocol version this code speaks (4: file contents move after the operations; 3: sessions
+    /// The protocol version this code speaks (5: pushes relay other origins' work vouched for by
+    /// checkpoints, batches carry checkpoints; 4: file contents move after the operations; 3: sessions
     /// authenticate by challenge and response).
-    public static let protocolVersion = 4
+    public static let protocolVersion = 5
     /// The lowest protocol version a hub serves (a version 3 session moves no files).
     public static let oldestProtocolVersion = 3
     /// The first version whose sessions move files.
     public static let filesProtocolVersion = 4
+    /// The first version whose pushes may relay other origins' work and whose batches carry checkpoints.
+    public static let relayProtocolVersion = 5
     /// The largest file a hub accepts unless its district sets another limit: 50 MiB.
     public static let defaultFileLimit: Int64 = 50 << 20
 }

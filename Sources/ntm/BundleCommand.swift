@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import NTM
+import NTMHub
 import Replica
 import SyncCore
+import SyncHub
 
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +33,14 @@ struct BundleCommand: ParsableCommand {
 
         func run() throws {
             // The store only: a bundle carries every commune's rows (and the hub's database has no home commune).
-            let store = try options.openDatabase().store
+            let database = try options.openDatabase()
+            let store = database.store
+            // The work goes out vouched for: a hub takes it from whoever carries it (§14).
+            if database.isHub {
+                try store.signCheckpoints(seed: try HubSigningKey.seed(of: store))
+            } else if let credential = try CredentialFile.installed(in: store) {
+                try credential.signCheckpoints(in: store)
+            }
             let receiver = try since.map(Self.readSummary)
             let stats = try store.exportBundle(
                 to: file, since: receiver?.summary, files: !noFiles, receiverFiles: receiver?.files ?? [])
@@ -101,15 +110,38 @@ struct BundleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Interface.pick(
                 "Nhập một tệp gói (kiểm tra toàn bộ; lỗi thì không thay đổi gì).",
-                "Import a bundle file (checked whole; a mistake changes nothing)."))
+                "Import a bundle file (checked whole; a mistake changes nothing)."),
+            discussion: Interface.pick(
+                """
+                Ở máy chủ huyện, mỗi thao tác được xét theo vai trò của máy đã viết nó (không phải máy mang gói), \
+                có chữ ký của máy đó; thao tác vượt quyền bị giữ lại (ntm hub quarantine). Với gói của một xã \
+                chưa ghi danh máy nào, thêm --commune XÃ để nhận việc của các máy lạ trong gói như việc của xã đó.
+                """,
+                """
+                At the district hub, each operation is judged by the role of the replica that wrote it (not the \
+                one that carried the bundle), vouched for by its signature; what it may not write is quarantined \
+                (ntm hub quarantine). For a bundle of a commune none of whose laptops is enrolled, add \
+                --commune SLUG to take the unknown writers' work as that commune's.
+                """))
 
         @OptionGroup var options: SharedOptions<ShowDatabase>
         @Argument(help: .pick("Tệp gói.", "The bundle file.")) var file: String
 
         func run() throws {
-            let store = try options.openDatabase().store
+            let database = try options.openDatabase()
+            let store = database.store
             do {
-                try report(try store.importBundle(from: file), store)
+                if database.isHub {
+                    // The hub's one way in: each writer judged by its enrolled role, relayed work by its
+                    // signature; what a commune may not write is quarantined (§14).
+                    let identity = try HubSetup.identity(database)
+                    let (stats, ingest) = try store.importBundle(
+                        from: file, rules: try identity.ingestRules(), vouched: options.commune.map(Role.commune))
+                    try report(stats, store, refused: ingest.newlyRefused)
+                    if !ingest.waiting.isEmpty { warn(.bundleWorkWaits(ingest.waiting), options.language) }
+                } else {
+                    try report(try store.importBundle(from: file), store)
+                }
             } catch ReplicaError.bundleFiles(let error, let imported) {
                 // The operations are in: say so before the file section's problem.
                 try report(imported, store)
@@ -117,13 +149,18 @@ struct BundleCommand: ParsableCommand {
             }
         }
 
-        private func report(_ stats: BundleStats, _ store: ReplicaStore) throws {
+        private func report(_ stats: BundleStats, _ store: ReplicaStore, refused: Int = 0) throws {
             let conflicts = try store.conflictCount()
             let language = options.language
             var line = language.pick(
                 "Đã nhập \(file): \(stats.operations) thao tác, \(stats.applied) mới, \(stats.duplicates) đã có",
                 "Imported \(file): \(Language.english(stats.operations, "operation")), \(stats.applied) new, \(stats.duplicates) already held"
             )
+            if refused > 0 {
+                line += language.pick(
+                    ", \(refused) bị từ chối vì người ghi không có quyền (xem: ntm hub quarantine)",
+                    ", \(refused) refused as their writer may not write them (see: ntm hub quarantine)")
+            }
             line += Self.files(stats.files, language)
             if conflicts > 0 {
                 line += language.pick(

@@ -133,12 +133,7 @@ struct SyncCommand: ParsableCommand {
                 "; the hub refused \(Language.english(result.refused, "change")) this replica may not make (see: ntm status)"
             )
         }
-        if result.unsent > 0 {
-            line += language.pick(
-                "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi: mỗi máy tự gửi thao tác của mình khi đồng bộ",
-                "; \(Language.english(result.unsent, "operation")) of other replicas (from bundles) not sent: each replica sends its own when it syncs"
-            )
-        }
+        line += SyncMessages.relay(result, language)
         say(line)
     }
 }

@@ -267,7 +267,7 @@ import Testing
         try randomFile("bb12.pdf", 150_000, seed: 10, in: folder)
         let id = try add("Biên bản", file: "bb12.pdf", in: folder)
         try ntm.ok(["bundle", "export", "dan-ly.ndjson"], folder)
-        try ntm.ok(["bundle", "import", "dan-ly.ndjson", "--db", "hub.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "dan-ly.ndjson", "--commune", "dan-ly", "--db", "hub.sqlite"], folder)
         _ = try sqlite3(folder.file("hub.sqlite"), "DELETE FROM file_chunk; DELETE FROM file;")
 
         let listed = try ntm.output(["evidence", "list", "--db", "hub.sqlite"], folder)

@@ -172,7 +172,7 @@ import Testing
             try ntm.output(
                 ["evidence", "add", "17.1", "--title", "Biên bản \(name)", "--file", "bb12.pdf"] + db, folder)
             try ntm.output(["bundle", "export", "\(slug).ndjson"] + db, folder)
-            try ntm.output(["bundle", "import", "\(slug).ndjson", "--db", "hub.sqlite"], folder)
+            try ntm.output(["bundle", "import", "\(slug).ndjson", "--commune", slug, "--db", "hub.sqlite"], folder)
         }
         let listed = try ntm.output(["evidence", "list", "--db", "hub.sqlite"], folder)
         #expect(listed.contains("Dân Lý (dan-ly): 1 minh chứng"), "\(listed)")
@@ -312,7 +312,7 @@ import Testing
             ],
             folder)
         try ntm.output(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
-        try ntm.output(["bundle", "import", "x.ndjson", "--db", "hub.sqlite"], folder)
+        try ntm.output(["bundle", "import", "x.ndjson", "--commune", "dan-ly", "--db", "hub.sqlite"], folder)
         for arguments in [
             ["assess", "17.1", "dat"], ["status"], ["evidence", "add", "17.1", "--title", "Biên bản"],
             ["dossier", "17", "--complete", "yes"], ["note", "list"],

@@ -90,12 +90,13 @@ import Testing
             case .welcome(let welcome) = try exchange(
                 WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line)
         else { throw WireError(.outOfOrder, "no welcome") }
-        #expect(welcome.fileLimit == WireLimits.defaultFileLimit && welcome.protocolVersion == 4)
+        #expect(
+            welcome.fileLimit == WireLimits.defaultFileLimit && welcome.protocolVersion == WireLimits.protocolVersion)
         var cursor = HubCursor.start
         while true {
             let answer = try exchange(WireMessage.pull(cursor: cursor, limit: 5000).line)
             if case .done = answer { break }
-            guard case .batch(let to, let count, _) = answer else { throw WireError(.outOfOrder, "no batch") }
+            guard case .batch(let to, let count, _, _) = answer else { throw WireError(.outOfOrder, "no batch") }
             for _ in 0..<count { _ = try transport.receive() }
             cursor = to
         }

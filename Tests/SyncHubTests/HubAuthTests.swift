@@ -227,7 +227,8 @@ import Testing
         let own = opLine(origin: "xa-dan-ly-1", seq: 2, row: "dan-ly/qd1980-2016/5")
         let first = night.session()
         let out = (start + [push, forbidden, own]).flatMap { first.receive(Array($0.utf8)) }
-        guard case .message(.pushed(_, let applied, _, let refused))? = try? WireLine(bytes: Array(out.last!.utf8))
+        guard
+            case .message(.pushed(_, let applied, _, let refused, _, _))? = try? WireLine(bytes: Array(out.last!.utf8))
         else {
             Issue.record("\(out)")
             return

@@ -161,7 +161,9 @@ import Testing
             }
             for answer in answers {
                 if !HostileLines.isWellFormedAnswer(answer) { problem("answered \(answer) in a session") }
-                if case .message(.pushed(_, let count, _, let refusals))? = try? WireLine(bytes: Array(answer.utf8)) {
+                if case .message(.pushed(_, let count, _, let refusals, _, _))? = try? WireLine(
+                    bytes: Array(answer.utf8))
+                {
                     applied += count
                     refusedDots.formUnion(refusals.map(\.dot))
                 }

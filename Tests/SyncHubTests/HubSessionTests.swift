@@ -142,7 +142,6 @@ import Testing
             ], "out-of-order"
         ),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP3"], "gap"),
-        (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OTHER-ORIGIN"], "forbidden"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "HUB-DOT"], "forged-dot"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":2}", "OP1", "OP2-OTHER-PREV"], "broken-chain"),
         (["HELLO", "{\"type\":\"push\",\"batch\":1,\"count\":3}", "OP1", "OP2", "OP3-NULL-PREV"], "broken-chain"),
@@ -178,7 +177,6 @@ import Testing
                     String(opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.2").dropLast())
                         + ",\"prev\":\"\(String(repeating: "ab", count: 32))\"}"
                 ]
-            case "OTHER-ORIGIN": return [opLine(origin: "xa-dan-ly-2", seq: 1, row: "dan-ly/qd1980-2016/17.2")]
             case "HUB-DOT": return [opLine(origin: "huyen-trieu-son", seq: 1, row: "dan-ly/qd1980-2016/17.2")]
             default: return [line]
             }
@@ -190,6 +188,26 @@ import Testing
         #expect(try night.store.operationCount() == 0)
         // Nothing more is answered after the error.
         #expect(session.receive(Array(hello().utf8)).isEmpty)
+    }
+
+    /// Another origin's operation pushed without its writer's checkpoint is neither applied nor held: it
+    /// waits (protocol version 5, §14), counted in the answer, and the session goes on.
+    @Test func anotherOriginsUnsignedWorkWaits() throws {
+        let night = try HubFixture("session-unsigned-relay")
+        let credential = try night.enrol("xa-dan-ly-1", as: .commune("dan-ly"))
+        _ = try night.enrol("xa-dan-ly-2", as: .commune("dan-ly"))
+        let session = night.session()
+        let out = run(
+            session,
+            [
+                hello(), try night.auth(credential), "{\"type\":\"push\",\"batch\":1,\"count\":2}",
+                opLine(origin: "xa-dan-ly-1", seq: 1, row: "dan-ly/qd1980-2016/17.1"),
+                opLine(origin: "xa-dan-ly-2", seq: 1, row: "dan-ly/qd1980-2016/17.2"),
+            ])
+        #expect(out.last == WireMessage.pushed(batch: 1, applied: 1, duplicates: 0, waiting: 1).line, "\(out)")
+        #expect(!session.isClosed)
+        #expect(try night.store.summary().origins["xa-dan-ly-2"] == nil)
+        #expect(try night.store.summary().origins["xa-dan-ly-1"] != nil)
     }
 
     /// The authenticated origin's own dot with other content is another history of it: a fork.

@@ -15,6 +15,10 @@ public enum NTMWarning: Equatable, Sendable {
     /// `evidence open` found no program to open files with (`command`, the desktop's or `NTM_OPEN`):
     /// the file was exported and its path is printed instead.
     case noOpener(command: String)
+    /// A bundle imported at the hub held work the hub did not take yet: of a writer it does not know,
+    /// whose credential was revoked, beyond the writer's last checkpoint, or after a missing operation.
+    /// `origins` lists each writer with why and how many operations.
+    case bundleWorkWaits([String: IngestWaiting])
 
     /// The sentence in the given language.
     public func message(_ language: Language) -> String {
@@ -31,6 +35,31 @@ public enum NTMWarning: Equatable, Sendable {
                 "cơ sở dữ liệu này không có bản ghi nào của \"\(slug)\" (có ở đây: \(list)); bản in rỗng không chứng tỏ hai bản sao giống nhau",
                 "this database holds no row of \"\(slug)\" (here: \(list)); an empty dump does not show that two replicas agree"
             )
+        case .bundleWorkWaits(let origins):
+            let parts = origins.sorted { $0.key < $1.key }.map { origin, item in
+                let why: String
+                switch item.reason {
+                case .unknownWriter:
+                    why = language.pick(
+                        "máy chưa ghi danh ở huyện: ghi danh máy đó (ntm hub enroll), hoặc nêu xã gửi gói (--commune XÃ) rồi nhập lại",
+                        "not enrolled at this district: enrol it (ntm hub enroll), or name the commune that sent the bundle (--commune SLUG), then import again"
+                    )
+                case .revoked:
+                    why = language.pick("giấy chứng nhận của máy đã bị thu hồi", "its credential was revoked")
+                case .unsigned:
+                    why = language.pick(
+                        "chưa có chữ ký của máy đó: nhập lại một gói máy đó xuất sau khi được ghi danh",
+                        "not signed by that replica yet: import a bundle it exported after it was enrolled")
+                case .gap:
+                    why = language.pick(
+                        "thiếu thao tác trước đó: nhập trước gói có các thao tác ấy",
+                        "earlier operations are missing: import the bundle that holds them first")
+                }
+                return language.pick(
+                    "\(item.count) thao tác của \(origin) (\(why))",
+                    "\(Language.english(item.count, "operation")) of \(origin) (\(why))")
+            }
+            return language.pick("chưa nhận: ", "not taken yet: ") + parts.joined(separator: "; ")
         case .noOpener(let command):
             return language.pick(
                 "máy này không có chương trình mở tệp (\(command)); tệp đã được xuất ra đường dẫn in dưới đây, hãy mở nó bằng tay",

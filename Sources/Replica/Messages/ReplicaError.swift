@@ -20,6 +20,9 @@ public enum ReplicaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A bundle's operations were imported (`imported` says what came in) but its file section stopped
     /// early; every chunk checked before the problem is kept.
     case bundleFiles(BundleFileError, imported: BundleStats)
+    /// A hub refused a bundle's operations whole: one of them contradicts its writer's signature or
+    /// the hub's history (`protocol/PROTOCOL.md` §14); nothing was changed.
+    case ingest(IngestError)
     /// A write names a row that does not exist, or was deleted.
     case noSuchRow(table: String, row: String)
     /// A local write would make an operation other replicas refuse (too long an author, a bad row id…).
@@ -98,6 +101,28 @@ extension ReplicaError {
             )
         case .bundle(let error): return error.message(language)
         case .bundleFiles(let error, _): return error.message(language)
+        case .ingest(let error):
+            let dot = error.dot
+            switch error.kind {
+            case .badSignature:
+                return language.pick(
+                    "gói bị từ chối, không nhập gì: phần việc của máy \(dot.origin) trong gói không khớp chữ ký của máy đó (bị sửa, bị bỏ bớt hoặc ký bằng khóa khác), ở thao tác \(dot)",
+                    "the bundle was refused, nothing imported: the work of \(dot.origin) in it does not match that replica's signature (changed, cut short or signed with another key), at operation \(dot)"
+                )
+            case .fork:
+                return language.pick(
+                    "gói bị từ chối, không nhập gì: máy \(dot.origin) có hai lịch sử khác nhau từ thao tác \(dot) (một cơ sở dữ liệu bị sao chép); máy đó cần khôi phục: ntm replica fork-recover",
+                    "the bundle was refused, nothing imported: replica \(dot.origin) has two different histories from operation \(dot) (a copied database); that replica must recover: ntm replica fork-recover"
+                )
+            case .hubOwn:
+                return language.pick(
+                    "gói bị từ chối, không nhập gì: thao tác \(dot) mang mã của chính máy chủ huyện",
+                    "the bundle was refused, nothing imported: operation \(dot) carries the hub's own replica id")
+            case .gap, .badValue, .brokenChain, .heldNeither:
+                return language.pick(
+                    "gói bị từ chối, không nhập gì: thao tác \(dot) không hợp lệ hoặc không nối đúng chuỗi thao tác của máy \(dot.origin) (\(error.detail))",
+                    "the bundle was refused, nothing imported: \(error.detail)")
+            }
         }
     }
 }

@@ -281,4 +281,29 @@ enum SyncMessages {
             "fork from operation \(fork.seq): \(what); nothing is sent or received until it is recovered: ask the district for a credential for a new id (ntm hub enroll --replica NEW-ID …), then run ntm replica fork-recover --credential FILE (without credentials: --replica NEW-ID); no work is lost"
         )
     }
+
+    /// Other replicas' work this replica carried: what the hub took, what it refused as not matching
+    /// its writer's signature, and what is still not at the hub; empty when none.
+    static func relay(_ result: SyncResult, _ language: Language) -> String {
+        var text = ""
+        if result.relayed > 0 {
+            text += language.pick(
+                "; đã chuyển tiếp \(result.relayed) thao tác của máy khác (có chữ ký của máy viết)",
+                "; relayed \(Language.english(result.relayed, "operation")) of other replicas (signed by their writers)"
+            )
+        }
+        for (origin, reason) in result.relayRejected.sorted(by: { $0.key < $1.key }) {
+            text += language.pick(
+                "; huyện từ chối việc của \(origin) mang qua máy này: không khớp chữ ký của máy đó (\(reason))",
+                "; the district refused the work of \(origin) carried here: it does not match that replica's signature (\(reason))"
+            )
+        }
+        if result.unsent > 0 {
+            text += language.pick(
+                "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi được: chưa có chữ ký của máy viết; máy đó tự gửi khi đồng bộ, hoặc xuất lại gói sau khi được ghi danh",
+                "; \(Language.english(result.unsent, "operation")) of other replicas (from bundles) not sent: not signed by their writer yet; it sends them when it syncs, or exports a bundle again once enrolled"
+            )
+        }
+        return text
+    }
 }

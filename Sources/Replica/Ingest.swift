@@ -1,0 +1,139 @@
+import SyncCore
+
+/// Who writes an origin's operations, as a hub knows it: the role its writes are judged by, and the
+/// public keys its checkpoints may be signed with.
+public struct IngestWriter: Sendable {
+    /// The writer's role; nil for the hub itself (its own former replica ids after a restore), whose
+    /// writes its staff made and every rule allows.
+    public var role: Role?
+    /// The writer's Ed25519 public keys (32 bytes each): the enrolled one, and retired ones.
+    public var keys: [[UInt8]]
+    /// Whether its credential was revoked: its relayed work is not taken.
+    public var isRevoked: Bool
+
+    /// Creates a writer.
+    public init(role: Role?, keys: [[UInt8]], isRevoked: Bool = false) {
+        self.role = role
+        self.keys = keys
+        self.isRevoked = isRevoked
+    }
+}
+
+/// What a hub judges arriving work by: its write policy, who writes each origin, and its own key.
+public struct IngestRules: Sendable {
+    /// Who may write what.
+    public var policy: WritePolicy
+    /// The enrolled writers, by replica id.
+    public var writers: [String: IngestWriter]
+    /// The hub's own Ed25519 public key, when it has one: checkpoints under it vouch for the hub's
+    /// former replica ids (its writes made before a restore come back through the laptops).
+    public var hubKey: [UInt8]?
+
+    /// Creates rules.
+    public init(policy: WritePolicy, writers: [String: IngestWriter], hubKey: [UInt8]? = nil) {
+        self.policy = policy
+        self.writers = writers
+        self.hubKey = hubKey
+    }
+}
+
+/// How a run of operations reached the hub: the one thing the ingest path weighs differently.
+public enum IngestSource: Sendable, Equatable {
+    /// Pushed in a session by an authenticated replica of this role. Its own operations are trusted
+    /// by the session; other origins' (relayed) need a checkpoint of their writer. A gap is an error.
+    case session(replica: String, role: Role)
+    /// Imported from a bundle by a person at the hub. Every origin needs a checkpoint of its enrolled
+    /// writer; `vouched`, when given, is the role a person stated for the writers the hub does not know
+    /// (unsigned work from a commune that was never enrolled). A gap makes an origin's rest wait.
+    case bundle(vouched: Role?)
+}
+
+/// Why operations of an origin were not taken: they wait, are not held, and are taken when they come
+/// again with what they lacked.
+public enum IngestWait: String, Sendable, Hashable, CaseIterable {
+    /// The writer is not enrolled at this hub (and nobody vouched for the bundle's writers).
+    case unknownWriter = "unknown-writer"
+    /// The writer's credential was revoked.
+    case revoked
+    /// No checkpoint of the writer covers them (they are beyond the last one carried).
+    case unsigned
+    /// An earlier operation of the origin is missing here.
+    case gap
+}
+
+/// Operations of one origin an ingest did not take, and why.
+public struct IngestWaiting: Sendable, Hashable {
+    /// Why (the first reason met).
+    public var reason: IngestWait
+    /// How many operations.
+    public var count: Int
+
+    /// Creates a record.
+    public init(reason: IngestWait, count: Int) {
+        self.reason = reason
+        self.count = count
+    }
+}
+
+/// A refused operation: held in quarantine, never applied nor relayed.
+public struct IngestRefusal: Sendable, Hashable {
+    /// Its dot.
+    public var dot: Dot
+    /// The rule it would have needed, in English.
+    public var reason: String
+}
+
+/// What one ingest did.
+public struct IngestReport: Sendable {
+    /// Operations newly applied.
+    public var applied = 0
+    /// Operations already held.
+    public var duplicates = 0
+    /// Operations refused by the write policy, now or earlier (quarantined).
+    public var refused: [IngestRefusal] = []
+    /// How many of `refused` were refused now.
+    public var newlyRefused = 0
+    /// Operations not taken, by origin.
+    public var waiting: [String: IngestWaiting] = [:]
+    /// Checkpoints verified and kept.
+    public var checkpoints = 0
+
+    /// How many operations wait.
+    public var waitingCount: Int { waiting.values.reduce(0) { $0 + $1.count } }
+}
+
+/// Why arriving work was refused whole: nothing of the batch or bundle is applied.
+public struct IngestError: Error, Sendable, Equatable {
+    /// What kind of violation.
+    public enum Kind: String, Sendable {
+        /// An operation claims the hub's own replica id.
+        case hubOwn = "hub-own"
+        /// An origin's next operation is not the one after what the hub holds (sessions only).
+        case gap
+        /// A value not of its column's kind.
+        case badValue = "bad-value"
+        /// An operation does not name the hash of the one before it.
+        case brokenChain = "broken-chain"
+        /// An operation contradicts what the hub holds of its origin (a copied database).
+        case fork
+        /// A dot the hub holds but neither logged nor quarantined.
+        case heldNeither = "held-neither"
+        /// A checkpoint that does not verify under the writer's key, or a run that does not end in its
+        /// checkpoint (a value changed, an operation removed or reordered, a checkpoint under another key).
+        case badSignature = "bad-signature"
+    }
+
+    /// What kind of violation.
+    public var kind: Kind
+    /// The operation or origin it concerns.
+    public var dot: Dot
+    /// What is wrong, in English (sent on the wire, logged).
+    public var detail: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, _ dot: Dot, _ detail: String) {
+        self.kind = kind
+        self.dot = dot
+        self.detail = detail
+    }
+}
