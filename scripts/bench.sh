@@ -9,6 +9,7 @@
 #   conflict_review  listing conflicts and finding their common ancestors on that replica
 #   district_night, noop_sync  sync over loopback TCP (see below)
 #   files_store, files_sync, files_resume, files_memory  evidence files (see the end of this file)
+#   hub_import  (issue 15) the apply bundle imported at a hub through its one way in, signed
 #   checkpoint_verify  (issue 15) Ed25519 verification of signed chain heads: the cost per million
 #               operations at one checkpoint per 256, against the baseline of one signature per operation
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
@@ -30,6 +31,20 @@ raw=$("$bench" raw --ops "$ops" --origins "$origins" --db "$work/raw.sqlite")
 echo "$raw"
 apply=$("$bench" apply --bundle "$bundle" --db "$work/apply.sqlite")
 echo "$apply"
+# hub_import  (issue 15) the same bundle imported at a hub through its one way in: 500 enrolled writers,
+#             one checkpoint each in the header, every operation chain-checked and judged by the write
+#             policy; baseline: apply above (a laptop's import, which checks nothing of the kind)
+rm -f "$work"/hub-import.sqlite* "$work"/hub-import.ndjson
+hub_import=$("$bench" hub-import --ops "$ops" --origins "$origins" --db "$work/hub-import.sqlite" --bundle "$work/hub-import.ndjson")
+echo "$hub_import"
+python3 - "$apply" "$hub_import" <<'PY'
+import json, sys
+apply, hub = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(json.dumps({"name": "hub_import_vs_apply", "ratio": round(hub["ops_per_s"] / apply["ops_per_s"], 3),
+                  "hub_import_ops_per_s": hub["ops_per_s"], "apply_ops_per_s": apply["ops_per_s"],
+                  "checkpoints_verified": hub["checkpoints_verified"]}))
+PY
+rm -f "$work"/hub-import.sqlite* "$work"/hub-import.ndjson
 # conflict_review  (issue 5) on the replica just filled: list every open conflict, and each one's common
 #                  ancestor by indexed lookups; baseline: the ancestor from the field's whole history (a scan)
 "$bench" review --db "$work/apply.sqlite"
@@ -52,6 +67,10 @@ rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
 night_dir="$work/night"
 rm -rf "$night_dir" && mkdir -p "$night_dir"
 "$bench" night --folder "$night_dir" --communes 32 --per-commune 2000
+#   district_night_unsigned  (issue 15) the same night with the laptops signing no checkpoints: the
+#                   baseline of what signing and checking them costs in district_night
+rm -rf "$night_dir" && mkdir -p "$night_dir"
+"$bench" night --folder "$night_dir" --communes 32 --per-commune 2000 --unsigned
 small="$work/apply-10000-50.ndjson"
 if [ ! -s "$small" ]; then
   "$bench" gen --ops 10000 --origins 50 --out "$small.tmp" && mv "$small.tmp" "$small"

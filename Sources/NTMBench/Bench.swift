@@ -60,9 +60,12 @@ enum Bench {
         case "night":
             try BenchSync.night(
                 folder: required("--folder"), communes: Int(option("--communes") ?? "32") ?? 32,
-                perCommune: Int(option("--per-commune") ?? "2000") ?? 2000)
+                perCommune: Int(option("--per-commune") ?? "2000") ?? 2000, signed: !arguments.contains("--unsigned"))
         case "noop":
             try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
+        case "hub-import":
+            try BenchCheckpoints.hubImport(
+                generator: generator, schema: schema, db: required("--db"), bundle: required("--bundle"))
         case "checkpoints":
             try BenchCheckpoints.run(count: Int(option("--count") ?? "2000") ?? 2000)
         case "files-store":
@@ -172,7 +175,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000]\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000 --unsigned] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000] | hub-import --db DB --bundle FILE [--ops N --origins N]\n"
                     .utf8))
         exit(2)
     }

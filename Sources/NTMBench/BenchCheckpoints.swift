@@ -1,4 +1,5 @@
 import Foundation
+import Replica
 import SyncCore
 
 /// What signing chain heads costs (issue 15): verifying one checkpoint per 256 operations against the
@@ -34,5 +35,41 @@ enum BenchCheckpoints {
                     "seconds_per_million_ops_one_per_256": rounded(verifyMs * 1_000_000 / 256 / 1000, 1000),
                     "baseline_seconds_per_million_ops_one_per_op": rounded(verifyMs * 1_000_000 / 1000, 100),
                 ])))
+    }
+
+    /// The key of a generated origin: a seed made from its name.
+    static func seed(_ origin: String) -> [UInt8] { Hex.bytes(FileManifest.digest(Array("bench key \(origin)".utf8)))! }
+
+    /// A bundle imported at a hub through its one way in (§14), every origin an enrolled writer whose
+    /// checkpoint in the header vouches for its whole run: the same workload as `apply`, whose figure
+    /// from the same run is the baseline (`hub_import_vs_apply` in bench.sh).
+    static func hubImport(generator: BenchGenerator, schema: ReplicatedSchema, db: String, bundle: String) throws {
+        // Each origin's head, then one checkpoint each, signed with its key.
+        var heads: [String: (seq: UInt64, hash: [UInt8])] = [:]
+        generator.forEach { op in heads[op.dot.origin] = (op.dot.seq, op.hash) }
+        let checkpoints = try heads.sorted { $0.key < $1.key }.map { origin, head in
+            try Checkpoint.sign(origin: origin, seq: head.seq, head: head.hash, seed: seed(origin))
+        }
+        try generator.writeBundle(to: bundle, schemaTag: schema.tag, checkpoints: checkpoints)
+        let hub = try ReplicaStore.create(at: db, replicaID: "bench-hub", schema: schema)
+        let role = Role(kind: "bench", argument: nil)
+        for origin in heads.keys.sorted() {
+            try hub.enrol(replica: origin, role: role, publicKey: try Checkpoint.publicKey(seed: seed(origin)))
+        }
+        let policy = WritePolicy(
+            rules: [WriteRule("bench writes everything", who: .init(rawValue: "bench"), table: nil, rows: .any)],
+            slug: { $0 })
+        let hubKey = try Checkpoint.publicKey(seed: [UInt8](repeating: 7, count: 32))
+        let started = Date()
+        let (stats, ingest) = try hub.importBundle(
+            from: bundle, policy: policy, hubKey: hubKey, hubName: "bench-hub", vouched: nil)
+        let seconds = Date().timeIntervalSince(started)
+        guard ingest.applied == stats.operations, ingest.waitingCount == 0, ingest.refused.isEmpty else {
+            FileHandle.standardError.write(Data("hub import did not take the whole bundle: \(ingest)\n".utf8))
+            exit(1)
+        }
+        Bench.report(
+            "hub_import", operations: stats.operations, seconds: seconds,
+            extra: ["checkpoints_verified": .int(Int64(ingest.checkpoints)), "writers": .int(Int64(heads.count))])
     }
 }

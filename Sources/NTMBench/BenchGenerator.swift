@@ -67,12 +67,13 @@ struct BenchGenerator {
         }
     }
 
-    /// Writes the workload as a bundle file.
-    func writeBundle(to path: String, schemaTag: String) throws {
+    /// Writes the workload as a bundle file; `checkpoints` go in its header.
+    func writeBundle(to path: String, schemaTag: String, checkpoints: [Checkpoint] = []) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        var bundle = BundleWriter(handle: handle, from: "bench", createdMs: 0, schemaTag: schemaTag)
+        var bundle = BundleWriter(
+            handle: handle, from: "bench", createdMs: 0, schemaTag: schemaTag, checkpoints: checkpoints)
         try forEach { op in try bundle.appendOperation { op.write(to: &$0) } }
         try bundle.finish()
     }

@@ -40,7 +40,8 @@ enum BenchSync {
     }
 
     /// `communes` replicas with `perCommune` offline operations each sync at once with one hub.
-    static func night(folder: String, communes: Int, perCommune: Int) throws {
+    /// Unsigned (`signed` false): the laptops sign no checkpoints, the baseline of the signed figure.
+    static func night(folder: String, communes: Int, perCommune: Int, signed: Bool = true) throws {
         let hubStore = try ReplicaStore.create(
             at: "\(folder)/hub.sqlite", replicaID: "hub", schema: Bench.schema, clock: { 1_700_000_000_000 })
         var replicas: [ReplicaStore] = []
@@ -81,6 +82,7 @@ enum BenchSync {
                 let store = stores[index]
                 var client = SyncClient(store: store, commune: "c\(index)", credential: credentials[index])
                 client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
+                client.signsCheckpoints = signed
                 let result = try client.run(
                     over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
                 results.add(result)
@@ -96,7 +98,7 @@ enum BenchSync {
         }
         let bytes = results.all.reduce(0) { $0 + $1.counts.bytes }
         Bench.report(
-            "district_night", operations: total, seconds: seconds,
+            signed ? "district_night" : "district_night_unsigned", operations: total, seconds: seconds,
             extra: [
                 "communes": .int(Int64(communes)), "target_seconds": .double(1),
                 "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),

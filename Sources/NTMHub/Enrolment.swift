@@ -66,7 +66,7 @@ public enum Enrolment {
                 atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])
         else { throw BundleError.unwritable(path: out, reason: "cannot create the file") }
         do {
-            try hub.store.enrol(replica: replica, role: role, publicKey: credential.publicKey)
+            try hub.enrol(replica: replica, role: role, publicKey: credential.publicKey)
         } catch {
             try? FileManager.default.removeItem(atPath: out)
             throw error
@@ -78,6 +78,6 @@ public enum Enrolment {
     /// - Throws: ``HubSetupError`` or ``EnrolmentUsage/notEnrolled(_:)``.
     public static func revoke(_ replica: String, at database: NTMDatabase) throws {
         let hub = try HubSetup.identity(database)
-        guard try hub.store.revoke(replica) else { throw EnrolmentUsage.notEnrolled(replica) }
+        guard try hub.revoke(replica) else { throw EnrolmentUsage.notEnrolled(replica) }
     }
 }

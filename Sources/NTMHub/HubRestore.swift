@@ -1,6 +1,7 @@
 import Foundation
 import NTM
 import Replica
+import SyncHub
 
 /// What restoring a hub from a backup made: the new replica id and epoch, and what is left to do.
 public struct HubRestoration: Sendable, Hashable {
@@ -37,7 +38,11 @@ extension HubSetup {
         let newID = String(old.store.replicaID.prefix(64 - suffix.count)) + suffix
         try ReplicaStore.takeNewIdentity(at: target, replicaID: newID)
         let restored = try NTMDatabase.open(at: target)
-        try restored.store.setMetadata([.hubEpoch: "", .hubName: name])
+        // Until every laptop has synced since, the hub says it may lack what they give back (§14.5).
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        try restored.store.setMetadata([
+            .hubEpoch: "", .hubName: name, .hubRestoredMs: String(now), .hubRecoveredEnrolments: "0",
+        ])
         let newEpoch = try Self.epoch(restored)
         let enrolled = try restored.store.enrolments().filter { !$0.isRevoked }.count
         return HubRestoration(replicaID: newID, epoch: newEpoch, name: name, enrolled: enrolled)

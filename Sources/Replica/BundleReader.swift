@@ -194,7 +194,11 @@ final class BundleReader: @unchecked Sendable {
         do { checkpoints = try Checkpoint.list(json["checkpoints"]) } catch {
             throw BundleError.notABundle(reason: "the header's \"checkpoints\": \(error.description)")
         }
-        return BundleHeader(version: version, from: from, checkpoints: checkpoints)
+        let enrolments: [EnrolmentRecord]
+        do { enrolments = try EnrolmentRecord.list(json["enrolments"]) } catch {
+            throw BundleError.notABundle(reason: "the header's \"enrolments\": \(error.description)")
+        }
+        return BundleHeader(version: version, from: from, checkpoints: checkpoints, enrolments: enrolments)
     }
 }
 
@@ -206,4 +210,6 @@ struct BundleHeader: Sendable {
     var from: String
     /// The checkpoints vouching for the operations (§14).
     var checkpoints: [Checkpoint]
+    /// The district hub's enrolment log entries the writer holds (§14.6).
+    var enrolments: [EnrolmentRecord]
 }

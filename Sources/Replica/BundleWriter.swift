@@ -23,10 +23,11 @@ public struct BundleWriter {
 
     /// Starts a bundle on an open file with its header line; `withFiles` makes it a version 2 bundle,
     /// whose file section must then be written after ``finish()``. `checkpoints` vouch for the
-    /// operations that follow (§7.1, §14): a hub takes another origin's work only up to one of them.
+    /// operations that follow (§7.1, §14): a hub takes another origin's work only up to one of them;
+    /// `enrolments` are the district hub's log entries the writer holds (§14.6).
     public init(
         handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil,
-        withFiles: Bool = false, checkpoints: [Checkpoint] = []
+        withFiles: Bool = false, checkpoints: [Checkpoint] = [], enrolments: [EnrolmentRecord] = []
     ) {
         self.handle = handle
         let version = withFiles ? BundleFormat.filesVersion : BundleFormat.version
@@ -36,6 +37,7 @@ public struct BundleWriter {
         ]
         if let since { header["since"] = since.json }
         if !checkpoints.isEmpty { header["checkpoints"] = .array(checkpoints.map(\.json)) }
+        if !enrolments.isEmpty { header["enrolments"] = .array(enrolments.map(\.json)) }
         writer.write(.object(header))
         writer.append(byte: 0x0A)
     }

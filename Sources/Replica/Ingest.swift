@@ -6,16 +6,44 @@ public struct IngestWriter: Sendable {
     /// The writer's role; nil for the hub itself (its own former replica ids after a restore), whose
     /// writes its staff made and every rule allows.
     public var role: Role?
-    /// The writer's Ed25519 public keys (32 bytes each): the enrolled one, and retired ones.
-    public var keys: [[UInt8]]
-    /// Whether its credential was revoked: its relayed work is not taken.
-    public var isRevoked: Bool
+    /// The writer's current Ed25519 public key (32 bytes).
+    public var key: [UInt8]
+    /// Keys a renewal retired, each valid for checkpoints up to the writer's operation `through`.
+    public var retired: [(key: [UInt8], through: UInt64)]
+    /// For a revoked writer: its last operation whose work stands; later work is quarantined. A writer
+    /// revoked without a recorded cutoff has `revoked` set and this nil: none of its relayed work is taken.
+    public var revokedAfter: UInt64?
+    /// Whether its credential was revoked.
+    public var revoked: Bool
 
     /// Creates a writer.
-    public init(role: Role?, keys: [[UInt8]], isRevoked: Bool = false) {
+    public init(
+        role: Role?, key: [UInt8], retired: [(key: [UInt8], through: UInt64)] = [], revoked: Bool = false,
+        revokedAfter: UInt64? = nil
+    ) {
         self.role = role
-        self.keys = keys
-        self.isRevoked = isRevoked
+        self.key = key
+        self.retired = retired
+        self.revoked = revoked
+        self.revokedAfter = revokedAfter
+    }
+
+    /// What the writer's keys say of a checkpoint.
+    public enum Verdict: Sendable, Equatable {
+        /// Signed by the current key, or by a retired one up to where it stayed valid.
+        case valid
+        /// Signed by a retired key beyond where it stayed valid (an older bundle carried on): it
+        /// vouches for nothing, but is no forgery.
+        case expired
+        /// Signed by none of the writer's keys, or altered.
+        case invalid
+    }
+
+    /// Whether one of the writer's keys signed `checkpoint`, and within its validity.
+    public func judge(_ checkpoint: Checkpoint) -> Verdict {
+        if checkpoint.verify(publicKey: key) { return .valid }
+        guard let retired = retired.first(where: { checkpoint.verify(publicKey: $0.key) }) else { return .invalid }
+        return checkpoint.seq <= retired.through ? .valid : .expired
     }
 }
 
@@ -97,6 +125,8 @@ public struct IngestReport: Sendable {
     public var waiting: [String: IngestWaiting] = [:]
     /// Checkpoints verified and kept.
     public var checkpoints = 0
+    /// Entries of the hub's own enrolment log taken back (a bundle imported at a restored hub).
+    public var enrolmentsTakenBack = 0
 
     /// How many operations wait.
     public var waitingCount: Int { waiting.values.reduce(0) { $0 + $1.count } }

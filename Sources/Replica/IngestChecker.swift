@@ -26,6 +26,8 @@ final class IngestChecker {
         var reached = false
         /// Why the origin's operations wait, when they do.
         var wait: IngestWait?
+        /// Operations after this one are quarantined (a revoked writer's work after its cutoff).
+        var quarantineAfter: UInt64? = nil
     }
 
     private let db: Database
@@ -63,6 +65,8 @@ final class IngestChecker {
     func admit(_ prepared: PreparedOperation) throws {
         let op = prepared.operation
         let dot = op.dot
+        // A bundle made on a laptop carries the hub's own writes it pulled: the same ones are duplicates.
+        if case .bundle = source, applier.summary.contains(dot) { return try held(op) }
         guard dot.origin != hubOrigin else {
             throw IngestError(.hubOwn, dot, "operation \(dot) claims to be the hub's own")
         }
@@ -98,9 +102,13 @@ final class IngestChecker {
             plans[dot.origin] = plan
         }
         last[dot.origin] = op
-        if let role = plan.role, rules.policy.rule(allowing: op.key, to: role) == nil {
-            let reason =
-                "forbidden: no rule lets \(role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
+        var reason: String?
+        if let cutoff = plan.quarantineAfter, dot.seq > cutoff {
+            reason = "revoked: the credential of \(dot.origin) was revoked; its work after seq \(cutoff) is not taken"
+        } else if let role = plan.role, rules.policy.rule(allowing: op.key, to: role) == nil {
+            reason = "forbidden: no rule lets \(role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
+        }
+        if let reason {
             applier.hold(dot)
             try db.execute(
                 sql: "INSERT INTO quarantine (origin, seq, op, reason, sender, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
@@ -173,9 +181,10 @@ final class IngestChecker {
         let checkpoints = carried[origin] ?? []
         if case .session(let replica, let role) = source, replica == origin {
             // Trusted by the session; its own checkpoints are still checked and kept, to be carried on.
-            let keys = rules.writers[origin]?.keys ?? []
             for checkpoint in checkpoints {
-                guard keys.contains(where: { checkpoint.verify(publicKey: $0) }) else {
+                let verdict = rules.writers[origin]?.judge(checkpoint)
+                if verdict == .expired { continue }
+                guard verdict == .valid else {
                     throw IngestError(
                         .badSignature, Dot(origin: origin, seq: checkpoint.seq),
                         "the checkpoint of \(origin) at seq \(checkpoint.seq) is not signed by its enrolled key")
@@ -189,7 +198,7 @@ final class IngestChecker {
         if writer == nil, let hubKey = rules.hubKey,
             checkpoints.contains(where: { $0.keyID == Checkpoint.keyID(of: hubKey) })
         {
-            writer = IngestWriter(role: nil, keys: [hubKey])
+            writer = IngestWriter(role: nil, key: hubKey)
         }
         guard let writer else {
             if case .bundle(let vouched?) = source {
@@ -197,11 +206,15 @@ final class IngestChecker {
             }
             return Plan(role: nil, through: 0, head: nil, chained: true, wait: .unknownWriter)
         }
-        if writer.isRevoked { return Plan(role: writer.role, through: 0, head: nil, chained: true, wait: .revoked) }
+        if writer.revoked && writer.revokedAfter == nil {
+            return Plan(role: writer.role, through: 0, head: nil, chained: true, wait: .revoked)
+        }
         let held = (applier.summary.origins[origin]?.firstMissing ?? 1) - 1
         var best: Checkpoint?
         for checkpoint in checkpoints {
-            guard writer.keys.contains(where: { checkpoint.verify(publicKey: $0) }) else {
+            let verdict = writer.judge(checkpoint)
+            if verdict == .expired { continue }
+            guard verdict == .valid else {
                 throw IngestError(
                     .badSignature, Dot(origin: origin, seq: checkpoint.seq),
                     "the checkpoint of \(origin) at seq \(checkpoint.seq) is not signed by \(origin)'s enrolled key (signed by another key, or altered)"
@@ -215,7 +228,9 @@ final class IngestChecker {
             // Nothing new is vouched for: what the hub holds is a duplicate, the rest waits.
             return Plan(role: writer.role, through: held, head: nil, chained: true, wait: nil)
         }
-        return Plan(role: writer.role, through: best.seq, head: best.head, chained: true)
+        var plan = Plan(role: writer.role, through: best.seq, head: best.head, chained: true)
+        plan.quarantineAfter = writer.revokedAfter
+        return plan
     }
 
     /// A verified checkpoint that contradicts what the hub holds of its origin (another head at a

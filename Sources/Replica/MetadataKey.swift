@@ -11,6 +11,9 @@ public struct MetadataKey: RawRepresentable, Sendable, Hashable {
     public static let hubEpoch = MetadataKey(rawValue: "hub_epoch")
     /// The hub's name, set when a hub is restored: the name its credentials were issued by.
     public static let hubName = MetadataKey(rawValue: "hub_name")
+    /// On a laptop: the district hub's own public key (hex), kept from its first version 5 session; it
+    /// checks the hub's enrolment log entries this replica keeps and carries.
+    public static let syncHubKey = MetadataKey(rawValue: "sync_hub_key")
 }
 
 extension ReplicaStore {

@@ -98,7 +98,8 @@ extension ReplicaStore {
             after: since?.origins.mapValues { $0.firstMissing - 1 } ?? [:])
         var bundle = BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
-            withFiles: !carried.carried.isEmpty, checkpoints: checkpoints)
+            withFiles: !carried.carried.isEmpty, checkpoints: checkpoints,
+            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsInBundle))
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -163,6 +164,20 @@ extension ReplicaStore {
         try importBundle(from: path, through: nil)
     }
 
+    /// The most enrolment log entries a bundle header carries (the latest; about 400 bytes each).
+    static let maximumEnrolmentsInBundle = 2000
+
+    /// A laptop keeps the enrolment log entries a bundle carries when they are signed by the key of the
+    /// hub it syncs with (known from its first version 5 session); others are left out.
+    static func keepEnrolments(_ db: Database, _ records: [EnrolmentRecord]) throws {
+        guard !records.isEmpty,
+            let text = try String.fetchOne(
+                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetadataKey.syncHubKey.rawValue]),
+            let key = Hex.bytes(text)
+        else { return }
+        _ = try take(db, records.filter { $0.verify(hubKey: key) }, apply: false)
+    }
+
     /// What judges a bundle's operations instead of applying them all (a hub's ingest): made once the
     /// header is read, given each operation, then told the operations ended.
     typealias BundleAdmission = (admit: (PreparedOperation) throws -> Void, finish: () throws -> Void)
@@ -189,6 +204,7 @@ extension ReplicaStore {
                             judge = try admission(db, applier, header)
                         } else {
                             try Self.record(db, header.checkpoints)
+                            try Self.keepEnrolments(db, header.enrolments)
                         }
                     case .operations(let batch):
                         if let judge {

@@ -74,8 +74,8 @@ extension ReplicaStore {
         ).compactMap(Self.checkpoint)
     }
 
-    /// What to carry with operations: for each origin, the latest checkpoint at a sequence number this
-    /// replica holds (so that the operation it names travels too, or the receiver has it already), at
+    /// What to carry with operations: for each origin, the latest checkpoints (one a key) at a sequence
+    /// number this replica holds (so that the operation it names travels too, or the receiver has it already), at
     /// or after `after[origin]` + 1 when given (what the receiver lacks).
     public func carriedCheckpoints(after: [String: UInt64] = [:]) throws -> [Checkpoint] {
         try queue.read { db in
@@ -86,8 +86,10 @@ extension ReplicaStore {
                 let rows = try Row.fetchAll(
                     db, sql: "SELECT * FROM checkpoint WHERE origin = ? AND seq > ? ORDER BY seq DESC",
                     arguments: [origin, Int64(clamping: after[origin] ?? 0)])
-                if let latest = rows.lazy.compactMap(Self.checkpoint).first(where: { held.contains($0.seq) }) {
-                    carried.append(latest)
+                // Every key's checkpoint at that seq: after a renewal the old key's no longer vouches for it.
+                let candidates = rows.compactMap(Self.checkpoint)
+                if let latest = candidates.first(where: { held.contains($0.seq) }) {
+                    carried += candidates.filter { $0.seq == latest.seq }
                 }
             }
             return carried

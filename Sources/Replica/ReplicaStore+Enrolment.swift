@@ -16,6 +16,11 @@ public struct EnrolledReplica: Sendable, Hashable {
     public var revokedMs: Int64?
     /// When it last finished a sync session with this hub, if it did.
     public var lastSyncMs: Int64? = nil
+    /// Which key of the replica id is current (1, 2, … with each renewal).
+    public var serial: UInt64 = 1
+    /// For a revoked replica: its last operation whose work stands (the hub's at the revocation); its
+    /// later work is quarantined. Nil when not revoked, or revoked before the log recorded cutoffs.
+    public var revokedSeq: UInt64? = nil
 
     /// Whether it is shut out.
     public var isRevoked: Bool { revokedMs != nil }
@@ -73,12 +78,13 @@ extension ReplicaStore {
         }
     }
 
-    private static func enrolled(_ row: Row) -> EnrolledReplica? {
+    static func enrolled(_ row: Row) -> EnrolledReplica? {
         guard let role = Role(parsing: row["role"]), let key = Hex.bytes(row["public_key"]), key.count == 32 else {
             return nil
         }
         return EnrolledReplica(
             replica: row["replica"], role: role, publicKey: key, enrolledMs: row["enrolled_ms"],
-            revokedMs: row["revoked_ms"], lastSyncMs: row["last_sync_ms"])
+            revokedMs: row["revoked_ms"], lastSyncMs: row["last_sync_ms"], serial: UInt64(row["serial"] as Int64),
+            revokedSeq: (row["revoked_seq"] as Int64?).map { UInt64($0) })
     }
 }

@@ -23,28 +23,55 @@ extension ReplicaStore {
         }
     }
 
+    /// What a hub judges arriving work by now (its write policy and key given): the enrolled writers
+    /// with their retired keys and revocation cutoffs, read at each use so that an enrolment or a
+    /// revocation applies at once.
+    public func ingestRules(policy: WritePolicy, hubKey: [UInt8]?) throws -> IngestRules {
+        try queue.read { db in try Self.ingestRules(db, policy: policy, hubKey: hubKey) }
+    }
+
+    static func ingestRules(_ db: Database, policy: WritePolicy, hubKey: [UInt8]?) throws -> IngestRules {
+        var retired: [String: [(key: [UInt8], through: UInt64)]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM retired_key") {
+            guard let key = Hex.bytes(row["public_key"]) else { continue }
+            retired[row["replica"], default: []].append((key, UInt64(row["through_seq"] as Int64)))
+        }
+        var writers: [String: IngestWriter] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM enrolment") {
+            guard let enrolled = Self.enrolled(row) else { continue }
+            writers[enrolled.replica] = IngestWriter(
+                role: enrolled.role, key: enrolled.publicKey, retired: retired[enrolled.replica] ?? [],
+                revoked: enrolled.isRevoked, revokedAfter: enrolled.isRevoked ? enrolled.revokedSeq : nil)
+        }
+        return IngestRules(policy: policy, writers: writers, hubKey: hubKey)
+    }
+
     /// A hub imports a bundle through its one way in: the same checks as a pushed batch, every origin
     /// judged by its writer's enrolled role and vouched for by the checkpoints the bundle's header
-    /// carries, in one transaction (a violation refuses the whole bundle). The file section follows
-    /// as in ``importBundle(from:)``. `vouched` is the role a person stated for writers the hub does
-    /// not know; without it their work waits.
+    /// carries, in one transaction (a violation refuses the whole bundle). First the hub takes back the
+    /// entries of its own enrolment log the header carries and it lacks (signed by `hubKey` for hub
+    /// `hubName`: a hub restored from an older backup learns again what it enrolled and revoked). The
+    /// file section follows as in ``importBundle(from:)``. `vouched` is the role a person stated for
+    /// writers the hub does not know; without it their work waits.
     /// - Throws: ``ReplicaError/bundle(_:)``, ``ReplicaError/ingest(_:)`` (nothing changed), or
     ///   ``ReplicaError/bundleFiles(_:imported:)`` as ``importBundle(from:)``.
-    public func importBundle(from path: String, rules: IngestRules, vouched: Role?) throws -> (
-        BundleStats, IngestReport
-    ) {
+    public func importBundle(
+        from path: String, policy: WritePolicy, hubKey: [UInt8], hubName: String, vouched: Role?
+    ) throws -> (BundleStats, IngestReport) {
         var report = IngestReport()
         let (schema, hubOrigin, now) = (self.schema, replicaID, clock())
         var stats = try importBundle(from: path) { db, applier, header in
-            let sender = header.from
+            let own = header.enrolments.filter { $0.hub == hubName && $0.verify(hubKey: hubKey) }
+            let takenBack = try Self.take(db, own, apply: true).count
+            let rules = try Self.ingestRules(db, policy: policy, hubKey: hubKey)
             let checker = IngestChecker(
                 db, applier: applier, schema: schema, rules: rules, source: .bundle(vouched: vouched),
-                hubOrigin: hubOrigin, sender: sender, receivedMs: now,
-                checkpoints: header.checkpoints)
+                hubOrigin: hubOrigin, sender: header.from, receivedMs: now, checkpoints: header.checkpoints)
             return (
                 { try checker.admit($0) },
                 {
                     report = try checker.finish()
+                    report.enrolmentsTakenBack = takenBack
                 }
             )
         }

@@ -164,6 +164,34 @@ extension ReplicaStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v10-enrolment-log") { db in
+            try db.execute(
+                sql: """
+                    -- The district hub's signed enrolment log (local, never replicated as operations): at the
+                    -- hub, every enrolment, renewal and revocation it wrote or took back; on a laptop, what
+                    -- it received, to carry on (a restored hub takes back what it lost). One JSON line each.
+                    CREATE TABLE enrolment_log (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        seq INTEGER NOT NULL,
+                        replica TEXT NOT NULL,
+                        record TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX enrolment_log_seq ON enrolment_log (seq);
+                    CREATE INDEX enrolment_log_replica ON enrolment_log (replica);
+                    -- At a hub: which key of each replica is current (serial), until where a revoked key's
+                    -- work stands (revoked_seq), and the keys renewals retired, each valid for the
+                    -- replica's operations up to through_seq.
+                    ALTER TABLE enrolment ADD COLUMN serial INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE enrolment ADD COLUMN cutoff_seq INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE enrolment ADD COLUMN revoked_seq INTEGER;
+                    CREATE TABLE retired_key (
+                        replica TEXT NOT NULL,
+                        public_key TEXT NOT NULL,
+                        through_seq INTEGER NOT NULL,
+                        PRIMARY KEY (replica, public_key)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 

@@ -57,7 +57,7 @@ public struct Checkpoint: Sendable, Hashable {
         bytes.append(UInt8(truncatingIfNeeded: name.count))
         bytes += name
         bytes += keyID
-        bytes += EnrolmentCertificate.bigEndian(seq)
+        bytes += EnrolmentRecord.bigEndian(seq)
         bytes += head
         return bytes
     }

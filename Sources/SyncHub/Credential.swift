@@ -159,7 +159,7 @@ extension Credential {
     /// and tests; `ntm hub enroll` writes the file before enrolling).
     public static func enrol(_ replica: String, as role: Role, at hub: HubIdentity) throws -> Credential {
         let credential = issue(replica: replica, role: role, hub: hub.name, district: hub.district)
-        try hub.store.enrol(replica: replica, role: role, publicKey: credential.publicKey)
+        try hub.enrol(replica: replica, role: role, publicKey: credential.publicKey)
         return credential
     }
 }

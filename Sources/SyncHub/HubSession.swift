@@ -160,10 +160,16 @@ public final class HubSession: @unchecked Sendable {
             peer.version = min(hello.protocolVersion, WireLimits.protocolVersion)
             stats.replica = peer.client
             state = .ready(peer)
+            var log: (key: [UInt8]?, records: [EnrolmentRecord], wanted: Bool) = (nil, [], false)
             if peer.version >= WireLimits.relayProtocolVersion {
                 // The hub's own writes travel vouched for, so that laptops can bring them back after a
-                // restore (§14.5).
-                try hub.store.signCheckpoints(seed: try HubSigningKey.seed(of: hub.store))
+                // restore (§14.5); so does its enrolment log (§14.6).
+                let seed = try HubSigningKey.seed(of: hub.store)
+                try hub.store.signCheckpoints(seed: seed)
+                log.key = try Checkpoint.publicKey(seed: seed)
+                let head = try hub.store.enrolmentLogHead()
+                if hello.enrolments?.hash != head?.hash { log.records = try hub.store.enrolmentLog() }
+                if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
             }
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
@@ -175,8 +181,11 @@ public final class HubSession: @unchecked Sendable {
                 holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
                 refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
-                fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil)
+                fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil,
+                hubKey: log.key, enrolments: log.records, enrolmentsWanted: log.wanted)
             return [WireMessage.welcome(welcome).line]
+        case (.ready, .message(.enrolments(let records))):
+            return [WireMessage.enrolmentsTaken(taken: try takeBack(records)).line]
         case (.ready(let peer), .message(.probe(let seq))):
             return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
         case (.ready(let peer), .message(.push(let batch, let count, let defaults, let checkpoints))):
@@ -211,6 +220,21 @@ public final class HubSession: @unchecked Sendable {
         case (_, .operation), (_, .partialOperation):
             throw WireError(.outOfOrder, "an operation outside a push batch")
         }
+    }
+
+    /// Takes back the entries of its own enrolment log that a client holds and the hub lacks (it was
+    /// restored from an older backup): each must be signed by the hub's own key; their enrolments,
+    /// renewals and revocations apply again. Returns how many were new.
+    func takeBack(_ records: [EnrolmentRecord]) throws -> Int {
+        let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: hub.store))
+        for record in records where record.hub != hub.name || !record.verify(hubKey: key) {
+            throw WireError(
+                .badSignature, "enrolment log entry \(record.seq) of \(record.replica) is not signed by this hub's key")
+        }
+        let taken = try hub.store.takeEnrolmentRecords(records, apply: true)
+        stats.enrolmentsTaken += taken.count
+        if !taken.isEmpty { try HubRecovery.note(enrolments: taken.count, in: hub.store) }
+        return taken.count
     }
 
     /// The largest file the hub accepts now: what the district set last (`ntm hub file-limit`, read at

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Replica
 import SyncCore
 
@@ -31,14 +32,68 @@ public enum HubSigningKey {
 }
 
 extension HubIdentity {
-    /// What arriving work is judged by now: the write policy, the enrolled writers (read at each use,
-    /// so that an enrolment or revocation applies at once), and the hub's own key.
+    /// What arriving work is judged by now: the write policy, the enrolled writers with their retired
+    /// keys and revocation cutoffs (read at each use, so that an enrolment or revocation applies at
+    /// once), and the hub's own key.
     public func ingestRules() throws -> IngestRules {
-        var writers: [String: IngestWriter] = [:]
-        for enrolled in try store.enrolments() {
-            writers[enrolled.replica] = IngestWriter(
-                role: enrolled.role, keys: [enrolled.publicKey], isRevoked: enrolled.isRevoked)
-        }
-        return IngestRules(policy: policy, writers: writers, hubKey: try HubSigningKey.publicKey(of: store))
+        try store.ingestRules(policy: policy, hubKey: try HubSigningKey.publicKey(of: store))
     }
+
+    /// Enrols a replica with a role and a public key, or renews it (a new key: the next serial), by a
+    /// signed entry of the hub's enrolment log (§14.6): a renewal retires the previous key, valid for
+    /// the replica's work up to the last operation the hub holds of it now.
+    public func enrol(replica: String, role: Role, publicKey: [UInt8]) throws {
+        guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
+        let seed = try HubSigningKey.seed(of: store)
+        try logLegacyEnrolment(of: replica, seed: seed)
+        try store.appendEnrolmentRecord { previous, context in
+            let serial = try context.serial(of: replica) + 1
+            let cutoff = serial > 1 ? try context.head(of: replica) : (seq: 0, head: EnrolmentRecord.zeros)
+            return try EnrolmentRecord.sign(
+                after: previous, hub: name, kind: .enrol, replica: replica, role: role.description,
+                publicKey: publicKey, serial: serial, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head,
+                issuedMs: Self.now(), hubSeed: seed)
+        }
+    }
+
+    /// Revokes a replica's current key by a signed log entry naming the cutoff: the last operation of
+    /// the replica the hub holds. Its work up to there stands; later work (relayed) is quarantined.
+    /// - Returns: false when no such replica is enrolled.
+    @discardableResult
+    public func revoke(_ replica: String) throws -> Bool {
+        guard let enrolled = try store.enrolment(of: replica) else { return false }
+        guard !enrolled.isRevoked else { return true }
+        let seed = try HubSigningKey.seed(of: store)
+        try logLegacyEnrolment(of: replica, seed: seed)
+        try store.appendEnrolmentRecord { previous, context in
+            let cutoff = try context.head(of: replica)
+            return try EnrolmentRecord.sign(
+                after: previous, hub: name, kind: .revoke, replica: replica, role: "",
+                publicKey: enrolled.publicKey, serial: 0, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head,
+                issuedMs: Self.now(), hubSeed: seed)
+        }
+        return true
+    }
+
+    /// An enrolment made before the log existed gets its entry first, so that a renewal retires its key
+    /// and a revocation finds it.
+    private func logLegacyEnrolment(of replica: String, seed: [UInt8]) throws {
+        guard let enrolled = try store.enrolment(of: replica), try store.enrolmentRecords(of: replica).isEmpty
+        else { return }
+        try store.appendEnrolmentRecord { previous, _ in
+            try EnrolmentRecord.sign(
+                after: previous, hub: name, kind: .enrol, replica: replica, role: enrolled.role.description,
+                publicKey: enrolled.publicKey, serial: enrolled.serial, issuedMs: enrolled.enrolledMs, hubSeed: seed)
+        }
+        guard enrolled.isRevoked else { return }
+        try store.appendEnrolmentRecord { previous, context in
+            let cutoff = try context.head(of: replica)
+            return try EnrolmentRecord.sign(
+                after: previous, hub: name, kind: .revoke, replica: replica, role: "", publicKey: enrolled.publicKey,
+                serial: 0, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head, issuedMs: enrolled.revokedMs ?? Self.now(),
+                hubSeed: seed)
+        }
+    }
+
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

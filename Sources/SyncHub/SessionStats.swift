@@ -14,4 +14,6 @@ public struct SessionStats: Sendable {
     public var relayRejected = 0
     /// Why the last relayed batch was refused.
     public var relayError: WireError?
+    /// Entries of the hub's enrolment log the client gave back (the hub had lost them in a restore).
+    public var enrolmentsTaken = 0
 }

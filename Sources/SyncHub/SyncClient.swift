@@ -19,6 +19,9 @@ public struct SyncClient {
     public var pushBatch = 1000
     /// Operations per pull batch.
     public var pullBatch = 2000
+    /// Whether the client signs checkpoints of its own chain before it pushes (§14.1). Off only to
+    /// measure what signing costs (`scripts/bench.sh`): unsigned work cannot be relayed.
+    public var signsCheckpoints = true
     /// Called after each committed batch with the figures so far.
     public var progress: ((SyncResult) -> Void)?
 
@@ -49,7 +52,8 @@ public struct SyncClient {
                     .init(
                         protocolVersion: WireLimits.protocolVersion, replica: store.replicaID, commune: commune,
                         schema: store.schema.tag, epoch: savedEpoch,
-                        head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) })
+                        head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) },
+                        enrolments: try store.enrolmentLogHead().map { ChainHead(seq: $0.seq, hash: $0.hash) })
                 ).line
             ])
             guard case .challenge(let hub, let nonce) = try firstMessage(transport) else {
@@ -73,6 +77,7 @@ public struct SyncClient {
                 throw SyncError.fork(fork)
             }
             try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
+            try exchangeEnrolments(welcome, transport: transport, result: &result)
             var cursor = try savedCursor()
             // What this replica receives: a credential of another role (a commune laptop made a
             // department's) widens it, and the rows logged before the cursor must come too.
@@ -146,11 +151,12 @@ public struct SyncClient {
     /// other replicas this replica holds (received on a USB stick) up to their writers' checkpoints.
     /// Records what the hub refused.
     private func push(_ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult) throws {
-        if let credential { try store.signCheckpoints(seed: credential.secret) }
+        if let credential, signsCheckpoints { try store.signCheckpoints(seed: credential.secret) }
         var holds = welcome.holds
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
-        /// Sends the pending batch; false when the hub rejected it (relayed work that does not verify).
+        /// Sends the pending batch; false when the hub rejected it (relayed work that does not verify) or
+        /// left some of it waiting.
         @discardableResult
         func flush(_ checkpoints: [Checkpoint], relayed: Bool) throws -> Bool {
             guard !pending.isEmpty else { return true }
@@ -165,8 +171,9 @@ public struct SyncClient {
             for op in pending { lines.append(writer.line(op)) }
             try transport.send(lines)
             guard
-                case .pushed(let acknowledged, let applied, _, let refused, _, let rejected) = try expectMessage(
-                    transport),
+                case .pushed(let acknowledged, let applied, _, let refused, let waiting, let rejected) =
+                    try expectMessage(
+                        transport),
                 acknowledged == batchNumber
             else { throw violation(transport, "expected pushed for batch \(batchNumber)") }
             if let rejected, let origin = pending.first?.dot.origin {
@@ -185,7 +192,8 @@ public struct SyncClient {
             }
             pending.removeAll(keepingCapacity: true)
             progress?(result)
-            return true
+            // Relayed work the hub let wait (no checkpoint it trusts): the rest of that origin waits too.
+            return waiting == 0
         }
         let origin = store.replicaID
         var hub = holds.origins[origin] ?? SeqRanges()
@@ -210,7 +218,7 @@ public struct SyncClient {
                 var held = holds.origins[other] ?? SeqRanges()
                 while let run = try relayRun(of: other, after: held) {
                     pending = run.operations
-                    guard try flush([run.checkpoint], relayed: true) else { break }
+                    guard try flush(run.checkpoints, relayed: true) else { break }
                     for op in run.operations { held.insert(op.dot.seq) }
                 }
                 holds.origins[other] = held
@@ -220,6 +228,28 @@ public struct SyncClient {
             let hub = holds.origins[other] ?? SeqRanges()
             result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
         }
+    }
+
+    /// Keeps the hub's enrolment log entries this replica lacks (each signed by the hub's key, which
+    /// it keeps from its first version 5 session), and gives back its own when the hub lacks them (a
+    /// hub restored from an older backup, §14.6).
+    private func exchangeEnrolments(
+        _ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult
+    ) throws {
+        guard let key = welcome.hubKey else { return }
+        if let known = try store.metadata(.syncHubKey), known != key.hexString {
+            // Another key under the same hub name: keep the first one's entries, take none of these.
+            return
+        }
+        try store.setMetadata(.syncHubKey, key.hexString)
+        let valid = welcome.enrolments.filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
+        try store.takeEnrolmentRecords(valid, apply: false)
+        guard welcome.enrolmentsWanted else { return }
+        try transport.send([WireMessage.enrolments(try store.enrolmentLog()).line])
+        guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
+            throw violation(transport, "expected enrolments-taken")
+        }
+        result.enrolmentsGivenBack = taken
     }
 
     /// The checkpoints among `checkpoints` whose operation is in `batch`.
@@ -233,7 +263,7 @@ public struct SyncClient {
     /// that, else at the first one after), without holes (a dot the hub holds fills one); nil when no
     /// checkpoint lies ahead or the run has a hole.
     private func relayRun(of origin: String, after hub: SeqRanges) throws -> (
-        operations: [SyncOperation], checkpoint: Checkpoint
+        operations: [SyncOperation], checkpoints: [Checkpoint]
     )? {
         let next = hub.firstMissing
         let marks = try store.checkpoints(origin: origin, in: next...UInt64.max)
@@ -249,7 +279,8 @@ public struct SyncClient {
             held.insert(op.dot.seq)
         }
         guard held.firstMissing > end.seq, !run.isEmpty else { return nil }
-        return (run, end)
+        // Every key's checkpoint at that seq (after a renewal the old key's no longer vouches for it).
+        return (run, marks.filter { $0.seq == end.seq })
     }
 
     /// Compares this replica's own chain with what the hub holds of it (welcome's head, then probes),

@@ -17,6 +17,8 @@ public struct SyncResult: Sendable, Equatable {
     /// Other replicas' work the hub refused to take from this relay, by origin, with the hub's reason:
     /// it does not match its writer's signature (changed or cut on the way, or signed by another key).
     public var relayRejected: [String: String] = [:]
+    /// Entries of the hub's enrolment log this replica gave back to a hub restored from an older backup.
+    public var enrolmentsGivenBack = 0
     /// This replica's operations the hub has refused (its role may not write them), all told.
     public var refused = 0
     /// What the file phase left for later.

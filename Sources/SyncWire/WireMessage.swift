@@ -111,6 +111,11 @@ public enum WireMessage: Hashable, Sendable {
     case error(WireError)
     /// After `done`, in protocol version 4: moving file contents (``FileMessage``).
     case file(FileMessage)
+    /// Client → hub, right after `welcome` when it asked (version 5): the hub's enrolment log entries
+    /// the client holds, for a hub restored from an older backup to take back what it lost (§14.6).
+    case enrolments([EnrolmentRecord])
+    /// Hub → client, answer to `enrolments`: how many entries were new to the hub.
+    case enrolmentsTaken(taken: Int)
 
     /// The hello message.
     public struct Hello: Hashable, Sendable {
@@ -127,11 +132,14 @@ public enum WireMessage: Hashable, Sendable {
         /// The last operation the client holds of its own chain (nil when it has written nothing), so
         /// the hub can tell a copied database at once.
         public var head: ChainHead?
+        /// The last entry of the hub's enrolment log the client holds (its seq and hash; version 5).
+        public var enrolments: ChainHead?
         /// Creates a hello.
         public init(
             protocolVersion: Int, replica: String, commune: String, schema: String, epoch: String?,
-            head: ChainHead? = nil
+            head: ChainHead? = nil, enrolments: ChainHead? = nil
         ) {
+            self.enrolments = enrolments
             self.protocolVersion = protocolVersion
             self.replica = replica
             self.commune = commune
@@ -171,12 +179,24 @@ public enum WireMessage: Hashable, Sendable {
         public var head: ChainHead?
         /// The largest file, in bytes, the hub accepts (protocol version 4; nil in a version 3 session).
         public var fileLimit: Int64?
+        /// The hub's own Ed25519 public key, which signs its enrolment log and its checkpoints
+        /// (version 5).
+        public var hubKey: [UInt8]?
+        /// The hub's enrolment log, whole, when the client's last entry is not the hub's (version 5).
+        public var enrolments: [EnrolmentRecord]
+        /// Whether the hub lacks the client's last entry (it was restored from an older backup): the
+        /// client then sends its entries (`enrolments`) before anything else (version 5).
+        public var enrolmentsWanted: Bool
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
             shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil,
-            fileLimit: Int64? = nil
+            fileLimit: Int64? = nil, hubKey: [UInt8]? = nil, enrolments: [EnrolmentRecord] = [],
+            enrolmentsWanted: Bool = false
         ) {
+            self.hubKey = hubKey
+            self.enrolments = enrolments
+            self.enrolmentsWanted = enrolmentsWanted
             self.head = head
             self.fileLimit = fileLimit
             self.protocolVersion = protocolVersion
@@ -250,6 +270,8 @@ extension WireMessage {
         case .probed: return "probed"
         case .error: return "error"
         case .file(let message): return message.typeName
+        case .enrolments: return "enrolments"
+        case .enrolmentsTaken: return "enrolments-taken"
         }
     }
 
@@ -274,6 +296,7 @@ extension WireMessage {
                 "epoch": hello.epoch.map(JSONValue.string) ?? .null,
             ]
             if let head = hello.head { object["head"] = head.json }
+            if let log = hello.enrolments { object["enrolments"] = log.json }
             return .object(object)
         case .welcome(let welcome):
             var object: JSONObject = [
@@ -285,6 +308,9 @@ extension WireMessage {
             ]
             if let head = welcome.head { object["head"] = head.json }
             if let limit = welcome.fileLimit { object["file_limit"] = .int(limit) }
+            if let key = welcome.hubKey { object["hub_key"] = .string(key.hexString) }
+            if !welcome.enrolments.isEmpty { object["enrolments"] = .array(welcome.enrolments.map(\.json)) }
+            if welcome.enrolmentsWanted { object["enrolments_wanted"] = .bool(true) }
             return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -328,6 +354,10 @@ extension WireMessage {
                 "type": .string("error"), "code": .string(error.code.rawValue), "message": .string(error.message),
             ])
         case .file(let message): return message.json
+        case .enrolments(let records):
+            return .object(["type": .string("enrolments"), "records": .array(records.map(\.json))])
+        case .enrolmentsTaken(let taken):
+            return .object(["type": .string("enrolments-taken"), "taken": .int(Int64(taken))])
         }
     }
 
@@ -372,7 +402,8 @@ extension WireMessage {
                 Hello(
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), replica: replica,
                     commune: try text("commune"), schema: try text("schema"), epoch: epoch,
-                    head: try ChainHead.optional(object["head"], field: "head", of: type)))
+                    head: try ChainHead.optional(object["head"], field: "head", of: type),
+                    enrolments: try ChainHead.optional(object["enrolments"], field: "enrolments", of: type)))
         case "welcome":
             let holds: Summary
             do {
@@ -396,7 +427,10 @@ extension WireMessage {
                     district: district, shared: sharedList.compactMap(\.string), role: try text("role"),
                     whole: try flag("whole"), refused: try Refusal.list(object["refused"], field: "refused", of: type),
                     head: try ChainHead.optional(object["head"], field: "head", of: type),
-                    fileLimit: try Self.optionalLimit(object["file_limit"])))
+                    fileLimit: try Self.optionalLimit(object["file_limit"]),
+                    hubKey: try Self.optionalKey(object["hub_key"]),
+                    enrolments: try Self.records(object["enrolments"], of: type),
+                    enrolmentsWanted: object["enrolments_wanted"] == nil ? false : try flag("enrolments_wanted")))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -444,6 +478,13 @@ extension WireMessage {
             default: throw WireError(.badMessage, "\"hash\" of probed must be 64 hex digits or null")
             }
             self = .probed(seq: UInt64(try int("seq", 1...Int64(SyncOperation.maxSeq))), hash: hash)
+        case "enrolments":
+            guard object["records"] != nil else {
+                throw WireError(.badMessage, "\"records\" of enrolments is required")
+            }
+            self = .enrolments(try Self.records(object["records"], of: type))
+        case "enrolments-taken":
+            self = .enrolmentsTaken(taken: Int(try int("taken", 0...1_000_000)))
         case "error":
             let code = try text("code")
             self = .error(WireError(WireError.Code(rawValue: code) ?? .unknown, try text("message")))
@@ -461,6 +502,20 @@ extension WireMessage {
             throw WireError(.badMessage, "\"rejected\" of pushed must hold \"code\" and \"message\"")
         }
         return WireError(WireError.Code(rawValue: code) ?? .unknown, message)
+    }
+
+    private static func records(_ json: JSONValue?, of type: String) throws(WireError) -> [EnrolmentRecord] {
+        do { return try EnrolmentRecord.list(json) } catch {
+            throw WireError(.badMessage, "\"enrolments\" of \(type): \(error.reason)")
+        }
+    }
+
+    private static func optionalKey(_ json: JSONValue?) throws(WireError) -> [UInt8]? {
+        guard let json else { return nil }
+        guard let text = json.string, let key = Hex.bytes(text), key.count == 32 else {
+            throw WireError(.badMessage, "\"hub_key\" of welcome must be 64 hex digits")
+        }
+        return key
     }
 
     private static func checkpoints(_ json: JSONValue?, of type: String) throws(WireError) -> [Checkpoint] {

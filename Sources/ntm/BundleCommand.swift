@@ -135,8 +135,10 @@ struct BundleCommand: ParsableCommand {
                     // The hub's one way in: each writer judged by its enrolled role, relayed work by its
                     // signature; what a commune may not write is quarantined (§14).
                     let identity = try HubSetup.identity(database)
+                    let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: store))
                     let (stats, ingest) = try store.importBundle(
-                        from: file, rules: try identity.ingestRules(), vouched: options.commune.map(Role.commune))
+                        from: file, policy: identity.policy, hubKey: key, hubName: identity.name,
+                        vouched: options.commune.map(Role.commune))
                     try report(stats, store, refused: ingest.newlyRefused)
                     if !ingest.waiting.isEmpty { warn(.bundleWorkWaits(ingest.waiting), options.language) }
                 } else {

@@ -90,12 +90,12 @@ struct HubCommand: ParsableCommand {
                     "Đã khôi phục \(target) từ \(backup): mã bản sao mới \(newID), epoch mới \(epoch); lần đồng bộ tới các xã sẽ gửi lại những gì của họ bị mất",
                     "Restored \(target) from \(backup): new replica id \(newID), new epoch \(epoch); at their next sync the communes send back their own work that was lost"
                 ))
-            // What sync cannot bring back, and what the backup brought back that should not be.
+            // What the laptops bring back by themselves, and how to see when they have.
             let enrolled = restored.enrolled
             say(
                 options.language.pick(
-                    "Cần làm thêm: (1) việc văn phòng huyện ghi trên máy chủ sau lần sao lưu chỉ còn ở các máy xã: nhập gói của từng xã (ntm bundle export trên máy xã, ntm bundle import --db \(target)); (2) bản sao lưu có \(enrolled) bản sao đang được phép: thu hồi lại những máy đã thu hồi hoặc cấp lại khóa sau lần sao lưu (ntm hub replicas, ntm hub revoke).",
-                    "Still to do: (1) the district's own writes at the hub after the backup now exist only on the communes' laptops: import each commune's bundle (ntm bundle export on the laptop, ntm bundle import --db \(target)); (2) the backup has \(enrolled) replicas allowed in: revoke again those revoked or renewed since the backup (ntm hub replicas, ntm hub revoke)."
+                    "Các máy xã sẽ tự trả lại khi đồng bộ: việc văn phòng huyện ghi trên máy chủ sau lần sao lưu, và các lần ghi danh, cấp lại khóa, thu hồi đã làm sau đó (bản sao lưu có \(enrolled) bản sao đang được phép). Cho đến khi mọi máy đã đồng bộ lại, ntm hub report nói còn chờ máy nào; máy không còn đồng bộ được thì nhập gói của nó (ntm bundle import --db \(target)).",
+                    "The communes' laptops give back by themselves when they sync: the district's own writes at the hub after the backup, and the enrolments, renewals and revocations made since (the backup has \(enrolled) replicas allowed in). Until every laptop has synced again, ntm hub report says which ones it is still waiting for; import the bundle of a laptop that can no longer sync (ntm bundle import --db \(target))."
                 ))
         }
     }
@@ -174,6 +174,15 @@ struct HubCommand: ParsableCommand {
                     "address": "\(host):\(bound)", "hub": "\(database.store.replicaID)",
                     "file_limit": "\(hub.fileLimit)", "stale_files_removed": "\(removed)",
                 ])
+            if let recovery = try HubRecovery.status(of: database.store), !recovery.caughtUp {
+                HubLog.logger().warning(
+                    "restored from a backup, not caught up",
+                    metadata: [
+                        "restored_ms": "\(recovery.restoredMs)",
+                        "waiting_for": "\(recovery.waitingFor.joined(separator: ","))",
+                        "enrolments_taken_back": "\(recovery.enrolmentsTakenBack)",
+                    ])
+            }
             // Stop cleanly on SIGINT and SIGTERM: in-flight batches finish, sessions close.
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
@@ -217,6 +226,13 @@ struct HubCommand: ParsableCommand {
         @OptionGroup var options: SharedOptions<ShowDatabase>
         @OptionGroup var report: ReportOptions
 
-        func run() throws { try report.run(options, district: true) }
+        func run() throws {
+            if let recovery = try HubRecovery.status(of: try options.openDatabase().store),
+                let line = HubMessages.recovery(recovery, options.language)
+            {
+                say(line)
+            }
+            try report.run(options, district: true)
+        }
     }
 }

@@ -133,6 +133,89 @@ import Testing
         #expect(try ntm.output(["dump", "--commune", "tan-ninh", "--db", "hub.sqlite"], folder).contains("17.1"))
     }
 
+    /// A hub restored from a backup learns from the laptops what it lost: the enrolment log entries (a
+    /// revocation holds again) and its own writes (relayed, verified under its key), with no bundle
+    /// imported by hand; until every laptop has synced it says so in its report.
+    @Test func aRestoredHubTakesBackItsRevocationsAndItsOwnWritesFromTheLaptops() throws {
+        let folder = TemporaryDirectory("relay-restore")
+        try ntm.district(
+            folder, laptops: [("xa-dan-ly-1", "dan-ly", "a.sqlite"), ("xa-tan-ninh-1", "tan-ninh", "b.sqlite")])
+        for db in ["a.sqlite", "b.sqlite"] { try ntm.ok(["sync", "--db", db] + via, folder) }
+        try ntm.ok(["hub", "backup", "backup.sqlite", "--db", "hub.sqlite"], folder)
+        // After the backup: a third laptop is enrolled, syncs, and is revoked (lost); district staff write.
+        try ntm.ok(
+            [
+                "init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--district", "trieu-son", "--db",
+                "c.sqlite",
+            ], folder)
+        #expect(try ntm.enrol("xa-dan-ly-2", as: "commune:dan-ly", db: "c.sqlite", in: folder.path) == nil)
+        try ntm.ok(["assess", "2.1", "dat", "--db", "c.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "c.sqlite"] + via, folder)
+        try ntm.ok(["hub", "revoke", "xa-dan-ly-2", "--db", "hub.sqlite"], folder)
+        try ntm.ok(
+            ["assess", "5.3", "dat", "--commune", "trieu-son", "--db", "hub.sqlite"], folder, user: "Phòng GD&ĐT")
+        let lost = try count("huyen-trieu-son", in: "hub.sqlite", folder)
+        try ntm.ok(["sync", "--db", "a.sqlite"] + via, folder)
+        // The disk fails; the office restores the backup, which knows neither c nor the write.
+        try FileManager.default.moveItem(atPath: folder.file("hub.sqlite"), toPath: folder.file("broken.sqlite"))
+        try ntm.ok(["hub", "restore", "backup.sqlite", "--db", "hub.sqlite"], folder)
+        #expect(try count("huyen-trieu-son", in: "hub.sqlite", folder) < lost)
+        let report = try ntm.output(["hub", "report", "--db", "hub.sqlite"], folder)
+        #expect(report.contains("chưa lấy lại đủ") && report.contains("xa-dan-ly-1, xa-tan-ninh-1"), "\(report)")
+        // a syncs: it gives back the log entries and relays the hub's own writes.
+        let sync = try ntm.output(["sync", "--db", "a.sqlite"] + via, folder)
+        #expect(sync.contains("đã trả lại máy chủ 2 bản ghi ghi danh"), "\(sync)")
+        #expect(try count("huyen-trieu-son", in: "hub.sqlite", folder) == lost)
+        #expect(
+            try ntm.output(["dump", "--commune", "trieu-son", "--db", "hub.sqlite"], folder).contains("5.3"))
+        // The revocation holds again: c is shut out, and its enrolment is listed as revoked.
+        let shut = try ntm.run(["sync", "--db", "c.sqlite"] + via, in: folder.path)
+        #expect(shut.status == 1 && shut.stderr.contains("thu hồi"), "\(shut.stderr)")
+        #expect(try ntm.output(["hub", "report", "--db", "hub.sqlite"], folder).contains("(xa-tan-ninh-1)"))
+        // Once every laptop has synced, the hub has caught up and says nothing more.
+        try ntm.ok(["sync", "--db", "b.sqlite"] + via, folder)
+        #expect(!(try ntm.output(["hub", "report", "--db", "hub.sqlite"], folder).contains("chưa lấy lại đủ")))
+    }
+
+    /// Work a revoked laptop wrote before its revocation stands; what it wrote after, relayed by a
+    /// colleague, is quarantined; a renewed laptop's older bundle, signed with its retired key, still
+    /// goes in up to the renewal.
+    @Test func aRevocationCutsAtWhatTheHubHeldAndARenewalKeepsTheOldKeyUpToIt() throws {
+        let folder = try district("relay-revoke")
+        try ntm.ok(["sync", "--db", "a.sqlite"] + via, folder)
+        let before = try count("xa-dan-ly-1", in: "hub.sqlite", folder)
+        try ntm.ok(["hub", "revoke", "xa-dan-ly-1", "--db", "hub.sqlite"], folder)
+        // The revoked laptop goes on writing and its bundle travels through b.
+        try ntm.ok(["assess", "2.2", "dat", "--db", "a.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "late.ndjson", "--db", "a.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "late.ndjson", "--db", "b.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "b.sqlite"] + via, folder)
+        let quarantine = try ntm.output(["hub", "quarantine", "--json", "--db", "hub.sqlite"], folder)
+        #expect(quarantine.contains("\"origin\":\"xa-dan-ly-1\"") && quarantine.contains("revoked"), "\(quarantine)")
+        #expect(try count("xa-dan-ly-1", in: "hub.sqlite", folder) == before)
+        // Renewal: b gets a new key. Its bundles signed with the old key still go in up to the renewal
+        // (the old key is retired, not forgotten); work signed after it waits for the new key.
+        let held = try count("xa-dan-ly-2", in: "hub.sqlite", folder)
+        try ntm.ok(["bundle", "export", "old-key-held.ndjson", "--db", "b.sqlite"], folder)
+        try ntm.ok(["assess", "5", "dat", "--db", "b.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "old-key.ndjson", "--db", "b.sqlite"], folder)
+        try ntm.ok(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-2", "--role", "commune:dan-ly", "--out", "b-new.cred",
+                "--renew", "--db", "hub.sqlite",
+            ], folder)
+        try ntm.ok(["bundle", "import", "old-key-held.ndjson", "--db", "hub.sqlite"], folder)
+        let imported = try ntm.run(["bundle", "import", "old-key.ndjson", "--db", "hub.sqlite"], in: folder.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try count("xa-dan-ly-2", in: "hub.sqlite", folder) == held)
+        #expect(imported.stderr.contains("chưa có chữ ký của máy đó"), "\(imported.stderr)")
+        try ntm.ok(["credential", "install", "b-new.cred", "--db", "b.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "new-key.ndjson", "--db", "b.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "new-key.ndjson", "--db", "hub.sqlite"], folder)
+        #expect(
+            try count("xa-dan-ly-2", in: "hub.sqlite", folder) == (try count("xa-dan-ly-2", in: "b.sqlite", folder)))
+    }
+
     /// The 32-byte key a credential file holds.
     func credentialSeed(_ path: String) throws -> [UInt8] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

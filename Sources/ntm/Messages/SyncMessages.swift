@@ -298,6 +298,12 @@ enum SyncMessages {
                 "; the district refused the work of \(origin) carried here: it does not match that replica's signature (\(reason))"
             )
         }
+        if result.enrolmentsGivenBack > 0 {
+            text += language.pick(
+                "; đã trả lại máy chủ \(result.enrolmentsGivenBack) bản ghi ghi danh nó bị mất khi khôi phục từ bản sao lưu",
+                "; gave the hub back \(Language.english(result.enrolmentsGivenBack, "enrolment record")) it lost in a restore from a backup"
+            )
+        }
         if result.unsent > 0 {
             text += language.pick(
                 "; \(result.unsent) thao tác của máy khác (nhận qua gói) chưa gửi được: chưa có chữ ký của máy viết; máy đó tự gửi khi đồng bộ, hoặc xuất lại gói sau khi được ghi danh",
