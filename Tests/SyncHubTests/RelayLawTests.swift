@@ -136,6 +136,38 @@ import Testing
         var reason: String
     }
 
+    /// A colleague holding a writer's run that stops short of the writer's latest checkpoint (that
+    /// bundle was cut on the way) still relays the run up to an earlier checkpoint it reaches; the rest
+    /// waits for the missing operations.
+    @Test func aRunCutShortOfTheLatestCheckpointIsRelayedToAnEarlierOne() throws {
+        let night = try HubFixture("relay-cut")
+        let writer = try night.commune("dan-ly", replica: "xa-dan-ly-1")
+        let colleague = try night.commune("dan-ly", replica: "xa-dan-ly-2")
+        let credential = try #require(try Credential.installed(in: writer.store, roles: .ntm))
+        let codes = writer.catalogue.indicators.prefix(6).map(\.code)
+        for code in codes.prefix(3) { try writer.assess(code: code, status: "dat", author: "Hoa") }
+        try credential.signCheckpoints(in: writer.store)
+        let signed = try #require(try writer.store.chainHead()).seq
+        let first = night.folder.file("first.ntm")
+        try writer.store.exportBundle(to: first, files: false)
+        try colleague.store.importBundle(from: first)
+        for code in codes.suffix(3) { try writer.assess(code: code, status: "chua-dat", author: "Hoa") }
+        try credential.signCheckpoints(in: writer.store)
+        let head = try #require(try writer.store.chainHead()).seq
+        let second = night.folder.file("second.ntm")
+        try writer.store.exportBundle(to: second, since: try colleague.store.summary(), files: false)
+        // The last operation is lost on the way; the header still names the checkpoint at the head.
+        var random = SeededRandom(seed: 1)
+        #expect(try RelayWorld.cutShort(second, random: &random, drop: 1))
+        try colleague.store.importBundle(from: second)
+        #expect(try colleague.store.holdings(of: "xa-dan-ly-1").upperBound == head - 1)
+
+        let result = try night.syncInMemory(colleague)
+        #expect(result.relayRejected.isEmpty)
+        #expect(try night.store.holdings(of: "xa-dan-ly-1").upperBound == signed)
+        #expect(result.relayed == Int(signed))
+    }
+
     /// The log of a replica: each operation's canonical line by its dot.
     static func log(_ store: ReplicaStore) throws -> [Dot: String] {
         var log: [Dot: String] = [:]
@@ -259,7 +291,7 @@ private final class RelayWorld {
 
     /// Leaves the last one to three operations of one origin out of a bundle (header kept, trailer
     /// made again), as a copy that was cut short on the way; false when the bundle has no operation.
-    static func cutShort(_ path: String, random: inout SeededRandom) throws -> Bool {
+    static func cutShort(_ path: String, random: inout SeededRandom, drop count: Int? = nil) throws -> Bool {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         guard lines.count > 2 else { return false }
@@ -267,7 +299,7 @@ private final class RelayWorld {
         lines.removeLast()
         let origins = lines.compactMap { try? SyncOperation(json: JSONParser.parse(Array($0.utf8))).dot.origin }
         guard let origin = Set(origins).sorted().randomElement(using: &random) else { return false }
-        var drop = Int.random(in: 1...3, using: &random)
+        var drop = count ?? Int.random(in: 1...3, using: &random)
         var kept: [String] = []
         for (line, lineOrigin) in zip(lines, origins).reversed() {
             if lineOrigin == origin, drop > 0 {
