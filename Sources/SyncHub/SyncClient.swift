@@ -245,7 +245,8 @@ public struct SyncClient {
         let valid = welcome.enrolments.filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
         try store.takeEnrolmentRecords(valid, apply: false)
         guard welcome.enrolmentsWanted else { return }
-        try transport.send([WireMessage.enrolments(try store.enrolmentLog()).line])
+        let own = try store.enrolmentLog().filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
+        try transport.send([WireMessage.enrolments(own).line])
         guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
             throw violation(transport, "expected enrolments-taken")
         }
@@ -260,8 +261,9 @@ public struct SyncClient {
 
     /// The next run of another origin's operations to relay: from the first one the hub lacks to a
     /// checkpoint of its writer held here, about ``pushBatch`` long (cut at the last checkpoint within
-    /// that, else at the first one after), without holes (a dot the hub holds fills one); nil when no
-    /// checkpoint lies ahead or the run has a hole.
+    /// that, else at the first one after), without holes (a dot the hub holds fills one); when a hole
+    /// comes before that checkpoint, the run ends at the last checkpoint before the hole. Nil when no
+    /// checkpoint lies ahead or a hole comes before the first one.
     private func relayRun(of origin: String, after hub: SeqRanges) throws -> (
         operations: [SyncOperation], checkpoints: [Checkpoint]
     )? {
@@ -269,16 +271,22 @@ public struct SyncClient {
         let marks = try store.checkpoints(origin: origin, in: next...UInt64.max)
         guard let first = marks.first else { return nil }
         let window = next + UInt64(pushBatch) - 1
-        let end = marks.last(where: { $0.seq <= window }) ?? first
-        guard end.seq - next < UInt64(WireLimits.maximumBatch) else { return nil }
+        let farthest = marks.last(where: { $0.seq <= window }) ?? first
+        guard farthest.seq - next < UInt64(WireLimits.maximumBatch) else { return nil }
         var held = hub
         var run: [SyncOperation] = []
-        for op in try store.operations(origin: origin, after: next - 1, limit: Int(end.seq - next + 1)) {
-            guard op.dot.seq <= end.seq, op.dot.seq == held.firstMissing else { break }
+        for op in try store.operations(origin: origin, after: next - 1, limit: Int(farthest.seq - next + 1)) {
+            guard op.dot.seq <= farthest.seq, op.dot.seq == held.firstMissing else { break }
             run.append(op)
             held.insert(op.dot.seq)
         }
-        guard held.firstMissing > end.seq, !run.isEmpty else { return nil }
+        // A run cut short on the way (a bundle that lost its last operations) still carries what an
+        // earlier checkpoint vouches for.
+        guard let end = marks.last(where: { $0.seq < held.firstMissing && $0.seq <= farthest.seq }) else {
+            return nil
+        }
+        run.removeAll { $0.dot.seq > end.seq }
+        guard !run.isEmpty else { return nil }
         // Every key's checkpoint at that seq (after a renewal the old key's no longer vouches for it).
         return (run, marks.filter { $0.seq == end.seq })
     }
