@@ -15,17 +15,22 @@ public struct IngestWriter: Sendable {
     public var revokedAfter: UInt64?
     /// Whether its credential was revoked.
     public var revoked: Bool
+    /// Operations whose hash the hub recorded in its enrolment log (at a renewal or a revocation: what
+    /// it held then): arriving work must agree with them, so that a key stolen and revoked, or a hub
+    /// restored from a backup, cannot let other operations in under those sequence numbers.
+    public var anchors: [UInt64: [UInt8]]
 
     /// Creates a writer.
     public init(
         role: Role?, key: [UInt8], retired: [(key: [UInt8], through: UInt64)] = [], revoked: Bool = false,
-        revokedAfter: UInt64? = nil
+        revokedAfter: UInt64? = nil, anchors: [UInt64: [UInt8]] = [:]
     ) {
         self.role = role
         self.key = key
         self.retired = retired
         self.revoked = revoked
         self.revokedAfter = revokedAfter
+        self.anchors = anchors
     }
 
     /// What the writer's keys say of a checkpoint.

@@ -28,6 +28,9 @@ final class IngestChecker {
         var wait: IngestWait?
         /// Operations after this one are quarantined (a revoked writer's work after its cutoff).
         var quarantineAfter: UInt64? = nil
+        /// The hashes some operations must have: what the writer signed (its own checkpoints in a
+        /// session) and what the hub recorded at a renewal or a revocation.
+        var anchors: [UInt64: [UInt8]] = [:]
     }
 
     private let db: Database
@@ -40,8 +43,11 @@ final class IngestChecker {
     private let receivedMs: Int64
     private var carried: [String: [Checkpoint]] = [:]
     private var plans: [String: Plan] = [:]
-    /// The last operation taken of each origin in this ingest, for the next one's chain check.
+    /// The last operation of each origin met in this ingest (taken, or held already), for the next
+    /// one's chain check.
     private var last: [String: SyncOperation] = [:]
+    /// The last operation of each origin newly taken (applied or quarantined) in this ingest.
+    private var taken: [String: SyncOperation] = [:]
     /// The checkpoints verified in this ingest, kept when it commits.
     private var verified: [Checkpoint] = []
     private(set) var report = IngestReport()
@@ -91,6 +97,12 @@ final class IngestChecker {
             throw IngestError(.badValue, dot, "operation \(dot): \(problem)")
         }
         try checkChain(op)
+        if let anchor = plan.anchors[dot.seq], op.hash != anchor {
+            throw IngestError(
+                .badSignature, dot,
+                "operation \(dot) is not the one \(dot.origin) signed (or the hub recorded) at seq \(dot.seq): its hash differs"
+            )
+        }
         if let head = plan.head, dot.seq == plan.through {
             guard op.hash == head else {
                 throw IngestError(
@@ -102,6 +114,7 @@ final class IngestChecker {
             plans[dot.origin] = plan
         }
         last[dot.origin] = op
+        taken[dot.origin] = op
         var reason: String?
         if let cutoff = plan.quarantineAfter, dot.seq > cutoff {
             reason = "revoked: the credential of \(dot.origin) was revoked; its work after seq \(cutoff) is not taken"
@@ -124,22 +137,50 @@ final class IngestChecker {
     /// Ends the ingest: every relayed run taken must have reached its checkpoint (else an operation was
     /// left out on the way), and the verified checkpoints are kept.
     func finish() throws -> IngestReport {
-        for (origin, plan) in plans where plan.head != nil && !plan.reached && last[origin] != nil {
-            let end = last[origin]!.dot
-            throw IngestError(
-                .badSignature, end,
-                "the run of \(origin) ends at seq \(end.seq), before its checkpoint at seq \(plan.through): operations were left out on the way"
-            )
+        for (origin, plan) in plans where plan.head != nil && !plan.reached && taken[origin] != nil {
+            try reachThroughHeld(origin, plan)
         }
         try ReplicaStore.record(db, verified)
         report.checkpoints = verified.count
         return report
     }
 
+    /// A relayed run taken here that stopped before its checkpoint may still reach it through
+    /// operations the hub held already (a hole in what it held): each must name the hash of the one
+    /// before, up to the checkpoint's head. Otherwise operations were left out on the way.
+    private func reachThroughHeld(_ origin: String, _ plan: Plan) throws {
+        guard var previous = last[origin] else { return }
+        while previous.dot.seq < plan.through {
+            let dot = Dot(origin: origin, seq: previous.dot.seq + 1)
+            guard
+                let next = try ReplicaStore.loggedOperation(db, dot: dot)?.operation
+                    ?? ReplicaStore.quarantinedOperation(db, dot: dot)?.operation,
+                next.prev == previous.hash
+            else { break }
+            previous = next
+        }
+        guard previous.dot.seq == plan.through, previous.hash == plan.head else {
+            let end = taken[origin]!.dot
+            throw IngestError(
+                .badSignature, end,
+                "the run of \(origin) ends at seq \(end.seq), before its checkpoint at seq \(plan.through): operations were left out on the way"
+            )
+        }
+    }
+
     /// An operation whose dot is held: the same operation again (a duplicate, or a refusal to repeat),
-    /// else a fork.
+    /// else a fork. After operations newly taken here it must continue their chain: a relayed run
+    /// cannot slip forged operations into a hole of what the hub held.
     private func held(_ op: SyncOperation) throws {
         let dot = op.dot
+        if let prior = taken[dot.origin], prior.dot.seq + 1 == dot.seq, last[dot.origin]?.dot == prior.dot,
+            op.prev != prior.hash
+        {
+            throw IngestError(
+                .badSignature, dot,
+                "operation \(dot), which the hub holds, does not follow the operations of \(dot.origin) taken before it: they were changed on the way"
+            )
+        }
         if let logged = try ReplicaStore.loggedOperation(db, dot: dot)?.operation {
             guard logged == op else { throw Self.forked(dot) }
             report.duplicates += 1
@@ -179,6 +220,7 @@ final class IngestChecker {
 
     private func makePlan(for origin: String) throws -> Plan {
         let checkpoints = carried[origin] ?? []
+        var anchors = rules.writers[origin]?.anchors ?? [:]
         if case .session(let replica, let role) = source, replica == origin {
             // Trusted by the session; its own checkpoints are still checked and kept, to be carried on.
             for checkpoint in checkpoints {
@@ -191,8 +233,11 @@ final class IngestChecker {
                 }
                 try checkAgainstHeld(checkpoint)
                 verified.append(checkpoint)
+                anchors[checkpoint.seq] = checkpoint.head
             }
-            return Plan(role: role, through: .max, head: nil, chained: false)
+            var plan = Plan(role: role, through: .max, head: nil, chained: false)
+            plan.anchors = anchors
+            return plan
         }
         var writer = rules.writers[origin]
         if writer == nil, let hubKey = rules.hubKey,
@@ -226,10 +271,13 @@ final class IngestChecker {
         }
         guard let best else {
             // Nothing new is vouched for: what the hub holds is a duplicate, the rest waits.
-            return Plan(role: writer.role, through: held, head: nil, chained: true, wait: nil)
+            var plan = Plan(role: writer.role, through: held, head: nil, chained: true, wait: nil)
+            plan.anchors = anchors
+            return plan
         }
         var plan = Plan(role: writer.role, through: best.seq, head: best.head, chained: true)
         plan.quarantineAfter = writer.revokedAfter
+        plan.anchors = anchors
         return plan
     }
 

@@ -99,7 +99,7 @@ extension ReplicaStore {
         var bundle = BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
             withFiles: !carried.carried.isEmpty, checkpoints: checkpoints,
-            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsInBundle))
+            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsCarried))
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -164,8 +164,9 @@ extension ReplicaStore {
         try importBundle(from: path, through: nil)
     }
 
-    /// The most enrolment log entries a bundle header carries (the latest; about 400 bytes each).
-    static let maximumEnrolmentsInBundle = 2000
+    /// The most enrolment log entries a bundle header (or a `welcome`) carries: the latest ones, about
+    /// 510 bytes each, so that the line stays well within 1 MiB beside the checkpoints.
+    public static let maximumEnrolmentsCarried = 1000
 
     /// A laptop keeps the enrolment log entries a bundle carries when they are signed by the key of the
     /// hub it syncs with (known from its first version 5 session); others are left out.
@@ -176,6 +177,28 @@ extension ReplicaStore {
             let key = Hex.bytes(text)
         else { return }
         _ = try take(db, records.filter { $0.verify(hubKey: key) }, apply: false)
+    }
+
+    /// A laptop keeps the checkpoints a bundle carries to carry them on, except those it can tell are
+    /// forged: of a writer whose keys it knows from the hub's enrolment log (or of the hub itself),
+    /// signed by none of them. What it cannot judge it keeps; the hub judges it.
+    static func keepCheckpoints(_ db: Database, _ checkpoints: [Checkpoint]) throws {
+        guard !checkpoints.isEmpty else { return }
+        var keys: [String: [[UInt8]]] = [:]
+        for record in try enrolmentLog(db) where record.kind == .enrol {
+            keys[record.replica, default: []].append(record.publicKey)
+        }
+        let hubKey = try String.fetchOne(
+            db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetadataKey.syncHubKey.rawValue]
+        ).flatMap(Hex.bytes)
+        let kept = checkpoints.filter { checkpoint in
+            if let hubKey, checkpoint.keyID == Checkpoint.keyID(of: hubKey) {
+                return checkpoint.verify(publicKey: hubKey)
+            }
+            guard let known = keys[checkpoint.origin] else { return true }
+            return known.contains { checkpoint.verify(publicKey: $0) }
+        }
+        try record(db, kept)
     }
 
     /// What judges a bundle's operations instead of applying them all (a hub's ingest): made once the
@@ -203,8 +226,8 @@ extension ReplicaStore {
                         if let admission {
                             judge = try admission(db, applier, header)
                         } else {
-                            try Self.record(db, header.checkpoints)
                             try Self.keepEnrolments(db, header.enrolments)
+                            try Self.keepCheckpoints(db, header.checkpoints)
                         }
                     case .operations(let batch):
                         if let judge {

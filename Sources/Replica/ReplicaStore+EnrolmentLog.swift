@@ -97,31 +97,39 @@ extension ReplicaStore {
             ($0.serial, $0.issuedMs, $0.hash.hexString) < ($1.serial, $1.issuedMs, $1.hash.hexString)
         }
         guard let current = enrolments.last, let role = Role(parsing: current.role) else { return }
-        var revoked: [[UInt8]: EnrolmentRecord] = [:]
-        for record in records where record.kind == .revoke {
-            if let earlier = revoked[record.publicKey], earlier.cutoffSeq <= record.cutoffSeq { continue }
-            revoked[record.publicKey] = record
+        let revocations = records.filter { $0.kind == .revoke }
+        // The earliest cutoff among the revocations that stop an enrolment: those naming its key, and
+        // those written after it (a renewal given back after a restore cannot undo a later revocation).
+        func stop(_ enrolment: EnrolmentRecord) -> EnrolmentRecord? {
+            revocations.filter { $0.publicKey == enrolment.publicKey || $0.issuedMs >= enrolment.issuedMs }
+                .min { $0.cutoffSeq < $1.cutoffSeq }
         }
-        let stop = revoked[current.publicKey]
+        let stopped = stop(current)
         let lastSync = try Int64.fetchOne(
             db, sql: "SELECT last_sync_ms FROM enrolment WHERE replica = ?", arguments: [replica])
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO enrolment
-                    (replica, role, public_key, enrolled_ms, revoked_ms, last_sync_ms, serial, cutoff_seq, revoked_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (replica, role, public_key, enrolled_ms, revoked_ms, last_sync_ms, serial, cutoff_seq, revoked_seq,
+                     revoked_head)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                replica, role.description, current.publicKey.hexString, current.issuedMs, stop?.issuedMs, lastSync,
+                replica, role.description, current.publicKey.hexString, current.issuedMs, stopped?.issuedMs, lastSync,
                 Int64(clamping: current.serial), Int64(clamping: current.cutoffSeq),
-                stop.map { Int64(clamping: $0.cutoffSeq) },
+                stopped.map { Int64(clamping: $0.cutoffSeq) }, stopped?.cutoffHead.hexString,
             ])
         try db.execute(sql: "DELETE FROM retired_key WHERE replica = ?", arguments: [replica])
         for (older, newer) in zip(enrolments, enrolments.dropFirst()) where older.publicKey != current.publicKey {
-            let through = min(newer.cutoffSeq, revoked[older.publicKey]?.cutoffSeq ?? .max)
+            // Valid up to what the hub held when the key was replaced, or revoked if that came first.
+            let revoked = revocations.filter { $0.publicKey == older.publicKey }.min { $0.cutoffSeq < $1.cutoffSeq }
+            var end = (seq: newer.cutoffSeq, head: newer.cutoffHead)
+            if let revoked, revoked.cutoffSeq < end.seq { end = (revoked.cutoffSeq, revoked.cutoffHead) }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO retired_key (replica, public_key, through_seq) VALUES (?, ?, ?)",
-                arguments: [replica, older.publicKey.hexString, Int64(clamping: through)])
+                sql: """
+                    INSERT OR REPLACE INTO retired_key (replica, public_key, through_seq, through_head) VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [replica, older.publicKey.hexString, Int64(clamping: end.seq), end.head.hexString])
         }
     }
 }

@@ -32,16 +32,24 @@ extension ReplicaStore {
 
     static func ingestRules(_ db: Database, policy: WritePolicy, hubKey: [UInt8]?) throws -> IngestRules {
         var retired: [String: [(key: [UInt8], through: UInt64)]] = [:]
+        var anchors: [String: [UInt64: [UInt8]]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM retired_key") {
-            guard let key = Hex.bytes(row["public_key"]) else { continue }
-            retired[row["replica"], default: []].append((key, UInt64(row["through_seq"] as Int64)))
+            guard let key = Hex.bytes(row["public_key"]), let head = Hex.bytes(row["through_head"]) else { continue }
+            let through = UInt64(row["through_seq"] as Int64)
+            retired[row["replica"], default: []].append((key, through))
+            if through > 0 { anchors[row["replica"], default: [:]][through] = head }
         }
         var writers: [String: IngestWriter] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM enrolment") {
             guard let enrolled = Self.enrolled(row) else { continue }
+            let revokedHead = (row["revoked_head"] as String?).flatMap(Hex.bytes)
+            if let seq = enrolled.revokedSeq, seq > 0, let revokedHead {
+                anchors[enrolled.replica, default: [:]][seq] = revokedHead
+            }
             writers[enrolled.replica] = IngestWriter(
                 role: enrolled.role, key: enrolled.publicKey, retired: retired[enrolled.replica] ?? [],
-                revoked: enrolled.isRevoked, revokedAfter: enrolled.isRevoked ? enrolled.revokedSeq : nil)
+                revoked: enrolled.isRevoked, revokedAfter: enrolled.isRevoked ? enrolled.revokedSeq : nil,
+                anchors: anchors[enrolled.replica] ?? [:])
         }
         return IngestRules(policy: policy, writers: writers, hubKey: hubKey)
     }

@@ -184,10 +184,12 @@ extension ReplicaStore {
                     ALTER TABLE enrolment ADD COLUMN serial INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE enrolment ADD COLUMN cutoff_seq INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE enrolment ADD COLUMN revoked_seq INTEGER;
+                    ALTER TABLE enrolment ADD COLUMN revoked_head TEXT;
                     CREATE TABLE retired_key (
                         replica TEXT NOT NULL,
                         public_key TEXT NOT NULL,
                         through_seq INTEGER NOT NULL,
+                        through_head TEXT NOT NULL,
                         PRIMARY KEY (replica, public_key)
                     ) WITHOUT ROWID;
                     """)

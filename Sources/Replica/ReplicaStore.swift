@@ -144,6 +144,15 @@ public final class ReplicaStore: Sendable {
         }
     }
 
+    /// Sets a metadata value unless one is there, in one transaction, and returns the value that is
+    /// there now: two processes making the same thing at once keep the first one's.
+    public func setMetadataIfAbsent(_ key: String, _ value: String) throws -> String {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) ?? value
+        }
+    }
+
     /// Runs SQLite's integrity check; returns its report (`["ok"]` when sound).
     public func integrityCheck() throws -> [String] {
         try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }

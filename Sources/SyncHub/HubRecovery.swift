@@ -25,7 +25,10 @@ public struct HubRecovery: Sendable, Equatable {
     /// The hub's recovery, nil when it was never restored.
     public static func status(of store: ReplicaStore) throws -> HubRecovery? {
         guard let text = try store.metadata(.hubRestoredMs), let restored = Int64(text) else { return nil }
-        let waiting = try store.enrolments().filter { !$0.isRevoked && ($0.lastSyncMs ?? .min) < restored }
+        // Laptops enrolled after the restore hold nothing it lost.
+        let waiting = try store.enrolments().filter {
+            !$0.isRevoked && $0.enrolledMs < restored && ($0.lastSyncMs ?? .min) < restored
+        }
         return HubRecovery(
             restoredMs: restored, waitingFor: waiting.map(\.replica),
             enrolmentsTakenBack: Int(try store.metadata(.hubRecoveredEnrolments) ?? "") ?? 0)

@@ -168,7 +168,9 @@ public final class HubSession: @unchecked Sendable {
                 try hub.store.signCheckpoints(seed: seed)
                 log.key = try Checkpoint.publicKey(seed: seed)
                 let head = try hub.store.enrolmentLogHead()
-                if hello.enrolments?.hash != head?.hash { log.records = try hub.store.enrolmentLog() }
+                if hello.enrolments?.hash != head?.hash {
+                    log.records = Array(try hub.store.enrolmentLog().suffix(ReplicaStore.maximumEnrolmentsCarried))
+                }
                 if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
             }
             let summary = try hub.store.summary()

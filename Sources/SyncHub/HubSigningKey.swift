@@ -17,8 +17,12 @@ public enum HubSigningKey {
         if let text = try store.metadata(.hubSigningKey), let seed = Hex.bytes(text), seed.count == 32 {
             return seed
         }
-        let seed = Array(Curve25519.Signing.PrivateKey().rawRepresentation)
-        try store.setMetadata(.hubSigningKey, seed.hexString)
+        // Made once: two processes starting at once (a serve and an enrolment) keep the first key.
+        let made = Array(Curve25519.Signing.PrivateKey().rawRepresentation).hexString
+        let kept = try store.setMetadataIfAbsent(MetadataKey.hubSigningKey.rawValue, made)
+        guard let seed = Hex.bytes(kept), seed.count == 32 else {
+            throw ReplicaError.notAReplica(path: store.path, reason: "its hub signing key is damaged")
+        }
         return seed
     }
 
