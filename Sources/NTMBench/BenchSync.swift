@@ -36,7 +36,7 @@ enum BenchSync {
         let server = HubServer(
             hub: hubIdentity(store, fileLimit: fileLimit),
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return (server, try server.start(host: "127.0.0.1", port: 0))
+        return (server, try server.start(host: "127.0.0.1", port: 0, tls: nil))
     }
 
     /// `communes` replicas with `perCommune` offline operations each sync at once with one hub.

@@ -13,6 +13,7 @@ extension SessionStats {
                 "file_bytes_in": "\(counts.filesReceived.bytes)", "file_bytes_out": "\(counts.filesSent.bytes)",
                 "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
+                "detail": "\(detail ?? "-")",
             ])
     }
 }

@@ -9,4 +9,7 @@ public struct SessionStats: Sendable {
     public var counts = SessionCounts()
     /// The error that ended the session, if any.
     public var error: WireError?
+    /// What the hub's log says beyond the error the peer was sent: why a credential was not accepted,
+    /// which an unauthenticated peer is not told.
+    public var detail: String?
 }

@@ -130,7 +130,7 @@ public struct HubFixture: Sendable {
             let server = HubServer(
                 hub: hub, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                 idleTimeout: limits.idleTimeout, handshakeTimeout: limits.handshakeTimeout)
-            served = (server, try server.start(host: "127.0.0.1", port: 0))
+            served = (server, try server.start(host: "127.0.0.1", port: 0, tls: nil))
         } else {
             served = nil
         }
