@@ -65,7 +65,7 @@ public final class HubServer: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         SessionHandler(
                             hub: hub, database: database, logger: logger, server: self,
-                            handshakeTimeout: handshakeTimeout))
+                            handshakeTimeout: handshakeTimeout, tls: context != nil))
                 }
             }
         let channel: any Channel

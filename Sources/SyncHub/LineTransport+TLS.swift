@@ -27,6 +27,18 @@ extension LineTransport {
     public static func connect(
         to address: String, pinning pin: String, timeout: Int = defaultAnswerTimeoutSeconds
     ) throws -> LineTransport {
+        let seconds = max(1, timeout)
+        let local = try tunnel(to: address, pinning: pin, timeout: seconds)
+        let transport = LineTransport(input: local, output: local, onClose: { _ = closeDescriptor(local) })
+        transport.prepareTCP(socket: local, address: address, firstAnswerSeconds: seconds)
+        return transport
+    }
+
+    /// Opens a TLS 1.3 tunnel to the hub at `host:port` whose key has the pin `pin`, as
+    /// ``connect(to:pinning:timeout:)`` does, and returns a connected stream socket (one end of a
+    /// `socketpair(2)`) that carries the tunnel's plaintext both ways: closing it closes the tunnel.
+    /// - Throws: as ``connect(to:pinning:timeout:)``.
+    public static func tunnel(to address: String, pinning pin: String, timeout: Int) throws -> Int32 {
         let (host, port) = try endpoint(address)
         let seconds = max(1, timeout)
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -80,7 +92,7 @@ extension LineTransport {
             channel.close(promise: nil)
             throw TransportError.closed(String(cString: strerror(errno)))
         }
-        let pairEnd = GlueHandler()
+        let pairEnd = GlueHandler(halfCloses: true)
         do {
             _ = try ClientBootstrap(group: loop)
                 .channelInitializer { pair in
@@ -94,10 +106,7 @@ extension LineTransport {
             throw TransportError.closed("\(error)")
         }
         try loop.submit { GlueHandler.join(tunnelEnd, pairEnd) }.wait()
-        let local = ends[0]
-        let transport = LineTransport(input: local, output: local, onClose: { _ = closeDescriptor(local) })
-        transport.prepareTCP(socket: local, address: address, firstAnswerSeconds: seconds)
-        return transport
+        return ends[0]
     }
 
     /// Why connecting failed, as the plain connection says it ("Connection refused", …).
@@ -225,6 +234,11 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var closedBeforeJoin = false
     private var readWaiting = false
     private var lastWrite: EventLoopFuture<Void>?
+    /// Whether a close of the partner closes only this end's output.
+    private let halfCloses: Bool
+
+    /// An end; `halfCloses` for the socket pair's.
+    init(halfCloses: Bool = false) { self.halfCloses = halfCloses }
 
     /// Joins two ends (on their event loop) and passes on what each held.
     static func join(_ first: GlueHandler, _ second: GlueHandler) {
@@ -253,12 +267,17 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
         lastWrite = promise.futureResult
     }
 
-    /// Closes this end once what was written to it is written.
+    /// Closes this end once what was written to it is written: only its output for the socket pair
+    /// (the transport may still be writing a line the hub will never read, which must not fail before
+    /// it reads the hub's last lines), the whole channel for the tunnel.
     private func partnerClose() {
         guard let context else { return }
         let channel = context.channel
+        let mode: CloseMode = halfCloses ? .output : .all
         context.flush()
-        (lastWrite ?? context.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in channel.close(promise: nil) }
+        (lastWrite ?? context.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
+            channel.close(mode: mode, promise: nil)
+        }
     }
 
     private func partnerBecameWritable() {

@@ -45,6 +45,15 @@ public final class RawConnection {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Connects to `127.0.0.1:port` over TLS 1.3, accepting the hub whose key has the pin `pin`; the
+    /// bytes sent and read are the tunnel's plaintext.
+    /// - Throws: ``TransportError`` as ``LineTransport/tunnel(to:pinning:timeout:)``.
+    public init(port: Int, pinning pin: String, timeoutSeconds: Int = 30) throws {
+        fd = try LineTransport.tunnel(to: "127.0.0.1:\(port)", pinning: pin, timeout: 10)
+        var wait = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Sends bytes as they are; false when the peer had closed the connection before all were sent.
     @discardableResult public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
