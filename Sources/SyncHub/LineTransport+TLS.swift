@@ -70,6 +70,8 @@ extension LineTransport {
         do {
             channel = try bootstrap.connect(host: host, port: port).wait()
         } catch {
+            // No handshake will come: the watcher's promise is completed (a promise must not be dropped).
+            loop.execute { watcher.fail(HandshakeStop.closed) }
             throw TransportError.unreachable(address, Self.connectFailure(error, seconds: seconds))
         }
         let timer = loop.scheduleTask(in: .seconds(Int64(seconds))) { watcher.fail(HandshakeStop.timedOut) }
