@@ -76,11 +76,13 @@ import Testing
             folder.file("x.sqlite"),
             "UPDATE meta SET value = '\(old.replacingOccurrences(of: "'", with: "''"))' WHERE key = 'credential';")
         _ = try sqlite3(folder.file("hub.sqlite"), "DELETE FROM meta WHERE key IN ('tls_key', 'tls_certificate');")
-        #expect(try sqlite3(folder.file("hub.sqlite"), "SELECT count(*) FROM meta WHERE key = 'tls_key';").hasPrefix("0"))
+        #expect(
+            try sqlite3(folder.file("hub.sqlite"), "SELECT count(*) FROM meta WHERE key = 'tls_key';").hasPrefix("0"))
         let (hub, port) = try serve(folder, "hub.sqlite")
         defer { _ = stop(hub) }
         // The first serve made the key.
-        #expect(try sqlite3(folder.file("hub.sqlite"), "SELECT count(*) FROM meta WHERE key = 'tls_key';").hasPrefix("1"))
+        #expect(
+            try sqlite3(folder.file("hub.sqlite"), "SELECT count(*) FROM meta WHERE key = 'tls_key';").hasPrefix("1"))
         let refused = try ntm.run(["sync", "--hub", "127.0.0.1:\(port)", "--db", "x.sqlite"], in: folder.path)
         #expect(refused.status == 1)
         #expect(
@@ -90,7 +92,9 @@ import Testing
         // In clear to a TLS hub: named.
         let clear = try ntm.run(
             ["sync", "--hub", "127.0.0.1:\(port)", "--db", "x.sqlite", "--insecure", "--lang", "en"], in: folder.path)
-        #expect(clear.status == 1 && clear.stderr == "ntm: error: the hub at 127.0.0.1:\(port) speaks TLS: drop --insecure\n")
+        #expect(
+            clear.status == 1
+                && clear.stderr == "ntm: error: the hub at 127.0.0.1:\(port) speaks TLS: drop --insecure\n")
         // Re-issued, the credential pins the key the hub made and the sync goes through.
         #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
         try ntm.ok(["sync", "--hub", "127.0.0.1:\(port)", "--db", "x.sqlite"], folder)

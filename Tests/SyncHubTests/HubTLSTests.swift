@@ -111,7 +111,8 @@ import Testing
         let listener = try LoopbackListener()
         let started = Date()
         #expect(throws: TransportError.noAnswer("127.0.0.1:\(listener.port)", 1)) {
-            try LineTransport.connect(to: "127.0.0.1:\(listener.port)", pinning: String(repeating: "0", count: 64), timeout: 1)
+            try LineTransport.connect(
+                to: "127.0.0.1:\(listener.port)", pinning: String(repeating: "0", count: 64), timeout: 1)
         }
         #expect(Date().timeIntervalSince(started) < 5)
     }
@@ -157,7 +158,8 @@ import Testing
         }
         #expect(Set(answers).count == 1, "\(answers)")
         #expect(answers.first?.contains(HubSession.credentialNotAccepted) == true)
-        #expect(details[0].contains("not enrolled") && details[1].contains("revoked") && details[2].contains("signature"))
+        #expect(
+            details[0].contains("not enrolled") && details[1].contains("revoked") && details[2].contains("signature"))
         // The enrolled key still gets in.
         let session = night.session()
         _ = session.receive(Array(HostileLines.hello(enrolled.replica).utf8))

@@ -54,7 +54,9 @@ public final class RecordingRelay: @unchecked Sendable {
             lock.withLock { recorded += chunk[0..<count] }
             var offset = 0
             while offset < count {
-                let sent = chunk.withUnsafeBytes { send(to, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }
+                let sent = chunk.withUnsafeBytes {
+                    send(to, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL))
+                }
                 if sent < 0, errno == EINTR { continue }
                 guard sent > 0 else { return }
                 offset += sent
