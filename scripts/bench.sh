@@ -62,6 +62,9 @@ rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
 #   district_night  32 commune replicas with 2,000 offline operations each sync at once with one hub:
 #                   wall time (target < 1 s), operations committed at the hub per second, bytes on the
 #                   wire per operation (target < 150); its baseline is sqlite_raw above
+#   district_night_tls  the same night with fresh databases over TLS 1.3 with a pinned key (as
+#                   `ntm hub serve` runs by default); its baseline is district_night of the same run
+#                   (baseline_clear_seconds, tls_over_clear); bytes_per_op counts the lines, not TLS framing
 #   noop_sync       a sync with nothing new, median of 21, against a hub of 10,000 operations (the
 #                   baseline) and one of OPS operations: target < 20 ms, and the same for both
 night_dir="$work/night"

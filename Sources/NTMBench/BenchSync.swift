@@ -25,23 +25,57 @@ enum BenchSync {
     /// The bench's roles: commune `cN`.
     static func commune(_ slug: String) -> Role { Role(kind: "commune", argument: slug) }
 
-    static func hubIdentity(_ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit) -> HubIdentity {
+    static func hubIdentity(
+        _ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit, tls: HubTLSIdentity? = nil
+    ) -> HubIdentity {
         HubIdentity(
             store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy, scope: scope,
-            fileLimit: fileLimit)
+            fileLimit: fileLimit, tls: tls)
     }
 
-    static func server(_ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit) throws -> (HubServer, Int)
-    {
+    static func server(
+        _ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit, tls: HubTLSIdentity? = nil
+    ) throws -> (HubServer, Int) {
         let server = HubServer(
-            hub: hubIdentity(store, fileLimit: fileLimit),
+            hub: hubIdentity(store, fileLimit: fileLimit, tls: tls),
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return (server, try server.start(host: "127.0.0.1", port: 0))
+        return (server, try server.start(host: "127.0.0.1", port: 0, tls: tls))
     }
 
-    /// `communes` replicas with `perCommune` offline operations each sync at once with one hub.
-    /// Unsigned (`signed` false): the laptops sign no checkpoints, the baseline of the signed figure.
+    /// `communes` replicas with `perCommune` offline operations each sync at once with one hub, in clear
+    /// (`district_night`), then the same with fresh databases over TLS 1.3 with a pinned key
+    /// (`district_night_tls`, whose baseline is the clear run). Unsigned (`signed` false): in clear only,
+    /// the laptops signing no checkpoints (`district_night_unsigned`, the baseline of what signing costs).
     static func night(folder: String, communes: Int, perCommune: Int, signed: Bool = true) throws {
+        let total = communes * perCommune
+        var clearSeconds = 0.0
+        for tls in signed ? [false, true] : [false] {
+            let subfolder = "\(folder)/\(tls ? "tls" : "clear")"
+            try FileManager.default.createDirectory(atPath: subfolder, withIntermediateDirectories: true)
+            let (seconds, bytes) = try night(
+                folder: subfolder, communes: communes, perCommune: perCommune, tls: tls, signed: signed)
+            var extra: [String: JSONValue] = [
+                "communes": .int(Int64(communes)), "target_seconds": .double(1),
+                "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),
+                "target_bytes_per_op": .int(150),
+            ]
+            if tls {
+                extra["baseline_clear_seconds"] = .double((clearSeconds * 1000).rounded() / 1000)
+                extra["tls_over_clear"] = .double((seconds / clearSeconds * 100).rounded() / 100)
+            } else {
+                clearSeconds = seconds
+            }
+            Bench.report(
+                tls ? "district_night_tls" : signed ? "district_night" : "district_night_unsigned", operations: total,
+                seconds: seconds, extra: extra)
+        }
+    }
+
+    /// One night: the seconds from the first connection to the last sync's end, and the plaintext bytes
+    /// of every session (TLS framing not counted).
+    static func night(folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool) throws -> (
+        Double, Int
+    ) {
         let hubStore = try ReplicaStore.create(
             at: "\(folder)/hub.sqlite", replicaID: "hub", schema: Bench.schema, clock: { 1_700_000_000_000 })
         var replicas: [ReplicaStore] = []
@@ -69,10 +103,11 @@ enum BenchSync {
             }
             replicas.append(store)
         }
-        let (server, port) = try server(hubStore)
+        let identity = tls ? try HubTLSIdentity.make(name: "hub") : nil
+        let (server, port) = try server(hubStore, tls: identity)
         defer { server.stop() }
         let credentials = try replicas.indices.map { index in
-            try Credential.enrol("xa-\(index)", as: commune("c\(index)"), at: hubIdentity(hubStore))
+            try Credential.enrol("xa-\(index)", as: commune("c\(index)"), at: hubIdentity(hubStore, tls: identity))
         }
         let results = Results()
         let started = Date()
@@ -83,9 +118,11 @@ enum BenchSync {
                 var client = SyncClient(store: store, commune: "c\(index)", credential: credentials[index])
                 client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
                 client.signsCheckpoints = signed
-                let result = try client.run(
-                    over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
-                results.add(result)
+                let address = "127.0.0.1:\(port)"
+                let transport =
+                    try identity.map { try LineTransport.connect(to: address, pinning: $0.pin) }
+                    ?? LineTransport.connect(to: address)
+                results.add(try client.run(over: transport))
             } catch {
                 results.fail("\(error)")
             }
@@ -96,14 +133,7 @@ enum BenchSync {
             FileHandle.standardError.write(Data("district_night failed: \(results.failures)\n".utf8))
             exit(1)
         }
-        let bytes = results.all.reduce(0) { $0 + $1.counts.bytes }
-        Bench.report(
-            signed ? "district_night" : "district_night_unsigned", operations: total, seconds: seconds,
-            extra: [
-                "communes": .int(Int64(communes)), "target_seconds": .double(1),
-                "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),
-                "target_bytes_per_op": .int(150),
-            ])
+        return (seconds, results.all.reduce(0) { $0 + $1.counts.bytes })
     }
 
     /// A sync with nothing new, against a hub holding the operations of `bundle`.

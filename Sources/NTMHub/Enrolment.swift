@@ -54,13 +54,15 @@ public enum Enrolment {
     public static func enrol(
         replica: String, role text: String, out: String, renew: Bool, at database: NTMDatabase
     ) throws -> Role {
+        let pin = try HubSetup.tls(database).pin
         let hub = try HubSetup.identity(database)
         let role = try role(text, departments: { try database.library().all.flatMap(\.departments) })
         guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
         try check(role, district: hub.district)
         try checkReplica(replica, at: hub.store, renew: renew)
         guard !FileManager.default.fileExists(atPath: out) else { throw ReplicaError.alreadyExists(path: out) }
-        let credential = Credential.issue(replica: replica, role: role, hub: hub.name, district: hub.district)
+        let credential = Credential.issue(
+            replica: replica, role: role, hub: hub.name, district: hub.district, tls: pin)
         guard
             FileManager.default.createFile(
                 atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])

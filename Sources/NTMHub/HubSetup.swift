@@ -31,7 +31,17 @@ public enum HubSetup {
         return HubIdentity(
             store: database.store, epoch: try epoch(database), district: database.district,
             sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy, scope: .ntm,
-            name: try name(database), fileLimit: try fileLimit(database))
+            name: try name(database), fileLimit: try fileLimit(database),
+            tls: try HubTLSIdentity.stored(in: database.store))
+    }
+
+    /// The hub's TLS identity, made and stored when the database has none yet (at `ntm hub init`, or
+    /// for a hub made before hubs spoke TLS, at its first `hub serve` or enrolment).
+    /// - Throws: ``HubSetupError/notAHub(_:)`` for a commune's database.
+    public static func tls(_ database: NTMDatabase) throws -> HubTLSIdentity {
+        let hub = try identity(database)
+        if let tls = hub.tls { return tls }
+        return try HubTLSIdentity.ensure(in: database.store, name: hub.name)
     }
 
     /// The largest file the hub accepts, in bytes: what the district set, else 50 MiB.

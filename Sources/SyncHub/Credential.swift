@@ -18,21 +18,28 @@ public struct Credential: Sendable {
     public let hub: String
     /// The district slug, when the hub has one.
     public let district: String?
+    /// The pin of the hub's TLS key: lowercase hex SHA-256 of its certificate's SubjectPublicKeyInfo
+    /// (``HubTLSIdentity/pin``). Nil in a credential issued before hubs spoke TLS: such a credential
+    /// syncs over TCP only in clear (`--insecure`) or over `--via`.
+    public let tls: String?
     /// The private key's 32 bytes (kept as bytes: the key type is not `Sendable`).
     let secret: [UInt8]
 
-    /// A new credential with a fresh key.
-    public static func issue(replica: String, role: Role, hub: String, district: String?) -> Credential {
+    /// A new credential with a fresh key; `tls` is the pin of the hub's TLS key.
+    public static func issue(replica: String, role: Role, hub: String, district: String?, tls: String? = nil)
+        -> Credential
+    {
         Credential(
-            replica: replica, role: role, hub: hub, district: district,
+            replica: replica, role: role, hub: hub, district: district, tls: tls,
             secret: Array(Curve25519.Signing.PrivateKey().rawRepresentation))
     }
 
-    init(replica: String, role: Role, hub: String, district: String?, secret: [UInt8]) {
+    init(replica: String, role: Role, hub: String, district: String?, tls: String?, secret: [UInt8]) {
         self.replica = replica
         self.role = role
         self.hub = hub
         self.district = district
+        self.tls = tls
         self.secret = secret
     }
 
@@ -56,6 +63,7 @@ public struct Credential: Sendable {
             "hub": .string(hub), "key": .string(secret.hexString),
         ]
         if let district { object["district"] = .string(district) }
+        if let tls { object["tls"] = .string(tls) }
         return JSONWriter.string(.object(object)) + "\n"
     }
 
@@ -93,7 +101,17 @@ public struct Credential: Sendable {
         else {
             throw CredentialError.notACredential(.invalid("key"))
         }
-        self.init(replica: replica, role: role, hub: hub, district: object["district"]?.string, secret: raw)
+        var tls: String?
+        if let member = object["tls"] {
+            guard let text = member.string, text.count == 64, let pin = Hex.bytes(text), pin.count == 32,
+                text == text.lowercased()
+            else {
+                throw CredentialError.notACredential(.invalid("tls"))
+            }
+            tls = text
+        }
+        self.init(
+            replica: replica, role: role, hub: hub, district: object["district"]?.string, tls: tls, secret: raw)
     }
 
     /// The bytes a replica signs to answer a hub's challenge: they name the hub, the challenge and the
@@ -132,7 +150,7 @@ public enum CredentialProblem: Equatable, Sendable, CustomStringConvertible {
     case notAnObject
     /// No `"format": "ntm-credential/1"`.
     case noFormat
-    /// The member named is missing or invalid (`replica`, `role`, `hub`, `key`).
+    /// The member named is missing or invalid (`replica`, `role`, `hub`, `key`, `tls`).
     case invalid(String)
 
     /// The problem in English, as the protocol's messages are.
@@ -156,9 +174,11 @@ extension Credential {
     }
 
     /// Issues a credential for `replica` and enrols its public key at `hub` (for the demo, the bench
-    /// and tests; `ntm hub enroll` writes the file before enrolling).
+    /// and tests; `ntm hub enroll` writes the file before enrolling). It pins the hub's TLS key when
+    /// the identity has one.
     public static func enrol(_ replica: String, as role: Role, at hub: HubIdentity) throws -> Credential {
-        let credential = issue(replica: replica, role: role, hub: hub.name, district: hub.district)
+        let credential = issue(
+            replica: replica, role: role, hub: hub.name, district: hub.district, tls: hub.tls?.pin)
         try hub.enrol(replica: replica, role: role, publicKey: credential.publicKey)
         return credential
     }

@@ -22,12 +22,17 @@ public struct HubIdentity: Sendable {
     public let name: String
     /// The largest file, in bytes, the hub accepts from a replica (set by the district).
     public let fileLimit: Int64
+    /// The hub's TLS identity, whose pin the credentials it issues carry; nil for a hub that serves
+    /// only in clear or over stdio (its sessions do not need it).
+    public var tls: HubTLSIdentity?
 
     /// Creates an identity; `name` defaults to the store's replica id.
     public init(
         store: ReplicaStore, epoch: String, district: String?, sharedTables: Set<String>, policy: WritePolicy,
-        scope: RoleScopeRule, name: String? = nil, fileLimit: Int64 = WireLimits.defaultFileLimit
+        scope: RoleScopeRule, name: String? = nil, fileLimit: Int64 = WireLimits.defaultFileLimit,
+        tls: HubTLSIdentity? = nil
     ) {
+        self.tls = tls
         self.fileLimit = fileLimit
         self.store = store
         self.epoch = epoch

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SyncCore
 import SyncWire
 
@@ -41,8 +42,13 @@ public final class HubServer: @unchecked Sendable {
         database.start()
     }
 
-    /// Listens on `host:port` (port 0 picks a free one); returns the bound port.
-    public func start(host: String, port: Int) throws -> Int {
+    /// Listens on `host:port` (port 0 picks a free one); returns the bound port. With a `tls` identity
+    /// every connection is TLS 1.3 (nothing else is accepted) and the sessions run inside the tunnel;
+    /// with nil they run in clear (`ntm hub serve --insecure`: tests, loopback).
+    /// - Throws: ``TransportError/cannotListen(_:_:)``, or the TLS library's error for an identity it
+    ///   cannot use.
+    public func start(host: String, port: Int, tls: HubTLSIdentity?) throws -> Int {
+        let context = try tls?.serverContext()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -51,12 +57,15 @@ public final class HubServer: @unchecked Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         SessionHandler(
                             hub: hub, database: database, logger: logger, server: self,
-                            handshakeTimeout: handshakeTimeout))
+                            handshakeTimeout: handshakeTimeout, tls: context != nil))
                 }
             }
         let channel: any Channel

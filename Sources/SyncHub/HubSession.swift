@@ -244,25 +244,32 @@ public final class HubSession: @unchecked Sendable {
         try hub.store.metadata(.fileLimit).flatMap { Int64($0) } ?? hub.fileLimit
     }
 
+    /// What the hub answers a peer whose credential it does not accept, whatever the reason: the peer is
+    /// not authenticated yet, so it is not told whether the replica id is enrolled, revoked or signed
+    /// with another key (PROTOCOL.md §11.11.1); the precise reason goes to the hub's log only.
+    public static let credentialNotAccepted =
+        "credential not accepted: not enrolled at this hub, revoked or renewed; the hub's log says which"
+
     /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this
     /// session's nonce, and for a commune's role the commune it names in hello.
     private func authenticate(_ hello: WireMessage.Hello, nonce: [UInt8], signature: [UInt8]) throws -> Peer {
+        func refuse(_ reason: String) -> WireError {
+            stats.replica = hello.replica
+            stats.detail = reason
+            return WireError(.unauthenticated, Self.credentialNotAccepted)
+        }
         guard let enrolled = try hub.store.enrolment(of: hello.replica) else {
-            throw WireError(
-                .unauthenticated,
-                "replica \(hello.replica) is not enrolled at hub \(hub.name); the district enrols it with ntm hub enroll"
-            )
+            throw refuse("replica \(hello.replica) is not enrolled at hub \(hub.name)")
         }
         guard !enrolled.isRevoked else {
-            throw WireError(.unauthenticated, "the credential of replica \(hello.replica) was revoked at this hub")
+            throw refuse("the credential of replica \(hello.replica) was revoked at this hub")
         }
         guard
             Credential.verify(
                 signature: signature, nonce: nonce, hub: hub.name, replica: hello.replica,
                 publicKey: enrolled.publicKey)
         else {
-            throw WireError(
-                .unauthenticated,
+            throw refuse(
                 "the signature does not answer this challenge with the key enrolled for \(hello.replica) (an old or another replica's credential?)"
             )
         }

@@ -18,7 +18,7 @@ private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ le
 }
 
 /// close(2), named apart from ``LineTransport/close()``.
-private func closeDescriptor(_ fd: Int32) -> Int32 {
+func closeDescriptor(_ fd: Int32) -> Int32 {
     #if canImport(Glibc)
         return Glibc.close(fd)
     #elseif canImport(Darwin)
@@ -68,15 +68,11 @@ public final class LineTransport {
     /// seconds, and waits at most as long for the hub's first line.
     /// - Throws: ``TransportError`` naming the address: `badAddress` for what is not `HOST:PORT`
     ///   (a URL such as `http://host:port` included), `unreachable` when nobody accepted in time.
+    ///
+    /// The session travels in clear: only for `--insecure` (tests, a hub on the same machine); a hub is
+    /// reached over TLS with ``connect(to:pinning:timeout:)``.
     public static func connect(to address: String, timeout: Int = defaultAnswerTimeoutSeconds) throws -> LineTransport {
-        if address.contains("://") || address.contains("/") { throw TransportError.badAddress(address) }
-        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
-            port > 0
-        else {
-            throw TransportError.badAddress(address)
-        }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let (host, port) = try endpoint(address)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -85,7 +81,7 @@ public final class LineTransport {
             hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host.isEmpty ? "127.0.0.1" : host, String(port), &hints, &result) == 0, let first = result
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result
         else { throw TransportError.unreachable(address, "unknown host") }
         defer { freeaddrinfo(result) }
         var reason = "connection refused"
@@ -98,12 +94,7 @@ public final class LineTransport {
                     var one: Int32 = 1
                     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                     let transport = LineTransport(input: fd, output: fd, onClose: { _ = closeDescriptor(fd) })
-                    transport.socketDescriptor = fd
-                    transport.address = address
-                    transport.firstAnswerSeconds = max(1, timeout)
-                    // A hub that stops answering ends the sync instead of hanging it (cron runs it
-                    // unattended); the first line has a shorter deadline.
-                    transport.setReadTimeout(transport.firstAnswerSeconds)
+                    transport.prepareTCP(socket: fd, address: address, firstAnswerSeconds: max(1, timeout))
                     return transport
                 case .some(let failure):
                     reason = failure
@@ -113,6 +104,31 @@ public final class LineTransport {
             info = entry.pointee.ai_next
         }
         throw TransportError.unreachable(address, reason)
+    }
+
+    /// The host and port of `HOST:PORT` (`[::1]:7420` for an IPv6 literal; an empty host is 127.0.0.1).
+    /// - Throws: ``TransportError/badAddress(_:)`` for what is not `HOST:PORT` (a URL included).
+    public static func endpoint(_ address: String) throws -> (host: String, port: Int) {
+        if address.contains("://") || address.contains("/") { throw TransportError.badAddress(address) }
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
+            port > 0
+        else {
+            throw TransportError.badAddress(address)
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, Int(port))
+    }
+
+    /// Makes a transport over a connected stream socket time out: `firstAnswerSeconds` for the hub's
+    /// first line, then ``readTimeoutSeconds``, named after `address`.
+    func prepareTCP(socket fd: Int32, address: String, firstAnswerSeconds: Int) {
+        socketDescriptor = fd
+        self.address = address
+        self.firstAnswerSeconds = firstAnswerSeconds
+        // A hub that stops answering ends the sync instead of hanging it (cron runs it unattended); the
+        // first line has a shorter deadline.
+        setReadTimeout(firstAnswerSeconds)
     }
 
     /// Connects a socket without waiting more than `seconds`; nil on success, else why not.
@@ -225,4 +241,13 @@ public enum TransportError: Error, Equatable, Sendable {
     case timedOut(Int)
     /// A TCP peer accepted the connection but sent no line within the first-answer deadline (seconds).
     case noAnswer(String, Int)
+    /// The peer at the address completed a TLS handshake with a key other than the one pinned in the
+    /// credential: not this replica's hub (or someone in between); nothing was sent to it.
+    case wrongHubKey(String)
+    /// The peer at the address answered a clear-text session with a TLS alert: a hub that speaks TLS,
+    /// reached with `--insecure`.
+    case speaksTLS(String)
+    /// The peer at the address answered a TLS handshake with an ntm line: a hub serving in clear
+    /// (`ntm hub serve --insecure`).
+    case speaksClear(String)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOTLS
 import SyncCore
 import SyncWire
 
@@ -24,10 +25,16 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let handshakeTimeout: TimeAmount
     /// Whether the session has authenticated (as last seen after a database step).
     private var authenticated = false
+    /// Whether the server had a place for this connection.
+    private var admitted = false
+    /// Whether the connection is TLS (a handler before this one decrypts it).
+    private let tls: Bool
 
     init(
-        hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer, handshakeTimeout: TimeAmount
+        hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer, handshakeTimeout: TimeAmount,
+        tls: Bool
     ) {
+        self.tls = tls
         session = HubSession(hub: hub)
         self.database = database
         self.logger = logger
@@ -36,13 +43,8 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        guard server?.register(context.channel) == true else {
-            send(
-                context,
-                [WireMessage.error(WireError(.unavailable, "the hub serves too many sessions; retry later")).line],
-                close: true)
-            return
-        }
+        // A connection counts against the cap from the start (a TLS handshake under way included).
+        admitted = server?.register(context.channel) == true
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: handshakeTimeout) { [self] in
             guard !authenticated else { return }
@@ -56,10 +58,22 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
                 answer: true)
         }
         context.read()
+        // Over TLS nothing can be answered before the handshake: a full hub says so once it is done.
+        if !tls { refuseIfFull(context) }
+    }
+
+    /// Answers `unavailable` and closes when the server had no place for this connection.
+    private func refuseIfFull(_ context: ChannelHandlerContext) {
+        guard !admitted else { return }
+        send(
+            context, [WireMessage.error(WireError(.unavailable, "the hub serves too many sessions; retry later")).line],
+            close: true)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if case TLSUserEvent.handshakeCompleted = event {
+            refuseIfFull(context)
+        } else if event is IdleStateHandler.IdleStateEvent {
             finish(context, WireError(.unavailable, "the session was idle too long"), answer: true)
         } else {
             context.fireUserInboundEventTriggered(event)

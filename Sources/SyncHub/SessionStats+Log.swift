@@ -15,6 +15,7 @@ extension SessionStats {
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
                 "relay_rejected": "\(relayRejected)", "relay_error": "\(relayError?.description ?? "-")",
                 "enrolments_taken_back": "\(enrolmentsTaken)",
+                "detail": "\(detail ?? "-")",
             ])
     }
 }

@@ -16,4 +16,7 @@ public struct SessionStats: Sendable {
     public var relayError: WireError?
     /// Entries of the hub's enrolment log the client gave back (the hub had lost them in a restore).
     public var enrolmentsTaken = 0
+    /// What the hub's log says beyond the error the peer was sent: why a credential was not accepted,
+    /// which an unauthenticated peer is not told.
+    public var detail: String?
 }

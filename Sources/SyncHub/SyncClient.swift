@@ -331,7 +331,7 @@ public struct SyncClient {
     private func firstMessage(_ transport: LineTransport) throws -> WireMessage {
         let line: ArraySlice<UInt8>?
         do {
-            line = try transport.receive()
+            line = try Self.receiveInClear(transport)
         } catch let error as WireError where error.code == .lineTooLong {
             throw SyncError.notNTM(Self.quote(transport.peek()))
         }
@@ -348,6 +348,17 @@ public struct SyncClient {
             throw SyncError.hub(error)
         case .message(let message): return message
         case .operation, .partialOperation: throw SyncError.notNTM(Self.quote(line))
+        }
+    }
+
+    /// The next line; a stream that ends in a TLS alert (record type 21, version 3.x) is a hub that
+    /// speaks TLS, reached in clear.
+    private static func receiveInClear(_ transport: LineTransport) throws -> ArraySlice<UInt8>? {
+        do {
+            return try transport.receive()
+        } catch TransportError.closed(let reason) {
+            if transport.peek(2) == [0x15, 0x03] { throw SyncError.transport(.speaksTLS(transport.address ?? "?")) }
+            throw TransportError.closed(reason)
         }
     }
 

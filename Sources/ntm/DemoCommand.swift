@@ -80,6 +80,8 @@ struct DemoCommand: ParsableCommand {
         heading(
             "Đêm: máy chủ nghe trên 127.0.0.1, các máy đồng bộ cùng lúc (hai lượt)",
             "Night: the hub listens on 127.0.0.1, the laptops sync at once (two rounds)")
+        // The hub speaks TLS 1.3 with its own key; each credential pins it.
+        let tls = try HubSetup.tls(hub)
         let identity = try HubSetup.identity(hub)
         // Each laptop was enrolled at the district and carries its credential (ntm hub enroll).
         var credentials: [String: Credential] = [:]
@@ -88,7 +90,7 @@ struct DemoCommand: ParsableCommand {
                 laptop.store.replicaID, as: .commune(laptop.commune), at: identity)
         }
         let server = HubServer(hub: identity, logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let port = try server.start(host: "127.0.0.1", port: 0)
+        let port = try server.start(host: "127.0.0.1", port: 0, tls: tls)
         defer { server.stop() }
         func syncRound() -> [String] {
             let results = DemoResults()
@@ -97,7 +99,7 @@ struct DemoCommand: ParsableCommand {
                 let (store, commune, credential) = stores[index]
                 do {
                     let result = try SyncClient(store: store, commune: commune, credential: credential).run(
-                        over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+                        over: try LineTransport.connect(to: "127.0.0.1:\(port)", pinning: tls.pin))
                     results.set(
                         index,
                         language.pick(

@@ -138,6 +138,7 @@ struct HubCommand: ParsableCommand {
                 at: options.databasePath, replicaID: replica, home: .district(slug: district, name: name),
                 author: author)
             let epoch = try HubSetup.epoch(database)
+            _ = try HubSetup.tls(database)
             say(
                 options.language.pick(
                     "Đã tạo máy chủ huyện \(database.districtName ?? district) (bản sao \(replica), epoch \(epoch)) tại \(options.databasePath)",
@@ -155,9 +156,16 @@ struct HubCommand: ParsableCommand {
         @OptionGroup var options: SharedOptions<ShowDatabase>
         @Option(help: .pick("Địa chỉ nghe, HOST:PORT.", "The address to listen on, HOST:PORT.")) var listen: String =
             "127.0.0.1:7420"
+        @Flag(
+            help: .pick(
+                "Phục vụ không mã hóa (không TLS): chỉ để thử nghiệm hoặc trên cùng một máy.",
+                "Serve in clear (no TLS): only for tests or on the same machine."))
+        var insecure = false
 
         func run() throws {
             let database = try options.openDatabase()
+            // TLS 1.3 with the hub's own key (made now for a hub created before hubs spoke TLS).
+            let tls = insecure ? nil : try HubSetup.tls(database)
             let hub = try HubSetup.identity(database)
             // Partial uploads that no row references any more (their rows changed to another file before
             // they arrived) are removed once a week old; every referenced file is kept.
@@ -167,12 +175,13 @@ struct HubCommand: ParsableCommand {
             else { throw TransportError.badAddress(listen) }
             let host = String(listen[..<colon])
             let server = HubServer(hub: hub, logger: HubLog.logger())
-            let bound = try server.start(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+            let bound = try server.start(host: host.isEmpty ? "0.0.0.0" : host, port: port, tls: tls)
             HubLog.logger().info(
                 "listening",
                 metadata: [
                     "address": "\(host):\(bound)", "hub": "\(database.store.replicaID)",
                     "file_limit": "\(hub.fileLimit)", "stale_files_removed": "\(removed)",
+                    "tls": "\(tls?.pin ?? "off")",
                 ])
             if let recovery = try HubRecovery.status(of: database.store), !recovery.caughtUp {
                 HubLog.logger().warning(

@@ -36,6 +36,11 @@ struct SyncCommand: ParsableCommand {
             "Số giây chờ kết nối và câu trả lời đầu tiên của máy chủ (--hub).",
             "Seconds to wait for the connection and for the hub's first answer (--hub)."))
     var timeout: Int = LineTransport.defaultAnswerTimeoutSeconds
+    @Flag(
+        help: .pick(
+            "Nối tới máy chủ không mã hóa (--hub không TLS): chỉ để thử nghiệm hoặc trên cùng một máy.",
+            "Reach the hub in clear (--hub without TLS): only for tests or on the same machine."))
+    var insecure = false
 
     func run() throws {
         guard (hub == nil) != (via == nil) else { throw SyncUsage.oneWay }
@@ -45,11 +50,20 @@ struct SyncCommand: ParsableCommand {
             throw NTMError.hubNeedsCommune(known: try database.communes().map(\.slug))
         }
         let store = database.store
+        let credential = try CredentialFile.installed(in: store)
         let transport: LineTransport
         var child: Process?
         let childErrors = ChildErrors()
         if let hub {
-            transport = try LineTransport.connect(to: hub, timeout: max(1, timeout))
+            _ = try LineTransport.endpoint(hub)
+            if insecure {
+                transport = try LineTransport.connect(to: hub, timeout: max(1, timeout))
+            } else {
+                // TLS 1.3 to the hub whose key the credential pins; nothing is sent to another.
+                guard let credential else { throw SyncError.noCredential }
+                guard let pin = credential.tls else { throw SyncUsage.noPin }
+                transport = try LineTransport.connect(to: hub, pinning: pin, timeout: max(1, timeout))
+            }
         } else {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -68,8 +82,7 @@ struct SyncCommand: ParsableCommand {
                 input: output.fileHandleForReading.fileDescriptor, output: input.fileHandleForWriting.fileDescriptor,
                 onClose: { try? input.fileHandleForWriting.close() })
         }
-        var client = SyncClient(
-            store: store, commune: unit, credential: try CredentialFile.installed(in: store))
+        var client = SyncClient(store: store, commune: unit, credential: credential)
         let language = options.language
         let started = Date()
         let terminal = isatty(2) == 1

@@ -287,7 +287,8 @@ import Testing
         let revoked = String(errors.first ?? "")
         #expect(
             revoked.contains(
-                "máy chủ không nhận chứng thực của máy này (chứng thực của máy này đã bị thu hồi)"))
+                "máy chủ không nhận chứng thực của máy này (bản sao chưa được đăng ký ở máy chủ này, hoặc chứng thực đã bị thu hồi hay cấp lại)"
+            ))
         #expect(try ntm.output(["dump", "--db", "x.sqlite"], folder) == before)
     }
 }

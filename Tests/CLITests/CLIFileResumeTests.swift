@@ -28,8 +28,8 @@ import Testing
         bytes: @escaping @Sendable (SyncResult) -> Int64
     ) throws -> (SyncResult, Bool) {
         let store = try ReplicaStore.open(at: folder.file(db), schema: NTMSchema.schema)
-        var client = SyncClient(
-            store: store, commune: "dan-ly", credential: try Credential.installed(in: store, roles: .ntm))
+        let credential = try Credential.installed(in: store, roles: .ntm)
+        var client = SyncClient(store: store, commune: "dan-ly", credential: credential)
         let last = LastReport()
         let pid = hub.processIdentifier
         client.progress = { result in
@@ -37,7 +37,9 @@ import Testing
             if let killAt, bytes(result) >= killAt { Foundation.kill(pid, SIGKILL) }
         }
         do {
-            let result = try client.run(over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+            // Over TLS, as `ntm hub serve` speaks it: each kill cuts the tunnel, not only the lines.
+            let result = try client.run(
+                over: try LineTransport.connect(to: "127.0.0.1:\(port)", pinning: credential?.tls ?? ""))
             return (result, true)
         } catch SyncError.transport, SyncError.hub {
             return (last.result, false)

@@ -248,7 +248,7 @@ import Testing
                 == "ntm: error: notes.txt is not an ntm replica database (the file is not an SQLite database)\n")
         // A hub that refuses the connection; a --via command that does not exist.
         #expect(try ntm.run(["init", "--replica", "xa-1", "--commune", "dan-ly"], in: folder.path).status == 0)
-        let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1"], in: folder.path)
+        let refused = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--insecure"], in: folder.path)
         #expect(refused.status == 75)
         #expect(refused.stderr.contains("máy chủ từ chối kết nối"), "\(refused.stderr)")
         #expect(!refused.stderr.lowercased().contains("connection refused"))

@@ -16,7 +16,8 @@ import Testing
         try database(folder)
         // The kernel completes the connection (backlog) but nobody ever writes a line.
         let listener = try LoopbackListener()
-        let result = try ntm.run(["sync", "--hub", "127.0.0.1:\(listener.port)", "--timeout", "1"], in: folder.path)
+        let result = try ntm.run(
+            ["sync", "--hub", "127.0.0.1:\(listener.port)", "--timeout", "1", "--insecure"], in: folder.path)
         #expect(result.status == 75)
         #expect(
             result.stderr
@@ -42,7 +43,7 @@ import Testing
         try database(folder)
         let listener = try LoopbackListener()
         listener.answerOnce(with: "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
-        let result = try ntm.run(["sync", "--hub", "127.0.0.1:\(listener.port)"], in: folder.path)
+        let result = try ntm.run(["sync", "--hub", "127.0.0.1:\(listener.port)", "--insecure"], in: folder.path)
         #expect(result.status == 1)
         #expect(
             result.stderr
@@ -68,7 +69,7 @@ import Testing
     @Test func aClosedPortSaysSoInVietnamese() throws {
         let folder = TemporaryDirectory("cli-net-closed")
         try database(folder)
-        let result = try ntm.run(["sync", "--hub", "127.0.0.1:1"], in: folder.path)
+        let result = try ntm.run(["sync", "--hub", "127.0.0.1:1", "--insecure"], in: folder.path)
         #expect(result.status == 75)
         #expect(result.stderr.contains("không có chương trình nào nghe ở cổng đó"), "\(result.stderr)")
         #expect(!result.stderr.contains("Connection refused") && !result.stderr.contains("connection refused"))

@@ -184,8 +184,10 @@ import Testing
         #expect(applied > 0, "no hostile batch reached a commit")
     }
 
-    @Test func aLiveHubAnswersOnlyErrorObjectsToHostileConnectionsAndChangesNothingWhileAGoodClientSyncs() throws {
-        let hub = try HubFixture("fuzz-live", .guarded)
+    /// Run in clear and over TLS 1.3 (the lines inside the tunnel are the same hostile lines).
+    @Test(arguments: [false, true])
+    func aLiveHubAnswersOnlyErrorObjectsToHostileConnectionsAndChangesNothingWhileAGoodClientSyncs(tls: Bool) throws {
+        let hub = try HubFixture(tls ? "fuzz-live-tls" : "fuzz-live", tls ? .guarded.overTLS : .guarded)
         defer { hub.server.stop() }
         let good = try hub.commune("tan-ninh")
         // The replicas the hostile connections speak for (xa-dan-ly-52 … are not enrolled).
@@ -223,7 +225,7 @@ import Testing
             for start in stride(from: 0, to: scripts.count, by: 25) {
                 var open: [(HostileScript, RawConnection)] = []
                 for script in scripts[start..<min(start + 25, scripts.count)] {
-                    do { open.append((script, try RawConnection(port: hub.port))) } catch {
+                    do { open.append((script, try hub.rawConnection())) } catch {
                         failures.add("\(script.name): \(error)")
                     }
                 }
@@ -264,8 +266,11 @@ import Testing
         #expect(try communeDump(good.store, "tan-ninh") == communeDump(hub.store, "tan-ninh"))
     }
 
-    @Test func sessionsBeyondTheCapAreRefusedAndAGoodClientSyncsOnceIdleOnesClose() throws {
-        let hub = try HubFixture("fuzz-cap", .guarded)
+    /// Run in clear and over TLS 1.3 (where a connection counts from before its handshake, and one
+    /// beyond the cap is refused once the handshake is over).
+    @Test(arguments: [false, true])
+    func sessionsBeyondTheCapAreRefusedAndAGoodClientSyncsOnceIdleOnesClose(tls: Bool) throws {
+        let hub = try HubFixture(tls ? "fuzz-cap-tls" : "fuzz-cap", tls ? .guarded.overTLS : .guarded)
         defer { hub.server.stop() }
         let cap = hub.server.maximumSessions
         let beyond = 44
@@ -275,7 +280,7 @@ import Testing
         var idle: [RawConnection] = []
         defer { for connection in idle { connection.close() } }
         for index in 0..<(cap + beyond) {
-            let connection = try RawConnection(port: hub.port)
+            let connection = try hub.rawConnection()
             connection.send(Array((HostileLines.hello("xa-dan-ly-\(index + 2)") + "\n").utf8))
             idle.append(connection)
         }

@@ -50,6 +50,9 @@ public struct HubFixture: Sendable {
         /// The TCP server's limits; nil when the hub is not served over TCP (sessions then run in this
         /// process, see ``HubFixture/syncInMemory(_:)``).
         public var server: Server?
+        /// Whether the server speaks TLS 1.3 with a key of its own (pinned by the credentials it
+        /// issues) rather than plain TCP.
+        public var tls = false
 
         /// Options with every choice spelled out.
         public init(database: Database, epoch: String, bundles: [String] = [], communeYear: String?, server: Server?) {
@@ -76,6 +79,13 @@ public struct HubFixture: Sendable {
         ) -> Options {
             var options = self
             options.server = Server(idleTimeout: idleTimeout, handshakeTimeout: handshakeTimeout)
+            return options
+        }
+
+        /// These options, served over TLS 1.3 (see ``tls``).
+        public var overTLS: Options {
+            var options = self
+            options.tls = true
             return options
         }
 
@@ -123,14 +133,15 @@ public struct HubFixture: Sendable {
         for bundle in options.bundles { _ = try store.importBundle(from: bundle) }
         hub = HubIdentity(
             store: store, epoch: options.epoch, district: "trieu-son", sharedTables: ["catalogue"],
-            policy: NTMSchema.writePolicy, scope: .ntm)
+            policy: NTMSchema.writePolicy, scope: .ntm,
+            tls: options.tls ? try HubTLSIdentity.ensure(in: store, name: store.replicaID) : nil)
         if let limits = options.server {
             // A write to a connection the hub has closed must fail, not kill the test process (as in `ntm`).
             signal(SIGPIPE, SIG_IGN)
             let server = HubServer(
                 hub: hub, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                 idleTimeout: limits.idleTimeout, handshakeTimeout: limits.handshakeTimeout)
-            served = (server, try server.start(host: "127.0.0.1", port: 0))
+            served = (server, try server.start(host: "127.0.0.1", port: 0, tls: hub.tls))
         } else {
             served = nil
         }
@@ -215,12 +226,28 @@ public struct HubFixture: Sendable {
             })
     }
 
-    /// Syncs a replica with the hub over TCP (see ``server``).
+    /// Syncs a replica with the hub over TCP (see ``server``): over TLS, pinning the key its credential
+    /// names, when the hub speaks TLS.
     public func sync(_ replica: CommuneReplica) throws -> SyncResult {
-        try SyncClient(
-            store: replica.store, commune: replica.commune,
-            credential: try Credential.installed(in: replica.store, roles: .ntm)
-        ).run(over: try LineTransport.connect(to: "127.0.0.1:\(port)"))
+        try sync(replica, at: port)
+    }
+
+    /// Syncs a replica with whatever listens on `port` of loopback (a relay in front of the hub), as
+    /// ``sync(_:)`` does.
+    public func sync(_ replica: CommuneReplica, at port: Int) throws -> SyncResult {
+        let credential = try Credential.installed(in: replica.store, roles: .ntm)
+        let transport =
+            try hub.tls == nil
+            ? LineTransport.connect(to: "127.0.0.1:\(port)")
+            : LineTransport.connect(to: "127.0.0.1:\(port)", pinning: credential?.tls ?? "")
+        return try SyncClient(store: replica.store, commune: replica.commune, credential: credential).run(
+            over: transport)
+    }
+
+    /// A raw connection to the server: over TLS (pinning the hub's key) when it speaks TLS.
+    public func rawConnection() throws -> RawConnection {
+        if let tls = hub.tls { return try RawConnection(port: port, pinning: tls.pin) }
+        return try RawConnection(port: port)
     }
 
     /// Syncs over TCP once the hub has a free place: it frees a closed connection's place a moment after

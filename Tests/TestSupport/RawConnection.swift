@@ -25,7 +25,15 @@ public final class RawConnection {
     /// Connects to `127.0.0.1:port`; reads wait at most `timeoutSeconds`.
     /// - Throws: ``TransportError`` when nothing accepts the connection.
     public init(port: Int, timeoutSeconds: Int = 30) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port)
+        var wait = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// A blocking TCP socket connected to `127.0.0.1:port`.
+    /// - Throws: ``TransportError`` when nothing accepts the connection.
+    public static func connectedSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TransportError.closed(String(cString: strerror(errno))) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -41,6 +49,14 @@ public final class RawConnection {
             Glibc.close(fd)
             throw TransportError.unreachable("127.0.0.1:\(port)", reason)
         }
+        return fd
+    }
+
+    /// Connects to `127.0.0.1:port` over TLS 1.3, accepting the hub whose key has the pin `pin`; the
+    /// bytes sent and read are the tunnel's plaintext.
+    /// - Throws: ``TransportError`` as ``LineTransport/tunnel(to:pinning:timeout:)``.
+    public init(port: Int, pinning pin: String, timeoutSeconds: Int = 30) throws {
+        fd = try LineTransport.tunnel(to: "127.0.0.1:\(port)", pinning: pin, timeout: 10)
         var wait = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
     }

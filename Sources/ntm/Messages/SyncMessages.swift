@@ -9,6 +9,9 @@ import SyncWire
 
 enum SyncUsage: Error {
     case oneWay
+    /// `--hub` without `--insecure`, and the installed credential does not pin the hub's TLS key (it
+    /// was issued before hubs spoke TLS).
+    case noPin
 }
 
 /// The one-line messages of sync failures.
@@ -31,17 +34,20 @@ enum SyncMessages {
     /// Whether trying again later may succeed, with nothing changed by anyone.
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
-        case SyncError.transport(let transport):
-            if case .badAddress = transport { return false }
-            if case .commandFailed(_, let reason) = transport { return commandMayRecover(reason) }
-            return true
+        case SyncError.transport(let transport): return isTransient(transport)
         case SyncError.hub(let wire): return wire.code == .unavailable
-        case let transport as TransportError:
-            if case .badAddress = transport { return false }
-            if case .cannotListen = transport { return false }
-            if case .commandFailed(_, let reason) = transport { return commandMayRecover(reason) }
-            return true
+        case let transport as TransportError: return isTransient(transport)
         default: return false
+        }
+    }
+
+    /// Whether a transport failure may go away by itself: not a wrong address, a port that cannot be
+    /// listened on, a hub with another key, nor one reached with the wrong `--insecure`.
+    static func isTransient(_ transport: TransportError) -> Bool {
+        switch transport {
+        case .badAddress, .cannotListen, .wrongHubKey, .speaksTLS, .speaksClear: return false
+        case .commandFailed(_, let reason): return commandMayRecover(reason)
+        case .unreachable, .closed, .timedOut, .noAnswer: return true
         }
     }
 
@@ -68,6 +74,11 @@ enum SyncMessages {
             return language.pick(
                 "cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH",
                 "give exactly one of --hub HOST:PORT and --via COMMAND")
+        case SyncUsage.noPin:
+            return language.pick(
+                "giấy chứng nhận của máy này được cấp trước khi máy chủ dùng TLS nên không có khóa TLS của máy chủ: xin huyện cấp lại (ntm hub enroll --renew, rồi ntm credential install TỆP), hoặc thêm --insecure để nối không mã hóa",
+                "this replica's credential was issued before the hub spoke TLS and has no TLS key of the hub: ask the district to re-issue it (ntm hub enroll --renew, then ntm credential install FILE), or pass --insecure to connect in clear"
+            )
         case let error as SyncError:
             switch error {
             case .hub(let wire) where wire.code == .unauthenticated:
@@ -124,6 +135,20 @@ enum SyncMessages {
                 return language.pick(
                     "địa chỉ \"\(address)\" không hợp lệ; viết HOST:PORT, ví dụ 10.0.0.5:7420",
                     "invalid address \"\(address)\"; write HOST:PORT, e.g. 10.0.0.5:7420")
+            case .wrongHubKey(let address):
+                return language.pick(
+                    "\(address): đây không phải máy chủ huyện của bạn: khóa TLS không khớp với khóa trong giấy chứng nhận; không gửi gì; kiểm tra địa chỉ --hub, hoặc hỏi huyện xem máy chủ có đổi khóa không",
+                    "\(address): this is not your district's hub: its TLS key does not match the one in your credential; nothing was sent; check the --hub address, or ask the district whether the hub's key changed"
+                )
+            case .speaksTLS(let address):
+                return language.pick(
+                    "máy chủ ở \(address) dùng TLS: bỏ --insecure",
+                    "the hub at \(address) speaks TLS: drop --insecure")
+            case .speaksClear(let address):
+                return language.pick(
+                    "máy chủ ở \(address) phục vụ không mã hóa (ntm hub serve --insecure): chạy máy chủ không có --insecure, hoặc thêm --insecure nếu máy chủ ở ngay máy này",
+                    "the hub at \(address) serves in clear (ntm hub serve --insecure): serve it without --insecure, or pass --insecure if the hub is on this machine"
+                )
             case .noAnswer(let address, let seconds):
                 return language.pick(
                     "máy ở \(address) nhận kết nối nhưng không trả lời trong \(seconds) giây: kiểm tra đó có phải máy chủ ntm (ntm hub serve) và đúng cổng; chờ lâu hơn: --timeout GIÂY",
@@ -255,6 +280,9 @@ enum SyncMessages {
     /// Why the hub did not accept the credential, in Vietnamese: the hub's message is English (for
     /// people and logs, PROTOCOL.md §11.7); these are the reasons the reference hub gives.
     static func unauthenticatedReason(_ message: String) -> String {
+        if message.hasPrefix("credential not accepted") {
+            return "bản sao chưa được đăng ký ở máy chủ này, hoặc chứng thực đã bị thu hồi hay cấp lại"
+        }
         if message.contains("not enrolled") { return "máy này chưa được đăng ký ở máy chủ này" }
         if message.contains("revoked or renewed") { return "chứng thực vừa bị thu hồi hoặc cấp lại" }
         if message.contains("revoked") { return "chứng thực của máy này đã bị thu hồi" }
