@@ -15,6 +15,8 @@ public struct IngestWriter: Sendable {
     public var revokedAfter: UInt64?
     /// Whether its credential was revoked.
     public var revoked: Bool
+    /// The sequence number where a proven fork froze the origin, nil when it is not frozen.
+    public var frozenAt: UInt64? = nil
     /// Operations whose hash the hub recorded in its enrolment log (at a renewal or a revocation: what
     /// it held then): arriving work must agree with them, so that a key stolen and revoked, or a hub
     /// restored from a backup, cannot let other operations in under those sequence numbers.
@@ -92,6 +94,8 @@ public enum IngestWait: String, Sendable, Hashable, CaseIterable {
     case unsigned
     /// An earlier operation of the origin is missing here.
     case gap
+    /// The origin is frozen at the hub: a fork was proven (two signed histories under its id).
+    case frozen
 }
 
 /// Operations of one origin an ingest did not take, and why.
@@ -160,6 +164,9 @@ public struct IngestError: Error, Sendable, Equatable {
 
     /// What kind of violation.
     public var kind: Kind
+    /// For a fork: whether two signatures of the writer prove it (a checkpoint whose head contradicts
+    /// what the hub holds, or another checkpoint at the same seq); the hub then freezes the origin.
+    public var proven = false
     /// The operation or origin it concerns.
     public var dot: Dot
     /// What is wrong, in English (sent on the wire, logged).

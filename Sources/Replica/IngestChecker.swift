@@ -72,12 +72,14 @@ final class IngestChecker {
         let op = prepared.operation
         let dot = op.dot
         // A bundle made on a laptop carries the hub's own writes it pulled: the same ones are duplicates.
-        if case .bundle = source, applier.summary.contains(dot) { return try held(op) }
+        if case .bundle = source, dot.origin == hubOrigin, applier.summary.contains(dot) { return try held(op) }
         guard dot.origin != hubOrigin else {
             throw IngestError(.hubOwn, dot, "operation \(dot) claims to be the hub's own")
         }
-        if applier.summary.contains(dot) { return try held(op) }
+        // The origin's carried checkpoints are checked first, duplicates or not: one that contradicts
+        // what the hub holds proves a fork.
         var plan = try self.plan(for: dot.origin)
+        if applier.summary.contains(dot) { return try held(op) }
         if let wait = plan.wait { return waits(dot.origin, wait) }
         let expected = applier.summary.origins[dot.origin]?.firstMissing ?? 1
         guard dot.seq == expected else {
@@ -221,6 +223,15 @@ final class IngestChecker {
     private func makePlan(for origin: String) throws -> Plan {
         let checkpoints = carried[origin] ?? []
         var anchors = rules.writers[origin]?.anchors ?? [:]
+        if let frozen = rules.writers[origin]?.frozenAt {
+            if case .session(let replica, _) = source, replica == origin {
+                throw IngestError(
+                    .fork, Dot(origin: origin, seq: frozen),
+                    "is where a fork of \(origin) was proven (two signed histories: a copied database); the hub takes none of its work until the district renews its credential (ntm hub enroll --renew) after ntm replica fork-recover"
+                )
+            }
+            return Plan(role: nil, through: 0, head: nil, chained: true, wait: .frozen)
+        }
         if case .session(let replica, let role) = source, replica == origin {
             // Trusted by the session; its own checkpoints are still checked and kept, to be carried on.
             for checkpoint in checkpoints {
@@ -290,12 +301,17 @@ final class IngestChecker {
             try ReplicaStore.loggedOperation(db, dot: dot)?.operation
             ?? ReplicaStore.quarantinedOperation(db, dot: dot)?.operation
         if let held, held.hash != checkpoint.head {
-            throw IngestError(
+            var error = IngestError(
                 .fork, dot, "is signed with another head than the operation the hub holds with that dot")
+            error.proven = true
+            throw error
         }
         for other in try ReplicaStore.checkpoints(db, origin: checkpoint.origin, seq: checkpoint.seq)
         where other.contradicts(checkpoint) {
-            throw IngestError(.fork, dot, "is signed with another head than a checkpoint the hub holds at that seq")
+            var error = IngestError(
+                .fork, dot, "is signed with another head than a checkpoint the hub holds at that seq")
+            error.proven = true
+            throw error
         }
     }
 

@@ -11,15 +11,57 @@ extension ReplicaStore {
         rules: IngestRules
     ) throws -> IngestReport {
         let now = clock()
-        return try queue.write { db in
-            let applier = try Applier(db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit)
-            let checker = IngestChecker(
-                db, applier: applier, schema: schema, rules: rules, source: source, hubOrigin: replicaID,
-                sender: sender, receivedMs: now, checkpoints: checkpoints)
-            for op in operations { try checker.admit(PreparedOperation(op)) }
-            let report = try checker.finish()
-            try applier.finish()
-            return report
+        return try freezingOnProvenFork {
+            try queue.write { db in
+                let applier = try Applier(db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit)
+                let checker = IngestChecker(
+                    db, applier: applier, schema: schema, rules: rules, source: source, hubOrigin: replicaID,
+                    sender: sender, receivedMs: now, checkpoints: checkpoints)
+                for op in operations { try checker.admit(PreparedOperation(op)) }
+                let report = try checker.finish()
+                try applier.finish()
+                return report
+            }
+        }
+    }
+
+    /// Runs an ingest; when it fails on a proven fork (two signed histories of one origin), records the
+    /// origin as frozen, after the failed transaction rolled back, and rethrows.
+    private func freezingOnProvenFork<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as IngestError where error.kind == .fork && error.proven {
+            try freeze(origin: error.dot.origin, at: error.dot.seq)
+            throw error
+        } catch ReplicaError.ingest(let error) where error.kind == .fork && error.proven {
+            try freeze(origin: error.dot.origin, at: error.dot.seq)
+            throw ReplicaError.ingest(error)
+        }
+    }
+
+    /// Freezes an origin at a hub: a fork was proven at `seq`. Its work is not taken until the district
+    /// renews its credential (``unfreeze(_:)``).
+    public func freeze(origin: String, at seq: UInt64) throws {
+        let now = clock()
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO frozen_origin (origin, seq, frozen_ms) VALUES (?, ?, ?)",
+                arguments: [origin, Int64(clamping: seq), now])
+        }
+    }
+
+    /// Lifts a freeze (a renewal: the copy that forked keeps an old key, which vouches for nothing new).
+    public func unfreeze(_ origin: String) throws {
+        try queue.write { db in try db.execute(sql: "DELETE FROM frozen_origin WHERE origin = ?", arguments: [origin]) }
+    }
+
+    /// The origins frozen by a proven fork, with the sequence number where it was found.
+    public func frozenOrigins() throws -> [String: UInt64] {
+        try queue.read { db in
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT origin, seq FROM frozen_origin").map {
+                    ($0["origin"] as String, UInt64($0["seq"] as Int64))
+                })
         }
     }
 
@@ -51,6 +93,9 @@ extension ReplicaStore {
                 revoked: enrolled.isRevoked, revokedAfter: enrolled.isRevoked ? enrolled.revokedSeq : nil,
                 anchors: anchors[enrolled.replica] ?? [:])
         }
+        for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM frozen_origin") {
+            writers[row["origin"]]?.frozenAt = UInt64(row["seq"] as Int64)
+        }
         return IngestRules(policy: policy, writers: writers, hubKey: hubKey)
     }
 
@@ -68,20 +113,22 @@ extension ReplicaStore {
     ) throws -> (BundleStats, IngestReport) {
         var report = IngestReport()
         let (schema, hubOrigin, now) = (self.schema, replicaID, clock())
-        var stats = try importBundle(from: path) { db, applier, header in
-            let own = header.enrolments.filter { $0.hub == hubName && $0.verify(hubKey: hubKey) }
-            let takenBack = try Self.take(db, own, apply: true).count
-            let rules = try Self.ingestRules(db, policy: policy, hubKey: hubKey)
-            let checker = IngestChecker(
-                db, applier: applier, schema: schema, rules: rules, source: .bundle(vouched: vouched),
-                hubOrigin: hubOrigin, sender: header.from, receivedMs: now, checkpoints: header.checkpoints)
-            return (
-                { try checker.admit($0) },
-                {
-                    report = try checker.finish()
-                    report.enrolmentsTakenBack = takenBack
-                }
-            )
+        var stats = try freezingOnProvenFork {
+            try importBundle(from: path) { db, applier, header in
+                let own = header.enrolments.filter { $0.hub == hubName && $0.verify(hubKey: hubKey) }
+                let takenBack = try Self.take(db, own, apply: true).count
+                let rules = try Self.ingestRules(db, policy: policy, hubKey: hubKey)
+                let checker = IngestChecker(
+                    db, applier: applier, schema: schema, rules: rules, source: .bundle(vouched: vouched),
+                    hubOrigin: hubOrigin, sender: header.from, receivedMs: now, checkpoints: header.checkpoints)
+                return (
+                    { try checker.admit($0) },
+                    {
+                        report = try checker.finish()
+                        report.enrolmentsTakenBack = takenBack
+                    }
+                )
+            }
         }
         stats.duplicates = report.duplicates
         return (stats, report)

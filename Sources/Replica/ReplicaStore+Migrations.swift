@@ -192,6 +192,13 @@ extension ReplicaStore {
                         through_head TEXT NOT NULL,
                         PRIMARY KEY (replica, public_key)
                     ) WITHOUT ROWID;
+                    -- At a hub: origins frozen by a proven fork (two signed heads at one seq: a copied
+                    -- database), until the district renews the replica's credential.
+                    CREATE TABLE frozen_origin (
+                        origin TEXT PRIMARY KEY NOT NULL,
+                        seq INTEGER NOT NULL,
+                        frozen_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

@@ -34,8 +34,8 @@ public struct HubRecovery: Sendable, Equatable {
             enrolmentsTakenBack: Int(try store.metadata(.hubRecoveredEnrolments) ?? "") ?? 0)
     }
 
-    /// Counts entries of the enrolment log taken back.
-    static func note(enrolments: Int, in store: ReplicaStore) throws {
+    /// Counts entries of the enrolment log taken back (from a session, or a bundle imported at the hub).
+    public static func note(enrolments: Int, in store: ReplicaStore) throws {
         let before = Int(try store.metadata(.hubRecoveredEnrolments) ?? "") ?? 0
         try store.setMetadata(.hubRecoveredEnrolments, String(before + enrolments))
     }

@@ -58,6 +58,8 @@ extension HubIdentity {
                 publicKey: publicKey, serial: serial, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head,
                 issuedMs: Self.now(), hubSeed: seed)
         }
+        // A new key lifts a freeze: the copy that forked keeps the old one, which vouches for nothing new.
+        try store.unfreeze(replica)
     }
 
     /// Revokes a replica's current key by a signed log entry naming the cutoff: the last operation of

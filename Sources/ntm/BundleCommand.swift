@@ -140,6 +140,9 @@ struct BundleCommand: ParsableCommand {
                     let (stats, ingest) = try store.importBundle(
                         from: file, policy: identity.policy, hubKey: key, hubName: identity.name,
                         vouched: options.commune.map(Role.commune))
+                    if ingest.enrolmentsTakenBack > 0 {
+                        try HubRecovery.note(enrolments: ingest.enrolmentsTakenBack, in: store)
+                    }
                     try report(stats, store, refused: ingest.newlyRefused)
                     if !ingest.waiting.isEmpty { warn(.bundleWorkWaits(ingest.waiting), options.language) }
                 } else {

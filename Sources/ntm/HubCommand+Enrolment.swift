@@ -62,6 +62,7 @@ extension HubCommand {
             let hub = try HubSetup.identity(database)
             let language = options.language
             let enrolled = try hub.store.enrolments()
+            let frozen = try hub.store.frozenOrigins()
             guard !enrolled.isEmpty else {
                 say(language.pick("Chưa có bản sao nào được đăng ký.", "No replica is enrolled yet."))
                 return
@@ -70,6 +71,11 @@ extension HubCommand {
                 let state =
                     entry.revokedMs.map {
                         language.pick("đã thu hồi \(Presentation.time($0))", "revoked \(Presentation.time($0))")
+                    } ?? frozen[entry.replica].map {
+                        language.pick(
+                            "bị khóa: có hai lịch sử từ thao tác \($0) (cơ sở dữ liệu bị sao chép; cấp lại khóa sau khi khôi phục)",
+                            "frozen: two histories from operation \($0) (a copied database; renew its key once recovered)"
+                        )
                     } ?? language.pick("đang dùng", "active")
                 let synced =
                     entry.lastSyncMs.map {

@@ -216,6 +216,43 @@ import Testing
             try count("xa-dan-ly-2", in: "hub.sqlite", folder) == (try count("xa-dan-ly-2", in: "b.sqlite", folder)))
     }
 
+    /// Two signed histories of one replica id (a copied laptop) prove a fork: the hub refuses the
+    /// second, freezes the origin (its work waits, its own sync is refused) and says so in `ntm hub
+    /// replicas`, until the district renews its key.
+    @Test func aProvenForkFreezesTheOriginUntilItsKeyIsRenewed() throws {
+        let folder = try district("relay-fork")
+        _ = try sqlite3(folder.file("a.sqlite"), ".backup '\(folder.file("copy.sqlite"))'")
+        for code in ["2.1", "2.2", "3.1"] { try ntm.ok(["assess", code, "dat", "--db", "a.sqlite"], folder) }
+        try ntm.ok(["bundle", "export", "a-next.ndjson", "--db", "a.sqlite"], folder)
+        try ntm.ok(["assess", "5", "dat", "--db", "copy.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "copy.ndjson", "--db", "copy.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "a-next.ndjson", "--db", "hub.sqlite"], folder)
+        let held = try count("xa-dan-ly-1", in: "hub.sqlite", folder)
+        let refused = try ntm.refuse(["bundle", "import", "copy.ndjson"], folder, db: "hub.sqlite")
+        #expect(refused.contains("có hai lịch sử khác nhau"), "\(refused)")
+        #expect(
+            try ntm.output(["hub", "replicas", "--db", "hub.sqlite"], folder).contains("bị khóa: có hai lịch sử"))
+        // Frozen: the original's next work waits, its own sync is refused.
+        try ntm.ok(["assess", "6.1", "dat", "--db", "a.sqlite"], folder)
+        try ntm.ok(["bundle", "export", "a-later.ndjson", "--db", "a.sqlite"], folder)
+        let waits = try ntm.ok(["bundle", "import", "a-later.ndjson", "--db", "hub.sqlite"], folder)
+        #expect(waits.stderr.contains("máy đó bị khóa ở huyện"), "\(waits.stderr)")
+        #expect(try count("xa-dan-ly-1", in: "hub.sqlite", folder) == held)
+        #expect(try ntm.run(["sync", "--db", "a.sqlite"] + via, in: folder.path).status != 0)
+        // Renewed (the copy would recover under a new id): the original's work goes in again.
+        try ntm.ok(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-1", "--role", "commune:dan-ly", "--out", "a-new.cred",
+                "--renew", "--db", "hub.sqlite",
+            ], folder)
+        try ntm.ok(["credential", "install", "a-new.cred", "--db", "a.sqlite"], folder)
+        try ntm.ok(["sync", "--db", "a.sqlite"] + via, folder)
+        #expect(
+            try count("xa-dan-ly-1", in: "hub.sqlite", folder) == (try count("xa-dan-ly-1", in: "a.sqlite", folder)))
+        #expect(
+            !(try ntm.output(["hub", "replicas", "--db", "hub.sqlite"], folder).contains("bị khóa")))
+    }
+
     /// The 32-byte key a credential file holds.
     func credentialSeed(_ path: String) throws -> [UInt8] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

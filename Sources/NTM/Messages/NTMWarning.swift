@@ -50,6 +50,11 @@ public enum NTMWarning: Equatable, Sendable {
                     why = language.pick(
                         "chưa có chữ ký của máy đó: nhập lại một gói máy đó xuất sau khi được ghi danh",
                         "not signed by that replica yet: import a bundle it exported after it was enrolled")
+                case .frozen:
+                    why = language.pick(
+                        "máy đó bị khóa ở huyện vì có hai lịch sử khác nhau (cơ sở dữ liệu bị sao chép): khôi phục máy đó (ntm replica fork-recover) rồi cấp lại khóa (ntm hub enroll --renew)",
+                        "that replica is frozen at this district as it has two different histories (a copied database): recover it (ntm replica fork-recover), then renew its key (ntm hub enroll --renew)"
+                    )
                 case .gap:
                     why = language.pick(
                         "thiếu thao tác trước đó: nhập trước gói có các thao tác ấy",
