@@ -184,9 +184,9 @@ extension ReplicaStore {
     /// signed by none of them. What it cannot judge it keeps; the hub judges it.
     static func keepCheckpoints(_ db: Database, _ checkpoints: [Checkpoint]) throws {
         guard !checkpoints.isEmpty else { return }
-        var keys: [String: [[UInt8]]] = [:]
+        var enrolments: [String: [EnrolmentRecord]] = [:]
         for record in try enrolmentLog(db) where record.kind == .enrol {
-            keys[record.replica, default: []].append(record.publicKey)
+            enrolments[record.replica, default: []].append(record)
         }
         let hubKey = try String.fetchOne(
             db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetadataKey.syncHubKey.rawValue]
@@ -195,8 +195,8 @@ extension ReplicaStore {
             if let hubKey, checkpoint.keyID == Checkpoint.keyID(of: hubKey) {
                 return checkpoint.verify(publicKey: hubKey)
             }
-            guard let known = keys[checkpoint.origin] else { return true }
-            return known.contains { checkpoint.verify(publicKey: $0) }
+            guard let known = enrolments[checkpoint.origin] else { return true }
+            return known.contains { $0.vouches(for: checkpoint) }
         }
         try record(db, kept)
     }

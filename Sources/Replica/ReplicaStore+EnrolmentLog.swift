@@ -157,9 +157,4 @@ public struct EnrolmentContext {
         UInt64(try Int64.fetchOne(db, sql: "SELECT serial FROM enrolment WHERE replica = ?", arguments: [replica]) ?? 0)
     }
 
-    /// The current public key of `replica`, nil when it has none.
-    public func key(of replica: String) throws -> [UInt8]? {
-        try String.fetchOne(db, sql: "SELECT public_key FROM enrolment WHERE replica = ?", arguments: [replica])
-            .flatMap(Hex.bytes)
-    }
 }

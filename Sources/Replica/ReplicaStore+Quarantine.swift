@@ -42,32 +42,6 @@ public struct RefusedOperation: Sendable, Hashable {
 }
 
 extension ReplicaStore {
-    /// Applies `operations` and quarantines `refused` in one transaction: a quarantined operation's dot
-    /// is held from then on (its origin's later operations are no gap) but it is neither logged nor
-    /// merged, so it is never relayed. `sender` names the replica that pushed them.
-    /// - Returns: how many operations were newly applied.
-    @discardableResult
-    public func apply(
-        _ operations: [SyncOperation], quarantining refused: [(operation: SyncOperation, reason: String)],
-        sender: String
-    ) throws -> Int {
-        guard !refused.isEmpty else { return try apply(operations) }
-        let now = clock()
-        return try queue.write { db in
-            let applier = try Applier(db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit)
-            for op in operations { try applier.apply(op) }
-            for (op, reason) in refused where applier.hold(op.dot) {
-                try db.execute(
-                    sql: """
-                        INSERT INTO quarantine (origin, seq, op, reason, sender, received_ms) VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [op.dot.origin, Int64(op.dot.seq), op.jsonLine, reason, sender, now])
-            }
-            try applier.finish()
-            return applier.applied
-        }
-    }
-
     /// Quarantined operations, oldest first: all of them, or those of one origin; at most `limit`, the
     /// most recent ones (what a replica that crashed after a push may not have learned yet).
     public func quarantine(origin: String? = nil, limit: Int = Int.max) throws -> [QuarantinedOperation] {

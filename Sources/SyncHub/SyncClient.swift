@@ -151,7 +151,7 @@ public struct SyncClient {
     /// other replicas this replica holds (received on a USB stick) up to their writers' checkpoints.
     /// Records what the hub refused.
     private func push(_ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult) throws {
-        if let credential, signsCheckpoints { try store.signCheckpoints(seed: credential.secret) }
+        if let credential, signsCheckpoints { try credential.signCheckpoints(in: store) }
         var holds = welcome.holds
         var batchNumber: Int64 = 0
         var pending: [SyncOperation] = []
@@ -213,8 +213,10 @@ public struct SyncClient {
         }
         try flush(Self.within(own, pending), relayed: false)
         holds.origins[origin] = hub
+        // What this replica holds of others (pushing its own changes nothing of theirs).
+        let others = try store.summary().origins.filter { $0.key != origin }
         if welcome.protocolVersion >= WireLimits.relayProtocolVersion {
-            for other in try store.summary().origins.keys.sorted() where other != origin && other != welcome.hub {
+            for other in others.keys.sorted() where other != welcome.hub {
                 var held = holds.origins[other] ?? SeqRanges()
                 while let run = try relayRun(of: other, after: held) {
                     pending = run.operations
@@ -224,7 +226,7 @@ public struct SyncClient {
                 holds.origins[other] = held
             }
         }
-        for (other, held) in try store.summary().origins where other != origin {
+        for (other, held) in others {
             let hub = holds.origins[other] ?? SeqRanges()
             result.unsent += Int(held.count) - Int(held.intersectionCount(hub))
         }

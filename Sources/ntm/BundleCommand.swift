@@ -135,6 +135,11 @@ struct BundleCommand: ParsableCommand {
                 if database.isHub {
                     // The hub's one way in: each writer judged by its enrolled role, relayed work by its
                     // signature; what a commune may not write is quarantined (§14).
+                    // The role a person vouches for is permanent for the work it judges: a typo must not
+                    // quarantine a commune's work under a commune that does not exist.
+                    if let commune = options.commune, !Identifiers.isSlug(commune) {
+                        throw NTMError.badCommuneSlug(commune)
+                    }
                     let identity = try HubSetup.identity(database)
                     let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: store))
                     let (stats, ingest) = try store.importBundle(

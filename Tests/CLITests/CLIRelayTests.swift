@@ -107,6 +107,11 @@ import Testing
         #expect(unknown.stdout.contains("0 mới"), "\(unknown.stdout)")
         #expect(unknown.stderr.contains("máy chưa ghi danh ở huyện"), "\(unknown.stderr)")
         #expect(try count("xa-dan-ly-1", in: "hub.sqlite", folder) == 0)
+        // Vouching for a commune that is no slug (a name typed by hand) is refused before anything is read.
+        let typo = try ntm.refuse(
+            ["bundle", "import", "unsigned.ndjson", "--commune", "Dân Lý"], folder, db: "hub.sqlite")
+        #expect(typo.contains("mã xã \"Dân Lý\" không hợp lệ"), "\(typo)")
+        #expect(try sqlite3(folder.file("hub.sqlite"), "SELECT count(*) FROM quarantine") == "0")
         // Enrolled, its next bundle is signed; the hub applies the assessment and quarantines the
         // verification, judged by the writer's role (commune:dan-ly), not by who carried the stick.
         #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
