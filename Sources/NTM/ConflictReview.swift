@@ -46,7 +46,7 @@ public struct ConflictReview: Sendable {
             return found
         }
         let names = Dictionary(communes.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let fallbackSet = try? database.commune(database.homeCommune ?? database.district).catalogue.id
+        let fallbackSet = try? database.commune(database.homeCommune ?? database.unit).catalogue.id
         var views: [ConflictView] = []
         for record in try database.store.conflicts() {
             let view = try describe(record, library: library, names: names, fallbackSet: fallbackSet)

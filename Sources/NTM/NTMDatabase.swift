@@ -14,6 +14,9 @@ public final class NTMDatabase: Sendable {
         /// itself is recorded as a unit working towards the district set `qd558-2016`, so that its own
         /// criteria and deadlines live beside the communes'.
         case district(slug: String, name: String?, code: String? = nil, year: String? = nil)
+        /// A province database (the province hub's): no home commune, no district; the province's own
+        /// row names it, and its districts' hubs and its sectors sync with it.
+        case province(slug: String, name: String?)
     }
 
     /// The first facts about a commune written when its replica is created.
@@ -119,6 +122,15 @@ public final class NTMDatabase: Sendable {
                 try CommuneReplica.targetChange(
                     commune: slug, catalogue: try CatalogueLibrary().catalogue(districtSetID), level: nil, year: year,
                     isDistrict: true))
+        case .province(let slug, let name):
+            try checkSlug(slug)
+            metadata["province"] = slug
+            if let name {
+                let clean = Text.normalized(name)
+                guard !clean.isEmpty else { throw NTMError.emptyName }
+                metadata["province_name"] = clean
+                first.append(RowChange(table: NTMSchema.Table.commune, row: slug, values: ["name": .text(clean)]))
+            }
         }
         let store = try ReplicaStore.create(
             at: path, replicaID: replicaID, schema: NTMSchema.schema, metadata: metadata, clock: clock)
@@ -144,6 +156,18 @@ public final class NTMDatabase: Sendable {
     /// The district's name, when recorded.
     public var districtName: String? { nonEmptyMetadata("district_name") }
 
+    /// The province slug of a province database (`ntm hub init --province`); nil elsewhere.
+    public var province: String? { nonEmptyMetadata("province") }
+
+    /// The province's name, when recorded.
+    public var provinceName: String? { nonEmptyMetadata("province_name") }
+
+    /// The unit a database without a home commune stands for: its district, or its province.
+    public var unit: String? { district ?? province }
+
+    /// The name of ``unit``, when recorded.
+    public var unitName: String? { district != nil ? districtName : provinceName }
+
     /// Whether this is the district hub's database (made by `ntm hub init`: it has a hub epoch).
     public var isHub: Bool { nonEmptyMetadata(MetadataKey.hubEpoch.rawValue) != nil }
 
@@ -153,8 +177,10 @@ public final class NTMDatabase: Sendable {
     /// The local metadata key under which an installed credential's role is kept.
     public static let roleMetadataKey = "credential_role"
 
-    /// The role this replica was enrolled with (from its installed credential), if any.
-    public var role: Role? { nonEmptyMetadata(Self.roleMetadataKey).flatMap(NTMRole.parse) }
+    /// The role this replica was enrolled with (from its installed credential), if any. Nil at a hub:
+    /// its own writes are its office's, and a hub above (a district's province) judges them when they
+    /// arrive there.
+    public var role: Role? { isHub ? nil : nonEmptyMetadata(Self.roleMetadataKey).flatMap(NTMRole.parse) }
 
     private func nonEmptyMetadata(_ key: String) -> String? {
         (try? store.metadata(key)).flatMap { $0?.isEmpty == false ? $0 : nil }
@@ -228,9 +254,9 @@ public final class NTMDatabase: Sendable {
         let known = try communes(snapshot)
         // The hub's database serves the communes; work on one of them is named with --commune.
         if slug == nil, homeCommune == nil, isHub {
-            throw NTMError.hubNeedsCommune(known: known.map(\.slug).filter { $0 != district })
+            throw NTMError.hubNeedsCommune(known: known.map(\.slug).filter { $0 != unit })
         }
-        guard let chosen = slug.map(Text.slug) ?? homeCommune ?? district else {
+        guard let chosen = slug.map(Text.slug) ?? homeCommune ?? unit else {
             throw NTMError.communeRequired(known: known.map(\.slug))
         }
         guard known.contains(where: { $0.slug == chosen }) else {

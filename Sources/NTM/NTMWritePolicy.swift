@@ -9,7 +9,12 @@ extension NTMSchema {
     ///   decide: a department's verification (thẩm tra), a province sector's verdict and the number of
     ///   its written verdict, and the criteria sets.
     /// - A department writes its own verification of criteria, in every commune of the district.
-    /// - The district office writes everything.
+    /// - A province sector writes its own appraisals' name, inspection date, verdict, document number
+    ///   and note, in every commune.
+    /// - The district office writes everything at its own hub. At the province (`district:SLUG`), a
+    ///   district writes the rows of the district and its communes, but neither a sector's verdict (nor
+    ///   its document number) nor the criteria sets.
+    /// - The province office writes everything.
     public static let writePolicy = WritePolicy(
         rules: [
             WriteRule(
@@ -28,7 +33,14 @@ extension NTMSchema {
             WriteRule(
                 "a department records its own verification", who: .department, table: Table.verification,
                 rows: .naming(part: 3)),
-            WriteRule("the district office writes everything", who: .district, table: nil, rows: .any),
+            WriteRule(
+                "a sector records its own appraisal", who: .sector, table: Table.appraisal,
+                columns: ["sector_name", "inspected", "verdict", "document", "note"], rows: .naming(part: 2)),
+            WriteRule("the district office writes everything", who: .district, table: nil, rows: .unbound),
+            WriteRule(
+                "a district writes its own communes' rows, but not a sector's verdict", who: .district, table: nil,
+                rows: .within, except: ["\(Table.appraisal).verdict", "\(Table.appraisal).document", Table.catalogue]),
+            WriteRule("the province office writes everything", who: .province, table: nil, rows: .any),
         ],
         slug: { Text.slug($0) })
 }

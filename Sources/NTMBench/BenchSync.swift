@@ -17,8 +17,8 @@ enum BenchSync {
 
     /// A commune's role sees its own rows and speaks for its commune.
     static let scope = RoleScopeRule(
-        scope: { role, district, shared in
-            RowScope(owners: [role.argument ?? ""] + (district.map { [$0] } ?? []), tables: shared.sorted())
+        scope: { role, context in
+            RowScope(owners: [role.argument ?? ""] + context.sharedOwners, tables: context.sharedTables.sorted())
         },
         unit: { $0.argument })
 

@@ -45,7 +45,7 @@ public enum CredentialFile {
     public static func install(_ credential: Credential, from path: String, into database: NTMDatabase) throws {
         try check(
             credential, from: path, replica: database.store.replicaID, commune: database.homeCommune,
-            place: database.homeCommune ?? database.district ?? "")
+            place: database.homeCommune ?? database.unit ?? "")
         // The role also on its own, for the checks the NTM layer makes before writing.
         try database.store.setMetadata([
             MetadataKey.credential.rawValue: credential.fileContents,

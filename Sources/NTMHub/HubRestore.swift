@@ -31,7 +31,7 @@ extension HubSetup {
         }
         // The backup is only read: nothing (not even a missing epoch) is written into it.
         let old = try NTMDatabase.open(at: backup)
-        guard old.homeCommune == nil, old.district != nil else { throw HubSetupError.notAHub(old.store.path) }
+        guard old.homeCommune == nil, old.unit != nil else { throw HubSetupError.notAHub(old.store.path) }
         let name = try Self.name(old) ?? old.store.replicaID
         try FileManager.default.copyItem(atPath: backup, toPath: target)
         let suffix = "-r" + NTMDatabase.randomHex(6)

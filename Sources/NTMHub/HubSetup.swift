@@ -25,11 +25,11 @@ public enum HubSetup {
     /// and name, the criteria sets shared whole, NTM's write policy and its scope rule.
     /// - Throws: ``HubSetupError/notAHub(_:)`` for a commune's database.
     public static func identity(_ database: NTMDatabase) throws -> HubIdentity {
-        guard database.homeCommune == nil, database.district != nil else {
+        guard database.homeCommune == nil, database.unit != nil else {
             throw HubSetupError.notAHub(database.store.path)
         }
         return HubIdentity(
-            store: database.store, epoch: try epoch(database), district: database.district,
+            store: database.store, epoch: try epoch(database), district: database.unit,
             sharedTables: [NTMSchema.Table.catalogue], policy: NTMSchema.writePolicy, scope: .ntm,
             name: try name(database), fileLimit: try fileLimit(database),
             tls: try HubTLSIdentity.stored(in: database.store))

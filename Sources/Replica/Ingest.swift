@@ -63,12 +63,18 @@ public struct IngestRules: Sendable {
     /// The hub's own Ed25519 public key, when it has one: checkpoints under it vouch for the hub's
     /// former replica ids (its writes made before a restore come back through the laptops).
     public var hubKey: [UInt8]?
+    /// The unit each unit sits under at a hub above hubs (a commune under its district), for the rules
+    /// that cover a writer's unit (``WriteRule/Rows/within``).
+    public var parents: [String: String]
 
     /// Creates rules.
-    public init(policy: WritePolicy, writers: [String: IngestWriter], hubKey: [UInt8]? = nil) {
+    public init(
+        policy: WritePolicy, writers: [String: IngestWriter], hubKey: [UInt8]? = nil, parents: [String: String] = [:]
+    ) {
         self.policy = policy
         self.writers = writers
         self.hubKey = hubKey
+        self.parents = parents
     }
 }
 

@@ -120,7 +120,7 @@ final class IngestChecker {
         var reason: String?
         if let cutoff = plan.quarantineAfter, dot.seq > cutoff {
             reason = "revoked: the credential of \(dot.origin) was revoked; its work after seq \(cutoff) is not taken"
-        } else if let role = plan.role, rules.policy.rule(allowing: op.key, to: role) == nil {
+        } else if let role = plan.role, rules.policy.rule(allowing: op.key, to: role, parents: rules.parents) == nil {
             reason = "forbidden: no rule lets \(role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
         }
         if let reason {

@@ -96,7 +96,7 @@ extension ReplicaStore {
         for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM frozen_origin") {
             writers[row["origin"]]?.frozenAt = UInt64(row["seq"] as Int64)
         }
-        return IngestRules(policy: policy, writers: writers, hubKey: hubKey)
+        return IngestRules(policy: policy, writers: writers, hubKey: hubKey, parents: try unitParents(db))
     }
 
     /// A hub imports a bundle through its one way in: the same checks as a pushed batch, every origin

@@ -201,6 +201,34 @@ extension ReplicaStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v11-hierarchy") { db in
+            try db.execute(
+                sql: """
+                    -- At a hub above hubs (a province): the unit each unit sits under (a commune under its
+                    -- district), from enrolments made through a lower hub or with --district.
+                    CREATE TABLE unit_parent (
+                        unit TEXT PRIMARY KEY NOT NULL,
+                        parent TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    -- The lower hubs enrolled here: the name and enrolment-log key each showed in its first
+                    -- authenticated session (pinned: another key later is refused).
+                    CREATE TABLE lower_hub (
+                        replica TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        public_key TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    -- The replicas enrolled here through a lower hub's log, and which one; and the entries of
+                    -- those logs already taken.
+                    CREATE TABLE delegated (
+                        replica TEXT PRIMARY KEY NOT NULL,
+                        hub TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE delegated_entry (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        hub TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 

@@ -21,6 +21,12 @@ public struct WriteRule: Sendable, Hashable {
         case naming(part: Int)
         /// Every row.
         case any
+        /// Rows of the writer's unit: owned by its role argument or by a unit the hub places under it
+        /// (a district's communes, ``IngestRules/parents``). Only for a role with an argument.
+        case within
+        /// Every row, for a role without an argument only (a district office at its own hub, which
+        /// answers to nobody there).
+        case unbound
     }
 
     /// A short name quoted in refusals ("commune writes its own assessments").
@@ -33,14 +39,20 @@ public struct WriteRule: Sendable, Hashable {
     public var columns: Set<String>?
     /// The rows.
     public var rows: Rows
+    /// What the rule leaves out of its tables and columns: whole tables (`catalogue`) or columns
+    /// (`appraisal.verdict`).
+    public var except: Set<String>
 
     /// Creates a rule.
-    public init(_ name: String, who: Who, table: String?, columns: Set<String>? = nil, rows: Rows) {
+    public init(
+        _ name: String, who: Who, table: String?, columns: Set<String>? = nil, rows: Rows, except: Set<String> = []
+    ) {
         self.name = name
         self.who = who
         self.table = table
         self.columns = columns
         self.rows = rows
+        self.except = except
     }
 }
 
@@ -58,15 +70,25 @@ public struct WritePolicy: Sendable {
         self.slug = slug
     }
 
-    /// The rule that allows `role` to write this field, or nil when none does.
-    public func rule(allowing key: FieldKey, to role: Role) -> WriteRule? {
+    /// The rule that allows `role` to write this field, or nil when none does. `parents` places units
+    /// under others (a commune under its district) for ``WriteRule/Rows/within``.
+    public func rule(allowing key: FieldKey, to role: Role, parents: [String: String] = [:]) -> WriteRule? {
         rules.first { rule in
             guard rule.who.rawValue == role.kind else { return false }
             guard rule.table == nil || rule.table == key.table else { return false }
             guard rule.columns == nil || rule.columns!.contains(key.column) else { return false }
+            guard !rule.except.contains(key.table), !rule.except.contains("\(key.table).\(key.column)") else {
+                return false
+            }
             switch rule.rows {
             case .any:
                 return true
+            case .unbound:
+                return role.argument == nil
+            case .within:
+                guard let unit = role.argument else { return false }
+                let owner = RowScope.owner(of: key.row)
+                return owner == unit || parents[owner] == unit
             case .owned:
                 guard let owner = role.argument else { return false }
                 return RowScope.owner(of: key.row) == owner

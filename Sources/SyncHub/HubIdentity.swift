@@ -43,6 +43,14 @@ public struct HubIdentity: Sendable {
         self.name = name ?? store.replicaID
     }
 
+    /// Where the hub stands now: its unit, the hubs above it (as its last sync upward recorded them) and
+    /// which unit sits under which (read at each use: an enrolment or a sync upward changes them).
+    public func context() throws -> ScopeContext {
+        ScopeContext(
+            unit: district, above: try store.upperHubs().compactMap(\.unit), sharedTables: sharedTables,
+            parents: try store.unitParents())
+    }
+
     /// What a replica of this role receives and may push, by the hub's ``scopeRule``.
-    public func scope(of role: Role) -> RowScope { scopeRule.scope(role, district, sharedTables) }
+    public func scope(of role: Role) throws -> RowScope { scopeRule.scope(role, try context()) }
 }

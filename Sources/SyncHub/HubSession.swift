@@ -24,6 +24,9 @@ public final class HubSession: @unchecked Sendable {
         var publicKey: [UInt8]
         /// The session's protocol version (the lower of both sides').
         var version: Int
+        /// When the client is a lower hub (a district's syncing with its province): its log's pinned
+        /// name and key.
+        var lowerHub: LowerHub? = nil
     }
 
     enum State {
@@ -158,6 +161,9 @@ public final class HubSession: @unchecked Sendable {
         case (.awaitingAuth(let hello, let nonce), .message(.auth(let signature))):
             var peer = try authenticate(hello, nonce: nonce, signature: signature)
             peer.version = min(hello.protocolVersion, WireLimits.protocolVersion)
+            if peer.version >= WireLimits.hierarchyProtocolVersion {
+                peer.lowerHub = try lowerHub(hello, peer: peer)
+            }
             stats.replica = peer.client
             state = .ready(peer)
             var log: (key: [UInt8]?, records: [EnrolmentRecord], wanted: Bool) = (nil, [], false)
@@ -172,6 +178,12 @@ public final class HubSession: @unchecked Sendable {
                     log.records = Array(try hub.store.enrolmentLog().suffix(ReplicaStore.maximumEnrolmentsCarried))
                 }
                 if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
+                // A lower hub's log this hub has not taken up to its last entry: asked for whole.
+                if peer.lowerHub != nil, let theirs = hello.lowerHub?.head,
+                    try hub.store.takenDelegatedEntries([theirs.hash]).isEmpty
+                {
+                    log.wanted = true
+                }
             }
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
@@ -184,10 +196,17 @@ public final class HubSession: @unchecked Sendable {
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
                 refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
                 fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil,
-                hubKey: log.key, enrolments: log.records, enrolmentsWanted: log.wanted)
+                hubKey: log.key, enrolments: log.records, enrolmentsWanted: log.wanted,
+                above: peer.version >= WireLimits.hierarchyProtocolVersion ? try hub.store.upperHubs() : [])
             return [WireMessage.welcome(welcome).line]
-        case (.ready, .message(.enrolments(let records))):
-            return [WireMessage.enrolmentsTaken(taken: try takeBack(records)).line]
+        case (.ready(let peer), .message(.enrolments(let records))):
+            var taken = try takeBack(records)
+            if let lower = peer.lowerHub {
+                let changed = try hub.takeDelegated(records, from: lower, role: peer.role)
+                stats.enrolmentsDelegated += changed
+                taken += changed
+            }
+            return [WireMessage.enrolmentsTaken(taken: taken).line]
         case (.ready(let peer), .message(.probe(let seq))):
             return [WireMessage.probed(seq: seq, hash: try heldHash(peer.client, seq)).line]
         case (.ready(let peer), .message(.push(let batch, let count, let defaults, let checkpoints))):
@@ -250,6 +269,32 @@ public final class HubSession: @unchecked Sendable {
     public static let credentialNotAccepted =
         "credential not accepted: not enrolled at this hub, revoked or renewed; the hub's log says which"
 
+    /// The lower hub a client's hello shows (a district's hub syncing with its province), its log's
+    /// name and key pinned at its first session; nil for a replica that is no hub.
+    /// - Throws: `forbidden` when the key or name differs from the pinned ones, or when the client is
+    ///   this hub or one above it (a cycle).
+    private func lowerHub(_ hello: WireMessage.Hello, peer: Peer) throws -> LowerHub? {
+        if try hub.isSelfOrAbove(peer.client) {
+            throw WireError(
+                .forbidden,
+                "cycle: replica \(peer.client) is this hub or a hub above it, and cannot sync as a replica below it")
+        }
+        guard let info = hello.lowerHub else { return nil }
+        if try hub.isSelfOrAbove(info.name) {
+            throw WireError(
+                .forbidden, "cycle: hub \(info.name) is this hub or a hub above it, and cannot sync as a hub below it")
+        }
+        let shown = LowerHub(replica: peer.client, name: info.name, publicKey: info.key)
+        let pinned = try hub.store.pinLowerHub(shown)
+        guard pinned == shown else {
+            throw WireError(
+                .forbidden,
+                "hub \(peer.client) shows another enrolment-log key or name than at its first session; if its database was made anew, enrol it again (ntm hub enroll --renew)"
+            )
+        }
+        return pinned
+    }
+
     /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this
     /// session's nonce, and for a commune's role the commune it names in hello.
     private func authenticate(_ hello: WireMessage.Hello, nonce: [UInt8], signature: [UInt8]) throws -> Peer {
@@ -278,7 +323,7 @@ public final class HubSession: @unchecked Sendable {
                 .forbidden, "replica \(hello.replica) is enrolled for commune \(commune), not \(hello.commune)")
         }
         return Peer(
-            client: hello.replica, role: enrolled.role, scope: hub.scope(of: enrolled.role),
+            client: hello.replica, role: enrolled.role, scope: try hub.scope(of: enrolled.role),
             publicKey: enrolled.publicKey, version: WireLimits.oldestProtocolVersion)
     }
 

@@ -14,7 +14,7 @@ extension SessionStats {
                 "bytes_in": "\(counts.bytesIn)", "bytes_out": "\(counts.bytesOut)",
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
                 "relay_rejected": "\(relayRejected)", "relay_error": "\(relayError?.description ?? "-")",
-                "enrolments_taken_back": "\(enrolmentsTaken)",
+                "enrolments_taken_back": "\(enrolmentsTaken)", "enrolments_delegated": "\(enrolmentsDelegated)",
                 "detail": "\(detail ?? "-")",
             ])
     }

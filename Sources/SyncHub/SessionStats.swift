@@ -16,6 +16,8 @@ public struct SessionStats: Sendable {
     public var relayError: WireError?
     /// Entries of the hub's enrolment log the client gave back (the hub had lost them in a restore).
     public var enrolmentsTaken = 0
+    /// Enrolments a lower hub's log made or changed here (a district's communes, at its province).
+    public var enrolmentsDelegated = 0
     /// What the hub's log says beyond the error the peer was sent: why a credential was not accepted,
     /// which an unauthenticated peer is not told.
     public var detail: String?

@@ -24,6 +24,10 @@ public struct SyncClient {
     public var signsCheckpoints = true
     /// Called after each committed batch with the figures so far.
     public var progress: ((SyncResult) -> Void)?
+    /// Set when this replica is itself a hub syncing with the hub above it (a district's with its
+    /// province): it shows its own enrolment log, so that the hub above takes its communes' work, and
+    /// keeps none of that hub's log in its own.
+    public var asHub: HubAsClient?
 
     /// Creates a client.
     public init(store: ReplicaStore, commune: String, credential: Credential?) {
@@ -47,13 +51,17 @@ public struct SyncClient {
         do {
             let savedEpoch = try store.metadata(.syncEpoch)
             let ownHead = try store.chainHead()
+            let ownLogHead = try store.enrolmentLogHead().map { ChainHead(seq: $0.seq, hash: $0.hash) }
             try transport.send([
                 WireMessage.hello(
                     .init(
                         protocolVersion: WireLimits.protocolVersion, replica: store.replicaID, commune: commune,
                         schema: store.schema.tag, epoch: savedEpoch,
                         head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) },
-                        enrolments: try store.enrolmentLogHead().map { ChainHead(seq: $0.seq, hash: $0.hash) })
+                        enrolments: asHub == nil ? ownLogHead : nil,
+                        lowerHub: try asHub.map {
+                            LowerHubInfo(name: $0.name, key: try Checkpoint.publicKey(seed: $0.seed), head: ownLogHead)
+                        })
                 ).line
             ])
             guard case .challenge(let hub, let nonce) = try firstMessage(transport) else {
@@ -76,7 +84,13 @@ public struct SyncClient {
                 try? transport.send([WireMessage.error(WireError(.fork, fork.wireMessage)).line])
                 throw SyncError.fork(fork)
             }
-            try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
+            if asHub != nil {
+                // A hub's own writes the hub above refused stay in its reports (they are its office's);
+                // the hub above lists them.
+                try checkChain(welcome, transport: transport)
+            } else {
+                try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
+            }
             try exchangeEnrolments(welcome, transport: transport, result: &result)
             var cursor = try savedCursor()
             // What this replica receives: a credential of another role (a commune laptop made a
@@ -97,7 +111,7 @@ public struct SyncClient {
                 ])
             }
             try push(welcome, transport: transport, result: &result)
-            result.refused = try store.refusalCount()
+            result.refused = asHub == nil ? try store.refusalCount() : result.counts.sent.refused
             while true {
                 try transport.send([WireMessage.pull(cursor: cursor, limit: pullBatch).line])
                 switch try expectMessage(transport) {
@@ -182,7 +196,10 @@ public struct SyncClient {
                 return false
             }
             // A relayed operation the hub refused is recorded by its writer when it syncs.
-            try store.recordRefusals(refused.filter { $0.dot.origin == store.replicaID }.map { ($0.dot, $0.reason) })
+            if asHub == nil {
+                try store.recordRefusals(
+                    refused.filter { $0.dot.origin == store.replicaID }.map { ($0.dot, $0.reason) })
+            }
             if relayed {
                 result.relayed += applied
             } else {
@@ -197,7 +214,12 @@ public struct SyncClient {
         }
         let origin = store.replicaID
         var hub = holds.origins[origin] ?? SeqRanges()
-        let own = try store.checkpoints(origin: origin, in: hub.firstMissing...UInt64.max)
+        // Only this credential's checkpoints: a hub's own chain is also signed with its hub key, for its
+        // communes, which the hub above does not know.
+        let keyID = credential.map { Checkpoint.keyID(of: $0.publicKey) }
+        let own = try store.checkpoints(origin: origin, in: hub.firstMissing...UInt64.max).filter {
+            keyID == nil || $0.keyID == keyID
+        }
         while true {
             let next = hub.firstMissing
             let ops = try store.operations(origin: origin, after: next - 1, limit: pushBatch)
@@ -238,6 +260,18 @@ public struct SyncClient {
     private func exchangeEnrolments(
         _ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult
     ) throws {
+        if let asHub {
+            // A hub keeps only its own log; the hub above asks for it to enrol this hub's communes.
+            guard welcome.enrolmentsWanted else { return }
+            let key = try Checkpoint.publicKey(seed: asHub.seed)
+            let own = try store.enrolmentLog().filter { $0.hub == asHub.name && $0.verify(hubKey: key) }
+            try transport.send([WireMessage.enrolments(own).line])
+            guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
+                throw violation(transport, "expected enrolments-taken")
+            }
+            result.enrolmentsDelegated = taken
+            return
+        }
         guard let key = welcome.hubKey else { return }
         if let known = try store.metadata(.syncHubKey), known != key.hexString {
             // Another key under the same hub name: keep the first one's entries, take none of these.
@@ -253,6 +287,20 @@ public struct SyncClient {
             throw violation(transport, "expected enrolments-taken")
         }
         result.enrolmentsGivenBack = taken
+    }
+
+    /// A hub syncing upward checks that the hub above is not below it (its `above` would name this
+    /// hub: a cycle), then records that chain as its own, nearest first.
+    private func checkChain(_ welcome: WireMessage.Welcome, transport: LineTransport) throws {
+        guard welcome.protocolVersion >= WireLimits.hierarchyProtocolVersion else { return }
+        let names = [store.replicaID, asHub?.name].compactMap { $0 }
+        if welcome.above.contains(where: { names.contains($0.hub) }) {
+            try? transport.send([
+                WireMessage.error(WireError(.forbidden, "cycle: this hub is above the hub it syncs with")).line
+            ])
+            throw SyncError.cycle(hub: welcome.hub)
+        }
+        try store.recordUpperHubs([UpperHub(hub: welcome.hub, unit: welcome.district)] + welcome.above)
     }
 
     /// The checkpoints among `checkpoints` whose operation is in `batch`.

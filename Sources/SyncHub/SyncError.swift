@@ -21,4 +21,6 @@ public enum SyncError: Error, Equatable, Sendable {
     /// another laptop, or restored from an older backup). Nothing is pushed or pulled until
     /// ``ForkRecovery`` gives it a new replica id.
     case fork(ForkRecord)
+    /// This hub and the hub it syncs with are each below the other (`above` names this one): a cycle.
+    case cycle(hub: String)
 }

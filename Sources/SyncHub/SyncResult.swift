@@ -19,6 +19,9 @@ public struct SyncResult: Sendable, Equatable {
     public var relayRejected: [String: String] = [:]
     /// Entries of the hub's enrolment log this replica gave back to a hub restored from an older backup.
     public var enrolmentsGivenBack = 0
+    /// At a hub syncing upward: how many enrolments its log made or changed at the hub above (its
+    /// communes, departments and office, enrolled there on its behalf).
+    public var enrolmentsDelegated = 0
     /// This replica's operations the hub has refused (its role may not write them), all told.
     public var refused = 0
     /// What the file phase left for later.

@@ -72,6 +72,82 @@ public struct ChainHead: Hashable, Sendable {
     }
 }
 
+/// A hub syncing with the hub above it (a district's with its province), as its hello shows it: the
+/// name its own enrolment log is signed for, that log's key, and the log's last entry (version 6).
+public struct LowerHubInfo: Hashable, Sendable {
+    /// The name the lower hub's log entries carry (`hub` of each entry).
+    public var name: String
+    /// The Ed25519 public key that signs the lower hub's log (32 bytes).
+    public var key: [UInt8]
+    /// The last entry of the lower hub's log (seq and hash), nil when it is empty.
+    public var head: ChainHead?
+
+    /// Creates the description.
+    public init(name: String, key: [UInt8], head: ChainHead?) {
+        self.name = name
+        self.key = key
+        self.head = head
+    }
+
+    /// The description as a JSON object.
+    public var json: JSONValue {
+        var object: JSONObject = ["name": .string(name), "key": .string(key.hexString)]
+        if let head { object["head"] = head.json }
+        return .object(object)
+    }
+
+    static func optional(_ json: JSONValue?) throws(WireError) -> LowerHubInfo? {
+        guard let json, json != .null else { return nil }
+        guard let object = json.object, let name = object["name"]?.string, Identifiers.isReplicaID(name),
+            let text = object["key"]?.string, let key = Hex.bytes(text), key.count == 32
+        else {
+            throw WireError(
+                .badMessage, "\"lower_hub\" of hello must be {\"name\": replica id, \"key\": 64 hex digits, \"head\"?}")
+        }
+        return LowerHubInfo(
+            name: name, key: key, head: try ChainHead.optional(object["head"], field: "lower_hub.head", of: "hello"))
+    }
+}
+
+/// One hub of the chain above a hub, nearest first (welcome's `above`, version 6): its replica id and
+/// the unit (district or province slug) whose rows every replica below receives.
+public struct UpperHub: Hashable, Sendable {
+    /// The hub's replica id.
+    public var hub: String
+    /// Its unit's slug, when it has one.
+    public var unit: String?
+
+    /// Creates an entry.
+    public init(hub: String, unit: String?) {
+        self.hub = hub
+        self.unit = unit
+    }
+
+    /// The entry as a JSON object.
+    public var json: JSONValue { .object(["hub": .string(hub), "unit": unit.map(JSONValue.string) ?? .null]) }
+
+    /// Reads a list of entries (an absent member is an empty list).
+    public static func list(_ json: JSONValue?, field: String) throws(WireError) -> [UpperHub] {
+        guard let json, json != .null else { return [] }
+        guard let array = json.array, array.count <= 16 else {
+            throw WireError(.badMessage, "\"\(field)\" must be a list of at most 16 {\"hub\", \"unit\"}")
+        }
+        var hubs: [UpperHub] = []
+        for item in array {
+            guard let object = item.object, let hub = object["hub"]?.string, Identifiers.isReplicaID(hub) else {
+                throw WireError(
+                    .badMessage, "\"\(field)\" must be a list of {\"hub\": replica id, \"unit\": slug or null}")
+            }
+            let unit = object["unit"]?.string
+            if let unit, !Identifiers.isSlug(unit) {
+                throw WireError(.badMessage, "\"unit\" of \"\(field)\" must be a slug or null")
+            }
+            hubs.append(UpperHub(hub: hub, unit: unit))
+        }
+        return hubs
+    }
+}
+
 /// One line of a sync session other than an operation (`protocol/PROTOCOL.md`, part II).
 public enum WireMessage: Hashable, Sendable {
     /// Client → hub, first line: who the replica is, which commune it works for, where it stopped pulling.
@@ -134,11 +210,15 @@ public enum WireMessage: Hashable, Sendable {
         public var head: ChainHead?
         /// The last entry of the hub's enrolment log the client holds (its seq and hash; version 5).
         public var enrolments: ChainHead?
+        /// When the client is itself a hub syncing with the hub above it: its own log's name, key and
+        /// head (version 6).
+        public var lowerHub: LowerHubInfo?
         /// Creates a hello.
         public init(
             protocolVersion: Int, replica: String, commune: String, schema: String, epoch: String?,
-            head: ChainHead? = nil, enrolments: ChainHead? = nil
+            head: ChainHead? = nil, enrolments: ChainHead? = nil, lowerHub: LowerHubInfo? = nil
         ) {
+            self.lowerHub = lowerHub
             self.enrolments = enrolments
             self.protocolVersion = protocolVersion
             self.replica = replica
@@ -185,15 +265,20 @@ public enum WireMessage: Hashable, Sendable {
         /// The hub's enrolment log, whole, when the client's last entry is not the hub's (version 5).
         public var enrolments: [EnrolmentRecord]
         /// Whether the hub lacks the client's last entry (it was restored from an older backup): the
-        /// client then sends its entries (`enrolments`) before anything else (version 5).
+        /// client then sends its entries (`enrolments`) before anything else (version 5). Also set when
+        /// the client is a lower hub whose log's last entry the hub has not taken (version 6).
         public var enrolmentsWanted: Bool
+        /// The hubs above this hub, nearest first (version 6): a lower hub keeps them with this hub to
+        /// know its own chain (and refuse a cycle), and their units' rows reach every replica below.
+        public var above: [UpperHub]
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
             shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil,
             fileLimit: Int64? = nil, hubKey: [UInt8]? = nil, enrolments: [EnrolmentRecord] = [],
-            enrolmentsWanted: Bool = false
+            enrolmentsWanted: Bool = false, above: [UpperHub] = []
         ) {
+            self.above = above
             self.hubKey = hubKey
             self.enrolments = enrolments
             self.enrolmentsWanted = enrolmentsWanted
@@ -297,6 +382,7 @@ extension WireMessage {
             ]
             if let head = hello.head { object["head"] = head.json }
             if let log = hello.enrolments { object["enrolments"] = log.json }
+            if let lower = hello.lowerHub { object["lower_hub"] = lower.json }
             return .object(object)
         case .welcome(let welcome):
             var object: JSONObject = [
@@ -311,6 +397,7 @@ extension WireMessage {
             if let key = welcome.hubKey { object["hub_key"] = .string(key.hexString) }
             if !welcome.enrolments.isEmpty { object["enrolments"] = .array(welcome.enrolments.map(\.json)) }
             if welcome.enrolmentsWanted { object["enrolments_wanted"] = .bool(true) }
+            if !welcome.above.isEmpty { object["above"] = .array(welcome.above.map(\.json)) }
             return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -403,7 +490,8 @@ extension WireMessage {
                     protocolVersion: Int(try int("protocol", 1...1_000_000)), replica: replica,
                     commune: try text("commune"), schema: try text("schema"), epoch: epoch,
                     head: try ChainHead.optional(object["head"], field: "head", of: type),
-                    enrolments: try ChainHead.optional(object["enrolments"], field: "enrolments", of: type)))
+                    enrolments: try ChainHead.optional(object["enrolments"], field: "enrolments", of: type),
+                    lowerHub: try LowerHubInfo.optional(object["lower_hub"])))
         case "welcome":
             let holds: Summary
             do {
@@ -430,7 +518,8 @@ extension WireMessage {
                     fileLimit: try Self.optionalLimit(object["file_limit"]),
                     hubKey: try Self.optionalKey(object["hub_key"]),
                     enrolments: try Self.records(object["enrolments"], of: type),
-                    enrolmentsWanted: object["enrolments_wanted"] == nil ? false : try flag("enrolments_wanted")))
+                    enrolmentsWanted: object["enrolments_wanted"] == nil ? false : try flag("enrolments_wanted"),
+                    above: try UpperHub.list(object["above"], field: "above")))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -544,16 +633,20 @@ public enum WireLimits {
     /// The most refusals a welcome lists (each reason is at most 256 bytes, so the line stays far
     /// below the line limit).
     public static let maximumRefusalsInWelcome = 1000
-    /// The protocol version this code speaks (5: pushes relay other origins' work vouched for by
-    /// checkpoints, batches carry checkpoints; 4: file contents move after the operations; 3: sessions
-    /// authenticate by challenge and response).
-    public static let protocolVersion = 5
+    /// The protocol version this code speaks (6: a hub syncs with the hub above it, showing its own
+    /// enrolment log; 5: pushes relay other origins' work vouched for by checkpoints, batches carry
+    /// checkpoints; 4: file contents move after the operations; 3: sessions authenticate by challenge
+    /// and response).
+    public static let protocolVersion = 6
     /// The lowest protocol version a hub serves (a version 3 session moves no files).
     public static let oldestProtocolVersion = 3
     /// The first version whose sessions move files.
     public static let filesProtocolVersion = 4
     /// The first version whose pushes may relay other origins' work and whose batches carry checkpoints.
     public static let relayProtocolVersion = 5
+    /// The first version in which a hub syncs with the hub above it (hello's `lower_hub`, welcome's
+    /// `above`).
+    public static let hierarchyProtocolVersion = 6
     /// The largest file a hub accepts unless its district sets another limit: 50 MiB.
     public static let defaultFileLimit: Int64 = 50 << 20
 }

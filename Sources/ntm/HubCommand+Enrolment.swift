@@ -14,22 +14,27 @@ extension HubCommand {
                 "Enrol a replica and write the credential file to carry to it."),
             discussion: Interface.pick(
                 """
-                Vai trò: commune:MÃ-XÃ (máy của một xã), department:TÊN-PHÒNG (một phòng của huyện: ghi thẩm tra \
-                của mình ở mọi xã), district (văn phòng huyện: mọi thứ). Máy chủ chỉ giữ khóa công khai; khóa bí mật \
-                chỉ có trong tệp --out.
+                Ở máy chủ huyện: commune:MÃ-XÃ (máy của một xã), department:TÊN-PHÒNG (một phòng của huyện: ghi thẩm \
+                tra của mình ở mọi xã), district (văn phòng huyện: mọi thứ). Ở máy chủ tỉnh: district:MÃ-HUYỆN (máy \
+                chủ của một huyện), sector:TÊN-NGÀNH (một sở, ngành tỉnh: ghi kết quả thẩm định của mình), \
+                commune:MÃ-XÃ --district MÃ-HUYỆN (xã báo cáo thẳng lên tỉnh; bỏ --district nơi không còn huyện), \
+                province (văn phòng tỉnh). Máy chủ chỉ giữ khóa công khai; khóa bí mật chỉ có trong tệp --out.
                 """,
                 """
-                Roles: commune:SLUG (a commune's laptop), department:NAME (a district department: writes its own \
-                verifications in every commune), district (the district office: everything). The hub keeps only the \
-                public key; the private key is only in the --out file.
+                At a district hub: commune:SLUG (a commune's laptop), department:NAME (a district department: writes \
+                its own verifications in every commune), district (the district office: everything). At a province \
+                hub: district:SLUG (a district's hub), sector:NAME (a province sector: writes its own verdicts), \
+                commune:SLUG --district SLUG (a commune reporting straight to the province; no --district where there \
+                is no district), province (the province office). The hub keeps only the public key; the private key \
+                is only in the --out file.
                 """))
 
         @OptionGroup var options: SharedOptions<ShowDatabase>
         @Option(help: .pick("Mã bản sao, ví dụ xa-dan-ly-1.", "The replica id, e.g. xa-dan-ly-1.")) var replica: String
         @Option(
             help: .pick(
-                "Vai trò: commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district.",
-                "The role: commune:SLUG, department:NAME or district."
+                "Vai trò: commune:MÃ-XÃ, department:TÊN-PHÒNG, district, district:MÃ-HUYỆN, sector:TÊN-NGÀNH hoặc province.",
+                "The role: commune:SLUG, department:NAME, district, district:SLUG, sector:NAME or province."
             ))
         var role: String
         @Option(help: .pick("Tệp chứng thực sẽ ghi (chưa tồn tại).", "The credential file to write (must not exist)."))
@@ -39,10 +44,16 @@ extension HubCommand {
                 "Cấp khóa mới cho bản sao đã đăng ký (khóa cũ hết hiệu lực).",
                 "Issue a new key to an enrolled replica (the old one stops working)."))
         var renew = false
+        @Option(
+            help: .pick(
+                "Ở máy chủ tỉnh: huyện của xã được ghi danh (bỏ qua nơi không còn huyện).",
+                "At a province hub: the district of the commune enrolled (leave out where there is none)."))
+        var district: String?
 
         func run() throws {
             let parsed = try Enrolment.enrol(
-                replica: replica, role: role, out: out, renew: renew, at: try options.openDatabase())
+                replica: replica, role: role, out: out, renew: renew, district: district,
+                at: try options.openDatabase())
             say(
                 options.language.pick(
                     "Đã đăng ký \(replica) với vai trò \(parsed); tệp chứng thực: \(out) (mang đến máy đó: ntm credential install \(out))",

@@ -119,7 +119,9 @@ struct HubCommand: ParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: Interface.pick("Tạo cơ sở dữ liệu của máy chủ huyện.", "Create the district hub's database."))
+            abstract: Interface.pick(
+                "Tạo cơ sở dữ liệu của máy chủ huyện (--district) hoặc tỉnh (--province).",
+                "Create the database of a district hub (--district) or a province hub (--province)."))
 
         @OptionGroup var options: SharedOptions<ShowAuthor>
         @Option(
@@ -127,23 +129,37 @@ struct HubCommand: ParsableCommand {
         )
         var replica: String
         @Option(help: .pick("Mã huyện không dấu, ví dụ trieu-son.", "The district's slug, e.g. trieu-son."))
-        var district: String
-        @Option(help: .pick("Tên huyện, ví dụ \"Triệu Sơn\".", "The district's name, e.g. \"Triệu Sơn\".")) var name:
-            String?
+        var district: String?
+        @Option(help: .pick("Mã tỉnh không dấu, ví dụ thanh-hoa.", "The province's slug, e.g. thanh-hoa."))
+        var province: String?
+        @Option(
+            help: .pick(
+                "Tên huyện hoặc tỉnh, ví dụ \"Triệu Sơn\".", "The district's or province's name, e.g. \"Triệu Sơn\"."))
+        var name: String?
 
         func run() throws {
+            guard (district == nil) != (province == nil) else { throw HubUsage.districtOrProvince }
             var author: String?
             do { author = try options.author(database: nil) } catch NTMError.missingAuthor { author = nil }
+            let home: NTMDatabase.Home =
+                if let district { .district(slug: district, name: name) } else {
+                    .province(slug: province!, name: name)
+                }
             let database = try NTMDatabase.create(
-                at: options.databasePath, replicaID: replica, home: .district(slug: district, name: name),
-                author: author)
+                at: options.databasePath, replicaID: replica, home: home, author: author)
             let epoch = try HubSetup.epoch(database)
             _ = try HubSetup.tls(database)
+            let place = database.unitName ?? database.unit ?? ""
             say(
-                options.language.pick(
-                    "Đã tạo máy chủ huyện \(database.districtName ?? district) (bản sao \(replica), epoch \(epoch)) tại \(options.databasePath)",
-                    "Created the district hub \(database.districtName ?? district) (replica \(replica), epoch \(epoch)) at \(options.databasePath)"
-                ))
+                province == nil
+                    ? options.language.pick(
+                        "Đã tạo máy chủ huyện \(place) (bản sao \(replica), epoch \(epoch)) tại \(options.databasePath)",
+                        "Created the district hub \(place) (replica \(replica), epoch \(epoch)) at \(options.databasePath)"
+                    )
+                    : options.language.pick(
+                        "Đã tạo máy chủ tỉnh \(place) (bản sao \(replica), epoch \(epoch)) tại \(options.databasePath)",
+                        "Created the province hub \(place) (replica \(replica), epoch \(epoch)) at \(options.databasePath)"
+                    ))
         }
     }
 

@@ -67,6 +67,23 @@ struct InitCommand: ParsableCommand {
         // A department's laptop may not write the district's own rows: it receives them at its first sync.
         var setupWrites = true
         if issued?.role.department != nil { setupWrites = false }
+        // A province sector's or office's laptop belongs to the province its credential names.
+        if let issued, issued.role.sector != nil || issued.role.isProvince, options.commune == nil {
+            guard let province = issued.district else { throw NTMError.placeRequired }
+            let database = try NTMDatabase.create(
+                at: options.databasePath, replicaID: replica, home: .province(slug: province, name: nil),
+                author: try? options.author(database: nil), setupWrites: false)
+            if let credential {
+                try CredentialFile.check(issued, from: credential, replica: replica, commune: nil, place: province)
+                try CredentialFile.install(issued, from: credential, into: database)
+            }
+            say(
+                options.language.pick(
+                    "Đã tạo cơ sở dữ liệu của \(issued.role) ở tỉnh \(province) (bản sao \(replica)) tại \(options.databasePath)",
+                    "Created the database of \(issued.role) in province \(province) (replica \(replica)) at \(options.databasePath)"
+                ))
+            return
+        }
         if let issued, let credential {
             try CredentialFile.check(
                 issued, from: credential, replica: replica, commune: commune.map(Text.slug),

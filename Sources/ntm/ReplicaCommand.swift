@@ -56,7 +56,7 @@ struct ReplicaCommand: ParsableCommand {
                 let issued = try CredentialFile.read(path)
                 try CredentialFile.check(
                     issued, from: path, replica: issued.replica, commune: database.homeCommune,
-                    place: database.homeCommune ?? database.district ?? "")
+                    place: database.homeCommune ?? database.unit ?? "")
                 newID = issued.replica
                 metadata[MetadataKey.credential.rawValue] = issued.fileContents
                 metadata[NTMDatabase.roleMetadataKey] = issued.role.description

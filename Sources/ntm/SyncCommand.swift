@@ -46,7 +46,7 @@ struct SyncCommand: ParsableCommand {
         guard (hub == nil) != (via == nil) else { throw SyncUsage.oneWay }
         // A commune's replica syncs as its commune; a district's database (a hub) as its district.
         let database = try options.openDatabase()
-        guard let unit = options.commune ?? database.homeCommune ?? database.district else {
+        guard let unit = options.commune ?? database.homeCommune ?? database.unit else {
             throw NTMError.hubNeedsCommune(known: try database.communes().map(\.slug))
         }
         let store = database.store
@@ -83,6 +83,12 @@ struct SyncCommand: ParsableCommand {
                 onClose: { try? input.fileHandleForWriting.close() })
         }
         var client = SyncClient(store: store, commune: unit, credential: credential)
+        if database.isHub {
+            // A district hub syncing with its province: it shows its own enrolment log, so that the
+            // province takes its communes' work, signed by them, and enrols them on its behalf.
+            client.asHub = HubAsClient(
+                name: try HubSetup.name(database) ?? store.replicaID, seed: try HubSigningKey.seed(of: store))
+        }
         let language = options.language
         let started = Date()
         let terminal = isatty(2) == 1
@@ -147,6 +153,11 @@ struct SyncCommand: ParsableCommand {
             )
         }
         line += SyncMessages.relay(result, language)
+        if result.enrolmentsDelegated > 0 {
+            line += language.pick(
+                "; máy chủ cấp trên đã ghi danh \(result.enrolmentsDelegated) máy của máy chủ này",
+                "; the hub above enrolled \(Language.english(result.enrolmentsDelegated, "replica")) of this hub's")
+        }
         say(line)
     }
 }

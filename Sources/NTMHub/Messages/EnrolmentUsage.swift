@@ -26,6 +26,16 @@ public enum EnrolmentUsage: Error, Equatable, Sendable {
     case wrongCommune(credential: String, database: String)
     /// A commune role named with the district's own slug.
     case communeIsDistrict(String)
+    /// No sector of the criteria sets has this name; `known` lists them.
+    case unknownSector(String, known: [String])
+    /// The role is not one this hub enrols (`province`: the hub is a province's).
+    case roleNotAtThisHub(String, province: Bool)
+    /// `--district` given for another role than a commune's, or at a district hub.
+    case districtOnlyForCommune
+    /// `--district` is not a slug.
+    case badDistrict(String)
+    /// The replica is this hub or a hub above it.
+    case cycle(String)
 
     /// The message a person reads.
     public func message(_ language: Language) -> String {
@@ -36,8 +46,35 @@ public enum EnrolmentUsage: Error, Equatable, Sendable {
                 "\(slug) is the district's slug, not a commune's; use the role district for the district office")
         case .badRole(let text):
             return language.pick(
-                "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district",
-                "invalid role \"\(text)\"; use commune:SLUG, department:NAME or district")
+                "vai trò \"\(text)\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district (ở huyện), district:MÃ-HUYỆN, sector:TÊN-NGÀNH hoặc province (ở tỉnh)",
+                "invalid role \"\(text)\"; use commune:SLUG, department:NAME or district (at a district), district:SLUG, sector:NAME or province (at a province)"
+            )
+        case .unknownSector(let text, let known):
+            return language.pick(
+                "không có sở, ngành \"\(text)\"; các sở, ngành: \(known.joined(separator: ", "))",
+                "no sector \"\(text)\"; the sectors are: \(known.joined(separator: ", "))")
+        case .roleNotAtThisHub(let role, let province):
+            return province
+                ? language.pick(
+                    "máy chủ tỉnh không ghi danh vai trò \(role); dùng commune:MÃ-XÃ (--district MÃ-HUYỆN nếu có), district:MÃ-HUYỆN, sector:TÊN-NGÀNH hoặc province",
+                    "a province hub does not enrol role \(role); use commune:SLUG (--district SLUG where there is one), district:SLUG, sector:NAME or province"
+                )
+                : language.pick(
+                    "máy chủ huyện không ghi danh vai trò \(role); dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district (máy chủ tỉnh ghi danh district:MÃ-HUYỆN, sector và province)",
+                    "a district hub does not enrol role \(role); use commune:SLUG, department:NAME or district (a province hub enrols district:SLUG, sector and province)"
+                )
+        case .districtOnlyForCommune:
+            return language.pick(
+                "--district chỉ dùng khi ghi danh một xã ở máy chủ tỉnh (--role commune:MÃ-XÃ)",
+                "--district is only for a commune enrolled at a province hub (--role commune:SLUG)")
+        case .badDistrict(let text):
+            return language.pick(
+                "mã huyện \"\(text)\" không hợp lệ; dùng chữ thường không dấu và -, ví dụ trieu-son",
+                "invalid district slug \"\(text)\"; use lower-case letters without diacritics and -, e.g. trieu-son")
+        case .cycle(let replica):
+            return language.pick(
+                "\(replica) là máy chủ này hoặc máy chủ cấp trên của nó; ghi danh nó ở dưới sẽ tạo thành một vòng",
+                "\(replica) is this hub or a hub above it; enrolling it below would make a cycle")
         case .unknownDepartment(let text, let known):
             return language.pick(
                 "không có phòng \"\(text)\"; các phòng: \(known.joined(separator: ", "))",

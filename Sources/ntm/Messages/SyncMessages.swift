@@ -7,6 +7,12 @@ import SyncCore
 import SyncHub
 import SyncWire
 
+/// Mistakes on `ntm hub` command lines.
+enum HubUsage: Error {
+    /// `hub init` needs exactly one of `--district` and `--province`.
+    case districtOrProvince
+}
+
 enum SyncUsage: Error {
     case oneWay
     /// `--hub` without `--insecure`, and the installed credential does not pin the hub's TLS key (it
@@ -26,7 +32,8 @@ enum SyncMessages {
     /// Whether the command line itself is wrong (an address that is not HOST:PORT).
     static func isUsage(_ error: any Error) -> Bool {
         switch error {
-        case TransportError.badAddress, SyncError.transport(.badAddress), SyncUsage.oneWay: return true
+        case TransportError.badAddress, SyncError.transport(.badAddress), SyncUsage.oneWay, HubUsage.districtOrProvince:
+            return true
         default: return false
         }
     }
@@ -70,6 +77,10 @@ enum SyncMessages {
             return error.message(language)
         case let error as HubSetupError:
             return error.message(language)
+        case HubUsage.districtOrProvince:
+            return language.pick(
+                "cần đúng một trong hai: --district MÃ-HUYỆN (máy chủ huyện) hoặc --province MÃ-TỈNH (máy chủ tỉnh)",
+                "give exactly one of --district SLUG (a district hub) and --province SLUG (a province hub)")
         case SyncUsage.oneWay:
             return language.pick(
                 "cần đúng một trong hai: --hub HOST:PORT hoặc --via LỆNH",
@@ -117,6 +128,11 @@ enum SyncMessages {
                 return language.pick(
                     "cổng này không nói giao thức ntm (máy ở đó trả lời: \"\(answer)\"); kiểm tra địa chỉ và cổng của máy chủ huyện",
                     "this port does not speak the ntm protocol (it answered: \"\(answer)\"); check the district hub's address and port"
+                )
+            case .cycle(let hub):
+                return language.pick(
+                    "máy chủ \(hub) nằm dưới máy chủ này nên không thể đồng bộ lên nó (một vòng); chỉ đồng bộ lên máy chủ cấp trên (tỉnh), và thu hồi việc ghi danh sai (ntm hub revoke)",
+                    "hub \(hub) sits below this hub, so this hub cannot sync up to it (a cycle); sync only with the hub above (the province), and revoke the wrong enrolment (ntm hub revoke)"
                 )
             case .otherHub(let credential, let hub):
                 return language.pick(

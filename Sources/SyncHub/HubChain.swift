@@ -1,0 +1,92 @@
+import Foundation
+import Replica
+import SyncCore
+import SyncWire
+
+extension MetadataKey {
+    /// At a hub that syncs with a hub above it: that hub and the ones above it, nearest first (a JSON
+    /// list of ``UpperHub``), as its last sync upward showed them.
+    public static let hubsAbove = MetadataKey(rawValue: "hubs_above")
+}
+
+extension ReplicaStore {
+    /// The hubs above this hub, nearest first, as recorded at its last sync upward; empty when it never
+    /// synced with one.
+    public func upperHubs() throws -> [UpperHub] {
+        guard let text = try metadata(.hubsAbove), let json = try? JSONParser.parse(text) else { return [] }
+        return (try? UpperHub.list(json, field: "hubs_above")) ?? []
+    }
+
+    /// Records the hubs above this hub, nearest first.
+    public func recordUpperHubs(_ hubs: [UpperHub]) throws {
+        try setMetadata(.hubsAbove, JSONWriter.string(.array(hubs.map(\.json))))
+    }
+}
+
+/// A hub syncing with the hub above it, as its own client: the name its enrolment log is signed for
+/// and the seed of the key that signs it (``HubSigningKey``).
+public struct HubAsClient: Sendable {
+    /// The hub's name (its log entries' `hub`).
+    public var name: String
+    /// The hub's signing key's seed.
+    public var seed: [UInt8]
+
+    /// Creates the description.
+    public init(name: String, seed: [UInt8]) {
+        self.name = name
+        self.seed = seed
+    }
+}
+
+extension HubIdentity {
+    /// Whether `replica` is this hub or one of the hubs above it: enrolling it below this hub, or
+    /// serving it as a lower hub, would make a cycle.
+    public func isSelfOrAbove(_ replica: String) throws -> Bool {
+        if replica == store.replicaID || replica == name { return true }
+        return try store.upperHubs().contains { $0.hub == replica }
+    }
+
+    /// Takes the entries of a lower hub's enrolment log (each verified under its pinned key, in log
+    /// order) and enrols here, by this hub's own signed log, what the domain's rule lets that hub grant
+    /// (``RoleScopeRule/delegate``): a district's communes, departments and office. An entry is taken
+    /// once. It never touches a replica enrolled here directly or through another lower hub, nor places
+    /// a unit another lower hub holds. Returns how many entries changed an enrolment here.
+    func takeDelegated(_ records: [EnrolmentRecord], from lower: LowerHub, role lowerRole: Role) throws -> Int {
+        let mine = records.filter { $0.hub == lower.name && $0.verify(hubKey: lower.publicKey) }
+            .sorted { ($0.seq, $0.hash.hexString) < ($1.seq, $1.hash.hexString) }
+        let taken = try store.takenDelegatedEntries(mine.map(\.hash))
+        var changed = 0
+        for record in mine where !taken.contains(record.hash) {
+            if try applyDelegated(record, from: lower, role: lowerRole) { changed += 1 }
+            try store.markDelegatedEntry(record.hash, hub: lower.replica)
+        }
+        return changed
+    }
+
+    private func applyDelegated(_ record: EnrolmentRecord, from lower: LowerHub, role lowerRole: Role) throws -> Bool {
+        let replica = record.replica
+        guard replica != lower.replica, try !isSelfOrAbove(replica) else { return false }
+        let existing = try store.enrolment(of: replica)
+        if existing != nil, try store.delegatingHub(of: replica) != lower.replica { return false }
+        switch record.kind {
+        case .enrol:
+            guard let granted = Role(parsing: record.role), let delegation = scopeRule.delegate(granted, lowerRole)
+            else { return false }
+            if let unit = delegation.unit, let held = try store.unitParents()[unit], held != delegation.parent {
+                return false
+            }
+            if let existing, existing.publicKey == record.publicKey, !existing.isRevoked,
+                existing.role == delegation.role
+            {
+                return false
+            }
+            try enrol(replica: replica, role: delegation.role, publicKey: record.publicKey)
+            try store.setDelegatingHub(of: replica, to: lower.replica)
+            if let unit = delegation.unit { try store.setUnitParent(unit, delegation.parent) }
+            return true
+        case .revoke:
+            guard let existing, existing.publicKey == record.publicKey, !existing.isRevoked else { return false }
+            return try revoke(replica)
+        }
+    }
+}
