@@ -23,7 +23,7 @@ struct DumpCommand: ParsableCommand {
         let text = try database.store.dump { _, row in RowScope.owner(of: row) == commune }
         print(text, terminator: "")
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let known = (try database.communes().map(\.slug) + [database.unit].compactMap { $0 }).sorted()
+            let known = Set(try database.communes().map(\.slug) + [database.unit].compactMap { $0 }).sorted()
             warn(.nothingOfCommune(commune, known: known), options.language)
         }
     }
