@@ -13,6 +13,23 @@ public struct HubRestoration: Sendable, Hashable {
     public let name: String
     /// How many replicas the backup allows in (enrolled, not revoked).
     public let enrolled: Int
+    /// For a hub below another (a district's below its province): the hub above and the role it
+    /// enrolled this hub with. The hub above must enrol the new replica id with that role, since a
+    /// credential names one replica id.
+    public var above: (hub: String, role: Role)? = nil
+
+    /// Two restorations are the same when they made the same hub.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.replicaID == rhs.replicaID && lhs.epoch == rhs.epoch && lhs.name == rhs.name
+            && lhs.enrolled == rhs.enrolled && lhs.above?.hub == rhs.above?.hub && lhs.above?.role == rhs.above?.role
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(replicaID)
+        hasher.combine(epoch)
+        hasher.combine(above?.hub)
+    }
 }
 
 extension HubSetup {
@@ -45,6 +62,10 @@ extension HubSetup {
         ])
         let newEpoch = try Self.epoch(restored)
         let enrolled = try restored.store.enrolments().filter { !$0.isRevoked }.count
-        return HubRestoration(replicaID: newID, epoch: newEpoch, name: name, enrolled: enrolled)
+        var restoration = HubRestoration(replicaID: newID, epoch: newEpoch, name: name, enrolled: enrolled)
+        if let credential = try? CredentialFile.installed(in: restored.store) {
+            restoration.above = (credential.hub, credential.role)
+        }
+        return restoration
     }
 }

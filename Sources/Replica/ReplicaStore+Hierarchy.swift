@@ -75,8 +75,8 @@ extension ReplicaStore {
         try queue.write { db in try db.execute(sql: "DELETE FROM lower_hub WHERE replica = ?", arguments: [replica]) }
     }
 
-    /// The lower hub (its replica id) through whose log `replica` was enrolled here, nil when it was
-    /// enrolled here directly or not at all.
+    /// The lower hub (its name, as its log entries carry it) through whose log `replica` was enrolled
+    /// here, nil when it was enrolled here directly or not at all.
     public func delegatingHub(of replica: String) throws -> String? {
         try queue.read { db in
             try String.fetchOne(db, sql: "SELECT hub FROM delegated WHERE replica = ?", arguments: [replica])

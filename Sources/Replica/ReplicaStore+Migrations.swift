@@ -217,8 +217,8 @@ extension ReplicaStore {
                         name TEXT NOT NULL,
                         public_key TEXT NOT NULL
                     ) WITHOUT ROWID;
-                    -- The replicas enrolled here through a lower hub's log, and which one; and the entries of
-                    -- those logs already taken.
+                    -- The replicas enrolled here through a lower hub's log, and which one (by its name); and
+                    -- the entries of those logs already taken.
                     CREATE TABLE delegated (
                         replica TEXT PRIMARY KEY NOT NULL,
                         hub TEXT NOT NULL

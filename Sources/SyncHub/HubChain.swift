@@ -58,7 +58,7 @@ extension HubIdentity {
         var changed = 0
         for record in mine where !taken.contains(record.hash) {
             if try applyDelegated(record, from: lower, role: lowerRole) { changed += 1 }
-            try store.markDelegatedEntry(record.hash, hub: lower.replica)
+            try store.markDelegatedEntry(record.hash, hub: lower.name)
         }
         return changed
     }
@@ -67,7 +67,9 @@ extension HubIdentity {
         let replica = record.replica
         guard replica != lower.replica, try !isSelfOrAbove(replica) else { return false }
         let existing = try store.enrolment(of: replica)
-        if existing != nil, try store.delegatingHub(of: replica) != lower.replica { return false }
+        // Delegations are kept by the lower hub's name, which stays when a restored hub takes a new
+        // replica id (and is enrolled here again under it).
+        if existing != nil, try store.delegatingHub(of: replica) != lower.name { return false }
         switch record.kind {
         case .enrol:
             guard let granted = Role(parsing: record.role), let delegation = scopeRule.delegate(granted, lowerRole)
@@ -81,7 +83,7 @@ extension HubIdentity {
                 return false
             }
             try enrol(replica: replica, role: delegation.role, publicKey: record.publicKey)
-            try store.setDelegatingHub(of: replica, to: lower.replica)
+            try store.setDelegatingHub(of: replica, to: lower.name)
             if let unit = delegation.unit { try store.setUnitParent(unit, delegation.parent) }
             return true
         case .revoke:

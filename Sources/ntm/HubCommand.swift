@@ -97,6 +97,15 @@ struct HubCommand: ParsableCommand {
                     "Các máy xã sẽ tự trả lại khi đồng bộ: việc văn phòng huyện ghi trên máy chủ sau lần sao lưu, và các lần ghi danh, cấp lại khóa, thu hồi đã làm sau đó (bản sao lưu có \(enrolled) bản sao đang được phép). Cho đến khi mọi máy đã đồng bộ lại, ntm hub report nói còn chờ máy nào; máy không còn đồng bộ được thì nhập gói của nó (ntm bundle import --db \(target)).",
                     "The communes' laptops give back by themselves when they sync: the district's own writes at the hub after the backup, and the enrolments, renewals and revocations made since (the backup has \(enrolled) replicas allowed in). Until every laptop has synced again, ntm hub report says which ones it is still waiting for; import the bundle of a laptop that can no longer sync (ntm bundle import --db \(target))."
                 ))
+            if let above = restored.above {
+                // A credential names one replica id: the hub above enrols the new one, then it recovers
+                // from there too (what it had sent up comes back down).
+                say(
+                    options.language.pick(
+                        "Máy chủ cấp trên \(above.hub) cần ghi danh mã mới: ntm hub enroll --replica \(newID) --role \(above.role) --out TỆP (ở máy chủ \(above.hub)), rồi ở đây: ntm credential install TỆP --db \(target) và ntm sync --hub ĐỊA-CHỈ --db \(target); máy chủ này sẽ nhận lại từ \(above.hub) những gì đã gửi lên",
+                        "The hub above, \(above.hub), must enrol the new id: ntm hub enroll --replica \(newID) --role \(above.role) --out FILE (at \(above.hub)), then here: ntm credential install FILE --db \(target) and ntm sync --hub ADDRESS --db \(target); this hub gets back from \(above.hub) what it had sent up"
+                    ))
+            }
         }
     }
 

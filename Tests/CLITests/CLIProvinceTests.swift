@@ -382,4 +382,98 @@ import Testing
             try ntm.output(["dump", "--commune", "trieu-son", "--db", "tinh.sqlite"], folder)
                 == (try ntm.output(["dump", "--commune", "trieu-son", "--db", "huyen-trieu-son.sqlite"], folder)))
     }
+
+    /// A restored district hub recovers from its province as it recovers from its communes: once the
+    /// province enrols its new replica id (the restore says how), its sync upward brings back what it
+    /// had sent up after the backup, and it goes on relaying its communes' work.
+    @Test func aRestoredDistrictHubRecoversFromItsProvince() throws {
+        let folder = try province("province-restored-district", districts: [("trieu-son", ["dan-ly", "tan-ninh"])])
+        let hubs = Hubs()
+        try serve("tinh.sqlite", folder, hubs)
+        try serve("huyen-trieu-son.sqlite", folder, hubs)
+        _ = try sync("dan-ly.sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+        _ = try sync("huyen-trieu-son.sqlite", to: "tinh.sqlite", folder, hubs)
+        try ntm.ok(["hub", "backup", "backup.sqlite", "--db", "huyen-trieu-son.sqlite"], folder)
+        // After the backup: the communes' work and the district office's reach the province, then the
+        // district's disk dies.
+        try ntm.ok(["assess", "17.1", "dat", "--value", "96", "--db", "dan-ly.sqlite"], folder)
+        try ntm.ok(["assess", "2.1", "dat", "--db", "tan-ninh.sqlite"], folder)
+        _ = try sync("dan-ly.sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+        _ = try sync("tan-ninh.sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+        try ntm.ok(
+            [
+                "verification", "17", "--commune", "dan-ly", "--result", "dat", "--department", "tai nguyen", "--db",
+                "huyen-trieu-son.sqlite",
+            ], folder)
+        _ = try sync("huyen-trieu-son.sqlite", to: "tinh.sqlite", folder, hubs)
+        hubs.running["huyen-trieu-son.sqlite"]?.process.terminate()
+        hubs.running["huyen-trieu-son.sqlite"]?.process.waitUntilExit()
+        let restore = try ntm.output(["hub", "restore", "backup.sqlite", "--db", "restored.sqlite"], folder)
+        guard let newID = restore.firstMatch(of: /mã bản sao mới ([a-z0-9-]+)/)?.1 else {
+            Issue.record("no new replica id in: \(restore)")
+            return
+        }
+        #expect(restore.contains("ntm hub enroll --replica \(newID) --role district:trieu-son"), "\(restore)")
+        #expect(
+            try ntm.enrol(
+                String(newID), as: "district:trieu-son", db: "restored.sqlite", hub: "tinh.sqlite",
+                in: folder.path) == nil)
+        _ = try sync("restored.sqlite", to: "tinh.sqlite", folder, hubs)
+        // What it had sent up after the backup is back, from the province alone (no commune has synced).
+        for commune in ["dan-ly", "tan-ninh"] {
+            #expect(
+                try ntm.output(["dump", "--commune", commune, "--db", "restored.sqlite"], folder)
+                    == (try ntm.output(["dump", "--commune", commune, "--db", "tinh.sqlite"], folder)), "\(commune)")
+        }
+        #expect(
+            try ntm.output(["dump", "--commune", "dan-ly", "--db", "restored.sqlite"], folder).contains(
+                "\"verification\""))
+        // It goes on: a commune's new work reaches the province through the restored hub.
+        try serve("restored.sqlite", folder, hubs)
+        try ntm.ok(["assess", "5", "dat", "--db", "dan-ly.sqlite"], folder)
+        _ = try sync("dan-ly.sqlite", to: "restored.sqlite", folder, hubs)
+        _ = try sync("restored.sqlite", to: "tinh.sqlite", folder, hubs)
+        #expect(
+            try ntm.output(["dump", "--commune", "dan-ly", "--db", "dan-ly.sqlite"], folder)
+                == (try ntm.output(["dump", "--commune", "dan-ly", "--db", "tinh.sqlite"], folder)))
+        #expect(try count("SELECT count(*) FROM quarantine", "tinh.sqlite", folder) == 0)
+    }
+
+    /// During a reorganisation a commune's replicas sync with both levels: one laptop still with the
+    /// district, another already enrolled at the province. Their concurrent edits converge, one
+    /// conflict with one id everywhere, and nothing is lost.
+    @Test func aCommuneSyncingWithBothLevelsConverges() throws {
+        let folder = try province("province-both-levels", districts: [("trieu-son", ["dan-ly"])])
+        try ntm.ok(
+            [
+                "init", "--replica", "xa-dan-ly-2", "--commune", "dan-ly", "--district", "trieu-son", "--db",
+                "dan-ly-2.sqlite",
+            ], folder)
+        try ntm.ok(
+            [
+                "hub", "enroll", "--replica", "xa-dan-ly-2", "--role", "commune:dan-ly", "--district", "trieu-son",
+                "--out", "x2.cred", "--db", "tinh.sqlite",
+            ], folder)
+        try ntm.ok(["credential", "install", "x2.cred", "--db", "dan-ly-2.sqlite"], folder)
+        let hubs = Hubs()
+        try serve("tinh.sqlite", folder, hubs)
+        try serve("huyen-trieu-son.sqlite", folder, hubs)
+        try ntm.ok(["assess", "17.1", "dat", "--value", "96", "--db", "dan-ly.sqlite"], folder)
+        try ntm.ok(["assess", "17.1", "khong-dat", "--value", "80", "--db", "dan-ly-2.sqlite"], folder)
+        try ntm.ok(["assess", "2.1", "dat", "--db", "dan-ly-2.sqlite"], folder)
+        for _ in 0..<2 {
+            _ = try sync("dan-ly.sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+            _ = try sync("dan-ly-2.sqlite", to: "tinh.sqlite", folder, hubs)
+            _ = try sync("huyen-trieu-son.sqlite", to: "tinh.sqlite", folder, hubs)
+        }
+        _ = try sync("dan-ly.sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+        let top = try ntm.output(["dump", "--commune", "dan-ly", "--db", "tinh.sqlite"], folder)
+        for db in ["dan-ly.sqlite", "dan-ly-2.sqlite", "huyen-trieu-son.sqlite"] {
+            #expect(try ntm.output(["dump", "--commune", "dan-ly", "--db", db], folder) == top, "\(db)")
+        }
+        let ids = try conflictIDs("tinh.sqlite", folder, commune: "dan-ly")
+        #expect(ids.count >= 1)
+        for db in ["dan-ly.sqlite", "dan-ly-2.sqlite"] { #expect(try conflictIDs(db, folder) == ids, "\(db)") }
+        #expect(try count("SELECT count(*) FROM quarantine", "tinh.sqlite", folder) == 0)
+    }
 }
