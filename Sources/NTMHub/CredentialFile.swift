@@ -31,12 +31,13 @@ public enum CredentialFile {
     /// Checks that a credential is for this replica: the same replica id, and for a commune's role the
     /// same commune (a district office's role only on a district database).
     public static func check(
-        _ credential: Credential, from path: String, replica: String, commune: String?, place: String
+        _ credential: Credential, from path: String, replica: String, commune: String?, place: String,
+        unit: String? = nil
     ) throws {
         guard credential.replica == replica else {
             throw EnrolmentUsage.wrongReplica(file: path, credential: credential.replica, database: replica)
         }
-        guard Enrolment.fits(credential.role, commune: commune) else {
+        guard Enrolment.fits(credential.role, commune: commune, unit: unit) else {
             throw EnrolmentUsage.wrongCommune(credential: credential.role.description, database: place)
         }
     }
@@ -45,7 +46,7 @@ public enum CredentialFile {
     public static func install(_ credential: Credential, from path: String, into database: NTMDatabase) throws {
         try check(
             credential, from: path, replica: database.store.replicaID, commune: database.homeCommune,
-            place: database.homeCommune ?? database.unit ?? "")
+            place: database.homeCommune ?? database.unit ?? "", unit: database.unit)
         // The role also on its own, for the checks the NTM layer makes before writing.
         try database.store.setMetadata([
             MetadataKey.credential.rawValue: credential.fileContents,

@@ -93,8 +93,13 @@ extension HubCommand {
                         language.pick(
                             "đồng bộ lần cuối \(Presentation.time($0))", "last synced \(Presentation.time($0))")
                     } ?? language.pick("chưa đồng bộ", "never synced")
+                // At a province: the district hub whose log enrolled it here.
+                let via =
+                    try hub.store.delegatingHub(of: entry.replica).map {
+                        language.pick("  (ghi danh qua \($0))", "  (enrolled through \($0))")
+                    } ?? ""
                 say(
-                    "\(entry.replica)  \(entry.role)  \(language.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)  \(synced)"
+                    "\(entry.replica)  \(entry.role)  \(language.pick("đăng ký", "enrolled")) \(Presentation.time(entry.enrolledMs))  \(state)  \(synced)\(via)"
                 )
             }
         }

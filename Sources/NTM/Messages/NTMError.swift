@@ -362,13 +362,16 @@ public enum NTMError: Error, Equatable, Sendable {
             let communeOwns = [
                 NTMSchema.Table.assessment, NTMSchema.Table.evidence, NTMSchema.Table.dossier, NTMSchema.Table.note,
             ].contains(table)
+            let sectorOwns = table == NTMSchema.Table.appraisal && ["verdict", "document"].contains(column)
             let who =
                 communeOwns
                 ? language.pick("máy của xã", "the commune's laptop")
-                : language.pick("phòng chuyên môn, văn phòng huyện", "the department, the district office")
+                : sectorOwns
+                    ? language.pick("sở, ngành thẩm định", "the appraising province sector")
+                    : language.pick("phòng chuyên môn, văn phòng huyện", "the department, the district office")
             return language.pick(
-                "bản sao này (vai trò \(role)) không được ghi \(what): máy chủ huyện sẽ từ chối; để người có quyền ghi (\(who)); không ghi gì",
-                "this replica (role \(role)) may not write \(what): the district hub would refuse it; leave it to someone who may (\(who)); nothing was written"
+                "bản sao này (vai trò \(role)) không được ghi \(what): máy chủ sẽ từ chối; để người có quyền ghi (\(who)); không ghi gì",
+                "this replica (role \(role)) may not write \(what): the hub would refuse it; leave it to someone who may (\(who)); nothing was written"
             )
         case .notAllowed(let id, let role):
             return language.pick(
