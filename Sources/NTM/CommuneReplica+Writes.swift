@@ -433,11 +433,23 @@ extension CommuneReplica {
 
     /// A replica enrolled with a role writes only what the role may: the hub would refuse the rest, and
     /// the value would stay on this laptop alone. A replica without a credential is not checked here.
+    /// At a hub below another, the hub's own writes are checked by the role the hub above gave it, with
+    /// the commune worked on placed under the hub's unit: a district office does not type a verdict its
+    /// province's sector owns.
     func checkRole(_ change: RowChange) throws {
-        guard let role = database.role else { return }
+        var parents: [String: String] = [:]
+        let role: Role
+        if let own = database.role {
+            role = own
+        } else if let upper = database.upperRole {
+            role = upper
+            if let unit = database.unit, commune != unit { parents[commune] = unit }
+        } else {
+            return
+        }
         for column in change.values.keys.sorted() {
             let key = FieldKey(table: change.table, row: change.row, column: column)
-            guard NTMSchema.writePolicy.rule(allowing: key, to: role) != nil else {
+            guard NTMSchema.writePolicy.rule(allowing: key, to: role, parents: parents) != nil else {
                 throw NTMError.roleMayNotWrite(table: change.table, column: column, role: role.description)
             }
         }

@@ -182,6 +182,10 @@ public final class NTMDatabase: Sendable {
     /// arrive there.
     public var role: Role? { isHub ? nil : nonEmptyMetadata(Self.roleMetadataKey).flatMap(NTMRole.parse) }
 
+    /// At a hub below another (a district's below its province): the role the hub above enrolled it
+    /// with, which judges the hub's own writes there (`district:SLUG`); nil elsewhere.
+    public var upperRole: Role? { isHub ? nonEmptyMetadata(Self.roleMetadataKey).flatMap(NTMRole.parse) : nil }
+
     private func nonEmptyMetadata(_ key: String) -> String? {
         (try? store.metadata(key)).flatMap { $0?.isEmpty == false ? $0 : nil }
     }

@@ -91,8 +91,9 @@ public enum Enrolment {
         if try hub.isSelfOrAbove(replica) { throw EnrolmentUsage.cycle(replica) }
         try checkReplica(replica, at: hub.store, renew: renew)
         guard !FileManager.default.fileExists(atPath: out) else { throw ReplicaError.alreadyExists(path: out) }
-        let credential = Credential.issue(
-            replica: replica, role: role, hub: hub.name, district: hub.district, tls: pin)
+        // A commune enrolled at the province carries its own district (its laptop records it).
+        let district = role.commune != nil && parent != nil && parent != database.province ? parent : hub.district
+        let credential = Credential.issue(replica: replica, role: role, hub: hub.name, district: district, tls: pin)
         guard
             FileManager.default.createFile(
                 atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])
@@ -103,7 +104,16 @@ public enum Enrolment {
             // hub's database shows its own log key.
             try hub.store.setDelegatingHub(of: replica, to: nil)
             if role.districtUnit != nil { try hub.store.unpinLowerHub(replica) }
-            if let slug = role.commune, database.province != nil { try hub.store.setUnitParent(slug, parent) }
+            if let slug = role.commune, let province = database.province {
+                // Placed under its district when one is named (the province's own slug: straight under
+                // the province), else left where it is; a commune never placed sits straight under the
+                // province, so that no district hub can claim it.
+                if let parent {
+                    try hub.store.setUnitParent(slug, parent == province ? province : parent)
+                } else if try hub.store.unitParents()[slug] == nil {
+                    try hub.store.setUnitParent(slug, province)
+                }
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: out)
             throw error
@@ -116,5 +126,7 @@ public enum Enrolment {
     public static func revoke(_ replica: String, at database: NTMDatabase) throws {
         let hub = try HubSetup.identity(database)
         guard try hub.revoke(replica) else { throw EnrolmentUsage.notEnrolled(replica) }
+        // Revoked here: the lower hub that enrolled it no longer speaks for it (its renewal would undo this).
+        try hub.store.setDelegatingHub(of: replica, to: nil)
     }
 }

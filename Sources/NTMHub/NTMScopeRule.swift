@@ -15,13 +15,17 @@ extension RoleScopeRule {
     ///
     /// A district hub enrolled at the province enrols on the province's behalf the replicas of its own
     /// log: its communes (placed under the district), its departments, and its office (as
-    /// `district:SLUG`); nothing else.
+    /// `district:SLUG`); nothing else. Each is bound to the district: its writes elsewhere are not
+    /// taken, and it sees no more than the district does.
     public static let ntm = RoleScopeRule(
         scope: { role, context in
             if let commune = role.commune {
                 let parent = context.parents[commune].map { [$0] } ?? []
-                return RowScope(
-                    owners: [commune] + parent + context.sharedOwners, tables: context.sharedTables.sorted())
+                var owners: [String] = []
+                for owner in [commune] + parent + context.sharedOwners where !owners.contains(owner) {
+                    owners.append(owner)
+                }
+                return RowScope(owners: owners, tables: context.sharedTables.sorted())
             }
             if let district = role.districtUnit {
                 let communes = context.parents.filter { $0.value == district }.map(\.key).sorted()
@@ -42,5 +46,6 @@ extension RoleScopeRule {
             if granted.department != nil { return Delegation(role: granted) }
             if granted.isDistrict, granted.districtUnit == nil { return Delegation(role: .district(district)) }
             return nil
-        })
+        },
+        isLowerHub: { $0.districtUnit != nil })
 }

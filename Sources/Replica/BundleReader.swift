@@ -198,7 +198,9 @@ final class BundleReader: @unchecked Sendable {
         do { enrolments = try EnrolmentRecord.list(json["enrolments"]) } catch {
             throw BundleError.notABundle(reason: "the header's \"enrolments\": \(error.description)")
         }
-        return BundleHeader(version: version, from: from, checkpoints: checkpoints, enrolments: enrolments)
+        return BundleHeader(
+            version: version, from: from, checkpoints: checkpoints, enrolments: enrolments,
+            lowerHub: json["lower_hub"].flatMap { $0 == .null ? nil : $0 })
     }
 }
 
@@ -212,4 +214,17 @@ struct BundleHeader: Sendable {
     var checkpoints: [Checkpoint]
     /// The district hub's enrolment log entries the writer holds (§14.6).
     var enrolments: [EnrolmentRecord]
+    /// A lower hub's introduction of its log's key, as written (§15); the hub above checks it.
+    var lowerHub: JSONValue?
+}
+
+/// What a bundle's header says of its writer, read before the bundle is imported: who wrote it, the
+/// enrolment log entries it carries, and a lower hub's introduction of its log's key.
+public struct BundleIntroduction: Sendable {
+    /// The replica that wrote the bundle.
+    public var from: String
+    /// The enrolment log entries the header carries.
+    public var enrolments: [EnrolmentRecord]
+    /// A lower hub's introduction (§15), as written; nil when the writer is no hub below another.
+    public var lowerHub: JSONValue?
 }

@@ -24,10 +24,12 @@ public struct BundleWriter {
     /// Starts a bundle on an open file with its header line; `withFiles` makes it a version 2 bundle,
     /// whose file section must then be written after ``finish()``. `checkpoints` vouch for the
     /// operations that follow (§7.1, §14): a hub takes another origin's work only up to one of them;
-    /// `enrolments` are the district hub's log entries the writer holds (§14.6).
+    /// `enrolments` are the district hub's log entries the writer holds (§14.6); `lowerHub`, written by
+    /// a hub below another, introduces its log's key to the hub above (§15).
     public init(
         handle: FileHandle, from: String, createdMs: Int64, schemaTag: String, since: Summary? = nil,
-        withFiles: Bool = false, checkpoints: [Checkpoint] = [], enrolments: [EnrolmentRecord] = []
+        withFiles: Bool = false, checkpoints: [Checkpoint] = [], enrolments: [EnrolmentRecord] = [],
+        lowerHub: JSONValue? = nil
     ) {
         self.handle = handle
         let version = withFiles ? BundleFormat.filesVersion : BundleFormat.version
@@ -38,6 +40,7 @@ public struct BundleWriter {
         if let since { header["since"] = since.json }
         if !checkpoints.isEmpty { header["checkpoints"] = .array(checkpoints.map(\.json)) }
         if !enrolments.isEmpty { header["enrolments"] = .array(enrolments.map(\.json)) }
+        if let lowerHub { header["lower_hub"] = lowerHub }
         writer.write(.object(header))
         writer.append(byte: 0x0A)
     }

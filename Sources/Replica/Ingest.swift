@@ -66,6 +66,13 @@ public struct IngestRules: Sendable {
     /// The unit each unit sits under at a hub above hubs (a commune under its district), for the rules
     /// that cover a writer's unit (``WriteRule/Rows/within``).
     public var parents: [String: String]
+    /// The lower hubs enrolled here with their pinned log keys: an origin no one enrolled whose
+    /// checkpoint one of these keys signed is that lower hub's own former replica id (it was restored),
+    /// judged by the lower hub's role.
+    public var lowerHubs: [LowerHubWriter] = []
+    /// Writers enrolled through a lower hub's log, with the unit that hub stands for: their writes
+    /// outside it (rows of another district's communes) are not taken, whatever their role allows.
+    public var bound: [String: String] = [:]
 
     /// Creates rules.
     public init(
@@ -75,6 +82,23 @@ public struct IngestRules: Sendable {
         self.writers = writers
         self.hubKey = hubKey
         self.parents = parents
+    }
+}
+
+/// A lower hub as the ingest path knows it: its replica id, its role here and its log's key.
+public struct LowerHubWriter: Sendable {
+    /// The lower hub's replica id here.
+    public var replica: String
+    /// Its role here (`district:SLUG`).
+    public var role: Role?
+    /// Its enrolment log's key, pinned at its first session.
+    public var key: [UInt8]
+
+    /// Creates one.
+    public init(replica: String, role: Role?, key: [UInt8]) {
+        self.replica = replica
+        self.role = role
+        self.key = key
     }
 }
 

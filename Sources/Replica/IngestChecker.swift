@@ -122,6 +122,9 @@ final class IngestChecker {
             reason = "revoked: the credential of \(dot.origin) was revoked; its work after seq \(cutoff) is not taken"
         } else if let role = plan.role, rules.policy.rule(allowing: op.key, to: role, parents: rules.parents) == nil {
             reason = "forbidden: no rule lets \(role) write \(op.key.column) of \(op.key.table) row \(op.key.row)"
+        } else if let unit = rules.bound[dot.origin], !Self.within(op.key.row, unit, rules.parents) {
+            reason =
+                "forbidden: \(dot.origin) was enrolled through the hub of \(unit) and writes only there, not row \(op.key.row)"
         }
         if let reason {
             applier.hold(dot)
@@ -256,6 +259,14 @@ final class IngestChecker {
         {
             writer = IngestWriter(role: nil, key: hubKey)
         }
+        // A lower hub's former replica id (restored below): vouched for by its log key, judged by its role.
+        if writer == nil,
+            let lower = rules.lowerHubs.first(where: { hub in
+                checkpoints.contains { $0.keyID == Checkpoint.keyID(of: hub.key) }
+            })
+        {
+            writer = IngestWriter(role: lower.role, key: lower.key)
+        }
         guard let writer else {
             if case .bundle(let vouched?) = source {
                 return Plan(role: vouched, through: .max, head: nil, chained: false)
@@ -290,6 +301,12 @@ final class IngestChecker {
         plan.quarantineAfter = writer.revokedAfter
         plan.anchors = anchors
         return plan
+    }
+
+    /// Whether a row lies in `unit`: owned by it, or by a unit placed under it.
+    static func within(_ row: String, _ unit: String, _ parents: [String: String]) -> Bool {
+        let owner = RowScope.owner(of: row)
+        return owner == unit || parents[owner] == unit
     }
 
     /// A verified checkpoint that contradicts what the hub holds of its origin (another head at a

@@ -59,20 +59,23 @@ extension ReplicaStore {
     ///
     /// - Throws: ``ReplicaError/bundle(_:)`` when the destination is a folder, the replica's own
     ///   database, or cannot be written.
+    /// - Parameter lowerHub: a hub below another introduces its log's key to the hub above (§15).
     @discardableResult
     public func exportBundle(
-        to path: String, since: Summary? = nil, files: Bool = true, receiverFiles: [String] = []
+        to path: String, since: Summary? = nil, files: Bool = true, receiverFiles: [String] = [],
+        lowerHub: JSONValue? = nil
     ) throws -> BundleStats {
         do {
-            return try writeBundle(to: path, since: since, files: files, receiverFiles: receiverFiles)
+            return try writeBundle(
+                to: path, since: since, files: files, receiverFiles: receiverFiles, lowerHub: lowerHub)
         } catch let error as BundleError {
             throw ReplicaError.bundle(error)
         }
     }
 
-    private func writeBundle(to path: String, since: Summary?, files: Bool, receiverFiles: [String]) throws
-        -> BundleStats
-    {
+    private func writeBundle(
+        to path: String, since: Summary?, files: Bool, receiverFiles: [String], lowerHub: JSONValue?
+    ) throws -> BundleStats {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw BundleError.destinationIsFolder(path: path)
@@ -99,7 +102,7 @@ extension ReplicaStore {
         var bundle = BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
             withFiles: !carried.carried.isEmpty, checkpoints: checkpoints,
-            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsCarried))
+            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsCarried), lowerHub: lowerHub)
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -259,5 +262,21 @@ extension ReplicaStore {
         var stats = imported
         if let fileSection { try importFiles(from: path, at: fileSection, into: &stats) }
         return stats
+    }
+}
+
+extension ReplicaStore {
+    /// Reads a bundle's header only (checked as an import checks it), for what must be done before the
+    /// import: a hub above takes a lower hub's log the header carries.
+    /// - Throws: ``ReplicaError/bundle(_:)`` when the file is no bundle of this schema.
+    public func bundleIntroduction(at path: String) throws -> BundleIntroduction {
+        let reader = BundleReader(path: path, schemaTag: schema.tag)
+        defer { reader.cancel() }
+        switch reader.next() {
+        case .header(let header):
+            return BundleIntroduction(from: header.from, enrolments: header.enrolments, lowerHub: header.lowerHub)
+        case .failed(let error): throw ReplicaError.bundle(error)
+        default: throw ReplicaError.bundle(.notABundle(reason: "no header"))
+        }
     }
 }

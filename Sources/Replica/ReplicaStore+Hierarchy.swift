@@ -25,6 +25,14 @@ extension ReplicaStore {
         try queue.read { db in try Self.unitParents(db) }
     }
 
+    static func delegatedUnits(_ db: Database) throws -> [String: String] {
+        var units: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT replica, unit FROM delegated WHERE unit IS NOT NULL") {
+            units[row["replica"]] = row["unit"]
+        }
+        return units
+    }
+
     static func unitParents(_ db: Database) throws -> [String: String] {
         var parents: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT unit, parent FROM unit_parent") {
@@ -58,10 +66,15 @@ extension ReplicaStore {
     }
 
     /// Pins a lower hub's name and key at its first authenticated session and returns what is pinned:
-    /// the first one shown, which a later session must show again.
+    /// the first one shown, which a later session must show again. Nil when another replica holds the
+    /// name with another key: a name speaks for one log.
     @discardableResult
-    public func pinLowerHub(_ hub: LowerHub) throws -> LowerHub {
+    public func pinLowerHub(_ hub: LowerHub) throws -> LowerHub? {
         try queue.write { db in
+            let others = try Row.fetchAll(
+                db, sql: "SELECT public_key FROM lower_hub WHERE name = ? AND replica != ?",
+                arguments: [hub.name, hub.replica])
+            if others.contains(where: { ($0["public_key"] as String) != hub.publicKey.hexString }) { return nil }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO lower_hub (replica, name, public_key) VALUES (?, ?, ?)",
                 arguments: [hub.replica, hub.name, hub.publicKey.hexString])
@@ -83,12 +96,30 @@ extension ReplicaStore {
         }
     }
 
-    /// Records that `replica` is enrolled here through `hub`'s log; nil records a direct enrolment.
-    public func setDelegatingHub(of replica: String, to hub: String?) throws {
+    /// The unit of the lower hub through whose log `replica` was enrolled here: its writes beyond that
+    /// unit are not taken, and it sees no more than that hub does.
+    public func delegatedUnit(of replica: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT unit FROM delegated WHERE replica = ?", arguments: [replica])
+        }
+    }
+
+    /// The replica id here of the lower hub named `name` (its log's name), nil when none showed it.
+    public func lowerHubReplica(named name: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT replica FROM lower_hub WHERE name = ? ORDER BY replica LIMIT 1", arguments: [name])
+        }
+    }
+
+    /// Records that `replica` is enrolled here through `hub`'s log, bound to `unit`; nil records a
+    /// direct enrolment.
+    public func setDelegatingHub(of replica: String, to hub: String?, unit: String? = nil) throws {
         try queue.write { db in
             if let hub {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO delegated (replica, hub) VALUES (?, ?)", arguments: [replica, hub])
+                    sql: "INSERT OR REPLACE INTO delegated (replica, hub, unit) VALUES (?, ?, ?)",
+                    arguments: [replica, hub, unit])
             } else {
                 try db.execute(sql: "DELETE FROM delegated WHERE replica = ?", arguments: [replica])
             }

@@ -96,7 +96,20 @@ extension ReplicaStore {
         for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM frozen_origin") {
             writers[row["origin"]]?.frozenAt = UInt64(row["seq"] as Int64)
         }
-        return IngestRules(policy: policy, writers: writers, hubKey: hubKey, parents: try unitParents(db))
+        // A lower hub's log key (pinned at its first session) also vouches for its own work, which it
+        // signs with that key for its communes, and for its former replica ids after a restore.
+        var lowerHubs: [LowerHubWriter] = []
+        for row in try Row.fetchAll(db, sql: "SELECT replica, public_key FROM lower_hub") {
+            guard let key = Hex.bytes(row["public_key"]), let writer = writers[row["replica"]], !writer.revoked else {
+                continue
+            }
+            writers[row["replica"]]?.retired.append((key, .max))
+            lowerHubs.append(LowerHubWriter(replica: row["replica"], role: writer.role, key: key))
+        }
+        var rules = IngestRules(policy: policy, writers: writers, hubKey: hubKey, parents: try unitParents(db))
+        rules.lowerHubs = lowerHubs
+        rules.bound = try delegatedUnits(db)
+        return rules
     }
 
     /// A hub imports a bundle through its one way in: the same checks as a pushed batch, every origin

@@ -217,11 +217,13 @@ extension ReplicaStore {
                         name TEXT NOT NULL,
                         public_key TEXT NOT NULL
                     ) WITHOUT ROWID;
-                    -- The replicas enrolled here through a lower hub's log, and which one (by its name); and
-                    -- the entries of those logs already taken.
+                    -- The replicas enrolled here through a lower hub's log: which one (by its name), and the
+                    -- unit that hub stands for, beyond which the replica's writes are not taken; and the
+                    -- entries of those logs already taken.
                     CREATE TABLE delegated (
                         replica TEXT PRIMARY KEY NOT NULL,
-                        hub TEXT NOT NULL
+                        hub TEXT NOT NULL,
+                        unit TEXT
                     ) WITHOUT ROWID;
                     CREATE TABLE delegated_entry (
                         hash TEXT PRIMARY KEY NOT NULL,

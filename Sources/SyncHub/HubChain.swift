@@ -68,27 +68,42 @@ extension HubIdentity {
         guard replica != lower.replica, try !isSelfOrAbove(replica) else { return false }
         let existing = try store.enrolment(of: replica)
         // Delegations are kept by the lower hub's name, which stays when a restored hub takes a new
-        // replica id (and is enrolled here again under it).
+        // replica id (and is enrolled here again under it). A replica enrolled here directly, or through
+        // another lower hub, is not this one's to change.
         if existing != nil, try store.delegatingHub(of: replica) != lower.name { return false }
+        let cutoff = (seq: record.cutoffSeq, head: record.cutoffHead)
         switch record.kind {
         case .enrol:
             guard let granted = Role(parsing: record.role), let delegation = scopeRule.delegate(granted, lowerRole)
             else { return false }
-            if let unit = delegation.unit, let held = try store.unitParents()[unit], held != delegation.parent {
-                return false
-            }
+            if let unit = delegation.unit, try !mayPlace(unit, under: delegation.parent) { return false }
             if let existing, existing.publicKey == record.publicKey, !existing.isRevoked,
                 existing.role == delegation.role
             {
                 return false
             }
-            try enrol(replica: replica, role: delegation.role, publicKey: record.publicKey)
-            try store.setDelegatingHub(of: replica, to: lower.name)
+            // A renewal at the lower hub retires the old key where that hub's cutoff says, not at what
+            // this hub happens to hold of the replica yet.
+            try enrol(replica: replica, role: delegation.role, publicKey: record.publicKey, cutoff: cutoff)
+            try store.setDelegatingHub(of: replica, to: lower.name, unit: scopeRule.unit(lowerRole))
             if let unit = delegation.unit { try store.setUnitParent(unit, delegation.parent) }
             return true
         case .revoke:
             guard let existing, existing.publicKey == record.publicKey, !existing.isRevoked else { return false }
-            return try revoke(replica)
+            return try revoke(replica, cutoff: cutoff)
         }
+    }
+
+    /// Whether a lower hub may place `unit` under `parent`: not this hub's unit nor one above it, not
+    /// a lower hub's own unit, and not a unit already placed elsewhere (another district's commune, or
+    /// one enrolled straight here).
+    private func mayPlace(_ unit: String, under parent: String?) throws -> Bool {
+        if unit == district { return false }
+        if try store.upperHubs().contains(where: { $0.unit == unit }) { return false }
+        if try store.enrolments().contains(where: { scopeRule.unit($0.role) == unit && scopeRule.isLowerHub($0.role) }) {
+            return false
+        }
+        if let held = try store.unitParents()[unit], held != parent { return false }
+        return true
     }
 }

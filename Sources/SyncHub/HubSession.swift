@@ -62,6 +62,11 @@ public final class HubSession: @unchecked Sendable {
     var declinedUploads: Set<String> = []
     /// The files whose one requested chunk is a proof that the client holds a file the hub has.
     var proofs: Set<String> = []
+    /// Whether the welcome asked the client for its enrolment log entries (only then are they taken).
+    private var enrolmentsAsked = false
+    /// The operations this session's client pushed (its own and relayed): the pull does not send them
+    /// back.
+    private var pushed = Summary()
     /// How many log entries one pull answer scans at most.
     let scanLimit: Int
 
@@ -174,7 +179,8 @@ public final class HubSession: @unchecked Sendable {
                 try hub.store.signCheckpoints(seed: seed)
                 log.key = try Checkpoint.publicKey(seed: seed)
                 let head = try hub.store.enrolmentLogHead()
-                if hello.enrolments?.hash != head?.hash {
+                // A lower hub keeps its own log only: this one is not sent to it.
+                if peer.lowerHub == nil, hello.enrolments?.hash != head?.hash {
                     log.records = Array(try hub.store.enrolmentLog().suffix(ReplicaStore.maximumEnrolmentsCarried))
                 }
                 if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
@@ -184,6 +190,7 @@ public final class HubSession: @unchecked Sendable {
                 {
                     log.wanted = true
                 }
+                enrolmentsAsked = log.wanted
             }
             let summary = try hub.store.summary()
             let end = try hub.store.logEnd()
@@ -197,9 +204,10 @@ public final class HubSession: @unchecked Sendable {
                 refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
                 fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil,
                 hubKey: log.key, enrolments: log.records, enrolmentsWanted: log.wanted,
-                above: peer.version >= WireLimits.hierarchyProtocolVersion ? try hub.store.upperHubs() : [])
+                above: peer.version >= WireLimits.hierarchyProtocolVersion ? try hub.store.upperHubs() : [],
+                scopeDigest: peer.version >= WireLimits.hierarchyProtocolVersion ? Self.digest(peer.scope) : nil)
             return [WireMessage.welcome(welcome).line]
-        case (.ready(let peer), .message(.enrolments(let records))):
+        case (.ready(let peer), .message(.enrolments(let records))) where enrolmentsAsked:
             var taken = try takeBack(records)
             if let lower = peer.lowerHub {
                 let changed = try hub.takeDelegated(records, from: lower, role: peer.role)
@@ -279,20 +287,28 @@ public final class HubSession: @unchecked Sendable {
                 .forbidden,
                 "cycle: replica \(peer.client) is this hub or a hub above it, and cannot sync as a replica below it")
         }
-        guard let info = hello.lowerHub else { return nil }
+        // Only a lower hub's role shows a log (a district hub at its province); another peer's is ignored.
+        guard let info = hello.lowerHub, hub.scopeRule.isLowerHub(peer.role) else { return nil }
+        // A name is the lower hub's own replica id, or, for a restored hub enrolled again under a new one,
+        // the id its first database was enrolled with here, with the same role.
+        guard try info.name == peer.client || hub.store.enrolment(of: info.name)?.role == peer.role else {
+            throw WireError(
+                .forbidden,
+                "hub \(peer.client) shows its log under the name \(info.name), which is not a hub enrolled here with its role \(peer.role)"
+            )
+        }
         if try hub.isSelfOrAbove(info.name) {
             throw WireError(
                 .forbidden, "cycle: hub \(info.name) is this hub or a hub above it, and cannot sync as a hub below it")
         }
         let shown = LowerHub(replica: peer.client, name: info.name, publicKey: info.key)
-        let pinned = try hub.store.pinLowerHub(shown)
-        guard pinned == shown else {
+        guard try hub.store.pinLowerHub(shown) == shown else {
             throw WireError(
                 .forbidden,
-                "hub \(peer.client) shows another enrolment-log key or name than at its first session; if its database was made anew, enrol it again (ntm hub enroll --renew)"
+                "hub \(peer.client) shows another enrolment-log key than the one pinned for it or for the name \(info.name); if its database was made anew, enrol it again (ntm hub enroll --renew)"
             )
         }
-        return pinned
+        return shown
     }
 
     /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this
@@ -322,9 +338,15 @@ public final class HubSession: @unchecked Sendable {
             throw WireError(
                 .forbidden, "replica \(hello.replica) is enrolled for commune \(commune), not \(hello.commune)")
         }
+        var scope = try hub.scope(of: enrolled.role)
+        // A replica a lower hub enrolled here sees no more than that hub does (a district's department).
+        if scope.isEverything, let name = try hub.store.delegatingHub(of: hello.replica) {
+            let lower = try hub.store.lowerHubReplica(named: name).flatMap { try hub.store.enrolment(of: $0) }
+            scope = try lower.map { try hub.scope(of: $0.role) } ?? RowScope(owners: [], tables: [])
+        }
         return Peer(
-            client: hello.replica, role: enrolled.role, scope: try hub.scope(of: enrolled.role),
-            publicKey: enrolled.publicKey, version: WireLimits.oldestProtocolVersion)
+            client: hello.replica, role: enrolled.role, scope: scope, publicKey: enrolled.publicKey,
+            version: WireLimits.oldestProtocolVersion)
     }
 
     /// Checks a whole push batch and applies it in one transaction, through the hub's one way in
@@ -361,6 +383,8 @@ public final class HubSession: @unchecked Sendable {
         }
         stats.counts.received.new += report.applied
         stats.counts.received.refused += report.newlyRefused
+        // (Work left waiting is not in the log, so marking it changes nothing.)
+        for op in ops where op.dot.origin != peer.client { pushed.insert(op.dot) }
         state = .ready(peer)
         let answers = report.refused.map { Refusal(dot: $0.dot, reason: $0.reason) }
         let (applied, duplicates, waiting) = (report.applied, report.duplicates, report.waitingCount)
@@ -376,6 +400,12 @@ public final class HubSession: @unchecked Sendable {
                 ).line
         }
         return [answer]
+    }
+
+    /// A digest of what a scope covers: the owners and tables, in order.
+    static func digest(_ scope: RowScope) -> String {
+        let text = scope.isEverything ? "*" : scope.owners.sorted().joined(separator: ",") + "|" + scope.tables.sorted().joined(separator: ",")
+        return SHA256.hash(data: Array(text.utf8)).hexString
     }
 
     /// The error object for work the ingest refused whole.
@@ -462,10 +492,17 @@ public final class HubSession: @unchecked Sendable {
         let defaults = OperationDefaults.common(entries.map(\.operation))
         var writer = BatchWriter(defaults: defaults)
         var lines: [String] = []
+        var written: [LoggedOperation] = []
         var bytes = 0
         var batchEnd = to
         var sent: LoggedOperation?
         for entry in entries {
+            // What the client pushed in this session (a lower hub relaying its communes' work) is not
+            // sent back to it.
+            if !pushed.origins.isEmpty, pushed.contains(entry.operation.dot) {
+                sent = entry
+                continue
+            }
             let line = writer.line(entry.operation)
             if let last = sent, bytes + line.utf8.count + 1 > WireLimits.maximumPullBytes {
                 batchEnd = HubCursor(position: last.position, dot: last.operation.dot)
@@ -473,11 +510,12 @@ public final class HubSession: @unchecked Sendable {
             }
             bytes += line.utf8.count + 1
             lines.append(line)
+            written.append(entry)
             sent = entry
         }
         stats.counts.sent.total += lines.count
         let checkpoints =
-            peer.version >= WireLimits.relayProtocolVersion ? try carried(entries.prefix(lines.count)) : []
+            peer.version >= WireLimits.relayProtocolVersion ? try carried(written[...]) : []
         return [
             WireMessage.batch(to: batchEnd, count: lines.count, defaults: defaults, checkpoints: checkpoints).line
         ] + lines

@@ -46,13 +46,18 @@ extension HubIdentity {
     /// Enrols a replica with a role and a public key, or renews it (a new key: the next serial), by a
     /// signed entry of the hub's enrolment log (§14.6): a renewal retires the previous key, valid for
     /// the replica's work up to the last operation the hub holds of it now.
-    public func enrol(replica: String, role: Role, publicKey: [UInt8]) throws {
+    /// `cutoff`, when given, is where the previous key stays valid to (what a lower hub held when it
+    /// renewed the key), instead of what this hub holds now.
+    public func enrol(
+        replica: String, role: Role, publicKey: [UInt8], cutoff given: (seq: UInt64, head: [UInt8])? = nil
+    ) throws {
         guard Identifiers.isReplicaID(replica) else { throw ReplicaError.invalidReplicaID(replica) }
         let seed = try HubSigningKey.seed(of: store)
         try logLegacyEnrolment(of: replica, seed: seed)
         try store.appendEnrolmentRecord { previous, context in
             let serial = try context.serial(of: replica) + 1
-            let cutoff = serial > 1 ? try context.head(of: replica) : (seq: 0, head: EnrolmentRecord.zeros)
+            let cutoff =
+                serial > 1 ? try given ?? context.head(of: replica) : (seq: 0, head: EnrolmentRecord.zeros)
             return try EnrolmentRecord.sign(
                 after: previous, hub: name, kind: .enrol, replica: replica, role: role.description,
                 publicKey: publicKey, serial: serial, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head,
@@ -63,22 +68,30 @@ extension HubIdentity {
     }
 
     /// Revokes a replica's current key by a signed log entry naming the cutoff: the last operation of
-    /// the replica the hub holds. Its work up to there stands; later work (relayed) is quarantined.
+    /// the replica the hub holds, or `cutoff` when given (what a lower hub held when it revoked). Its
+    /// work up to there stands; later work (relayed) is quarantined.
     /// - Returns: false when no such replica is enrolled.
     @discardableResult
-    public func revoke(_ replica: String) throws -> Bool {
+    public func revoke(_ replica: String, cutoff given: (seq: UInt64, head: [UInt8])? = nil) throws -> Bool {
         guard let enrolled = try store.enrolment(of: replica) else { return false }
         guard !enrolled.isRevoked else { return true }
         let seed = try HubSigningKey.seed(of: store)
         try logLegacyEnrolment(of: replica, seed: seed)
         try store.appendEnrolmentRecord { previous, context in
-            let cutoff = try context.head(of: replica)
+            let cutoff = try given ?? context.head(of: replica)
             return try EnrolmentRecord.sign(
                 after: previous, hub: name, kind: .revoke, replica: replica, role: "",
                 publicKey: enrolled.publicKey, serial: 0, cutoffSeq: cutoff.seq, cutoffHead: cutoff.head,
                 issuedMs: Self.now(), hubSeed: seed)
         }
         return true
+    }
+
+    /// Gives every enrolment made before the log existed its entry: a hub does so before it shows its
+    /// log to the hub above, which enrols from entries only.
+    public func logLegacyEnrolments() throws {
+        let seed = try HubSigningKey.seed(of: store)
+        for enrolled in try store.enrolments() { try logLegacyEnrolment(of: enrolled.replica, seed: seed) }
     }
 
     /// An enrolment made before the log existed gets its entry first, so that a renewal retires its key

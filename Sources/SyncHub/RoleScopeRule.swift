@@ -55,15 +55,20 @@ public struct RoleScopeRule: Sendable {
     /// `by` is no lower hub's role, or may not grant `granted` (a district cannot enrol a province
     /// sector).
     public let delegate: @Sendable (_ granted: Role, _ by: Role) -> Delegation?
+    /// Whether a role is a lower hub's (a district hub at its province): only such a peer may show its
+    /// own enrolment log, and enrol on the hub's behalf.
+    public let isLowerHub: @Sendable (_ role: Role) -> Bool
 
-    /// Creates a rule; without `delegate`, no role enrols on a hub's behalf.
+    /// Creates a rule; without `delegate` and `isLowerHub`, no role enrols on a hub's behalf.
     public init(
         scope: @escaping @Sendable (_ role: Role, _ context: ScopeContext) -> RowScope,
         unit: @escaping @Sendable (_ role: Role) -> String?,
-        delegate: @escaping @Sendable (_ granted: Role, _ by: Role) -> Delegation? = { _, _ in nil }
+        delegate: @escaping @Sendable (_ granted: Role, _ by: Role) -> Delegation? = { _, _ in nil },
+        isLowerHub: @escaping @Sendable (_ role: Role) -> Bool = { _ in false }
     ) {
         self.scope = scope
         self.unit = unit
         self.delegate = delegate
+        self.isLowerHub = isLowerHub
     }
 }

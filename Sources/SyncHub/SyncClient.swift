@@ -29,6 +29,9 @@ public struct SyncClient {
     /// keeps none of that hub's log in its own.
     public var asHub: HubAsClient?
 
+    /// How many enrolment log entries one `enrolments` message carries at most (each about 510 bytes).
+    static let enrolmentsPerMessage = 500
+
     /// Creates a client.
     public init(store: ReplicaStore, commune: String, credential: Credential?) {
         self.store = store
@@ -95,7 +98,7 @@ public struct SyncClient {
             var cursor = try savedCursor()
             // What this replica receives: a credential of another role (a commune laptop made a
             // department's) widens it, and the rows logged before the cursor must come too.
-            let scope = "\(welcome.role) \(welcome.whole)"
+            let scope = "\(welcome.role) \(welcome.whole)" + (welcome.scopeDigest.map { " \($0)" } ?? "")
             let savedScope = try store.metadata(.syncScope)
             if savedScope != scope {
                 if savedScope != nil { cursor = .start }
@@ -265,11 +268,15 @@ public struct SyncClient {
             guard welcome.enrolmentsWanted else { return }
             let key = try Checkpoint.publicKey(seed: asHub.seed)
             let own = try store.enrolmentLog().filter { $0.hub == asHub.name && $0.verify(hubKey: key) }
-            try transport.send([WireMessage.enrolments(own).line])
-            guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
-                throw violation(transport, "expected enrolments-taken")
+            // In pieces, each well within the line limit, however long the log.
+            for start in stride(from: 0, to: max(own.count, 1), by: Self.enrolmentsPerMessage) {
+                let piece = Array(own[start..<min(start + Self.enrolmentsPerMessage, own.count)])
+                try transport.send([WireMessage.enrolments(piece).line])
+                guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
+                    throw violation(transport, "expected enrolments-taken")
+                }
+                result.enrolmentsDelegated += taken
             }
-            result.enrolmentsDelegated = taken
             return
         }
         guard let key = welcome.hubKey else { return }

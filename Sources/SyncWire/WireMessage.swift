@@ -271,13 +271,17 @@ public enum WireMessage: Hashable, Sendable {
         /// The hubs above this hub, nearest first (version 6): a lower hub keeps them with this hub to
         /// know its own chain (and refuse a cycle), and their units' rows reach every replica below.
         public var above: [UpperHub]
+        /// A digest of the rows the client's scope covers (version 6): a client whose scope changed
+        /// without its role changing (a commune placed under its district) pulls afresh.
+        public var scopeDigest: String?
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
             shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil,
             fileLimit: Int64? = nil, hubKey: [UInt8]? = nil, enrolments: [EnrolmentRecord] = [],
-            enrolmentsWanted: Bool = false, above: [UpperHub] = []
+            enrolmentsWanted: Bool = false, above: [UpperHub] = [], scopeDigest: String? = nil
         ) {
+            self.scopeDigest = scopeDigest
             self.above = above
             self.hubKey = hubKey
             self.enrolments = enrolments
@@ -398,6 +402,7 @@ extension WireMessage {
             if !welcome.enrolments.isEmpty { object["enrolments"] = .array(welcome.enrolments.map(\.json)) }
             if welcome.enrolmentsWanted { object["enrolments_wanted"] = .bool(true) }
             if !welcome.above.isEmpty { object["above"] = .array(welcome.above.map(\.json)) }
+            if let digest = welcome.scopeDigest { object["scope_digest"] = .string(digest) }
             return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -519,7 +524,8 @@ extension WireMessage {
                     hubKey: try Self.optionalKey(object["hub_key"]),
                     enrolments: try Self.records(object["enrolments"], of: type),
                     enrolmentsWanted: object["enrolments_wanted"] == nil ? false : try flag("enrolments_wanted"),
-                    above: try UpperHub.list(object["above"], field: "above")))
+                    above: try UpperHub.list(object["above"], field: "above"),
+                    scopeDigest: try Self.optionalDigest(object["scope_digest"])))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -611,6 +617,14 @@ extension WireMessage {
         do { return try Checkpoint.list(json) } catch {
             throw WireError(.badMessage, "\"checkpoints\" of \(type): \(error.reason)")
         }
+    }
+
+    private static func optionalDigest(_ json: JSONValue?) throws(WireError) -> String? {
+        guard let json, json != .null else { return nil }
+        guard let text = json.string, text.utf8.count == 64, Hex.bytes(text) != nil else {
+            throw WireError(.badMessage, "\"scope_digest\" of welcome must be 64 hex digits")
+        }
+        return text
     }
 
     private static func optionalLimit(_ json: JSONValue?) throws(WireError) -> Int64? {

@@ -88,6 +88,8 @@ struct SyncCommand: ParsableCommand {
             // province takes its communes' work, signed by them, and enrols them on its behalf.
             client.asHub = HubAsClient(
                 name: try HubSetup.name(database) ?? store.replicaID, seed: try HubSigningKey.seed(of: store))
+            // Enrolments made before the log existed get their entries: the province enrols from entries.
+            try HubSetup.identity(database).logLegacyEnrolments()
         }
         let language = options.language
         let started = Date()
