@@ -100,7 +100,8 @@ extension HubIdentity {
     private func mayPlace(_ unit: String, under parent: String?) throws -> Bool {
         if unit == district { return false }
         if try store.upperHubs().contains(where: { $0.unit == unit }) { return false }
-        if try store.enrolments().contains(where: { scopeRule.unit($0.role) == unit && scopeRule.isLowerHub($0.role) }) {
+        if try store.enrolments().contains(where: { scopeRule.unit($0.role) == unit && scopeRule.isLowerHub($0.role) })
+        {
             return false
         }
         if let held = try store.unitParents()[unit], held != parent { return false }

@@ -404,7 +404,9 @@ public final class HubSession: @unchecked Sendable {
 
     /// A digest of what a scope covers: the owners and tables, in order.
     static func digest(_ scope: RowScope) -> String {
-        let text = scope.isEverything ? "*" : scope.owners.sorted().joined(separator: ",") + "|" + scope.tables.sorted().joined(separator: ",")
+        let text =
+            scope.isEverything
+            ? "*" : scope.owners.sorted().joined(separator: ",") + "|" + scope.tables.sorted().joined(separator: ",")
         return SHA256.hash(data: Array(text.utf8)).hexString
     }
 
