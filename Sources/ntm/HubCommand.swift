@@ -254,19 +254,30 @@ struct HubCommand: ParsableCommand {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: Interface.pick(
-                "Báo cáo của huyện trên mọi xã máy chủ đang giữ (như ntm report --district).",
-                "The district's report on every commune the hub holds (as ntm report --district)."))
+                "Báo cáo của huyện trên mọi xã máy chủ đang giữ (như ntm report --district); ở máy chủ tỉnh, mỗi huyện một dòng.",
+                "The district's report on every commune the hub holds (as ntm report --district); at a province hub, one line per district."
+            ))
 
         @OptionGroup var options: SharedOptions<ShowDatabase>
+        @Option(
+            help: .pick(
+                "Ở máy chủ tỉnh: báo cáo một huyện (mã không dấu, ví dụ trieu-son) trên các xã của huyện đó.",
+                "At a province hub: one district's report (its slug, e.g. trieu-son) over its communes."))
+        var district: String?
         @OptionGroup var report: ReportOptions
 
         func run() throws {
-            if let recovery = try HubRecovery.status(of: try options.openDatabase().store),
+            let database = try options.openDatabase()
+            if let recovery = try HubRecovery.status(of: database.store),
                 let line = HubMessages.recovery(recovery, options.language)
             {
                 say(line)
             }
-            try report.run(options, district: true)
+            guard database.province != nil else {
+                if district != nil { throw NTMError.districtNeedsProvince }
+                return try report.run(options, district: true)
+            }
+            try report.runProvince(options, database: database, district: district)
         }
     }
 }

@@ -60,7 +60,10 @@ struct ReportOptions: ParsableArguments {
 
     @Flag(help: .pick("In CSV (UTF-8 có BOM) cho Excel.", "Print CSV (UTF-8 with a BOM) for Excel.")) var csv = false
 
-    func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
+    /// The options checked: the days ahead, the report's date (nil for today) and the level.
+    private func checked<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws -> (
+        days: Int, date: CalendarDate?, level: Level?
+    ) {
         guard !(json && csv) else { throw NTMError.conflictingFormats }
         if district, options.commune != nil { throw NTMError.notWithDistrict("--commune") }
         if district, options.criteriaSet != nil { throw NTMError.notWithDistrict("--set") }
@@ -74,6 +77,30 @@ struct ReportOptions: ParsableArguments {
             guard let parsed = Level(parsing: text) else { throw NTMError.unknownLevel(text) }
             return parsed
         }
+        return (days, date, level)
+    }
+
+    /// The report at a province hub: one line per district, or with `district` that district's report
+    /// over its communes.
+    func runProvince<Shown>(_ options: SharedOptions<Shown>, database: NTMDatabase, district: String?) throws {
+        let (days, date, level) = try checked(options, district: true)
+        let today = CalendarDate.today(database.store.clock())
+        if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }
+        let rendering = ReportRendering(language: options.language, date: date ?? today)
+        if let district {
+            let figures = try database.districtFigures(of: district, level: level, asOf: date, lookAheadDays: days)
+            if json { return say(JSONWriter.string(rendering.json(figures))) }
+            if csv { return print(rendering.csv(figures), terminator: "") }
+            return rendering.text(figures).forEach { say($0) }
+        }
+        let figures = try database.provinceFigures(level: level, asOf: date, lookAheadDays: days)
+        if json { return say(JSONWriter.string(rendering.json(figures))) }
+        if csv { return print(rendering.csv(figures), terminator: "") }
+        rendering.text(figures).forEach { say($0) }
+    }
+
+    func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
+        let (days, date, level) = try checked(options, district: district)
         let database = try options.openDatabase()
         let today = CalendarDate.today(database.store.clock())
         if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }

@@ -83,6 +83,12 @@ public enum NTMError: Error, Equatable, Sendable {
     /// The desktop's opener ran but failed (`status` is its exit status); the file was exported to
     /// `path`.
     case openerFailed(command: String, status: Int32, path: String)
+    /// `hub report --district SLUG` naming a district the province does not know.
+    case unknownDistrict(String, known: [String])
+    /// `hub report --district SLUG` at a hub that is not a province's.
+    case districtNeedsProvince
+    /// `appraisal backlog --sector` on a sector's laptop naming another sector.
+    case notOwnSector(String, own: String)
 
     /// A field in words, for refusals: the verification, a sector's verdict, or `table.column`.
     static func fieldName(table: String, column: String, _ language: Language) -> String {
@@ -418,6 +424,18 @@ public enum NTMError: Error, Equatable, Sendable {
             return language.pick(
                 "\(command) không mở được tệp (kết thúc với mã \(status)); tệp đã xuất ra: \(path)",
                 "\(command) could not open the file (exit status \(status)); the file was exported to: \(path)")
+        case .unknownDistrict(let text, let known):
+            return language.pick(
+                "tỉnh không có huyện \"\(text)\"; các huyện: \(list(known))",
+                "the province has no district \"\(text)\"; districts: \(list(known))")
+        case .districtNeedsProvince:
+            return language.pick(
+                "--district SLUG chỉ dùng ở máy chủ tỉnh; máy chủ huyện báo cáo mọi xã của mình",
+                "--district SLUG applies at a province hub only; a district hub reports on all its communes")
+        case .notOwnSector(let text, let own):
+            return language.pick(
+                "máy này là của \(own); không xem được hồ sơ chờ của \"\(text)\" (bỏ --sector)",
+                "this laptop is \(own)'s; it does not show the backlog of \"\(text)\" (leave out --sector)")
         }
     }
 }
