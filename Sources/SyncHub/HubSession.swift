@@ -174,7 +174,9 @@ public final class HubSession: @unchecked Sendable {
                 try hub.store.signCheckpoints(seed: seed)
                 log.key = try Checkpoint.publicKey(seed: seed)
                 let head = try hub.store.enrolmentLogHead()
-                if hello.enrolments?.hash != head?.hash {
+                // A lower hub keeps only its own log (it shows no head of this one): it is not sent this
+                // hub's, which would cost up to 1000 entries in every welcome.
+                if peer.lowerHub == nil, hello.enrolments?.hash != head?.hash {
                     log.records = Array(try hub.store.enrolmentLog().suffix(ReplicaStore.maximumEnrolmentsCarried))
                 }
                 if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
