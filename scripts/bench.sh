@@ -12,7 +12,11 @@
 #   hub_import  (issue 15) the apply bundle imported at a hub through its one way in, signed
 #   checkpoint_verify  (issue 15) Ed25519 verification of signed chain heads: the cost per million
 #               operations at one checkpoint per 256, against the baseline of one signature per operation
+#   province_night, province_noop_sync  (issue 16) district hubs syncing with their province (see the end)
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
+# The province figures' sizes come from the environment (defaults: the full scale of issue 16):
+#   PROVINCE_DISTRICTS=10 PROVINCE_COMMUNES=30 PROVINCE_PER_COMMUNE=2000 PROVINCE_OPS=3000000
+# BENCH_ONLY=province runs the province figures alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops=${1:-1000000}
@@ -21,6 +25,34 @@ work=.build-bench
 mkdir -p "$work"
 swift build -c release --product ntm-bench >&2
 bench=$(swift build -c release --product ntm-bench --show-bin-path)/ntm-bench
+province() {
+  # Hubs above hubs (issue 16), over loopback TCP.
+  #   province_night  PROVINCE_DISTRICTS district hubs, each with PROVINCE_COMMUNES communes of
+  #                   PROVINCE_PER_COMMUNE offline operations (and 100 of its own office): each district's
+  #                   night first (its communes sync at once with its hub), then every district hub syncs at
+  #                   once with the province hub, served by its own process: the province phase's wall time
+  #                   and the province process's peak RSS. Baselines: the same operations applied directly
+  #                   into one store (baseline_apply_seconds), the province process's RSS before any session
+  #                   (province_idle_rss_mb), and the district nights' own times
+  #   province_noop_sync  a district hub (4 communes of 500 operations behind it, relayed once) syncs with
+  #                   nothing new with a province holding 10,000 operations (the baseline), then one holding
+  #                   PROVINCE_OPS generated operations applied in bulk (build_seconds is how long that
+  #                   takes): median of 21, target < 20 ms and the same for both
+  local province_dir="$work/province"
+  rm -rf "$province_dir" && mkdir -p "$province_dir"
+  "$bench" province-night --folder "$province_dir" --districts "${PROVINCE_DISTRICTS:-10}" \
+    --communes "${PROVINCE_COMMUNES:-30}" --per-commune "${PROVINCE_PER_COMMUNE:-2000}"
+  local province_ops=${PROVINCE_OPS:-3000000}
+  for size in 10000 "$province_ops"; do
+    rm -rf "$province_dir" && mkdir -p "$province_dir"
+    "$bench" province-noop --folder "$province_dir" --ops "$size" --origins $(((size + 1999) / 2000))
+  done
+  rm -rf "$province_dir"
+}
+if [ "${BENCH_ONLY:-}" = province ]; then
+  province
+  exit 0
+fi
 bundle="$work/apply-$ops-$origins.ndjson"
 if [ ! -s "$bundle" ]; then
   echo "generating $bundle ..." >&2
@@ -124,3 +156,5 @@ PY
 
 # Signed chain heads (issue 15): sign and verify 2,000 checkpoints.
 "$bench" checkpoints --count 2000
+
+province

@@ -63,6 +63,17 @@ enum Bench {
                 perCommune: Int(option("--per-commune") ?? "2000") ?? 2000, signed: !arguments.contains("--unsigned"))
         case "noop":
             try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
+        case "province-night":
+            let sizes = BenchProvince.Sizes(
+                districts: Int(option("--districts") ?? "10") ?? 0, communes: Int(option("--communes") ?? "30") ?? 0,
+                perCommune: Int(option("--per-commune") ?? "2000") ?? 0,
+                districtOps: Int(option("--district-ops") ?? "100") ?? -1)
+            guard sizes.districts > 0, sizes.communes > 0, sizes.perCommune > 0, sizes.districtOps >= 0 else { usage() }
+            try BenchProvince.night(folder: required("--folder"), sizes: sizes)
+        case "province-noop":
+            try BenchProvince.noop(folder: required("--folder"), operations: operations, origins: origins)
+        case "province-serve":
+            try BenchProvince.serve(db: required("--db"))
         case "hub-import":
             try BenchCheckpoints.hubImport(
                 generator: generator, schema: schema, db: required("--db"), bundle: required("--bundle"))
@@ -175,7 +186,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000 --unsigned] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000] | hub-import --db DB --bundle FILE [--ops N --origins N]\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000 --unsigned] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000] | hub-import --db DB --bundle FILE [--ops N --origins N]\n       ntm-bench province-night --folder DIR [--districts 10 --communes 30 --per-commune 2000 --district-ops 100]\n       ntm-bench province-noop --folder DIR [--ops N --origins N] | province-serve --db DB\n"
                     .utf8))
         exit(2)
     }

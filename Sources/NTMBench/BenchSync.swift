@@ -7,37 +7,58 @@ import SyncWire
 
 /// The sync figures: a district's night over loopback TCP, and a sync with nothing new.
 enum BenchSync {
-    /// The bench's rows are `cN/…`: commune `cN` writes its own.
+    /// The bench's rows are `cN/…`: commune `cN` writes its own; a district `dN` (its hub syncing with
+    /// the province) writes its own rows and those of the communes the province places under it.
     static let policy = WritePolicy(
         rules: [
             WriteRule(
-                "a commune writes its own rows", who: WriteRule.Who(rawValue: "commune"), table: nil, rows: .owned)
+                "a commune writes its own rows", who: WriteRule.Who(rawValue: "commune"), table: nil, rows: .owned),
+            WriteRule(
+                "a district writes its communes' rows", who: WriteRule.Who(rawValue: "district"), table: nil,
+                rows: .within),
         ],
         slug: { $0 })
 
-    /// A commune's role sees its own rows and speaks for its commune.
+    /// A commune's role sees its own rows and speaks for its commune; a district's (at the province)
+    /// sees its own rows and its communes', and speaks for its district. A district enrolled at the
+    /// province enrols its communes there on the province's behalf, placed under it.
     static let scope = RoleScopeRule(
         scope: { role, context in
-            RowScope(owners: [role.argument ?? ""] + context.sharedOwners, tables: context.sharedTables.sorted())
+            let unit = role.argument ?? ""
+            let below = role.kind == "district" ? context.parents.filter { $0.value == unit }.map(\.key).sorted() : []
+            return RowScope(owners: [unit] + below + context.sharedOwners, tables: context.sharedTables.sorted())
         },
-        unit: { $0.argument })
+        unit: { $0.argument },
+        delegate: { granted, by in
+            guard by.kind == "district", let district = by.argument, granted.kind == "commune",
+                let commune = granted.argument, commune != district
+            else { return nil }
+            return Delegation(role: granted, unit: commune, parent: district)
+        })
 
     /// The bench's roles: commune `cN`.
     static func commune(_ slug: String) -> Role { Role(kind: "commune", argument: slug) }
 
+    /// The bench's roles: district `dN`, as its hub is enrolled at the province.
+    static func district(_ slug: String) -> Role { Role(kind: "district", argument: slug) }
+
+    /// A hub of the bench: a district's (its unit `district`, nil in the single-level figures) or the
+    /// province's.
     static func hubIdentity(
-        _ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit, tls: HubTLSIdentity? = nil
+        _ store: ReplicaStore, district: String? = nil, fileLimit: Int64 = WireLimits.defaultFileLimit,
+        tls: HubTLSIdentity? = nil
     ) -> HubIdentity {
         HubIdentity(
-            store: store, epoch: "bench", district: nil, sharedTables: [], policy: policy, scope: scope,
+            store: store, epoch: "bench", district: district, sharedTables: [], policy: policy, scope: scope,
             fileLimit: fileLimit, tls: tls)
     }
 
     static func server(
-        _ store: ReplicaStore, fileLimit: Int64 = WireLimits.defaultFileLimit, tls: HubTLSIdentity? = nil
+        _ store: ReplicaStore, district: String? = nil, fileLimit: Int64 = WireLimits.defaultFileLimit,
+        tls: HubTLSIdentity? = nil
     ) throws -> (HubServer, Int) {
         let server = HubServer(
-            hub: hubIdentity(store, fileLimit: fileLimit, tls: tls),
+            hub: hubIdentity(store, district: district, fileLimit: fileLimit, tls: tls),
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         return (server, try server.start(host: "127.0.0.1", port: 0, tls: tls))
     }
@@ -52,7 +73,7 @@ enum BenchSync {
         for tls in signed ? [false, true] : [false] {
             let subfolder = "\(folder)/\(tls ? "tls" : "clear")"
             try FileManager.default.createDirectory(atPath: subfolder, withIntermediateDirectories: true)
-            let (seconds, bytes) = try night(
+            let (seconds, bytes, _) = try night(
                 folder: subfolder, communes: communes, perCommune: perCommune, tls: tls, signed: signed)
             var extra: [String: JSONValue] = [
                 "communes": .int(Int64(communes)), "target_seconds": .double(1),
@@ -71,17 +92,38 @@ enum BenchSync {
         }
     }
 
-    /// One night: the seconds from the first connection to the last sync's end, and the plaintext bytes
-    /// of every session (TLS framing not counted).
-    static func night(folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool) throws -> (
-        Double, Int
-    ) {
+    /// The names in one district's night: its hub's replica id and unit, its communes' replica ids and
+    /// slugs.
+    struct District {
+        /// The hub's replica id (and name).
+        var hub: String
+        /// The district's slug, nil for the single-level figures' hub.
+        var unit: String?
+
+        /// The hub of the single-level figures: communes `xa-N`, slugs `cN`.
+        static let single = District(hub: "hub", unit: nil)
+
+        /// District `dN` of a province: hub `hub-dN`, communes `xa-dN-M`, slugs `dN-cM`.
+        static func numbered(_ number: Int) -> District { District(hub: "hub-d\(number)", unit: "d\(number)") }
+
+        /// The replica id of commune `index`.
+        func replica(_ index: Int) -> String { unit.map { "xa-\($0)-\(index)" } ?? "xa-\(index)" }
+
+        /// The slug of commune `index`, which owns its rows.
+        func commune(_ index: Int) -> String { unit.map { "\($0)-c\(index)" } ?? "c\(index)" }
+    }
+
+    /// One night: the seconds from the first connection to the last sync's end, the plaintext bytes of
+    /// every session (TLS framing not counted), and the hub, which then holds every commune's work.
+    static func night(
+        folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool, district: District = .single
+    ) throws -> (Double, Int, ReplicaStore) {
         let hubStore = try ReplicaStore.create(
-            at: "\(folder)/hub.sqlite", replicaID: "hub", schema: Bench.schema, clock: { 1_700_000_000_000 })
+            at: "\(folder)/hub.sqlite", replicaID: district.hub, schema: Bench.schema, clock: { 1_700_000_000_000 })
         var replicas: [ReplicaStore] = []
         for index in 0..<communes {
             let store = try ReplicaStore.create(
-                at: "\(folder)/c\(index).sqlite", replicaID: "xa-\(index)", schema: Bench.schema,
+                at: "\(folder)/c\(index).sqlite", replicaID: district.replica(index), schema: Bench.schema,
                 clock: { 1_700_000_000_000 })
             // A day of work: rows of 4 fields, some rewritten, as commands write them.
             var written = 0
@@ -95,7 +137,9 @@ enum BenchSync {
                         values[column] =
                             position == 1 ? .int(Int64(round * 100 + row)) : .text("giá trị \(round)-\(row)")
                     }
-                    changes.append(RowChange(table: "t", row: "c\(index)/r\(row + round * 37 % 200)", values: values))
+                    changes.append(
+                        RowChange(
+                            table: "t", row: "\(district.commune(index))/r\(row + round * 37 % 200)", values: values))
                     written += fields
                 }
                 try store.write(changes, author: "Cán bộ xã \(index)")
@@ -104,10 +148,12 @@ enum BenchSync {
             replicas.append(store)
         }
         let identity = tls ? try HubTLSIdentity.make(name: "hub") : nil
-        let (server, port) = try server(hubStore, tls: identity)
+        let (server, port) = try server(hubStore, district: district.unit, tls: identity)
         defer { server.stop() }
         let credentials = try replicas.indices.map { index in
-            try Credential.enrol("xa-\(index)", as: commune("c\(index)"), at: hubIdentity(hubStore, tls: identity))
+            try Credential.enrol(
+                district.replica(index), as: commune(district.commune(index)),
+                at: hubIdentity(hubStore, district: district.unit, tls: identity))
         }
         let results = Results()
         let started = Date()
@@ -115,7 +161,7 @@ enum BenchSync {
         DispatchQueue.concurrentPerform(iterations: stores.count) { index in
             do {
                 let store = stores[index]
-                var client = SyncClient(store: store, commune: "c\(index)", credential: credentials[index])
+                var client = SyncClient(store: store, commune: district.commune(index), credential: credentials[index])
                 client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
                 client.signsCheckpoints = signed
                 let address = "127.0.0.1:\(port)"
@@ -133,7 +179,7 @@ enum BenchSync {
             FileHandle.standardError.write(Data("district_night failed: \(results.failures)\n".utf8))
             exit(1)
         }
-        return (seconds, results.all.reduce(0) { $0 + $1.counts.bytes })
+        return (seconds, results.all.reduce(0) { $0 + $1.counts.bytes }, hubStore)
     }
 
     /// A sync with nothing new, against a hub holding the operations of `bundle`.
