@@ -57,7 +57,7 @@ import Testing
         #expect(identity.policy.rules == NTMSchema.writePolicy.rules)
         #expect(identity.store.replicaID == "huyen-trieu-son")
         #expect(
-            identity.scope(of: .commune("dan-ly"))
+            try identity.scope(of: .commune("dan-ly"))
                 == RowScope(owners: ["dan-ly", "trieu-son"], tables: [NTMSchema.Table.catalogue]))
     }
 

@@ -37,20 +37,23 @@ import Testing
     }
 
     @Test func aCommuneSeesItsOwnRowsTheDistrictsAndTheSharedTables() {
-        let scope = RoleScopeRule.ntm.scope(.commune("dan-ly"), "trieu-son", ["catalogue", "a-table"])
+        let scope = RoleScopeRule.ntm.scope(
+            .commune("dan-ly"), ScopeContext(unit: "trieu-son", sharedTables: ["catalogue", "a-table"]))
         #expect(scope == RowScope(owners: ["dan-ly", "trieu-son"], tables: ["a-table", "catalogue"]))
         #expect(scope.contains(table: "assessment", row: "dan-ly/qd1980-2016/17.1"))
         #expect(scope.contains(table: "deadline", row: "trieu-son/abc"))
         #expect(scope.contains(table: "catalogue", row: "thanh-hoa-2020"))
         #expect(!scope.contains(table: "assessment", row: "tan-ninh/qd1980-2016/17.1"))
         #expect(
-            RoleScopeRule.ntm.scope(.commune("dan-ly"), nil, [])
+            RoleScopeRule.ntm.scope(.commune("dan-ly"), ScopeContext(unit: nil, sharedTables: []))
                 == RowScope(owners: ["dan-ly"], tables: []))
     }
 
     @Test func aDepartmentAndTheDistrictOfficeSeeEverything() {
-        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo")] {
-            #expect(RoleScopeRule.ntm.scope(role, "trieu-son", ["catalogue"]) == .everything, "\(role)")
+        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo"), .sector("Sở Xây dựng"), .province] {
+            #expect(
+                RoleScopeRule.ntm.scope(role, ScopeContext(unit: "trieu-son", sharedTables: ["catalogue"]))
+                    == .everything, "\(role)")
             #expect(RoleScopeRule.ntm.unit(role) == nil, "\(role)")
         }
         #expect(RoleScopeRule.ntm.unit(.commune("dan-ly")) == "dan-ly")
@@ -58,7 +61,8 @@ import Testing
 
     /// A kind the programme does not know (a hand-edited enrolment) sees no row at all.
     @Test func aRoleTheProgrammeDoesNotKnowSeesNothing() {
-        let scope = RoleScopeRule.ntm.scope(Role(kind: "province"), "trieu-son", ["catalogue"])
+        let scope = RoleScopeRule.ntm.scope(
+            Role(kind: "mayor"), ScopeContext(unit: "trieu-son", sharedTables: ["catalogue"]))
         #expect(scope == RowScope(owners: [], tables: []))
         #expect(!scope.isEverything)
         #expect(!scope.contains(table: "assessment", row: "dan-ly/qd1980-2016/17.1"))
