@@ -24,8 +24,10 @@ import Testing
             #expect(Role(parsing: bad) == nil, "\(bad)")
         }
         #expect(RoleVocabulary.any.role(parsing: "province") == Role(kind: "province"))
-        #expect(RoleVocabulary.ntm.role(parsing: "province") == nil)
-        #expect(NTMRole.parse("commune:Dân Lý") == nil && NTMRole.parse("district:x") == nil)
+        #expect(RoleVocabulary.ntm.role(parsing: "mayor") == nil)
+        #expect(RoleVocabulary.ntm.role(parsing: "province") == .province)
+        #expect(NTMRole.parse("province:thanh-hoa") == nil && NTMRole.parse("district:x") == .district("x"))
+        #expect(NTMRole.parse("commune:Dân Lý") == nil && NTMRole.parse("district:Triệu Sơn") == nil)
         #expect(Role(kind: "district", argument: "") == .district)
     }
 
