@@ -23,10 +23,12 @@ import Testing
         for bad in ["", ":x", "commune:", "Commune:x", "xã:dan-ly", "a b"] {
             #expect(Role(parsing: bad) == nil, "\(bad)")
         }
-        #expect(RoleVocabulary.any.role(parsing: "province") == Role(kind: "province"))
-        #expect(RoleVocabulary.ntm.role(parsing: "mayor") == nil)
+        #expect(RoleVocabulary.any.role(parsing: "ward:x") == Role(kind: "ward", argument: "x"))
+        #expect(RoleVocabulary.ntm.role(parsing: "ward:x") == nil)
         #expect(RoleVocabulary.ntm.role(parsing: "province") == .province)
-        #expect(NTMRole.parse("province:thanh-hoa") == nil && NTMRole.parse("district:x") == .district("x"))
+        #expect(RoleVocabulary.ntm.role(parsing: "province:thanh-hoa") == nil)
+        #expect(NTMRole.parse("district:trieu-son") == .district("trieu-son"))
+        #expect(NTMRole.parse("sector:Sở Xây dựng") == .sector("Sở Xây dựng") && NTMRole.parse("sector") == nil)
         #expect(NTMRole.parse("commune:Dân Lý") == nil && NTMRole.parse("district:Triệu Sơn") == nil)
         #expect(Role(kind: "district", argument: "") == .district)
     }
@@ -52,7 +54,7 @@ import Testing
     }
 
     @Test func aDepartmentAndTheDistrictOfficeSeeEverything() {
-        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo"), .sector("Sở Xây dựng"), .province] {
+        for role in [Role.district, .department("Phòng Giáo dục và Đào tạo")] {
             #expect(
                 RoleScopeRule.ntm.scope(role, ScopeContext(unit: "trieu-son", sharedTables: ["catalogue"]))
                     == .everything, "\(role)")
@@ -64,10 +66,59 @@ import Testing
     /// A kind the programme does not know (a hand-edited enrolment) sees no row at all.
     @Test func aRoleTheProgrammeDoesNotKnowSeesNothing() {
         let scope = RoleScopeRule.ntm.scope(
-            Role(kind: "mayor"), ScopeContext(unit: "trieu-son", sharedTables: ["catalogue"]))
+            Role(kind: "ward"), ScopeContext(unit: "trieu-son", sharedTables: ["catalogue"]))
         #expect(scope == RowScope(owners: [], tables: []))
         #expect(!scope.isEverything)
         #expect(!scope.contains(table: "assessment", row: "dan-ly/qd1980-2016/17.1"))
         #expect(!scope.contains(table: "catalogue", row: "thanh-hoa-2020"))
+    }
+
+    /// At a district hub below a province, a commune also receives the province's rows.
+    @Test func aCommuneBelowAProvinceAlsoSeesTheProvincesRows() {
+        let scope = RoleScopeRule.ntm.scope(
+            .commune("dan-ly"), ScopeContext(unit: "trieu-son", above: ["thanh-hoa"], sharedTables: ["catalogue"]))
+        #expect(scope == RowScope(owners: ["dan-ly", "trieu-son", "thanh-hoa"], tables: ["catalogue"]))
+        #expect(scope.contains(table: "deadline", row: "thanh-hoa/abc"))
+    }
+
+    /// At the province, a district hub sees its district, the communes placed in it and the province;
+    /// a commune enrolled straight at the province sees its own rows, its district's and the province's.
+    @Test func atTheProvinceADistrictSeesItsOwnCommunesOnly() {
+        let context = ScopeContext(
+            unit: "thanh-hoa", sharedTables: ["catalogue"],
+            parents: ["dan-ly": "trieu-son", "tan-ninh": "trieu-son", "xuan-hoa": "tho-xuan"])
+        let district = RoleScopeRule.ntm.scope(.district("trieu-son"), context)
+        #expect(district == RowScope(owners: ["trieu-son", "dan-ly", "tan-ninh", "thanh-hoa"], tables: ["catalogue"]))
+        #expect(!district.contains(table: "assessment", row: "xuan-hoa/qd1980-2016/17.1"))
+        #expect(
+            RoleScopeRule.ntm.scope(.commune("dan-ly"), context)
+                == RowScope(owners: ["dan-ly", "trieu-son", "thanh-hoa"], tables: ["catalogue"]))
+        #expect(
+            RoleScopeRule.ntm.scope(.commune("hai-tien"), context)
+                == RowScope(owners: ["hai-tien", "thanh-hoa"], tables: ["catalogue"]))
+        for role in [Role.sector("Sở Xây dựng"), .province] {
+            #expect(RoleScopeRule.ntm.scope(role, context) == .everything, "\(role)")
+        }
+        #expect(RoleScopeRule.ntm.unit(.district("trieu-son")) == "trieu-son")
+        #expect(RoleScopeRule.ntm.unit(.sector("Sở Xây dựng")) == nil)
+    }
+
+    /// A district hub grants at its province only what is its own: its communes (placed under it), its
+    /// departments and its office; never a sector, the province, another district or a commune named
+    /// like itself. A role that is no district hub's grants nothing.
+    @Test func aDistrictDelegatesOnlyItsOwnRoles() {
+        let by = Role.district("trieu-son")
+        #expect(
+            RoleScopeRule.ntm.delegate(.commune("dan-ly"), by)
+                == Delegation(role: .commune("dan-ly"), unit: "dan-ly", parent: "trieu-son"))
+        #expect(
+            RoleScopeRule.ntm.delegate(.department("Phòng Y tế"), by) == Delegation(role: .department("Phòng Y tế")))
+        #expect(RoleScopeRule.ntm.delegate(.district, by) == Delegation(role: .district("trieu-son")))
+        for granted in [Role.sector("Sở Xây dựng"), .province, .district("tho-xuan"), .commune("trieu-son")] {
+            #expect(RoleScopeRule.ntm.delegate(granted, by) == nil, "\(granted)")
+        }
+        for other in [Role.district, .commune("dan-ly"), .sector("Sở Xây dựng"), .province] {
+            #expect(RoleScopeRule.ntm.delegate(.commune("tan-ninh"), other) == nil, "\(other)")
+        }
     }
 }
