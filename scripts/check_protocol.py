@@ -8,7 +8,8 @@ Each line is parsed as strictly as the Swift reader does (UTF-8, RFC 8259, no du
 at most 32, finite numbers, at most 1 MiB) and validated against the schema its "type" picks:
 op -> operation, bundle -> bundle-header, end -> bundle-trailer, summary -> summary, file -> file,
 chunk -> chunk, files-end -> files-end, session messages
-(hello, challenge, auth, welcome, push, pushed, pull, batch, done, error) -> session. Outside bundles
+(hello, challenge, auth, welcome, push, pushed, pull, batch, done, error, probe, probed, the file
+messages, enrolments, enrolments-taken) -> session. Outside bundles
 a line may carry a speaker tag ("> " client, "< " hub) for session transcripts, or ">! " for a
 client line that is malformed on purpose (shown in bad-input transcripts, never validated). A file whose first line is a
 bundle header is also checked as a bundle: header first, trailer last, count and sha256 right; in a
@@ -72,7 +73,7 @@ SCHEMA_FOR_TYPE = {
     "pushed": "session", "pull": "session", "batch": "session", "done": "session", "error": "session",
     "probe": "session", "probed": "session",
     "offer": "session", "accept": "session", "decline": "session", "fetch": "session", "get": "session",
-    "stored": "session", "bye": "session",
+    "stored": "session", "bye": "session", "enrolments": "session", "enrolments-taken": "session",
 }
 # Member order writers use (readers accept any order; unknown members may appear anywhere).
 WRITE_ORDER = {
@@ -83,11 +84,11 @@ WRITE_ORDER = {
     "file": ["type", "sha256", "size", "chunks"],
     "chunk": ["type", "sha256", "index", "data"],
     "files-end": ["type", "files", "chunks"],
-    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head"],
+    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head", "enrolments", "lower_hub"],
     "challenge": ["type", "hub", "nonce"],
     "auth": ["type", "signature"],
     "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused",
-                "head", "file_limit"],
+                "head", "file_limit", "hub_key", "enrolments", "enrolments_wanted", "above"],
     "push": ["type", "batch", "count", "defaults"],
     "pushed": ["type", "batch", "applied", "duplicates", "refused"],
     "pull": ["type", "cursor", "limit"],
@@ -103,13 +104,15 @@ WRITE_ORDER = {
     "get": ["type", "sha256", "index"],
     "stored": ["type", "sha256", "index", "ok", "complete"],
     "bye": ["type"],
+    "enrolments": ["type", "records"],
+    "enrolments-taken": ["type", "taken"],
 }
 REFUSAL_ORDER = ["origin", "seq", "reason"]
 CREDENTIAL_FORMAT = "ntm-credential/1"
 CREDENTIAL_ORDER = ["format", "replica", "role", "hub", "key", "district"]
 REPLICA_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
-ROLE = re.compile(r"commune:[a-z0-9-]{1,64}|department:.+|district")
+ROLE = re.compile(r"commune:[a-z0-9-]{1,64}|department:.+|district(?::[a-z0-9-]{1,64})?|sector:.+|province")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Columns of the NTM tables (appendix B) that hold real numbers: an integer there is not canonical.
 REAL_COLUMNS = {("assessment", "value")}
@@ -499,7 +502,8 @@ def load_credentials():
                 report(f"{path}:1", f'"{member}" is not a replica id')
         role = value.get("role")
         if not (isinstance(role, str) and ROLE.fullmatch(role)):
-            report(f"{path}:1", '"role" must be commune:SLUG, department:NAME or district')
+            report(f"{path}:1", '"role" must be commune:SLUG, department:NAME, district, district:SLUG, sector:NAME'
+                                ' or province')
         if not (isinstance(value.get("key"), str) and re.fullmatch(r"[0-9a-f]{64}", value["key"])):
             report(f"{path}:1", '"key" must be 32 bytes in lowercase hex (the Ed25519 private seed)')
         if "district" in value and not isinstance(value["district"], str):

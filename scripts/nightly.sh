@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# The nightly merge, for cron or a systemd timer. Two roles:
+# The nightly merge, for cron or a systemd timer. Three roles:
 #
 #   scripts/nightly.sh commune HUB [DB]     on a commune laptop: sync with the district hub, retrying
 #                                           while the connection comes and goes (HUB is HOST:PORT, or
 #                                           "via:COMMAND" for a command such as ssh)
 #   scripts/nightly.sh hub DB [OUTDIR]      on the district hub: back the database up, then write the
 #                                           district report (text, CSV for Excel, JSON) for the day
+#   scripts/nightly.sh district HUB DB      on the district hub, after its own night (the communes'
+#                                           syncs and the hub step): sync the district hub's database
+#                                           upward with the province hub HUB, retrying as a commune does
+#                                           (the credential `ntm hub enroll --role district:SLUG` wrote
+#                                           at the province must be installed in DB)
 #
 # Each run appends one line per step to $NTM_LOG (default: ~/ntm-nightly.log) and exits non-zero when
 # the step failed, so that cron mails the failure. Examples (crontab -e):
 #
 #   30 1 * * *  NTM_USER="Cán bộ xã" /opt/ntm/scripts/nightly.sh commune 10.0.0.5:7420 ~/dan-ly.sqlite
 #   30 5 * * *  /opt/ntm/scripts/nightly.sh hub /srv/ntm/huyen.sqlite /srv/ntm/bao-cao
+#   0 6 * * *   /opt/ntm/scripts/nightly.sh district tinh.example.vn:7420 /srv/ntm/huyen.sqlite
 #
 # The hub itself runs as a service: `ntm hub serve --listen 0.0.0.0:7420 --db /srv/ntm/huyen.sqlite`
-# (SIGTERM stops it cleanly).
+# (SIGTERM stops it cleanly); it keeps serving while the district mode syncs its database upward.
 set -uo pipefail
 ntm="${NTM_BIN:-ntm}"
 log="${NTM_LOG:-$HOME/ntm-nightly.log}"
@@ -22,26 +28,36 @@ stamp() { date '+%Y-%m-%d %H:%M:%S'; }
 note() { printf '%s %s\n' "$(stamp)" "$*" >> "$log"; }
 
 case "${1:-}" in
-  commune)
-    hub="${2:?usage: nightly.sh commune HOST:PORT|via:COMMAND [DB]}"
-    db="${3:-${NTM_DB:-./ntm.sqlite}}"
+  commune|district)
+    mode="$1"
+    if [ "$mode" = district ]; then
+      hub="${2:?usage: nightly.sh district HOST:PORT|via:COMMAND DB}"
+      db="${3:?usage: nightly.sh district HOST:PORT|via:COMMAND DB}"
+      what="sync up"
+    else
+      hub="${2:?usage: nightly.sh commune HOST:PORT|via:COMMAND [DB]}"
+      db="${3:-${NTM_DB:-./ntm.sqlite}}"
+      what="sync"
+    fi
     if [[ "$hub" == via:* ]]; then way=(--via "${hub#via:}"); else way=(--hub "$hub"); fi
     # A village connection drops: retry a few times, waiting longer each time. Every acknowledged batch
     # is kept, so each attempt resumes where the last one stopped. Only a failure ntm calls transient
     # (exit 75: no connection, the hub busy) is retried; a refused credential or a bad address is not.
+    # A district hub's database syncs upward with the same command: ntm sees that it is a hub and shows
+    # the province its own enrolment log, so that the province takes its communes' work.
     for attempt in 1 2 3 4 5; do
       # The summary line goes to the log; errors (and a hub's own log lines over ssh) are appended as is.
       status=0
       out=$(timeout 3600 "$ntm" sync "${way[@]}" --db "$db" 2>>"$log") || status=$?
       if [ "$status" -eq 0 ]; then
-        note "sync ok: $out"
+        note "$what ok: $out"
         exit 0
       fi
       if [ "$status" -ne 75 ] && [ "$status" -ne 124 ]; then
-        note "sync failed and would fail again (exit $status, the error is on the line above): not retried"
+        note "$what failed and would fail again (exit $status, the error is on the line above): not retried"
         exit "$status"
       fi
-      note "sync attempt $attempt failed (the error is on the line above)"
+      note "$what attempt $attempt failed (the error is on the line above)"
       sleep $((attempt * 60))
     done
     exit 1
@@ -63,7 +79,7 @@ case "${1:-}" in
     note "report ok: $out/bao-cao-$day.{txt,csv,json}"
     ;;
   *)
-    sed -n '2,19p' "$0" >&2
+    sed -n '2,23p' "$0" >&2
     exit 2
     ;;
 esac

@@ -91,9 +91,13 @@ public enum Enrolment {
         if try hub.isSelfOrAbove(replica) { throw EnrolmentUsage.cycle(replica) }
         try checkReplica(replica, at: hub.store, renew: renew)
         guard !FileManager.default.fileExists(atPath: out) else { throw ReplicaError.alreadyExists(path: out) }
-        // A commune enrolled at the province carries its own district (its laptop records it).
-        let district = role.commune != nil && parent != nil && parent != database.province ? parent : hub.district
-        let credential = Credential.issue(replica: replica, role: role, hub: hub.name, district: district, tls: pin)
+        // A commune enrolled at a province: its credential names its district (or none, in a two-tier
+        // province, or for one placed straight under the province), which its laptop records as the
+        // commune's, never the province.
+        let place =
+            database.province != nil && role.commune != nil
+            ? (parent == database.province ? nil : parent) : hub.district
+        let credential = Credential.issue(replica: replica, role: role, hub: hub.name, district: place, tls: pin)
         guard
             FileManager.default.createFile(
                 atPath: out, contents: Data(credential.fileContents.utf8), attributes: [.posixPermissions: 0o600])

@@ -16,12 +16,22 @@ struct DemoCommand: ParsableCommand {
         abstract: Interface.pick(
             "Trình diễn một đêm đồng bộ: máy chủ huyện và ba xã, làm việc không mạng, xung đột, báo cáo.",
             "A demonstration of one night's sync: the district hub and three communes, offline work, a conflict, the report."
+        ),
+        discussion: Interface.pick(
+            "Với --province: máy chủ tỉnh, máy chủ huyện, máy của một xã và của một sở; kết quả thẩm định đi hai chặng đến xã.",
+            "With --province: the province hub, a district hub, a commune's laptop and a sector's; a verdict travels two hops to the commune."
         ))
 
     @OptionGroup var options: SharedOptions<ShowDatabase>
     @Flag(
         help: .pick("Giữ lại thư mục tạm để xem bằng sqlite3.", "Keep the temporary folder, to look at with sqlite3."))
     var keep = false
+    @Flag(
+        help: .pick(
+            "Trình diễn cấp tỉnh: kết quả thẩm định của một sở đi từ máy chủ tỉnh qua máy chủ huyện đến máy xã.",
+            "The province demonstration: a sector's verdict travels from the province hub through the district hub to a commune's laptop."
+        ))
+    var province = false
 
     func run() throws {
         let language = options.language
@@ -29,6 +39,7 @@ struct DemoCommand: ParsableCommand {
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
+        if province { return try runProvince(folder: folder) }
         func path(_ name: String) -> String { "\(folder)/\(name).sqlite" }
         func heading(_ vi: String, _ en: String) { say("\n== " + language.pick(vi, en)) }
 

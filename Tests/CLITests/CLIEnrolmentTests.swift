@@ -106,6 +106,30 @@ import Testing
         )
     }
 
+    /// A commune enrolled at a province records its district from the credential, never the province.
+    @Test func aCommuneEnrolledAtTheProvinceTakesItsDistrictNotTheProvince() throws {
+        let folder = TemporaryDirectory("cli-enrol-province")
+        try ntm.ok(
+            [
+                "hub", "init", "--replica", "tinh-thanh-hoa", "--province", "thanh-hoa", "--name", "Thanh Hóa", "--db",
+                "tinh.sqlite",
+            ], folder)
+        for (slug, district) in [("an-hoa", nil), ("dan-ly", "trieu-son")] as [(String, String?)] {
+            try ntm.ok(
+                [
+                    "hub", "enroll", "--replica", "xa-\(slug)-1", "--role", "commune:\(slug)", "--out", "\(slug).cred",
+                    "--db", "tinh.sqlite",
+                ] + (district.map { ["--district", $0] } ?? []), folder)
+            try ntm.ok(["init", "--credential", "\(slug).cred", "--db", "\(slug).sqlite"], folder)
+            let dump = try ntm.run(["dump", "--commune", slug, "--db", "\(slug).sqlite"], in: folder.path).stdout
+            let row = dump.split(separator: "\n").first { $0.contains("\"table\":\"commune\"") }.map(String.init)
+            #expect(!dump.contains("thanh-hoa"), "\(dump)")
+            if let district {
+                #expect(row?.contains("\"value\":\"\(district)\"") == true, "\(dump)")
+            }
+        }
+    }
+
     @Test func aCommuneStartsFromItsCredentialAndRefusesAnotherOne() throws {
         let folder = TemporaryDirectory("cli-credential")
         try hub(folder, enrolling: [("dan-ly", "xa-dan-ly-1"), ("tan-ninh", "xa-tan-ninh-1")])

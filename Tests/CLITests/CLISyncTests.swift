@@ -219,6 +219,25 @@ import Testing
             try ntm.run(["demo", "--lang", "en"], in: folder.path).stdout.contains("Identical on the 3 replicas: yes"))
     }
 
+    @Test func theProvinceDemoCarriesASectorsVerdictTwoHopsDownToTheCommune() throws {
+        let folder = TemporaryDirectory("cli-demo-province")
+        let result = try ntm.run(["demo", "--province"], in: folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        // The line is printed only when the commune's own replica holds the sector's verdict and number.
+        #expect(
+            result.stdout.contains(
+                "Kết quả thẩm định của Sở Xây dựng đã đến máy xã sau hai chặng (tỉnh → huyện → xã): đạt, văn bản số 125/SXD-QH"
+            ), "\(result.stdout)")
+        // The province took the commune's enrolment from the district's log.
+        #expect(result.stdout.contains("tỉnh đã ghi danh 1 máy của huyện"))
+        let english = try ntm.run(["demo", "--province", "--lang", "en"], in: folder.path)
+        #expect(english.status == 0, "\(english.stderr)")
+        #expect(
+            english.stdout.contains(
+                "The Sở Xây dựng's verdict reached the commune's laptop after two hops (province → district → commune): met, document no. 125/SXD-QH"
+            ))
+    }
+
     @Test func theNightlyScriptSyncsACommuneAndReportsAtTheHub() throws {
         let folder = TemporaryDirectory("cli-nightly")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -256,5 +275,29 @@ import Testing
             contentsOfFile: folder.file("out/\(files.first { $0.hasSuffix(".txt") }!)"), encoding: .utf8)
         #expect(report.contains("Xã đạt chuẩn: 0/1 xã"))
         #expect(try bash(["frobnicate"]) == 2)
+
+        // The district hub, after its night, syncs upward with its province (nightly.sh district).
+        for arguments in [
+            [
+                "hub", "init", "--replica", "tinh-thanh-hoa", "--province", "thanh-hoa", "--name", "Thanh Hóa", "--db",
+                "tinh.sqlite",
+            ],
+            [
+                "hub", "enroll", "--replica", "huyen-trieu-son", "--role", "district:trieu-son", "--out", "huyen.cred",
+                "--db", "tinh.sqlite",
+            ],
+            ["credential", "install", "huyen.cred", "--db", "hub.sqlite"],
+        ] {
+            let result = try ntm.run(arguments, in: folder.path, environment: env)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        #expect(try bash(["district", "via:\(ntm.path) hub stdio --db tinh.sqlite", "hub.sqlite"]) == 0)
+        let night = try String(contentsOfFile: folder.file("night.log"), encoding: .utf8)
+        #expect(night.contains("sync up ok: Đã đồng bộ với tinh-thanh-hoa"), "\(night)")
+        #expect(night.contains("máy chủ cấp trên đã ghi danh 1 máy của máy chủ này"), "\(night)")
+        // The commune's work reached the province, signed by its laptop.
+        let dump = try ntm.run(["dump", "--db", "tinh.sqlite"], in: folder.path, environment: env)
+        #expect(dump.stdout.contains("\"origin\":\"xa-dan-ly-1\""), "\(dump.stdout.prefix(2000))")
+        #expect(try bash(["district", "via:\(ntm.path) hub stdio --db tinh.sqlite"]) == 1)
     }
 }

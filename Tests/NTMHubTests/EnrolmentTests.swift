@@ -19,7 +19,8 @@ import Testing
         #expect(
             try Enrolment.role("department:tai nguyen", departments: { departments })
                 == .department("Phòng Tài nguyên và Môi trường"))
-        for bad in ["province", "commune:Dân Lý", "commune:", "district:trieu-son", "xa:dan-ly", ""] {
+        for bad in ["mayor", "province:thanh-hoa", "commune:Dân Lý", "commune:", "district:Triệu Sơn", "xa:dan-ly", ""]
+        {
             #expect(throws: EnrolmentUsage.badRole(bad)) { try Enrolment.role(bad, departments: { departments }) }
         }
         #expect(
@@ -51,7 +52,8 @@ import Testing
         #expect(!Enrolment.fits(.district, commune: "dan-ly"))
         #expect(Enrolment.fits(.department("Phòng Giáo dục và Đào tạo"), commune: nil))
         #expect(Enrolment.fits(.department("Phòng Giáo dục và Đào tạo"), commune: "dan-ly"))
-        #expect(!Enrolment.fits(Role(kind: "province"), commune: nil))
+        #expect(Enrolment.fits(.province, commune: nil) && !Enrolment.fits(.province, commune: "dan-ly"))
+        #expect(!Enrolment.fits(Role(kind: "mayor"), commune: nil))
     }
 
     @Test func enrollingWritesAPrivateCredentialAndRenewingReplacesTheKey() throws {
@@ -92,8 +94,8 @@ import Testing
         let database = try HubSetupTests.hub(folder)
         let out = folder.file("x.cred")
         // The role before the replica id, the replica id before the district's slug.
-        #expect(throws: EnrolmentUsage.badRole("province")) {
-            try Enrolment.enrol(replica: "X Y", role: "province", out: out, renew: false, at: database)
+        #expect(throws: EnrolmentUsage.badRole("mayor")) {
+            try Enrolment.enrol(replica: "X Y", role: "mayor", out: out, renew: false, at: database)
         }
         #expect(throws: ReplicaError.invalidReplicaID("X Y")) {
             try Enrolment.enrol(replica: "X Y", role: "commune:trieu-son", out: out, renew: false, at: database)
@@ -146,10 +148,12 @@ import Testing
     @Test func theWordsOfEnrolmentMistakesAreKept() {
         #expect(
             EnrolmentUsage.badRole("x").message(.en)
-                == "invalid role \"x\"; use commune:SLUG, department:NAME or district")
+                == "invalid role \"x\"; use commune:SLUG, department:NAME or district (at a district), district:SLUG, sector:NAME or province (at a province)"
+        )
         #expect(
             EnrolmentUsage.badRole("x").message(.vi)
-                == "vai trò \"x\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district")
+                == "vai trò \"x\" không hợp lệ; dùng commune:MÃ-XÃ, department:TÊN-PHÒNG hoặc district (ở huyện), district:MÃ-HUYỆN, sector:TÊN-NGÀNH hoặc province (ở tỉnh)"
+        )
         #expect(
             EnrolmentUsage.communeIsDistrict("trieu-son").message(.en)
                 == "trieu-son is the district's slug, not a commune's; use the role district for the district office")
