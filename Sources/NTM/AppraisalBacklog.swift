@@ -63,7 +63,8 @@ public struct AppraisalBacklog: Sendable, Hashable {
             // Anything recorded as the inspection (even a value ntm cannot read) takes it off the backlog.
             if let inspected = values["inspected"], inspected.text?.isEmpty == false { continue }
             let commune = parts[0]
-            let district = parents[commune] ?? communes[commune]?["district"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+            let placed = parents[commune] ?? communes[commune]?["district"]?.text
+            let district = placed.flatMap { $0.isEmpty ? nil : $0 }
             let disputed = (snapshot.conflicts[RowKey(table: NTMSchema.Table.appraisal, row: row)] ?? []).contains {
                 ["sent", "inspected", tombstoneColumn].contains($0.column)
             }
@@ -99,7 +100,7 @@ extension NTMDatabase {
             tables: [NTMSchema.Table.appraisal, NTMSchema.Table.commune], heldAt: asOf?.endMs,
             excluding: try store.refusedDots())
         return AppraisalBacklog(
-            snapshot: snapshot, parents: try store.unitParents(), date: asOf ?? CalendarDate.today(store.clock()),
+            snapshot: snapshot, parents: try districtParents(), date: asOf ?? CalendarDate.today(store.clock()),
             sector: sector)
     }
 

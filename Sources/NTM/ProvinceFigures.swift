@@ -40,6 +40,13 @@ public struct ProvinceFigures: Sendable, Hashable {
 }
 
 extension NTMDatabase {
+    /// The district each commune sits under, as the province placed it; a commune placed straight under
+    /// the province sits under none (its value is the empty string, so that no row's own district is
+    /// read instead).
+    func districtParents() throws -> [String: String] {
+        try store.unitParents().mapValues { $0 == province ? "" : $0 }
+    }
+
     /// The district each commune held here sits under: where the province placed it (at enrolment),
     /// else its own row's `district` column; communes under none are left out. Districts' own rows
     /// (units assessed against a district set) are not communes and are left out too.
@@ -47,6 +54,8 @@ extension NTMDatabase {
         let parents = try store.unitParents()
         var districts: [String: String] = [:]
         for commune in communes {
+            // Placed straight under the province (a two-tier commune, or one moved there): no district.
+            if let placed = parents[commune.slug], placed == province { continue }
             if let district = parents[commune.slug] ?? commune.district, !district.isEmpty {
                 districts[commune.slug] = district
             }
@@ -86,7 +95,7 @@ extension NTMDatabase {
         let all = try communes(snapshot)
         let placed = try communeDistricts(snapshot, communes: all)
         let districts = try knownDistricts(snapshot, communes: all)
-        let backlog = AppraisalBacklog(snapshot: snapshot, parents: try store.unitParents(), date: date)
+        let backlog = AppraisalBacklog(snapshot: snapshot, parents: try districtParents(), date: date)
         var waiting: [String?: Int] = [:]
         for group in backlog.groups { waiting[group.district, default: 0] += group.items.count }
         let names = snapshot.rows(NTMSchema.Table.commune)

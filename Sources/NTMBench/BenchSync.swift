@@ -34,7 +34,8 @@ enum BenchSync {
                 let commune = granted.argument, commune != district
             else { return nil }
             return Delegation(role: granted, unit: commune, parent: district)
-        })
+        },
+        isLowerHub: { $0.kind == "district" && $0.argument != nil })
 
     /// The bench's roles: commune `cN`.
     static func commune(_ slug: String) -> Role { Role(kind: "commune", argument: slug) }
