@@ -43,6 +43,9 @@ public struct Credential: Sendable {
         self.secret = secret
     }
 
+    /// The private key (rebuilt from its bytes at each use).
+    var signingKey: Curve25519.Signing.PrivateKey { key }
+
     private var key: Curve25519.Signing.PrivateKey {
         // The bytes were read back as a valid key when the credential was made or read.
         try! Curve25519.Signing.PrivateKey(rawRepresentation: secret)

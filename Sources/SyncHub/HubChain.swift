@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Replica
 import SyncCore
@@ -106,5 +107,69 @@ extension HubIdentity {
         }
         if let held = try store.unitParents()[unit], held != parent { return false }
         return true
+    }
+}
+
+/// Why a lower hub's introduction in a bundle (§15.6) was not taken: nothing of the bundle is imported.
+public enum LowerHubError: Error, Equatable, Sendable {
+    /// The introduction is not readable as one.
+    case malformed
+    /// The replica it names is not enrolled here as a lower hub (or was revoked).
+    case notALowerHub(String)
+    /// Its signature is not the enrolled replica's over this hub's name and the log's key.
+    case badSignature(String)
+    /// The log's name is not the replica's own, nor one enrolled here with its role.
+    case foreignName(replica: String, name: String)
+    /// Another key is pinned for the replica or the name.
+    case otherKey(String)
+    /// The replica or the name is this hub or one above it.
+    case cycle(String)
+}
+
+extension Credential {
+    /// The bytes a lower hub's credential signs to introduce its enrolment log's key to the hub above in
+    /// a bundle: the hub above, the replica, the log's name and key.
+    static func introductionMessage(hub: String, replica: String, name: String, key: [UInt8]) -> [UInt8] {
+        Array("ntm-lower-hub/1\n\(hub)\n\(replica)\n\(name)\n\(key.hexString)\n".utf8)
+    }
+
+    /// A lower hub's introduction of its log (`name`, signed with `seed`'s key) to the hub that issued
+    /// this credential, for a bundle's header (`lower_hub`): the hub above takes the log's entries the
+    /// bundle carries as it would in a session.
+    public func introduce(_ hub: HubAsClient) throws -> JSONValue {
+        let key = try Checkpoint.publicKey(seed: hub.seed)
+        let message = Self.introductionMessage(hub: self.hub, replica: replica, name: hub.name, key: key)
+        let signature = Array(try signingKey.signature(for: message))
+        return .object([
+            "replica": .string(replica), "name": .string(hub.name), "key": .string(key.hexString),
+            "signature": .string(signature.hexString),
+        ])
+    }
+}
+
+extension HubIdentity {
+    /// Takes a lower hub's introduction from a bundle's header and the log entries the header carries,
+    /// as a session with that hub would (§15.6): the replica named is enrolled here as a lower hub and
+    /// signed the introduction; its log's key is pinned (or must match the pinned one); its entries enrol
+    /// what it may grant. Returns how many enrolments they made or changed here.
+    /// - Throws: ``LowerHubError``; nothing is taken then.
+    public func takeIntroduction(_ json: JSONValue, entries: [EnrolmentRecord]) throws -> Int {
+        guard let object = json.object, let replica = object["replica"]?.string, let name = object["name"]?.string,
+            let key = object["key"]?.string.flatMap(Hex.bytes), key.count == 32,
+            let signature = object["signature"]?.string.flatMap(Hex.bytes)
+        else { throw LowerHubError.malformed }
+        guard let enrolled = try store.enrolment(of: replica), !enrolled.isRevoked, scopeRule.isLowerHub(enrolled.role)
+        else { throw LowerHubError.notALowerHub(replica) }
+        let message = Credential.introductionMessage(hub: self.name, replica: replica, name: name, key: key)
+        guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: enrolled.publicKey),
+            publicKey.isValidSignature(signature, for: message)
+        else { throw LowerHubError.badSignature(replica) }
+        guard try name == replica || store.enrolment(of: name)?.role == enrolled.role else {
+            throw LowerHubError.foreignName(replica: replica, name: name)
+        }
+        if try isSelfOrAbove(replica) || isSelfOrAbove(name) { throw LowerHubError.cycle(replica) }
+        let shown = LowerHub(replica: replica, name: name, publicKey: key)
+        guard try store.pinLowerHub(shown) == shown else { throw LowerHubError.otherKey(replica) }
+        return try takeDelegated(entries, from: shown, role: enrolled.role)
     }
 }

@@ -36,15 +36,28 @@ struct BundleCommand: ParsableCommand {
             let database = try options.openDatabase()
             let store = database.store
             // The work goes out vouched for: a hub takes it from whoever carries it (§14).
+            var introduction: JSONValue?
             if database.isHub {
                 try store.signCheckpoints(seed: try HubSigningKey.seed(of: store))
+                // A hub below another (a district's, for its province): its own work signed with the
+                // credential the hub above issued, and its log introduced, so that the hub above takes its
+                // communes' work from the stick as from a session (§15.6).
+                if let credential = try CredentialFile.installed(in: store) {
+                    try credential.signCheckpoints(in: store)
+                    try HubSetup.identity(database).logLegacyEnrolments()
+                    introduction = try credential.introduce(
+                        HubAsClient(
+                            name: try HubSetup.name(database) ?? store.replicaID,
+                            seed: try HubSigningKey.seed(of: store)))
+                }
             } else if let credential = try? CredentialFile.installed(in: store) {
                 // (A damaged credential is named by ntm sync; the bundle goes out unsigned, to wait.)
                 try credential.signCheckpoints(in: store)
             }
             let receiver = try since.map(Self.readSummary)
             let stats = try store.exportBundle(
-                to: file, since: receiver?.summary, files: !noFiles, receiverFiles: receiver?.files ?? [])
+                to: file, since: receiver?.summary, files: !noFiles, receiverFiles: receiver?.files ?? [],
+                lowerHub: introduction)
             let language = options.language
             let files = stats.files
             if files.files == 0 {
@@ -131,6 +144,7 @@ struct BundleCommand: ParsableCommand {
         func run() throws {
             let database = try options.openDatabase()
             let store = database.store
+            var delegated = 0
             do {
                 if database.isHub {
                     // The hub's one way in: each writer judged by its enrolled role, relayed work by its
@@ -142,13 +156,17 @@ struct BundleCommand: ParsableCommand {
                     }
                     let identity = try HubSetup.identity(database)
                     let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: store))
+                    // A district hub's bundle at its province: its log enrols its communes first (§15.6).
+                    let carried = try store.bundleIntroduction(at: file)
+                    delegated =
+                        try carried.lowerHub.map { try identity.takeIntroduction($0, entries: carried.enrolments) } ?? 0
                     let (stats, ingest) = try store.importBundle(
                         from: file, policy: identity.policy, hubKey: key, hubName: identity.name,
                         vouched: options.commune.map(Role.commune))
                     if ingest.enrolmentsTakenBack > 0 {
                         try HubRecovery.note(enrolments: ingest.enrolmentsTakenBack, in: store)
                     }
-                    try report(stats, store, refused: ingest.newlyRefused)
+                    try report(stats, store, refused: ingest.newlyRefused, delegated: delegated)
                     if !ingest.waiting.isEmpty { warn(.bundleWorkWaits(ingest.waiting), options.language) }
                 } else {
                     try report(try store.importBundle(from: file), store)
@@ -160,7 +178,7 @@ struct BundleCommand: ParsableCommand {
             }
         }
 
-        private func report(_ stats: BundleStats, _ store: ReplicaStore, refused: Int = 0) throws {
+        private func report(_ stats: BundleStats, _ store: ReplicaStore, refused: Int = 0, delegated: Int = 0) throws {
             let conflicts = try store.conflictCount()
             let language = options.language
             var line = language.pick(
@@ -171,6 +189,11 @@ struct BundleCommand: ParsableCommand {
                 line += language.pick(
                     ", \(refused) bị từ chối vì người ghi không có quyền (xem: ntm hub quarantine)",
                     ", \(refused) refused as their writer may not write them (see: ntm hub quarantine)")
+            }
+            if delegated > 0 {
+                line += language.pick(
+                    "; ghi danh \(delegated) máy của máy chủ cấp dưới đã gửi gói",
+                    "; enrolled \(Language.english(delegated, "replica")) of the lower hub that wrote the bundle")
             }
             line += Self.files(stats.files, language)
             if conflicts > 0 {

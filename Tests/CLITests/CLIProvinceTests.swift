@@ -567,4 +567,49 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("cycle"), "\(refused.stderr)")
         #expect(try count("SELECT count(*) FROM oplog", "huyen-trieu-son.sqlite", folder) == before)
     }
+
+    /// The offline path up: a district hub that never reaches its province hands it a bundle. The
+    /// bundle introduces the district's log (signed with the credential the province issued), so the
+    /// province enrols the district's communes and takes their work, signed by them, as a session would.
+    /// An introduction altered on the way refuses the bundle whole, in one line.
+    @Test func aDistrictsBundleReachesTheProvinceByHand() throws {
+        let folder = try province("province-usb-up", districts: [("trieu-son", ["dan-ly", "tan-ninh"])])
+        let hubs = Hubs()
+        try serve("huyen-trieu-son.sqlite", folder, hubs)
+        for commune in ["dan-ly", "tan-ninh"] {
+            try ntm.ok(["assess", "17.1", "dat", "--db", "\(commune).sqlite"], folder)
+            _ = try sync("\(commune).sqlite", to: "huyen-trieu-son.sqlite", folder, hubs)
+        }
+        try ntm.ok(
+            [
+                "verification", "17", "--commune", "dan-ly", "--result", "dat", "--department", "tai nguyen", "--db",
+                "huyen-trieu-son.sqlite",
+            ], folder)
+        try ntm.ok(["bundle", "export", "up.ndjson", "--db", "huyen-trieu-son.sqlite"], folder)
+        // Altered on the way: another log key in the introduction.
+        let text = try String(contentsOfFile: folder.file("up.ndjson"), encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let key = try #require(lines[0].firstMatch(of: /"lower_hub":\{[^}]*"key":"([0-9a-f]{64})"/)?.1)
+        lines[0] = lines[0].replacingOccurrences(of: String(key), with: String(repeating: "ab", count: 32))
+        try lines.joined(separator: "\n").write(
+            toFile: folder.file("altered.ndjson"), atomically: true, encoding: .utf8)
+        let refused = try ntm.refuse(["bundle", "import", "altered.ndjson"], folder, db: "tinh.sqlite")
+        #expect(refused.contains("không có chữ ký đúng của huyen-trieu-son"), "\(refused)")
+        // The genuine bundle.
+        let imported = try ntm.output(["bundle", "import", "up.ndjson", "--db", "tinh.sqlite"], folder)
+        #expect(imported.contains("ghi danh 2 máy của máy chủ cấp dưới"), "\(imported)")
+        for commune in ["dan-ly", "tan-ninh"] {
+            #expect(
+                try ntm.output(["dump", "--commune", commune, "--db", "tinh.sqlite"], folder)
+                    == (try ntm.output(["dump", "--commune", commune, "--db", "huyen-trieu-son.sqlite"], folder)))
+        }
+        #expect(try count("SELECT count(*) FROM quarantine", "tinh.sqlite", folder) == 0)
+        // Later the district reaches its province online: nothing doubled, nothing refused.
+        try serve("tinh.sqlite", folder, hubs)
+        _ = try sync("huyen-trieu-son.sqlite", to: "tinh.sqlite", folder, hubs)
+        #expect(try count("SELECT count(*) FROM quarantine", "tinh.sqlite", folder) == 0)
+        #expect(
+            try ntm.output(["dump", "--commune", "trieu-son", "--db", "tinh.sqlite"], folder)
+                == (try ntm.output(["dump", "--commune", "trieu-son", "--db", "huyen-trieu-son.sqlite"], folder)))
+    }
 }

@@ -73,6 +73,8 @@ enum SyncMessages {
         switch error {
         case let error as EnrolmentUsage:
             return error.message(language)
+        case let error as LowerHubError:
+            return lowerHub(error, language)
         case let error as ForkUsage:
             return error.message(language)
         case let error as HubSetupError:
@@ -355,5 +357,37 @@ enum SyncMessages {
             )
         }
         return text
+    }
+
+    /// Why a lower hub's bundle was not taken at the hub above.
+    static func lowerHub(_ error: LowerHubError, _ language: Language) -> String {
+        let what: String
+        switch error {
+        case .malformed:
+            what = language.pick(
+                "lời giới thiệu của máy chủ cấp dưới bị hỏng", "the lower hub's introduction is damaged")
+        case .notALowerHub(let replica):
+            what = language.pick(
+                "\(replica) không được ghi danh ở đây là máy chủ cấp dưới (district:MÃ-HUYỆN), hoặc đã bị thu hồi",
+                "\(replica) is not enrolled here as a lower hub (district:SLUG), or was revoked")
+        case .badSignature(let replica):
+            what = language.pick(
+                "lời giới thiệu không có chữ ký đúng của \(replica)",
+                "the introduction is not signed by \(replica)'s key")
+        case .foreignName(let replica, let name):
+            what = language.pick(
+                "\(replica) giới thiệu sổ ghi danh mang tên \(name), không phải của nó",
+                "\(replica) introduces a log named \(name), which is not its own")
+        case .otherKey(let replica):
+            what = language.pick(
+                "khóa sổ ghi danh của \(replica) khác khóa đã ghi nhận lần đầu (nếu cơ sở dữ liệu của nó được tạo lại, ghi danh lại nó)",
+                "\(replica)'s log key differs from the one first recorded (if its database was made anew, enrol it again)"
+            )
+        case .cycle(let replica):
+            what = language.pick(
+                "\(replica) là máy chủ này hoặc cấp trên của nó (một vòng)",
+                "\(replica) is this hub or one above it (a cycle)")
+        }
+        return language.pick("gói bị từ chối, không nhập gì: \(what)", "bundle refused, nothing imported: \(what)")
     }
 }
