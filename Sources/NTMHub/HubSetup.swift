@@ -48,4 +48,18 @@ public enum HubSetup {
     public static func fileLimit(_ database: NTMDatabase) throws -> Int64 {
         try database.store.metadata(.fileLimit).flatMap { Int64($0) } ?? WireLimits.defaultFileLimit
     }
+
+    /// A hub database as the client of the hub above it: its log's name and key, and the units it
+    /// holds (its communes: those whose row names this district, or no district), which the hub above
+    /// places under it when no one has yet.
+    public static func asClient(_ database: NTMDatabase) throws -> HubAsClient {
+        let store = database.store
+        let above = Set(try store.upperHubs().compactMap(\.unit))
+        let units = try database.communes().filter { commune in
+            commune.slug != database.unit && !above.contains(commune.slug)
+                && (commune.district == nil || commune.district == database.unit)
+        }.map(\.slug)
+        return HubAsClient(
+            name: try name(database) ?? store.replicaID, seed: try HubSigningKey.seed(of: store), units: units)
+    }
 }

@@ -29,7 +29,8 @@ public struct FileManifest: Sendable, Hashable {
 
     /// How many chunks a file of `size` bytes has (none for an empty file).
     public static func chunkCount(size: Int64) -> Int {
-        size <= 0 ? 0 : Int((size + Int64(chunkSize) - 1) / Int64(chunkSize))
+        // (size - 1) / chunk + 1: no overflow for a size near Int64.max read off the wire.
+        size <= 0 ? 0 : Int((size - 1) / Int64(chunkSize)) + 1
     }
 
     /// The byte length of chunk `index`.

@@ -31,11 +31,14 @@ public struct HubAsClient: Sendable {
     public var name: String
     /// The hub's signing key's seed.
     public var seed: [UInt8]
+    /// The units it holds (its communes), which the hub above places under it when no one has yet.
+    public var units: [String]
 
     /// Creates the description.
-    public init(name: String, seed: [UInt8]) {
+    public init(name: String, seed: [UInt8], units: [String] = []) {
         self.name = name
         self.seed = seed
+        self.units = units
     }
 }
 
@@ -95,6 +98,21 @@ extension HubIdentity {
         }
     }
 
+    /// Places under a lower hub (of role `lowerRole`) the units it claims that no one placed yet and that
+    /// it may hold (``mayPlace(_:under:)``): its communes known only from rows, with no laptop enrolled,
+    /// whose rows its office writes. A unit placed already stays where it is. Returns how many were placed.
+    func place(_ units: [String], under lowerRole: Role) throws -> Int {
+        guard let parent = scopeRule.unit(lowerRole) else { return 0 }
+        var placed = 0
+        let parents = try store.unitParents()
+        for unit in Set(units).sorted() where Identifiers.isSlug(unit) && parents[unit] == nil {
+            guard try mayPlace(unit, under: parent) else { continue }
+            try store.setUnitParent(unit, parent)
+            placed += 1
+        }
+        return placed
+    }
+
     /// Whether a lower hub may place `unit` under `parent`: not this hub's unit nor one above it, not
     /// a lower hub's own unit, and not a unit already placed elsewhere (another district's commune, or
     /// one enrolled straight here).
@@ -129,8 +147,10 @@ public enum LowerHubError: Error, Equatable, Sendable {
 extension Credential {
     /// The bytes a lower hub's credential signs to introduce its enrolment log's key to the hub above in
     /// a bundle: the hub above, the replica, the log's name and key.
-    static func introductionMessage(hub: String, replica: String, name: String, key: [UInt8]) -> [UInt8] {
-        Array("ntm-lower-hub/1\n\(hub)\n\(replica)\n\(name)\n\(key.hexString)\n".utf8)
+    static func introductionMessage(hub: String, replica: String, name: String, key: [UInt8], units: [String])
+        -> [UInt8]
+    {
+        Array("ntm-lower-hub/1\n\(hub)\n\(replica)\n\(name)\n\(key.hexString)\n\(units.joined(separator: ","))\n".utf8)
     }
 
     /// A lower hub's introduction of its log (`name`, signed with `seed`'s key) to the hub that issued
@@ -138,11 +158,12 @@ extension Credential {
     /// bundle carries as it would in a session.
     public func introduce(_ hub: HubAsClient) throws -> JSONValue {
         let key = try Checkpoint.publicKey(seed: hub.seed)
-        let message = Self.introductionMessage(hub: self.hub, replica: replica, name: hub.name, key: key)
+        let units = Array(hub.units.prefix(LowerHubInfo.maximumUnits))
+        let message = Self.introductionMessage(hub: self.hub, replica: replica, name: hub.name, key: key, units: units)
         let signature = Array(try signingKey.signature(for: message))
         return .object([
             "replica": .string(replica), "name": .string(hub.name), "key": .string(key.hexString),
-            "signature": .string(signature.hexString),
+            "units": .array(units.map(JSONValue.string)), "signature": .string(signature.hexString),
         ])
     }
 }
@@ -158,9 +179,15 @@ extension HubIdentity {
             let key = object["key"]?.string.flatMap(Hex.bytes), key.count == 32,
             let signature = object["signature"]?.string.flatMap(Hex.bytes)
         else { throw LowerHubError.malformed }
+        let listed = object["units"]?.array ?? []
+        let units = listed.compactMap(\.string)
+        guard units.count == listed.count, units.count <= LowerHubInfo.maximumUnits else {
+            throw LowerHubError.malformed
+        }
         guard let enrolled = try store.enrolment(of: replica), !enrolled.isRevoked, scopeRule.isLowerHub(enrolled.role)
         else { throw LowerHubError.notALowerHub(replica) }
-        let message = Credential.introductionMessage(hub: self.name, replica: replica, name: name, key: key)
+        let message = Credential.introductionMessage(
+            hub: self.name, replica: replica, name: name, key: key, units: units)
         guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: enrolled.publicKey),
             publicKey.isValidSignature(signature, for: message)
         else { throw LowerHubError.badSignature(replica) }
@@ -170,6 +197,7 @@ extension HubIdentity {
         if try isSelfOrAbove(replica) || isSelfOrAbove(name) { throw LowerHubError.cycle(replica) }
         let shown = LowerHub(replica: replica, name: name, publicKey: key)
         guard try store.pinLowerHub(shown) == shown else { throw LowerHubError.otherKey(replica) }
+        _ = try place(units, under: enrolled.role)
         return try takeDelegated(entries, from: shown, role: enrolled.role)
     }
 }

@@ -168,6 +168,8 @@ public final class HubSession: @unchecked Sendable {
             peer.version = min(hello.protocolVersion, WireLimits.protocolVersion)
             if peer.version >= WireLimits.hierarchyProtocolVersion {
                 peer.lowerHub = try lowerHub(hello, peer: peer)
+                // The units it claimed are in its scope from this session on.
+                if peer.lowerHub != nil { peer.scope = try scope(of: peer.client, role: peer.role) }
             }
             stats.replica = peer.client
             state = .ready(peer)
@@ -213,6 +215,12 @@ public final class HubSession: @unchecked Sendable {
                 let changed = try hub.takeDelegated(records, from: lower, role: peer.role)
                 stats.enrolmentsDelegated += changed
                 taken += changed
+                // Communes placed under it now are in its scope for this session's pull.
+                if changed > 0 {
+                    var wider = peer
+                    wider.scope = try scope(of: peer.client, role: peer.role)
+                    state = .ready(wider)
+                }
             }
             return [WireMessage.enrolmentsTaken(taken: taken).line]
         case (.ready(let peer), .message(.probe(let seq))):
@@ -308,7 +316,19 @@ public final class HubSession: @unchecked Sendable {
                 "hub \(peer.client) shows another enrolment-log key than the one pinned for it or for the name \(info.name); if its database was made anew, enrol it again (ntm hub enroll --renew)"
             )
         }
+        stats.unitsPlaced += try hub.place(info.units, under: peer.role)
         return shown
+    }
+
+    /// What a replica of this role receives and may push; a replica a lower hub enrolled here sees no
+    /// more than that hub does (a district's department).
+    private func scope(of replica: String, role: Role) throws -> RowScope {
+        var scope = try hub.scope(of: role)
+        if scope.isEverything, let name = try hub.store.delegatingHub(of: replica) {
+            let lower = try hub.store.lowerHubReplica(named: name).flatMap { try hub.store.enrolment(of: $0) }
+            scope = try lower.map { try hub.scope(of: $0.role) } ?? RowScope(owners: [], tables: [])
+        }
+        return scope
     }
 
     /// Checks the answer to the challenge: an enrolled, unrevoked replica whose key signed this
@@ -338,15 +358,9 @@ public final class HubSession: @unchecked Sendable {
             throw WireError(
                 .forbidden, "replica \(hello.replica) is enrolled for commune \(commune), not \(hello.commune)")
         }
-        var scope = try hub.scope(of: enrolled.role)
-        // A replica a lower hub enrolled here sees no more than that hub does (a district's department).
-        if scope.isEverything, let name = try hub.store.delegatingHub(of: hello.replica) {
-            let lower = try hub.store.lowerHubReplica(named: name).flatMap { try hub.store.enrolment(of: $0) }
-            scope = try lower.map { try hub.scope(of: $0.role) } ?? RowScope(owners: [], tables: [])
-        }
         return Peer(
-            client: hello.replica, role: enrolled.role, scope: scope, publicKey: enrolled.publicKey,
-            version: WireLimits.oldestProtocolVersion)
+            client: hello.replica, role: enrolled.role, scope: try scope(of: hello.replica, role: enrolled.role),
+            publicKey: enrolled.publicKey, version: WireLimits.oldestProtocolVersion)
     }
 
     /// Checks a whole push batch and applies it in one transaction, through the hub's one way in

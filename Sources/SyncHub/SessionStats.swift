@@ -18,6 +18,8 @@ public struct SessionStats: Sendable {
     public var enrolmentsTaken = 0
     /// Enrolments a lower hub's log made or changed here (a district's communes, at its province).
     public var enrolmentsDelegated = 0
+    /// Units a lower hub claimed that were placed under it here (its communes without an enrolled laptop).
+    public var unitsPlaced = 0
     /// What the hub's log says beyond the error the peer was sent: why a credential was not accepted,
     /// which an unauthenticated peer is not told.
     public var detail: String?

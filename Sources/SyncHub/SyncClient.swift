@@ -63,7 +63,9 @@ public struct SyncClient {
                         head: ownHead.map { ChainHead(seq: $0.seq, hash: $0.hash) },
                         enrolments: asHub == nil ? ownLogHead : nil,
                         lowerHub: try asHub.map {
-                            LowerHubInfo(name: $0.name, key: try Checkpoint.publicKey(seed: $0.seed), head: ownLogHead)
+                            LowerHubInfo(
+                                name: $0.name, key: try Checkpoint.publicKey(seed: $0.seed), head: ownLogHead,
+                                units: Array($0.units.prefix(LowerHubInfo.maximumUnits)))
                         })
                 ).line
             ])

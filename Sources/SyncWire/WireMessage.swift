@@ -81,18 +81,26 @@ public struct LowerHubInfo: Hashable, Sendable {
     public var key: [UInt8]
     /// The last entry of the lower hub's log (seq and hash), nil when it is empty.
     public var head: ChainHead?
+    /// The units it holds (a district's communes, at most 1000): those no one placed yet at the hub
+    /// above are placed under it, so that its office's writes on their rows are its own.
+    public var units: [String]
 
     /// Creates the description.
-    public init(name: String, key: [UInt8], head: ChainHead?) {
+    public init(name: String, key: [UInt8], head: ChainHead?, units: [String] = []) {
         self.name = name
         self.key = key
         self.head = head
+        self.units = units
     }
+
+    /// The most units a hello claims.
+    public static let maximumUnits = 1000
 
     /// The description as a JSON object.
     public var json: JSONValue {
         var object: JSONObject = ["name": .string(name), "key": .string(key.hexString)]
         if let head { object["head"] = head.json }
+        if !units.isEmpty { object["units"] = .array(units.map(JSONValue.string)) }
         return .object(object)
     }
 
@@ -104,8 +112,19 @@ public struct LowerHubInfo: Hashable, Sendable {
             throw WireError(
                 .badMessage, "\"lower_hub\" of hello must be {\"name\": replica id, \"key\": 64 hex digits, \"head\"?}")
         }
+        var units: [String] = []
+        if let listed = object["units"], listed != .null {
+            guard let array = listed.array, array.count <= maximumUnits,
+                array.allSatisfy({ $0.string.map(Identifiers.isSlug) ?? false })
+            else {
+                throw WireError(
+                    .badMessage, "\"units\" of \"lower_hub\" must be a list of at most \(maximumUnits) slugs")
+            }
+            units = array.compactMap(\.string)
+        }
         return LowerHubInfo(
-            name: name, key: key, head: try ChainHead.optional(object["head"], field: "lower_hub.head", of: "hello"))
+            name: name, key: key, head: try ChainHead.optional(object["head"], field: "lower_hub.head", of: "hello"),
+            units: units)
     }
 }
 

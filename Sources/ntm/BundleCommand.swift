@@ -45,10 +45,7 @@ struct BundleCommand: ParsableCommand {
                 if let credential = try CredentialFile.installed(in: store) {
                     try credential.signCheckpoints(in: store)
                     try HubSetup.identity(database).logLegacyEnrolments()
-                    introduction = try credential.introduce(
-                        HubAsClient(
-                            name: try HubSetup.name(database) ?? store.replicaID,
-                            seed: try HubSigningKey.seed(of: store)))
+                    introduction = try credential.introduce(try HubSetup.asClient(database))
                 }
             } else if let credential = try? CredentialFile.installed(in: store) {
                 // (A damaged credential is named by ntm sync; the bundle goes out unsigned, to wait.)

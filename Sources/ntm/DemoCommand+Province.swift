@@ -86,9 +86,7 @@ extension DemoCommand {
             }
             say(line)
         }
-        let districtAsHub = HubAsClient(
-            name: try HubSetup.name(district) ?? district.store.replicaID,
-            seed: try HubSigningKey.seed(of: district.store))
+        let districtAsHub = try HubSetup.asClient(district)
         func districtUp() throws {
             try sync(
                 "huyen-trieu-son → tinh-thanh-hoa", district.store, as: "trieu-son", districtCredential,

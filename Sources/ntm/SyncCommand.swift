@@ -86,8 +86,7 @@ struct SyncCommand: ParsableCommand {
         if database.isHub {
             // A district hub syncing with its province: it shows its own enrolment log, so that the
             // province takes its communes' work, signed by them, and enrols them on its behalf.
-            client.asHub = HubAsClient(
-                name: try HubSetup.name(database) ?? store.replicaID, seed: try HubSigningKey.seed(of: store))
+            client.asHub = try HubSetup.asClient(database)
             // Enrolments made before the log existed get their entries: the province enrols from entries.
             try HubSetup.identity(database).logLegacyEnrolments()
         }

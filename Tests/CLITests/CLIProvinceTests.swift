@@ -612,4 +612,33 @@ import Testing
             try ntm.output(["dump", "--commune", "trieu-son", "--db", "tinh.sqlite"], folder)
                 == (try ntm.output(["dump", "--commune", "trieu-son", "--db", "huyen-trieu-son.sqlite"], folder)))
     }
+
+    /// A commune the district knows without any laptop enrolled (its work came on a stick the district
+    /// vouched for): the district claims it at the province, which places it under the district, so the
+    /// district office's own writes on its rows are taken there, not quarantined.
+    @Test func aDistrictClaimsItsCommunesWithoutALaptop() throws {
+        let folder = try province("province-claims", districts: [("trieu-son", [])])
+        try ntm.ok(
+            [
+                "init", "--replica", "xa-minh-chau-1", "--commune", "minh-chau", "--district", "trieu-son", "--db",
+                "minh-chau.sqlite",
+            ], folder)
+        try ntm.ok(["bundle", "export", "paper.ndjson", "--db", "minh-chau.sqlite"], folder)
+        try ntm.ok(
+            ["bundle", "import", "paper.ndjson", "--commune", "minh-chau", "--db", "huyen-trieu-son.sqlite"], folder)
+        try ntm.ok(
+            [
+                "verification", "17", "--commune", "minh-chau", "--result", "dat", "--department", "tai nguyen",
+                "--db", "huyen-trieu-son.sqlite",
+            ], folder)
+        let hubs = Hubs()
+        try serve("tinh.sqlite", folder, hubs)
+        _ = try sync("huyen-trieu-son.sqlite", to: "tinh.sqlite", folder, hubs)
+        #expect(try count("SELECT count(*) FROM quarantine", "tinh.sqlite", folder) == 0)
+        #expect(
+            try sqlite3(folder.file("tinh.sqlite"), "SELECT parent FROM unit_parent WHERE unit = 'minh-chau'")
+                == "trieu-son")
+        let top = try ntm.output(["dump", "--commune", "minh-chau", "--db", "tinh.sqlite"], folder)
+        #expect(top.contains("\"verification\""), "\(top)")
+    }
 }

@@ -26,6 +26,16 @@ import Testing
         return Data((0..<size).map { _ in UInt8(truncatingIfNeeded: random.next()) })
     }
 
+    /// A size read off the wire near the largest integer counts its chunks without overflowing (the
+    /// hub's fuzz test once trapped here).
+    @Test func aHugeSizeCountsItsChunksWithoutOverflow() {
+        let chunk = Int64(FileManifest.chunkSize)
+        #expect(FileManifest.chunkCount(size: 0) == 0 && FileManifest.chunkCount(size: -5) == 0)
+        #expect(FileManifest.chunkCount(size: 1) == 1 && FileManifest.chunkCount(size: chunk) == 1)
+        #expect(FileManifest.chunkCount(size: chunk + 1) == 2)
+        #expect(FileManifest.chunkCount(size: .max) == Int((Int64.max - 1) / chunk) + 1)
+    }
+
     @Test func aManifestIsTheSameWhateverSlicesTheBytesComeIn() {
         let bytes = Self.content(FileManifest.chunkSize * 2 + 17, seed: 1)
         var whole = FileManifestBuilder()

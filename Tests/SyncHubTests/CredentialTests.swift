@@ -66,7 +66,7 @@ import Testing
             "no valid \"replica\""
         ),
         (
-            #"{"format":"ntm-credential/1","replica":"x","role":"province","hub":"h","key":"00"}"#, .invalid("role"),
+            #"{"format":"ntm-credential/1","replica":"x","role":"ward","hub":"h","key":"00"}"#, .invalid("role"),
             "no valid \"role\""
         ),
         (
