@@ -243,8 +243,10 @@ public struct SyncClient {
         // What this replica holds of others (pushing its own changes nothing of theirs).
         let others = try store.summary().origins.filter { $0.key != origin }
         if welcome.protocolVersion >= WireLimits.relayProtocolVersion {
-            for other in others.keys.sorted() where other != welcome.hub {
+            for (other, mine) in others.sorted(by: { $0.key < $1.key }) where other != welcome.hub {
                 var held = holds.origins[other] ?? SeqRanges()
+                // Nothing of it the hub lacks (most origins, at a hub syncing with its province): no lookup.
+                if held.intersectionCount(mine) == mine.count { continue }
                 while let run = try relayRun(of: other, after: held) {
                     pending = run.operations
                     guard try flush(run.checkpoints, relayed: true) else { break }
