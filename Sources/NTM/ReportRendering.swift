@@ -102,7 +102,7 @@ public struct ReportRendering: Sendable {
         let header = districtHeader
         var table = [header]
         for f in district.communes { table.append(districtRow(f).map { $0 }) }
-        lines += aligned(table)
+        lines += Self.aligned(table)
         lines += deadlineLines(
             overdue: district.communes.flatMap(\.overdue) + district.overdue,
             upcoming: district.communes.flatMap(\.upcoming) + district.upcoming, catalogue: nil)
@@ -289,16 +289,6 @@ public struct ReportRendering: Sendable {
             "\(f.overdue.count)",
             "\(f.criteriaVerified)/\(f.criteriaTotal)", "\(f.evidenceCount)", "\(f.conflicts.count)",
         ]
-    }
-
-    private func aligned(_ rows: [[String]]) -> [String] {
-        guard let first = rows.first else { return [] }
-        let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
     }
 
     // MARK: JSON

@@ -70,7 +70,17 @@ extension ReplicaStore {
     /// name with another key: a name speaks for one log.
     @discardableResult
     public func pinLowerHub(_ hub: LowerHub) throws -> LowerHub? {
-        try queue.write { db in
+        // Pinned already (every session after the first): read, without a write transaction.
+        if let pinned = try lowerHub(hub.replica), pinned == hub,
+            try queue.read({ db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT NOT EXISTS (SELECT 1 FROM lower_hub WHERE name = ? AND public_key != ?)",
+                    arguments: [hub.name, hub.publicKey.hexString]) ?? false
+            })
+        {
+            return pinned
+        }
+        return try queue.write { db in
             let others = try Row.fetchAll(
                 db, sql: "SELECT public_key FROM lower_hub WHERE name = ? AND replica != ?",
                 arguments: [hub.name, hub.replica])

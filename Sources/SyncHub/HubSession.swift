@@ -215,12 +215,12 @@ public final class HubSession: @unchecked Sendable {
                 let changed = try hub.takeDelegated(records, from: lower, role: peer.role)
                 stats.enrolmentsDelegated += changed
                 taken += changed
-                // Communes placed under it now are in its scope for this session's pull.
-                if changed > 0 {
-                    var wider = peer
-                    wider.scope = try scope(of: peer.client, role: peer.role)
-                    state = .ready(wider)
-                }
+                // Communes placed under it now are in its scope for this session's pull, and the client
+                // keeps the new digest (its cursor starts again if the scope changed).
+                var wider = peer
+                wider.scope = try scope(of: peer.client, role: peer.role)
+                state = .ready(wider)
+                return [WireMessage.enrolmentsTaken(taken: taken, scopeDigest: Self.digest(wider.scope)).line]
             }
             return [WireMessage.enrolmentsTaken(taken: taken).line]
         case (.ready(let peer), .message(.probe(let seq))):

@@ -96,11 +96,12 @@ public struct SyncClient {
             } else {
                 try store.recordRefusals(welcome.refused.map { ($0.dot, $0.reason) })
             }
-            try exchangeEnrolments(welcome, transport: transport, result: &result)
+            // (A lower hub's log may have placed communes under it: the scope it keeps is the one after.)
+            let digest = try exchangeEnrolments(welcome, transport: transport, result: &result)
             var cursor = try savedCursor()
             // What this replica receives: a credential of another role (a commune laptop made a
             // department's) widens it, and the rows logged before the cursor must come too.
-            let scope = "\(welcome.role) \(welcome.whole)" + (welcome.scopeDigest.map { " \($0)" } ?? "")
+            let scope = "\(welcome.role) \(welcome.whole)" + (digest.map { " \($0)" } ?? "")
             let savedScope = try store.metadata(.syncScope)
             if savedScope != scope {
                 if savedScope != nil { cursor = .start }
@@ -264,40 +265,45 @@ public struct SyncClient {
     /// Keeps the hub's enrolment log entries this replica lacks (each signed by the hub's key, which
     /// it keeps from its first version 5 session), and gives back its own when the hub lacks them (a
     /// hub restored from an older backup, §14.6).
+    /// Returns the scope digest to keep: the welcome's, or the one the hub sent after taking a lower
+    /// hub's log.
     private func exchangeEnrolments(
         _ welcome: WireMessage.Welcome, transport: LineTransport, result: inout SyncResult
-    ) throws {
+    ) throws -> String? {
+        var scopeDigest = welcome.scopeDigest
         if let asHub {
             // A hub keeps only its own log; the hub above asks for it to enrol this hub's communes.
-            guard welcome.enrolmentsWanted else { return }
+            guard welcome.enrolmentsWanted else { return scopeDigest }
             let key = try Checkpoint.publicKey(seed: asHub.seed)
             let own = try store.enrolmentLog().filter { $0.hub == asHub.name && $0.verify(hubKey: key) }
             // In pieces, each well within the line limit, however long the log.
             for start in stride(from: 0, to: max(own.count, 1), by: Self.enrolmentsPerMessage) {
                 let piece = Array(own[start..<min(start + Self.enrolmentsPerMessage, own.count)])
                 try transport.send([WireMessage.enrolments(piece).line])
-                guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
+                guard case .enrolmentsTaken(let taken, let digest) = try expectMessage(transport) else {
                     throw violation(transport, "expected enrolments-taken")
                 }
                 result.enrolmentsDelegated += taken
+                if let digest { scopeDigest = digest }
             }
-            return
+            return scopeDigest
         }
-        guard let key = welcome.hubKey else { return }
+        guard let key = welcome.hubKey else { return scopeDigest }
         if let known = try store.metadata(.syncHubKey), known != key.hexString {
             // Another key under the same hub name: keep the first one's entries, take none of these.
-            return
+            return scopeDigest
         }
         try store.setMetadata(.syncHubKey, key.hexString)
         let valid = welcome.enrolments.filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
         try store.takeEnrolmentRecords(valid, apply: false)
-        guard welcome.enrolmentsWanted else { return }
+        guard welcome.enrolmentsWanted else { return scopeDigest }
         let own = try store.enrolmentLog().filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
         try transport.send([WireMessage.enrolments(own).line])
-        guard case .enrolmentsTaken(let taken) = try expectMessage(transport) else {
+        guard case .enrolmentsTaken(let taken, _) = try expectMessage(transport) else {
             throw violation(transport, "expected enrolments-taken")
         }
         result.enrolmentsGivenBack = taken
+        return scopeDigest
     }
 
     /// A hub syncing upward checks that the hub above is not below it (its `above` would name this

@@ -209,8 +209,10 @@ public enum WireMessage: Hashable, Sendable {
     /// Client → hub, right after `welcome` when it asked (version 5): the hub's enrolment log entries
     /// the client holds, for a hub restored from an older backup to take back what it lost (§14.6).
     case enrolments([EnrolmentRecord])
-    /// Hub → client, answer to `enrolments`: how many entries were new to the hub.
-    case enrolmentsTaken(taken: Int)
+    /// Hub → client, answer to `enrolments`: how many entries were new to the hub; for a lower hub whose
+    /// log placed communes under it, the digest of its scope now (version 6), which it keeps with its
+    /// cursor instead of the welcome's.
+    case enrolmentsTaken(taken: Int, scopeDigest: String? = nil)
 
     /// The hello message.
     public struct Hello: Hashable, Sendable {
@@ -467,8 +469,10 @@ extension WireMessage {
         case .file(let message): return message.json
         case .enrolments(let records):
             return .object(["type": .string("enrolments"), "records": .array(records.map(\.json))])
-        case .enrolmentsTaken(let taken):
-            return .object(["type": .string("enrolments-taken"), "taken": .int(Int64(taken))])
+        case .enrolmentsTaken(let taken, let digest):
+            var object: JSONObject = ["type": .string("enrolments-taken"), "taken": .int(Int64(taken))]
+            if let digest { object["scope_digest"] = .string(digest) }
+            return .object(object)
         }
     }
 
@@ -598,7 +602,9 @@ extension WireMessage {
             }
             self = .enrolments(try Self.records(object["records"], of: type))
         case "enrolments-taken":
-            self = .enrolmentsTaken(taken: Int(try int("taken", 0...1_000_000)))
+            self = .enrolmentsTaken(
+                taken: Int(try int("taken", 0...1_000_000)),
+                scopeDigest: try Self.optionalDigest(object["scope_digest"]))
         case "error":
             let code = try text("code")
             self = .error(WireError(WireError.Code(rawValue: code) ?? .unknown, try text("message")))
@@ -641,7 +647,7 @@ extension WireMessage {
     private static func optionalDigest(_ json: JSONValue?) throws(WireError) -> String? {
         guard let json, json != .null else { return nil }
         guard let text = json.string, text.utf8.count == 64, Hex.bytes(text) != nil else {
-            throw WireError(.badMessage, "\"scope_digest\" of welcome must be 64 hex digits")
+            throw WireError(.badMessage, "\"scope_digest\" must be 64 hex digits")
         }
         return text
     }

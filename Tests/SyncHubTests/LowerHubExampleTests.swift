@@ -32,7 +32,13 @@ import Testing
         #expect(records.allSatisfy { $0.hub == lower.name && $0.verify(hubKey: lower.key) })
         #expect(records.count == 2 && records[1].prev == records[0].hash)
         #expect(lower.head == ChainHead(seq: records[1].seq, hash: records[1].hash))
-        // The province's log enrols the district's hub under the province's key.
-        #expect(welcome.enrolments.allSatisfy { $0.hub == welcome.hub && $0.verify(hubKey: provinceKey) })
+        // A lower hub is not sent the province's log; it is told its scope before and after its log was
+        // taken (a commune placed under it).
+        #expect(welcome.enrolments.isEmpty && welcome.hubKey == provinceKey)
+        guard case .enrolmentsTaken(let taken, let after) = messages[5] else {
+            Issue.record("no enrolments-taken")
+            return
+        }
+        #expect(taken == 2 && after != nil && after != welcome.scopeDigest && welcome.scopeDigest != nil)
     }
 }
