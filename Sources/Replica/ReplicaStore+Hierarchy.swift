@@ -106,6 +106,13 @@ extension ReplicaStore {
         }
     }
 
+    /// The replicas enrolled here through the log of the lower hub named `name`.
+    public func delegatedReplicas(by name: String) throws -> Set<String> {
+        try queue.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT replica FROM delegated WHERE hub = ?", arguments: [name]))
+        }
+    }
+
     /// The unit of the lower hub through whose log `replica` was enrolled here: its writes beyond that
     /// unit are not taken, and it sees no more than that hub does.
     public func delegatedUnit(of replica: String) throws -> String? {

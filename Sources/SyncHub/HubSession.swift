@@ -199,9 +199,16 @@ public final class HubSession: @unchecked Sendable {
             let refused = try hub.store.quarantine(origin: peer.client, limit: WireLimits.maximumRefusalsInWelcome)
             let head = try chainHead(of: peer.client, in: summary)
             fork = try Self.fork(of: peer.client, client: hello.head, hub: head) { try self.heldHash(peer.client, $0) }
+            // To a lower hub, only what it may relay: its own chain and the replicas enrolled through its
+            // log (a province holds thousands of origins its district neither writes nor relays).
+            var holds = summary
+            if let lower = peer.lowerHub {
+                let relayed = try hub.store.delegatedReplicas(by: lower.name)
+                holds.origins = summary.origins.filter { $0.key == peer.client || relayed.contains($0.key) }
+            }
             let welcome = WireMessage.Welcome(
                 protocolVersion: peer.version, hub: hub.store.replicaID, epoch: hub.epoch,
-                holds: summary, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
+                holds: holds, end: HubCursor(position: end?.position ?? 0, dot: end?.dot), district: hub.district,
                 shared: hub.sharedTables.sorted(), role: peer.role.description, whole: peer.scope.isEverything,
                 refused: refused.map { Refusal(dot: $0.operation.dot, reason: $0.reason) }, head: head,
                 fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil,

@@ -242,7 +242,13 @@ public struct SyncClient {
         try flush(Self.within(own, pending), relayed: false)
         holds.origins[origin] = hub
         // What this replica holds of others (pushing its own changes nothing of theirs).
-        let others = try store.summary().origins.filter { $0.key != origin }
+        var others = try store.summary().origins.filter { $0.key != origin }
+        if asHub != nil {
+            // A hub relays upward the work of the replicas it enrolled, and nothing else: what it pulled
+            // from above is held there, and the hub above lists only those in `holds` (§15.5).
+            let enrolled = Set(try store.enrolments().map(\.replica))
+            others = others.filter { enrolled.contains($0.key) }
+        }
         if welcome.protocolVersion >= WireLimits.relayProtocolVersion {
             for (other, mine) in others.sorted(by: { $0.key < $1.key }) where other != welcome.hub {
                 var held = holds.origins[other] ?? SeqRanges()
