@@ -128,7 +128,7 @@ extension HubIdentity {
     }
 }
 
-/// Why a lower hub's introduction in a bundle (§15.6) was not taken: nothing of the bundle is imported.
+/// Why a lower hub's introduction in a bundle (§15.5.1) was not taken: nothing of the bundle is imported.
 public enum LowerHubError: Error, Equatable, Sendable {
     /// The introduction is not readable as one.
     case malformed
@@ -170,7 +170,7 @@ extension Credential {
 
 extension HubIdentity {
     /// Takes a lower hub's introduction from a bundle's header and the log entries the header carries,
-    /// as a session with that hub would (§15.6): the replica named is enrolled here as a lower hub and
+    /// as a session with that hub would (§15.5.1): the replica named is enrolled here as a lower hub and
     /// signed the introduction; its log's key is pinned (or must match the pinned one); its entries enrol
     /// what it may grant. Returns how many enrolments they made or changed here.
     /// - Throws: ``LowerHubError``; nothing is taken then.

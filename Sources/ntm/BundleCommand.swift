@@ -41,7 +41,7 @@ struct BundleCommand: ParsableCommand {
                 try store.signCheckpoints(seed: try HubSigningKey.seed(of: store))
                 // A hub below another (a district's, for its province): its own work signed with the
                 // credential the hub above issued, and its log introduced, so that the hub above takes its
-                // communes' work from the stick as from a session (§15.6).
+                // communes' work from the stick as from a session (§15.5.1).
                 if let credential = try CredentialFile.installed(in: store) {
                     try credential.signCheckpoints(in: store)
                     try HubSetup.identity(database).logLegacyEnrolments()
@@ -153,7 +153,7 @@ struct BundleCommand: ParsableCommand {
                     }
                     let identity = try HubSetup.identity(database)
                     let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: store))
-                    // A district hub's bundle at its province: its log enrols its communes first (§15.6).
+                    // A district hub's bundle at its province: its log enrols its communes first (§15.5.1).
                     let carried = try store.bundleIntroduction(at: file)
                     delegated =
                         try carried.lowerHub.map { try identity.takeIntroduction($0, entries: carried.enrolments) } ?? 0
