@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SyncWire", targets: ["SyncWire"]),
         .library(name: "SyncHub", targets: ["SyncHub"]),
         .library(name: "NTMHub", targets: ["NTMHub"]),
+        .library(name: "NTMDocuments", targets: ["NTMDocuments"]),
         .executable(name: "ntm", targets: ["ntm"]),
     ],
     dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure values: dots, version vectors, operations, the merge rule, JSON, operation hashes. No I/O, no
@@ -71,11 +73,17 @@ let package = Package(
         // and credentials, restoring a hub from a backup.
         .target(
             name: "NTMHub", dependencies: ["NTM", "Replica", "SyncCore", "SyncHub", "SyncWire"], swiftSettings: strict),
+        // The documents people file and look at, made from the report figures: the official report as a Word
+        // document (WordprocessingML in a ZIP container) and the dashboard page (one self-contained HTML file).
+        .target(
+            name: "NTMDocuments",
+            dependencies: ["NTM", "SyncCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "ntm",
             dependencies: [
-                "NTM", "NTMHub", "Replica", "SyncCore", "SyncWire", "SyncHub",
+                "NTM", "NTMHub", "NTMDocuments", "Replica", "SyncCore", "SyncWire", "SyncHub",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,6 +124,12 @@ let package = Package(
         .testTarget(
             name: "NTMHubTests", dependencies: ["NTMHub", "NTM", "Replica", "SyncHub", "SyncCore", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "NTMDocumentsTests",
+            dependencies: [
+                "NTMDocuments", "NTM", "Replica", "SyncCore", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ], swiftSettings: strict),
         .testTarget(
             name: "CLITests",
             dependencies: [

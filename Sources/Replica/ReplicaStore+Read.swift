@@ -35,6 +35,17 @@ extension ReplicaStore {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0 }
     }
 
+    /// Open conflicts counted by the id of their row (a row with several fields in conflict counts each).
+    public func conflictCountsByRow() throws -> [String: Int] {
+        try queue.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT row, count(*) AS n FROM conflict GROUP BY row") {
+                counts[row["row"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
     /// The logged operation with this dot, if held.
     public func operation(_ dot: Dot) throws -> SyncOperation? {
         try queue.read { db in try Self.loggedOperation(db, dot: dot)?.operation }
