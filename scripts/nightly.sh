@@ -4,8 +4,13 @@
 #   scripts/nightly.sh commune HUB [DB]     on a commune laptop: sync with the district hub, retrying
 #                                           while the connection comes and goes (HUB is HOST:PORT, or
 #                                           "via:COMMAND" for a command such as ssh)
-#   scripts/nightly.sh hub DB [OUTDIR]      on the district hub: back the database up, then write the
-#                                           district report (text, CSV for Excel, JSON) for the day
+#   scripts/nightly.sh hub DB [OUTDIR] [PAGEDIR]
+#                                           on the district hub: back the database up, then write the
+#                                           district report for the day into OUTDIR (text, CSV for Excel,
+#                                           JSON, the Word document and the dashboard page, each dated),
+#                                           and the morning's copies into PAGEDIR (default OUTDIR):
+#                                           tong-quan.html (the page) and bao-cao.docx (the document),
+#                                           replaced each night, so the office opens the same file each day
 #   scripts/nightly.sh district HUB DB      on the district hub, after its own night (the communes'
 #                                           syncs and the hub step): sync the district hub's database
 #                                           upward with the province hub HUB, retrying as a commune does
@@ -16,7 +21,7 @@
 # the step failed, so that cron mails the failure. Examples (crontab -e):
 #
 #   30 1 * * *  NTM_USER="Cán bộ xã" /opt/ntm/scripts/nightly.sh commune 10.0.0.5:7420 ~/dan-ly.sqlite
-#   30 5 * * *  /opt/ntm/scripts/nightly.sh hub /srv/ntm/huyen.sqlite /srv/ntm/bao-cao
+#   30 5 * * *  /opt/ntm/scripts/nightly.sh hub /srv/ntm/huyen.sqlite /srv/ntm/bao-cao /srv/chung/ntm
 #   0 6 * * *   /opt/ntm/scripts/nightly.sh district tinh.example.vn:7420 /srv/ntm/huyen.sqlite
 #
 # The hub itself runs as a service: `ntm hub serve --listen 0.0.0.0:7420 --db /srv/ntm/huyen.sqlite`
@@ -63,20 +68,29 @@ case "${1:-}" in
     exit 1
     ;;
   hub)
-    db="${2:?usage: nightly.sh hub DB [OUTDIR]}"
+    db="${2:?usage: nightly.sh hub DB [OUTDIR] [PAGEDIR]}"
     out="${3:-.}"
+    pages="${4:-$out}"
     day=$(date +%Y-%m-%d)
-    mkdir -p "$out"
+    mkdir -p "$out" "$pages"
     backup="$out/huyen-$day.sqlite"
     if [ ! -e "$backup" ] && ! result=$("$ntm" hub backup "$backup" --db "$db" 2>&1); then
       note "backup failed: $result"
       exit 1
     fi
     note "backup ok: $backup"
+    # The JSON, the document and the page come from one reading of the figures, so they agree (a
+    # district with no commune yet has no document to make: the reason goes to the log).
     "$ntm" hub report --db "$db" > "$out/bao-cao-$day.txt" &&
       "$ntm" hub report --csv --db "$db" > "$out/bao-cao-$day.csv" &&
-      "$ntm" hub report --json --db "$db" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
-    note "report ok: $out/bao-cao-$day.{txt,csv,json}"
+      "$ntm" hub report --json --db "$db" --docx "$out/bao-cao-$day.docx" --html "$out/tong-quan-$day.html" \
+        --force 2>>"$log" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
+    # The morning's copies: written beside, then renamed over yesterday's, so a reader never sees half.
+    for pair in "tong-quan-$day.html:tong-quan.html" "bao-cao-$day.docx:bao-cao.docx"; do
+      from="$out/${pair%%:*}" to="$pages/${pair##*:}"
+      cp "$from" "$to.partial" && mv -f "$to.partial" "$to" || { note "copy to $pages failed"; exit 1; }
+    done
+    note "report ok: $out/bao-cao-$day.{txt,csv,json,docx}, $out/tong-quan-$day.html; page: $pages/tong-quan.html"
     ;;
   *)
     sed -n '2,23p' "$0" >&2

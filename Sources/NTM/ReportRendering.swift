@@ -477,3 +477,32 @@ public struct ReportRendering: Sendable {
         return isNumber ? cell : "'" + cell
     }
 }
+
+extension ReportRendering {
+    /// The report of any subject as lines of text.
+    public func text(_ subject: ReportSubject) -> [String] {
+        switch subject {
+        case .commune(let figures): text(figures)
+        case .district(let figures): text(figures)
+        case .province(let figures): text(figures)
+        }
+    }
+
+    /// The report of any subject as JSON (the `--json` output).
+    public func json(_ subject: ReportSubject) -> JSONValue {
+        switch subject {
+        case .commune(let figures): json(figures)
+        case .district(let figures): json(figures)
+        case .province(let figures): json(figures)
+        }
+    }
+
+    /// The report of any subject as CSV.
+    public func csv(_ subject: ReportSubject) -> String {
+        switch subject {
+        case .commune(let figures): csv(figures)
+        case .district(let figures): csv(figures)
+        case .province(let figures): csv(figures)
+        }
+    }
+}

@@ -86,17 +86,13 @@ struct ReportOptions: ParsableArguments {
         let (days, date, level) = try checked(options, district: true)
         let today = CalendarDate.today(database.store.clock())
         if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }
-        let rendering = ReportRendering(language: options.language, date: date ?? today)
-        if let district {
-            let figures = try database.districtFigures(of: district, level: level, asOf: date, lookAheadDays: days)
-            if json { return say(JSONWriter.string(rendering.json(figures))) }
-            if csv { return print(rendering.csv(figures), terminator: "") }
-            return rendering.text(figures).forEach { say($0) }
-        }
-        let figures = try database.provinceFigures(level: level, asOf: date, lookAheadDays: days)
-        if json { return say(JSONWriter.string(rendering.json(figures))) }
-        if csv { return print(rendering.csv(figures), terminator: "") }
-        rendering.text(figures).forEach { say($0) }
+        let subject: ReportSubject =
+            if let district {
+                .district(try database.districtFigures(of: district, level: level, asOf: date, lookAheadDays: days))
+            } else {
+                .province(try database.provinceFigures(level: level, asOf: date, lookAheadDays: days))
+            }
+        try emit(subject, database: database, language: options.language, date: date ?? today)
     }
 
     func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
@@ -104,20 +100,29 @@ struct ReportOptions: ParsableArguments {
         let database = try options.openDatabase()
         let today = CalendarDate.today(database.store.clock())
         if let date, date > today { throw NTMError.futureDate(date.description, option: "--as-of") }
-        let reportDate = date ?? today
-        let rendering = ReportRendering(language: options.language, date: reportDate)
         let wholeDistrict = district || (options.commune == nil && database.homeCommune == nil)
         if level != nil, !wholeDistrict { throw NTMError.levelNeedsDistrict }
-        if wholeDistrict {
-            let figures = try database.districtFigures(level: level, asOf: date, lookAheadDays: days)
-            if json { return say(JSONWriter.string(rendering.json(figures))) }
-            if csv { return print(rendering.csv(figures), terminator: "") }
-            return rendering.text(figures).forEach { say($0) }
-        }
-        let figures = try database.commune(options.commune, set: options.criteriaSet).figures(
-            asOf: date, lookAheadDays: days)
-        if json { return say(JSONWriter.string(rendering.json(figures))) }
-        if csv { return print(rendering.csv(figures), terminator: "") }
-        rendering.text(figures).forEach { say($0) }
+        let subject: ReportSubject =
+            wholeDistrict
+            ? .district(try database.districtFigures(level: level, asOf: date, lookAheadDays: days))
+            : .commune(
+                try database.commune(options.commune, set: options.criteriaSet).figures(
+                    asOf: date, lookAheadDays: days))
+        try emit(subject, database: database, language: options.language, date: date ?? today)
     }
+
+    /// Writes the documents asked for, then prints the report: JSON or CSV when asked, the text unless
+    /// only documents were asked for.
+    private func emit(_ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate)
+        throws
+    {
+        let rendering = ReportRendering(language: language, date: date)
+        let written = try documents.write(subject, database: database, language: language, date: date)
+        if json { return say(JSONWriter.string(rendering.json(subject))) }
+        if csv { return print(rendering.csv(subject), terminator: "") }
+        if written.isEmpty { return rendering.text(subject).forEach { say($0) } }
+        written.forEach { say(ReportMessages.written($0, language)) }
+    }
+
+    @OptionGroup var documents: DocumentOptions
 }

@@ -265,10 +265,21 @@ import Testing
         #expect(try String(contentsOfFile: folder.file("night.log"), encoding: .utf8).contains("not retried"))
         #expect(try ntm.enrol("xa-dan-ly-1", as: "commune:dan-ly", db: "x.sqlite", in: folder.path) == nil)
         #expect(try bash(["commune", "via:\(ntm.path) hub stdio --db hub.sqlite", "x.sqlite"]) == 0)
-        #expect(try bash(["hub", "hub.sqlite", "out"]) == 0)
+        #expect(try bash(["hub", "hub.sqlite", "out", "sang"]) == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).sorted()
         #expect(
-            files.count == 4 && files.contains { $0.hasSuffix(".csv") } && files.contains { $0.hasPrefix("huyen-") })
+            files.count == 6 && files.contains { $0.hasSuffix(".csv") } && files.contains { $0.hasPrefix("huyen-") }
+                && files.contains { $0.hasSuffix(".docx") } && files.contains { $0.hasPrefix("tong-quan-") },
+            "\(files)")
+        // The morning's copies, the same bytes as the night's dated files.
+        let morning = try FileManager.default.contentsOfDirectory(atPath: folder.file("sang")).sorted()
+        #expect(morning == ["bao-cao.docx", "tong-quan.html"], "\(morning)")
+        #expect(
+            FileManager.default.contents(atPath: folder.file("sang/tong-quan.html"))
+                == FileManager.default.contents(
+                    atPath: folder.file("out/\(files.first { $0.hasPrefix("tong-quan-") }!)")))
+        // A second night replaces the morning's page and the dated files.
+        #expect(try bash(["hub", "hub.sqlite", "out", "sang"]) == 0)
         let log = try String(contentsOfFile: folder.file("night.log"), encoding: .utf8)
         #expect(log.contains("sync ok: Đã đồng bộ với huyen-trieu-son") && log.contains("report ok"))
         let report = try String(

@@ -46,6 +46,14 @@ public enum NTMError: Error, Equatable, Sendable {
     case ownerRequired
     case badDays(String)
     case conflictingFormats
+    /// A report's output file is there already and `--force` was not given.
+    case outputExists(String)
+    /// Two of a report's outputs were given the same file.
+    case sameOutput(String)
+    /// A document (`--docx`, `--html`) asked of a report with no commune in it.
+    case emptyReport(district: String?)
+    /// `ntm settings` given a name it does not keep.
+    case unknownSetting(String, known: [String])
     case placeRequired
     case wrongUnit(set: String, unit: AssessedUnit, forDistrict: Bool)
     case nothingHeld(commune: String, date: CalendarDate)
@@ -307,6 +315,24 @@ public enum NTMError: Error, Equatable, Sendable {
                 "give --commune (a commune's database) or --district (a district's)")
         case .conflictingFormats:
             return language.pick("chỉ chọn một trong --json và --csv", "choose one of --json and --csv")
+        case .outputExists(let path):
+            return language.pick(
+                "tệp \(path) đã có; chọn tên khác, hoặc thêm --force để ghi đè",
+                "the file \(path) is there already; choose another name, or add --force to replace it")
+        case .sameOutput(let path):
+            return language.pick(
+                "--docx và --html cùng ghi vào \(path); mỗi loại cần một tệp riêng",
+                "--docx and --html would both write \(path); give each its own file")
+        case .emptyReport(let district):
+            let place = district.map { language.pick(" của \($0)", " of \($0)") } ?? ""
+            return language.pick(
+                "báo cáo\(place) không có xã nào có mục tiêu: đồng bộ với các xã, hoặc đặt mục tiêu (ntm target) trước khi xuất văn bản",
+                "the report\(place) has no commune with a target: sync with the communes, or set targets (ntm target) before making a document"
+            )
+        case .unknownSetting(let name, let known):
+            return language.pick(
+                "không có mục cài đặt \"\(name)\"; các mục: \(known.joined(separator: ", "))",
+                "there is no setting \"\(name)\"; the settings are: \(known.joined(separator: ", "))")
         case .fileUnreadable(let path):
             // Why, in the person's words: the usual reasons are a wrong path and a folder.
             var folder: ObjCBool = false

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import NTM
+import NTMDocuments
+import SyncCore
+
+/// The options of `ntm report` and `ntm hub report` that write documents: the Word report, the dashboard
+/// page, and what the official document says beyond the figures (kept per database by `ntm settings`,
+/// overridden here for one document).
+struct DocumentOptions: ParsableArguments {
+    @Option(
+        help: .pick(
+            "Ghi báo cáo thành văn bản Word (.docx) theo thể thức Nghị định 30/2020/NĐ-CP.",
+            "Write the report as a Word document (.docx) in the format of Decree 30/2020/NĐ-CP."))
+    var docx: String?
+
+    @Option(
+        help: .pick(
+            "Ghi trang tổng quan: một tệp HTML mở bằng trình duyệt, không cần mạng, in được khổ A4.",
+            "Write the dashboard page: one HTML file for a browser, no network needed, printable on A4."))
+    var html: String?
+
+    @Flag(
+        help: .pick(
+            "Ghi đè tệp --docx, --html đã có.", "Replace the --docx and --html files if they are there already."))
+    var force = false
+
+    @Option(
+        help: .pick(
+            "Số của văn bản (mặc định theo ntm settings; để trống thì ghi tay).",
+            "The document's number (default from ntm settings; left blank to be written by hand)."))
+    var number: String?
+
+    @Option(help: .pick("Họ tên người ký văn bản.", "The full name of the document's signer."))
+    var signer: String?
+
+    @Option(
+        name: .customLong("signer-title"),
+        help: .pick("Chức vụ người ký (ví dụ CHÁNH VĂN PHÒNG).", "The signer's title (e.g. CHÁNH VĂN PHÒNG)."))
+    var signerTitle: String?
+
+    @Option(
+        name: .customLong("recipient"),
+        help: .pick(
+            "Nơi nhận (lặp lại cho mỗi nơi; thay danh sách trong ntm settings).",
+            "A recipient (repeat for each; replaces the list in ntm settings)."))
+    var recipients: [String] = []
+
+    @Option(
+        help: .pick(
+            "Trích yếu của báo cáo, thay cho trích yếu mặc định.", "The report's subject line, instead of the default.")
+    )
+    var subject: String?
+
+    /// What the options set for this document.
+    var settings: DocumentSettings {
+        var settings = DocumentSettings()
+        settings[.number] = number
+        settings[.signer] = signer
+        settings[.title] = signerTitle
+        settings[.subject] = subject
+        if !recipients.isEmpty { settings[.recipients] = recipients.joined(separator: ";") }
+        return settings
+    }
+
+    /// Makes the documents asked for and writes them, each whole or not at all; returns what was written,
+    /// as (kind, path). Nothing is written when any of them cannot be.
+    func write(_ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate) throws
+        -> [ReportMessages.Written]
+    {
+        guard docx != nil || html != nil else { return [] }
+        if let docx, let html, URL(fileURLWithPath: docx).standardized == URL(fileURLWithPath: html).standardized {
+            throw NTMError.sameOutput(docx)
+        }
+        if subject.communes.isEmpty {
+            throw NTMError.emptyReport(district: Self.unitName(subject: subject, database: database))
+        }
+        // Both are checked before either is written, so that a refusal leaves nothing half-done.
+        for path in [docx, html].compactMap({ $0 }) { try DocumentFile.check(path, force: force) }
+        var outputs: [(ReportMessages.Written, Data)] = []
+        if let docx {
+            let level = Self.level(of: database)
+            let settings = DocumentSettings.defaults(
+                level: level, unitName: Self.unitName(subject: subject, database: database), language: language
+            )
+            .overridden(by: try database.documentSettings()).overridden(by: self.settings)
+            let report = OfficialReport(subject: subject, settings: settings, language: language, date: date)
+            outputs.append((.document(docx), try report.docx()))
+        }
+        if let html {
+            let page = DashboardPage(
+                subject: subject, activity: try database.dashboardActivity(), language: language, date: date,
+                generatedMs: database.store.clock())
+            outputs.append((.page(html), Data(page.html().utf8)))
+        }
+        for (written, data) in outputs { try DocumentFile.write(data, to: written.path, force: force) }
+        return outputs.map(\.0)
+    }
+
+    /// The level of government the database's office works at: a commune's laptop, a district's hub or
+    /// a province's.
+    static func level(of database: NTMDatabase) -> ReportLevel {
+        database.homeCommune != nil ? .commune : database.province != nil ? .province : .district
+    }
+
+    /// The name of the unit whose office issues the document: the commune's, the district's, the
+    /// province's.
+    static func unitName(subject: ReportSubject, database: NTMDatabase) -> String? {
+        if database.homeCommune != nil, case .commune(let figures) = subject { return figures.commune.name }
+        return database.unitName ?? database.unit ?? database.homeCommune
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import SyncCore
+import TestSupport
+import Testing
+
+/// What a person can get wrong when asking for a report document (`--docx`, `--html`) and for the
+/// settings the document takes (`ntm settings`): each ends in one line, exit 1, and nothing written or
+/// half-written.
+@Suite struct CLIDocumentInputTests {
+    let ntm = NTMBinary()
+
+    /// A district database with one commune's target and work, and a commune's laptop.
+    func district(_ folder: TemporaryDirectory) throws {
+        try ntm.ok(
+            ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        try ntm.ok(["assess", "17.1", "dat", "--db", "x.sqlite"], folder)
+        try ntm.ok(
+            ["init", "--replica", "huyen-1", "--district", "trieu-son", "--name", "Triệu Sơn", "--db", "h.sqlite"],
+            folder)
+        try ntm.ok(["bundle", "export", "x.ndjson", "--db", "x.sqlite"], folder)
+        try ntm.ok(["bundle", "import", "x.ndjson", "--db", "h.sqlite"], folder)
+    }
+
+    /// The files in the folder, hidden ones too: a refused or failed write leaves no temporary file.
+    func files(_ folder: TemporaryDirectory) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    @Test func anExistingFileIsReplacedOnlyWithForceAndARefusalWritesNothing() throws {
+        let folder = TemporaryDirectory("cli-doc-exists")
+        try district(folder)
+        try Data("hôm qua".utf8).write(to: URL(fileURLWithPath: folder.file("bao-cao.docx")))
+        let before = try files(folder)
+        // The page is free but the document is not: neither is written.
+        let line = try ntm.refuse(
+            ["report", "--docx", "bao-cao.docx", "--html", "tong-quan.html"], folder, db: "h.sqlite")
+        #expect(line.contains("bao-cao.docx đã có") && line.contains("--force"), "\(line)")
+        #expect(try files(folder) == before)
+        #expect(try String(contentsOfFile: folder.file("bao-cao.docx"), encoding: .utf8) == "hôm qua")
+        let english = try ntm.attempt(["report", "--docx", "bao-cao.docx", "--db", "h.sqlite", "--lang", "en"], folder)
+        #expect(english.status == 1 && english.stderr.contains("is there already; choose another name, or add --force"))
+        let written = try ntm.output(
+            ["report", "--docx", "bao-cao.docx", "--html", "tong-quan.html", "--force", "--db", "h.sqlite"], folder)
+        #expect(written.contains("đã ghi văn bản báo cáo (Word): bao-cao.docx"), "\(written)")
+        #expect(written.contains("đã ghi trang tổng quan (mở bằng trình duyệt): tong-quan.html"), "\(written)")
+        let document = try Data(contentsOf: URL(fileURLWithPath: folder.file("bao-cao.docx")))
+        #expect(document.starts(with: [0x50, 0x4B, 0x03, 0x04]), "a ZIP container")
+        let page = try String(contentsOfFile: folder.file("tong-quan.html"), encoding: .utf8)
+        #expect(page.contains("Dân Lý"))
+        #expect(try files(folder) == (before + ["tong-quan.html"]).sorted())
+    }
+
+    @Test func aFolderAMissingFolderAndOnePathForBothAreRefusedInOneLine() throws {
+        let folder = TemporaryDirectory("cli-doc-paths")
+        try district(folder)
+        try FileManager.default.createDirectory(atPath: folder.file("bao-cao"), withIntermediateDirectories: false)
+        let before = try files(folder)
+        let intoFolder = try ntm.refuse(["report", "--docx", "bao-cao"], folder, db: "h.sqlite")
+        #expect(intoFolder.contains("không ghi được bao-cao: đó là một thư mục"), "\(intoFolder)")
+        let missing = try ntm.refuse(["report", "--html", "khong-co/tong-quan.html"], folder, db: "h.sqlite")
+        #expect(missing.contains("không ghi được khong-co/tong-quan.html"), "\(missing)")
+        let same = try ntm.refuse(["report", "--docx", "a.out", "--html", "./a.out"], folder, db: "h.sqlite")
+        #expect(same.contains("--docx và --html cùng ghi vào a.out"), "\(same)")
+        #expect(try files(folder) == before)
+    }
+
+    @Test func aReportWithNoCommuneOrAnUnknownCommuneMakesNoDocument() throws {
+        let folder = TemporaryDirectory("cli-doc-empty")
+        try ntm.ok(
+            [
+                "hub", "init", "--replica", "huyen-1", "--district", "trieu-son", "--name", "Triệu Sơn", "--db",
+                "h.sqlite",
+            ], folder)
+        let before = try files(folder)
+        let empty = try ntm.refuse(["hub", "report", "--docx", "r.docx", "--html", "r.html"], folder, db: "h.sqlite")
+        #expect(empty.contains("không có xã nào có mục tiêu"), "\(empty)")
+        // The text report still answers, as before: nothing to show yet.
+        #expect(try ntm.output(["hub", "report", "--db", "h.sqlite"], folder).contains("0/0"))
+        let unknown = try ntm.refuse(["report", "--commune", "dan-ly", "--docx", "r.docx"], folder, db: "h.sqlite")
+        #expect(unknown.contains("dan-ly"), "\(unknown)")
+        #expect(try files(folder) == before)
+    }
+
+    @Test func settingsAreKeptSetAndUnsetByNameAndAnUnknownNameIsRefused() throws {
+        let folder = TemporaryDirectory("cli-settings")
+        try district(folder)
+        let shown = try ntm.output(["settings", "--db", "h.sqlite"], folder)
+        #expect(shown.contains("issuer            (mặc định: UBND HUYỆN TRIỆU SƠN)"), "\(shown)")
+        #expect(shown.contains("number            (chưa đặt)"), "\(shown)")
+        #expect(
+            try ntm.output(["settings", "set", "signer", "  Lê Văn Hùng ", "--db", "h.sqlite"], folder)
+                .contains("đã đặt signer = Lê Văn Hùng"))
+        try ntm.ok(["settings", "set", "recipients", "UBND tỉnh (b/c);Lưu: VT", "--db", "h.sqlite"], folder)
+        let json = try ntm.output(["settings", "--json", "--db", "h.sqlite"], folder)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(object == ["signer": "Lê Văn Hùng", "recipients": "UBND tỉnh (b/c);Lưu: VT"])
+        try ntm.ok(["settings", "unset", "signer", "--db", "h.sqlite"], folder)
+        #expect(!(try ntm.output(["settings", "--db", "h.sqlite"], folder)).contains("Lê Văn Hùng"))
+        let unknown = try ntm.refuse(["settings", "set", "chu-ky", "x"], folder, db: "h.sqlite")
+        #expect(unknown.contains("không có mục cài đặt \"chu-ky\"; các mục: issuer, office"), "\(unknown)")
+        let blank = try ntm.refuse(["settings", "set", "signer", "  "], folder, db: "h.sqlite")
+        #expect(!blank.isEmpty)
+        // Settings are the office's own: a bundle carries none of them.
+        try ntm.ok(["bundle", "export", "h.ndjson", "--db", "h.sqlite"], folder)
+        #expect(!(try String(contentsOfFile: folder.file("h.ndjson"), encoding: .utf8)).contains("UBND tỉnh (b/c)"))
+    }
+}
