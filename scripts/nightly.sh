@@ -10,7 +10,8 @@
 #                                           JSON, the Word document and the dashboard page, each dated),
 #                                           and the morning's copies into PAGEDIR (default OUTDIR):
 #                                           tong-quan.html (the page) and bao-cao.docx (the document),
-#                                           replaced each night, so the office opens the same file each day
+#                                           replaced each night, so the office opens the same file each day,
+#                                           and tep-minh-chung/ (the evidence files the page links to)
 #   scripts/nightly.sh district HUB DB      on the district hub, after its own night (the communes'
 #                                           syncs and the hub step): sync the district hub's database
 #                                           upward with the province hub HUB, retrying as a commune does
@@ -84,12 +85,16 @@ case "${1:-}" in
     "$ntm" hub report --db "$db" > "$out/bao-cao-$day.txt" &&
       "$ntm" hub report --csv --db "$db" > "$out/bao-cao-$day.csv" &&
       "$ntm" hub report --json --db "$db" --docx "$out/bao-cao-$day.docx" --html "$out/tong-quan-$day.html" \
-        --force 2>>"$log" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
+        --with-files --force 2>>"$log" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
     # The morning's copies: written beside, then renamed over yesterday's, so a reader never sees half.
     for pair in "tong-quan-$day.html:tong-quan.html" "bao-cao-$day.docx:bao-cao.docx"; do
       from="$out/${pair%%:*}" to="$pages/${pair##*:}"
       cp "$from" "$to.partial" && mv -f "$to.partial" "$to" || { note "copy to $pages failed"; exit 1; }
     done
+    # The evidence files the page links to (each name holds its content's hash: only new ones are copied).
+    if [ "$(cd "$out" && pwd)" != "$(cd "$pages" && pwd)" ] && [ -d "$out/tep-minh-chung" ]; then
+      cp -r -u "$out/tep-minh-chung" "$pages/" || { note "copy of the evidence files to $pages failed"; exit 1; }
+    fi
     note "report ok: $out/bao-cao-$day.{txt,csv,json,docx}, $out/tong-quan-$day.html; page: $pages/tong-quan.html"
     ;;
   *)

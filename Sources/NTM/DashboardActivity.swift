@@ -31,6 +31,9 @@ public struct DashboardActivity: Sendable, Hashable {
     /// Writes refused: at a hub the operations it quarantined, on a laptop the refusals the hub sent back
     /// and not withdrawn; by commune slug.
     public var refused: [String: Int]
+    /// Evidence files put beside the page for it to link to (`--with-files`); empty otherwise.
+    public var files: [EvidenceFileLink] = []
+
     /// Creates activity figures.
     public init(
         replicas: [ReplicaSync] = [], openConflicts: [String: Int] = [:], refused: [String: Int] = [:]

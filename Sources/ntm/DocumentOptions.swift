@@ -21,6 +21,14 @@ struct DocumentOptions: ParsableArguments {
     var html: String?
 
     @Flag(
+        name: .customLong("with-files"),
+        help: .pick(
+            "Với --html: chép tệp minh chứng có ở đây vào thư mục tep-minh-chung cạnh trang, để trang mở được chúng.",
+            "With --html: copy the evidence files held here into the folder tep-minh-chung beside the page, for the page to open them."
+        ))
+    var withFiles = false
+
+    @Flag(
         help: .pick(
             "Ghi đè tệp --docx, --html đã có.", "Replace the --docx and --html files if they are there already."))
     var force = false
@@ -68,6 +76,7 @@ struct DocumentOptions: ParsableArguments {
     func write(_ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate) throws
         -> [ReportMessages.Written]
     {
+        if withFiles, html == nil { throw NTMError.notWithoutHTML("--with-files") }
         guard docx != nil || html != nil else { return [] }
         if let docx, let html, URL(fileURLWithPath: docx).standardized == URL(fileURLWithPath: html).standardized {
             throw NTMError.sameOutput(docx)
@@ -88,14 +97,23 @@ struct DocumentOptions: ParsableArguments {
             outputs.append((.document(docx), try report.docx()))
         }
         if let html {
+            var activity = try database.dashboardActivity()
+            if withFiles {
+                let folder = URL(fileURLWithPath: html).deletingLastPathComponent().appendingPathComponent(
+                    Self.filesFolder)
+                activity.files = try database.shelveEvidenceFiles(of: subject.communes, into: folder.path)
+            }
             let page = DashboardPage(
-                subject: subject, activity: try database.dashboardActivity(), language: language, date: date,
+                subject: subject, activity: activity, language: language, date: date,
                 generatedMs: database.store.clock())
             outputs.append((.page(html), Data(page.html().utf8)))
         }
         for (written, data) in outputs { try DocumentFile.write(data, to: written.path, force: force) }
         return outputs.map(\.0)
     }
+
+    /// The folder beside the page that holds the evidence files it links to.
+    static let filesFolder = "tep-minh-chung"
 
     /// The level of government the database's office works at: a commune's laptop, a district's hub or
     /// a province's.

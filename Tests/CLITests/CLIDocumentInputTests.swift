@@ -104,4 +104,39 @@ import Testing
         try ntm.ok(["bundle", "export", "h.ndjson", "--db", "h.sqlite"], folder)
         #expect(!(try String(contentsOfFile: folder.file("h.ndjson"), encoding: .utf8)).contains("UBND tỉnh (b/c)"))
     }
+
+    @Test func withFilesPutsTheEvidenceFilesBesideThePageOnceAndThePageLinksThem() throws {
+        let folder = TemporaryDirectory("cli-doc-files")
+        try ntm.ok(
+            ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--db", "x.sqlite"], folder)
+        let scan = Data((0..<5000).map { UInt8($0 % 251) })
+        try scan.write(
+            to: URL(fileURLWithPath: folder.file("bien ban/12.pdf".replacingOccurrences(of: "/", with: "-"))))
+        try ntm.ok(
+            [
+                "evidence", "add", "17.1", "--title", "Biên bản <kiểm tra>", "--file", "bien ban-12.pdf", "--db",
+                "x.sqlite",
+            ],
+            folder)
+        try FileManager.default.createDirectory(atPath: folder.file("sang"), withIntermediateDirectories: false)
+        let refused = try ntm.refuse(["report", "--with-files", "--docx", "r.docx"], folder, db: "x.sqlite")
+        #expect(refused.contains("--with-files chỉ dùng cùng --html"), "\(refused)")
+        try ntm.ok(["report", "--html", "sang/tong-quan.html", "--with-files", "--db", "x.sqlite"], folder)
+        let shelf = folder.file("sang/tep-minh-chung/dan-ly")
+        let names = try FileManager.default.contentsOfDirectory(atPath: shelf)
+        #expect(names.count == 1 && names[0].hasSuffix("-bien ban-12.pdf"), "\(names)")
+        #expect(FileManager.default.contents(atPath: "\(shelf)/\(names[0])") == scan)
+        let page = try String(contentsOfFile: folder.file("sang/tong-quan.html"), encoding: .utf8)
+        let href = "tep-minh-chung/dan-ly/\(names[0])".replacingOccurrences(of: " ", with: "%20")
+        #expect(page.contains("href=\"\(href)\""), "the page links the file")
+        #expect(page.contains("Biên bản &lt;kiểm tra&gt;"))
+        // A second page the next morning does not write the file again.
+        let written =
+            try FileManager.default.attributesOfItem(atPath: "\(shelf)/\(names[0])")[.modificationDate] as? Date
+        Thread.sleep(forTimeInterval: 1.1)
+        try ntm.ok(["report", "--html", "sang/tong-quan.html", "--with-files", "--force", "--db", "x.sqlite"], folder)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: "\(shelf)/\(names[0])")[.modificationDate] as? Date
+                == written)
+    }
 }

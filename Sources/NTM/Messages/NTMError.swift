@@ -52,6 +52,8 @@ public enum NTMError: Error, Equatable, Sendable {
     case sameOutput(String)
     /// A document (`--docx`, `--html`) asked of a report with no commune in it.
     case emptyReport(district: String?)
+    /// An option that only goes with `--html`.
+    case notWithoutHTML(String)
     /// `ntm settings` given a name it does not keep.
     case unknownSetting(String, known: [String])
     case placeRequired
@@ -329,6 +331,10 @@ public enum NTMError: Error, Equatable, Sendable {
                 "báo cáo\(place) không có xã nào có mục tiêu: đồng bộ với các xã, hoặc đặt mục tiêu (ntm target) trước khi xuất văn bản",
                 "the report\(place) has no commune with a target: sync with the communes, or set targets (ntm target) before making a document"
             )
+        case .notWithoutHTML(let option):
+            return language.pick(
+                "\(option) chỉ dùng cùng --html (trang tổng quan mở các tệp minh chứng)",
+                "\(option) goes with --html only (the dashboard page opens the evidence files)")
         case .unknownSetting(let name, let known):
             return language.pick(
                 "không có mục cài đặt \"\(name)\"; các mục: \(known.joined(separator: ", "))",
