@@ -20,6 +20,7 @@ public struct DashboardActivity: Sendable, Hashable {
         public init(replica: String, role: String, lastSyncMs: Int64?, revoked: Bool) {
             self.replica = replica
             self.role = role
+            self.lastSyncMs = lastSyncMs
             self.revoked = revoked
         }
     }

@@ -15,12 +15,16 @@ struct ReportCommand: ParsableCommand {
             ntm report --district           mọi xã trong cơ sở dữ liệu, và theo phòng, ban
             ntm report --as-of 14/11/2020   số liệu như cơ sở dữ liệu có vào cuối ngày đó
             --json cho chương trình khác; --csv cho Excel (UTF-8 có BOM)
+            ntm report --docx bao-cao.docx  văn bản báo cáo (Word) theo Nghị định 30/2020/NĐ-CP; xem ntm settings
+            ntm report --html tong-quan.html  trang tổng quan mở bằng trình duyệt, in được khổ A4
             """,
             """
             ntm report                      the commune's report
             ntm report --district           every commune in the database, and per department
             ntm report --as-of 14/11/2020   the figures as the database held them at the end of that day
             --json for other programs; --csv for Excel (UTF-8 with a BOM)
+            ntm report --docx bao-cao.docx  the report as a Word document (Decree 30/2020/NĐ-CP); see ntm settings
+            ntm report --html tong-quan.html  the dashboard page for a browser, printable on A4
             """))
 
     @OptionGroup var options: SharedOptions<ShowPlace>
