@@ -208,7 +208,7 @@ extension DashboardPage {
             "Each sector: three bars (sent, inspected, verdict \"met\") out of the communes it appraises.")
         let head = [
             th(pick("Sở, ngành", "Sector")), th(pick("Biểu đồ", "Chart")),
-            th(pick("Đã gửi / số xã", "Sent / communes"), "num"),
+            th(pick("Gửi / số xã", "Sent / communes"), "num"),
             th(pick("Đã kiểm tra", "Inspected"), "num"), th(pick("Đạt", "Met"), "num"),
         ]
         return section(
@@ -286,7 +286,10 @@ extension DashboardPage {
                     totals[column.number, default: 0] += count
                     return HTML.text(
                         "td",
-                        [("class", "num"), ("data-criterion", String(column.number)), ("data-figure", "evidence")],
+                        [
+                            ("class", count == 0 ? "num zero" : "num"), ("data-criterion", String(column.number)),
+                            ("data-figure", "evidence"),
+                        ],
                         String(count))
                 }
                 rows.append(

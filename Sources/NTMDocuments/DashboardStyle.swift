@@ -75,6 +75,7 @@ enum DashboardStyle {
           table.grid .name, table.evidence .name { position: static; width: 24%; min-width: 0; }
           table.grid th.crit, table.grid td.cell, table.evidence th.crit, table.evidence td.num { width: auto;
             min-width: 0; padding: 1px; font-size: 7.5pt; text-align: center; }
+          table.evidence th, table.evidence td { padding: 1px; font-size: 7pt; }
           .card .value { font-size: 14pt; }
         }
         """
