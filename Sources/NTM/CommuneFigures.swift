@@ -113,6 +113,21 @@ public struct VerificationRecord: Sendable, Hashable {
     public var inConflict: Bool
 }
 
+/// One province sector's appraisal of a commune's dossier, as the report counts it (a date or verdict in
+/// conflict is not counted).
+public struct SectorAppraisal: Sendable, Hashable {
+    /// The sector.
+    public var sector: String
+    /// Whether the dossier was sent to it.
+    public var sent: Bool
+    /// Whether it came to inspect.
+    public var inspected: Bool
+    /// Whether its written verdict is "đạt".
+    public var passed: Bool
+    /// Whether any of its dates or its verdict is in conflict.
+    public var inConflict: Bool
+}
+
 /// The figures of one commune against one target, on one date: what the district asks for on the 14th
 /// and the 28th.
 public struct CommuneFigures: Sendable, Hashable {
@@ -148,6 +163,9 @@ public struct CommuneFigures: Sendable, Hashable {
     public var conflicts: [ReportConflict] = []
     /// Sectors whose appraisal (date sent, inspected, verdict) is in conflict.
     public var sectorsInConflict: [String] = []
+    /// Per sector of the set, in its order: what `sectorsSent`, `sectorsInspected` and `sectorsPassed`
+    /// count.
+    public var appraisals: [SectorAppraisal] = []
 
     /// Criteria in the set.
     public var criteriaTotal: Int { criteria.count }

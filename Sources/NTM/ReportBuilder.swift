@@ -150,18 +150,21 @@ public struct ReportBuilder: Sendable {
         var passed = 0
         var pending: [String] = []
         var sectorsInConflict: [String] = []
+        var appraisals: [SectorAppraisal] = []
         for sector in catalogue.sectors {
             let id = NTMSchema.appraisalRow(commune: slug, set: set, sector: sector)
             let values = row(NTMSchema.Table.appraisal, id)
             let inConflict = disputed(NTMSchema.Table.appraisal, id, ["sent", "inspected", "verdict"], sector: sector)
             if !inConflict.isEmpty { sectorsInConflict.append(sector) }
-            if !inConflict.contains("sent"), Self.date(values?["sent"]) != nil { sent += 1 }
-            if !inConflict.contains("inspected"), Self.date(values?["inspected"]) != nil { inspected += 1 }
-            if !inConflict.contains("verdict"), values?["verdict"]?.text == Verdict.met.rawValue {
-                passed += 1
-            } else {
-                pending.append(sector)
-            }
+            let appraisal = SectorAppraisal(
+                sector: sector, sent: !inConflict.contains("sent") && Self.date(values?["sent"]) != nil,
+                inspected: !inConflict.contains("inspected") && Self.date(values?["inspected"]) != nil,
+                passed: !inConflict.contains("verdict") && values?["verdict"]?.text == Verdict.met.rawValue,
+                inConflict: !inConflict.isEmpty)
+            appraisals.append(appraisal)
+            if appraisal.sent { sent += 1 }
+            if appraisal.inspected { inspected += 1 }
+            if appraisal.passed { passed += 1 } else { pending.append(sector) }
         }
         let generalID = NTMSchema.dossierRow(commune: slug, set: set, part: NTMSchema.generalDossierPart)
         let generalInConflict = !disputed(NTMSchema.Table.dossier, generalID, ["complete"]).isEmpty
@@ -176,7 +179,8 @@ public struct ReportBuilder: Sendable {
             commune: commune, target: target, catalogue: catalogue, criteria: criteria, indicatorsAssessed: assessed,
             generalDossier: general?["complete"]?.bool == true, sectorsSent: sent, sectorsInspected: inspected,
             sectorsPassed: passed, pendingSectors: pending, overdue: overdue(deadlines), upcoming: upcoming(deadlines),
-            evidenceCount: evidence, noteCount: notes, conflicts: conflicts, sectorsInConflict: sectorsInConflict)
+            evidenceCount: evidence, noteCount: notes, conflicts: conflicts, sectorsInConflict: sectorsInConflict,
+            appraisals: appraisals)
     }
 
     /// The figures of every commune with a target at `level` (each commune's latest target when nil),
