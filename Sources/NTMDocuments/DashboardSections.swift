@@ -321,7 +321,37 @@ extension DashboardPage {
                 + table(
                     "evidence", "evidence",
                     head: [th(pick("Xã", "Commune"), "name")] + criterionHeaders(columns)
-                        + [th(pick("Tổng", "Total"), "num")], rows: rows, foot: foot))
+                        + [th(pick("Tổng", "Total"), "num")], rows: rows, foot: foot) + evidenceFiles())
+    }
+
+    /// The evidence files put beside the page (`--with-files`), by commune and criterion, each a link
+    /// that opens the file from the page's folder; nothing when there are none.
+    func evidenceFiles() -> String {
+        guard !activity.files.isEmpty else { return "" }
+        let names = Dictionary(subject.communes.map { ($0.commune.slug, $0.commune.name) }) { first, _ in first }
+        var items: [String] = []
+        for (commune, links) in Dictionary(grouping: activity.files, by: \.commune).sorted(by: { $0.key < $1.key }) {
+            let entries = links.sorted {
+                ($0.criterion, $0.indicator, $0.title) < ($1.criterion, $1.indicator, $1.title)
+            }
+            .map { link in
+                HTML.element(
+                    "li", [("data-criterion", String(link.criterion))],
+                    HTML.escape("\(link.indicator) · ")
+                        + HTML.text(
+                            "a",
+                            [("href", link.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed))],
+                            link.title) + HTML.escape(" (\(link.fileName))"))
+            }
+            items.append(
+                HTML.element(
+                    "li", [("data-commune", commune)],
+                    HTML.text("strong", [], names[commune] ?? commune) + HTML.element("ul", [], entries.joined())))
+        }
+        return HTML.text(
+            "h3", [], pick("Tệp minh chứng (mở từ thư mục của trang)", "Evidence files (opened from the page's folder)")
+        )
+            + HTML.element("ul", [("class", "files")], items.joined())
     }
 
     // MARK: Activity
