@@ -95,10 +95,17 @@ public struct OfficialReport: Sendable {
         if let issuer = settings[.issuer] {
             issuing.append(ML.Paragraph(upper(issuer), size: Size.heading, alignment: .center))
         }
-        let office = settings[.office].map(upper) ?? ""
+        var office = settings[.office].map(upper) ?? ""
+        // "ỦY BAN NHÂN DÂN XÃ DÂN LÝ" too wide for one line is broken after the body's kind, as the
+        // decree's forms write it, rather than wherever the line runs out.
+        for kind in ["ỦY BAN NHÂN DÂN ", "PEOPLE'S COMMITTEE OF "]
+        where office.hasPrefix(kind) && estimatedWidth(office, size: Size.heading, bold: true) > left {
+            office = kind.dropLast() + "\n" + office.dropFirst(kind.count)
+        }
         issuing.append(ML.Paragraph(office, bold: true, size: Size.heading, alignment: .center))
-        // A rule a third to a half of the issuing body's line, centred under it.
-        let officeWidth = min(left - 200, estimatedWidth(office, size: Size.heading, bold: true))
+        // A rule a third to a half of the issuing body's (longest) line, centred under it.
+        let longest = office.split(separator: "\n").map(String.init).max { $0.count < $1.count } ?? office
+        let officeWidth = min(left - 200, estimatedWidth(longest, size: Size.heading, bold: true))
         issuing.append(rule(width: max(officeWidth * 2 / 5, 900), in: left))
         var national = [
             ML.Paragraph(
@@ -177,6 +184,7 @@ public struct OfficialReport: Sendable {
         rule.indent = (left: side, right: side)
         rule.ruleBelow = true
         rule.markSize = 4
+        rule.spacing = (before: 40, after: 0)
         return rule
     }
 
@@ -509,7 +517,7 @@ public struct OfficialReport: Sendable {
                     columns([2300, 0, 900, 2800], flexible: 1),
                     header: [
                         language.pick("Phòng, ban", "Department"), language.pick("Chỉ tiêu", "Indicator"),
-                        language.pick("Số xã", "Communes"), language.pick("Xã chưa đạt", "Communes not meeting it"),
+                        language.pick("Số xã", "Count"), language.pick("Xã chưa đạt", "Communes not meeting it"),
                     ], rows: rows, left: [0, 1, 3]))
         }
         var names: [String: String] = [:]
@@ -527,17 +535,17 @@ public struct OfficialReport: Sendable {
         table(
             columns([520, 0, 780, 820, 780, 820, 900, 780, 780, 780, 900], flexible: 1), headerSize: Size.wideHeader,
             header: [
-                "", "", "", "", language.pick("Tiêu chí", "Criteria"), language.pick("Chung", "General"), "",
-                language.pick("Đã gửi", "Sent"), language.pick("Đã kiểm tra", "Inspected"),
-                language.pick("Đạt", "Passed"), "",
+                "", "", "", "", language.pick("Tiêu chí", "Crit."), language.pick("Chung", "Gen."), "",
+                language.pick("Đã gửi", "Sent"), language.pick("Đã kiểm tra", "Insp."), language.pick("Đạt", "Met"),
+                "",
             ],
             groups: [
                 (language.pick("TT", "No."), 1), (language.pick("Xã", "Commune"), 1),
-                (language.pick("Tiêu chí đạt", "Criteria met"), 1),
-                (language.pick("Chỉ tiêu đạt", "Indicators met"), 1), (language.pick("Hồ sơ", "Dossiers"), 2),
-                (language.pick("Huyện thẩm tra đạt", "District verified"), 1),
+                // Short English words: the columns are narrow and English words long.
+                (language.pick("Tiêu chí đạt", "Crit. met"), 1), (language.pick("Chỉ tiêu đạt", "Ind. met"), 1),
+                (language.pick("Hồ sơ", "Dossiers"), 2), (language.pick("Huyện thẩm tra đạt", "Dist. verif."), 1),
                 (language.pick("Sở, ngành thẩm định", "Province sectors"), 3),
-                (language.pick("Đạt chuẩn", "Meets standard"), 1),
+                (language.pick("Đạt chuẩn", "Meets std."), 1),
             ],
             rows: communes.enumerated().map { index, f in
                 [
