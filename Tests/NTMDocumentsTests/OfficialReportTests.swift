@@ -150,7 +150,8 @@ func isWellFormed(_ xml: String) -> Bool {
 struct Rendered {
     var text: String
     var lines: [String]
-    var pages: Int
+    /// Each page's text as `pdftotext -layout` gives it.
+    var pages: [String]
     var png: String
 
     init(_ data: Data, name: String, in folder: TemporaryDirectory) throws {
@@ -162,7 +163,10 @@ struct Rendered {
             $0.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         text = raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        pages = OfficeTools.pageCount(ofText: raw)
+        pages = raw.components(separatedBy: "\u{0C}").filter {
+            !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        #expect(pages.count == OfficeTools.pageCount(ofText: raw))
         png = try OfficeTools.firstPagePNG(ofPDF: pdf)
     }
 
@@ -274,6 +278,14 @@ struct Rendered {
         #expect(rendered.holds("Sắp đến hạn (1):") && rendered.holds("Báo cáo huyện"))
         for conflict in tanNinh.conflicts { #expect(rendered.holds(conflict.id)) }
         #expect(!rendered.holds("Chưa tính"))
+        // The page number: centred at the top from page 2, none on page 1.
+        #expect(rendered.pages.count >= 2)
+        let firstLines = rendered.pages.map {
+            $0.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+        }
+        #expect(firstLines.dropFirst().enumerated().allSatisfy { $0.element == "\($0.offset + 2)" }, "\(firstLines)")
+        #expect(firstLines.first?.hasPrefix("UBND HUYỆN TRIỆU SƠN") == true)
     }
 
     @Test func aCommuneReportHoldsEveryCriterion() throws {
@@ -380,6 +392,7 @@ struct Rendered {
         #expect(figures.communes.contains { $0.commune.name == hostile })
         var settings = Self.settings(.district, unit: "Triệu Sơn")
         settings[.signer] = "A & B <C>"
+        settings[.place] = "Triệu Sơn & <Thọ Xuân>"
         settings[.subject] = "Về việc \"<b>thử</b>\" & 'kiểm tra'\u{1}"
         settings[.recipients] = "Sở <Nông nghiệp> & PTNT;Lưu: VT"
         let report = OfficialReport(subject: .district(figures), settings: settings, language: .vi, date: TrieuSon.date)
@@ -387,6 +400,7 @@ struct Rendered {
         #expect(docx.text.contains(hostile))
         #expect(docx.text.contains("Về việc \"<b>thử</b>\" & 'kiểm tra'"))
         #expect(docx.text.contains("- Sở <Nông nghiệp> & PTNT;"))
+        #expect(docx.text.contains("Triệu Sơn & <Thọ Xuân>, ngày 14 tháng 11 năm 2018"))
         #expect(docx.parts["docProps/core.xml"]?.contains("&lt;b&gt;") == true)
         guard Self.renders else { return }
         let rendered = try Rendered(try report.docx(), name: "escaped", in: fixture.folder)
