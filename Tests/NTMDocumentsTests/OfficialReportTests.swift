@@ -145,6 +145,53 @@ func isWellFormed(_ xml: String) -> Bool {
     XMLParser(data: Data(xml.utf8)).parse()
 }
 
+/// Checks that the children of the property elements Word is strict about come in the order of the
+/// schema's sequences (ECMA-376 Part 1, §17): Word asks to repair a document where they do not.
+final class SchemaOrder: NSObject, XMLParserDelegate {
+    static let sequences: [String: [String]] = [
+        "w:pPr": [
+            "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl", "w:pBdr", "w:shd", "w:tabs",
+            "w:spacing", "w:ind", "w:jc", "w:rPr",
+        ],
+        "w:rPr": [
+            "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:color", "w:sz", "w:szCs", "w:u",
+            "w:lang",
+        ],
+        "w:tblPr": ["w:tblStyle", "w:tblW", "w:jc", "w:tblInd", "w:tblBorders", "w:tblLayout", "w:tblCellMar"],
+        "w:tcPr": ["w:tcW", "w:gridSpan", "w:vMerge", "w:tcBorders", "w:shd", "w:vAlign"],
+        "w:sectPr": ["w:headerReference", "w:pgSz", "w:pgMar", "w:titlePg"],
+        "w:tblBorders": ["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"],
+        "w:tc": ["w:tcPr", "w:p"],
+    ]
+    private var stack: [(name: String, children: [String])] = []
+    /// The elements whose children were out of order (or unknown to the check), with the children.
+    var problems: [String] = []
+
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        if !stack.isEmpty { stack[stack.count - 1].children.append(name) }
+        stack.append((name, []))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        let (element, children) = stack.removeLast()
+        guard let sequence = Self.sequences[element] else { return }
+        let positions = children.map { sequence.firstIndex(of: $0) ?? -1 }
+        if positions.contains(-1) || positions != positions.sorted() { problems.append("\(element): \(children)") }
+    }
+
+    /// The problems in `xml`.
+    static func problems(_ xml: String) -> [String] {
+        let parser = XMLParser(data: Data(xml.utf8))
+        let check = SchemaOrder()
+        parser.delegate = check
+        _ = parser.parse()
+        return check.problems
+    }
+}
+
 /// A .docx rendered by LibreOffice: the PDF's text (whitespace collapsed, NFC), its lines, and the
 /// first page as a PNG (kept in `folder`).
 struct Rendered {
@@ -213,6 +260,7 @@ struct Rendered {
         ] {
             let xml = try #require(docx.parts[part], "missing \(part)")
             #expect(isWellFormed(xml), "\(part) is not well-formed")
+            #expect(SchemaOrder.problems(xml).isEmpty, "\(part): \(SchemaOrder.problems(xml))")
         }
         let document = docx.parts["word/document.xml"] ?? ""
         #expect(document.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"))
