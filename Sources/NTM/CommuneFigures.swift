@@ -183,4 +183,18 @@ public struct CommuneFigures: Sendable, Hashable {
     public var sectorsTotal: Int { catalogue.sectors.count }
     /// The commune meets the standard of its target: every criterion met.
     public var meetsStandard: Bool { criteriaMet == criteriaTotal }
+
+    /// The owning departments that have not verified yet, in order of first appearance, each with the
+    /// numbers of the criteria it still owes.
+    public var verificationOwed: [(department: String, criteria: [Int])] {
+        var order: [String] = []
+        var owed: [String: [Int]] = [:]
+        for progress in criteria {
+            for department in progress.verificationOwed {
+                if owed[department] == nil { order.append(department) }
+                owed[department, default: []].append(progress.criterion.number)
+            }
+        }
+        return order.map { ($0, owed[$0, default: []]) }
+    }
 }

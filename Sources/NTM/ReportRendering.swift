@@ -135,44 +135,41 @@ public struct ReportRendering: Sendable {
                 "Đang xung đột (\(f.conflicts.count)), không tính là đạt cho đến khi được giải quyết (xem: ntm conflicts):",
                 "In conflict (\(f.conflicts.count)), not counted as met until resolved (see: ntm conflicts):")
         ]
-        let presentation = Presentation(catalogue: f.catalogue, language: language)
         for conflict in f.conflicts {
-            var subject: String
-            switch conflict.table {
-            case NTMSchema.Table.assessment:
-                subject = "\(language.pick("chỉ tiêu", "indicator")) \(conflict.indicator ?? "")"
-            case NTMSchema.Table.verification:
-                subject =
-                    "\(language.pick("thẩm tra tiêu chí", "verification of criterion")) \(conflict.criterion.map(String.init) ?? "")"
-                if let department = conflict.department { subject += " (\(department))" }
-            case NTMSchema.Table.appraisal:
-                subject = "\(language.pick("thẩm định", "appraisal")): \(conflict.sector ?? "")"
-            default:
-                subject =
-                    conflict.criterion.map { "\(language.pick("hồ sơ tiêu chí", "dossier of criterion")) \($0)" }
-                    ?? language.pick("hồ sơ chung", "general dossier")
-            }
-            lines.append(
-                "  [\(conflict.id)] \(subject) · \(presentation.field(table: conflict.table, column: conflict.column))")
+            lines.append("  [\(conflict.id)] " + conflictSubject(conflict, catalogue: f.catalogue))
         }
         return lines
     }
 
+    /// What a conflict is about, in words: `chỉ tiêu 17.1 · trạng thái` (the field in conflict after the dot).
+    public func conflictSubject(_ conflict: ReportConflict, catalogue: Catalogue) -> String {
+        var subject: String
+        switch conflict.table {
+        case NTMSchema.Table.assessment:
+            subject = "\(language.pick("chỉ tiêu", "indicator")) \(conflict.indicator ?? "")"
+        case NTMSchema.Table.verification:
+            subject =
+                "\(language.pick("thẩm tra tiêu chí", "verification of criterion")) \(conflict.criterion.map(String.init) ?? "")"
+            if let department = conflict.department { subject += " (\(department))" }
+        case NTMSchema.Table.appraisal:
+            subject = "\(language.pick("thẩm định", "appraisal")): \(conflict.sector ?? "")"
+        default:
+            subject =
+                conflict.criterion.map { "\(language.pick("hồ sơ tiêu chí", "dossier of criterion")) \($0)" }
+                ?? language.pick("hồ sơ chung", "general dossier")
+        }
+        let presentation = Presentation(catalogue: catalogue, language: language)
+        return subject + " · " + presentation.field(table: conflict.table, column: conflict.column)
+    }
+
     /// The owning departments that have not verified yet, grouped by department.
     private func owedLines(_ f: CommuneFigures) -> [String] {
-        var order: [String] = []
-        var owed: [String: [Int]] = [:]
-        for progress in f.criteria {
-            for department in progress.verificationOwed {
-                if owed[department] == nil { order.append(department) }
-                owed[department, default: []].append(progress.criterion.number)
-            }
-        }
-        guard !order.isEmpty else { return [] }
+        let owed = f.verificationOwed
+        guard !owed.isEmpty else { return [] }
         return [language.pick("Phòng còn phải thẩm tra:", "Departments still to verify:")]
-            + order.map { department in
+            + owed.map { department, criteria in
                 "  \(department): \(language.pick("tiêu chí", "criteria")) "
-                    + owed[department]!.map(String.init).joined(separator: ", ")
+                    + criteria.map(String.init).joined(separator: ", ")
             }
     }
 
