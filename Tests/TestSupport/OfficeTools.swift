@@ -47,11 +47,13 @@ public enum OfficeTools {
         return pdf
     }
 
-    /// The PDF's text, laid out as on the page (`pdftotext -layout`).
-    public static func text(ofPDF pdf: String, timeout: TimeInterval = 60) throws -> String {
+    /// The PDF's text, laid out as on the page (`pdftotext -layout`), or with `layout` false in reading
+    /// order, each table cell's lines together (a cell's wrapped text is then not interleaved with its
+    /// neighbours').
+    public static func text(ofPDF pdf: String, layout: Bool = true, timeout: TimeInterval = 60) throws -> String {
         guard let pdftotext else { throw OfficeToolFailure.missing("pdftotext") }
-        let output = pdf + ".txt"
-        try run(pdftotext, ["-layout", "-enc", "UTF-8", pdf, output], timeout: timeout)
+        let output = pdf + (layout ? ".txt" : ".raw.txt")
+        try run(pdftotext, (layout ? ["-layout"] : []) + ["-enc", "UTF-8", pdf, output], timeout: timeout)
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
