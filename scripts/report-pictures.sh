@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the README's two pictures of the reports people file and look at, from the demonstration's
-# district (`ntm demo`): docs/report-page.png (the dashboard page in headless Chromium, JavaScript off)
+# district (`ntm demo`): docs/report-page.png (the dashboard page in headless Chromium; it has no script)
 # and docs/report-document.png (the first page of the Word report, turned into a PDF by LibreOffice and
 # into a picture by pdftoppm). Needs chromium, libreoffice-writer-nogui and poppler-utils (Debian).
 #
@@ -13,7 +13,7 @@ out="$(cd "$out" && pwd)"
 for tool in chromium soffice pdftoppm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "report-pictures: $tool is missing (apt-get install chromium libreoffice-writer-nogui poppler-utils)" >&2; exit 1; }
 done
-swift build --product ntm >/dev/null
+swift build --product ntm >/dev/null 2>&1 || { echo "report-pictures: swift build failed" >&2; exit 1; }
 ntm="$(swift build --show-bin-path)/ntm"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -27,10 +27,10 @@ trap 'rm -rf "$work" "$folder"' EXIT
 "$ntm" hub report --db "$folder/huyen.sqlite" --docx "$work/bao-cao.docx" --html "$work/tong-quan.html" \
   --number 125 >/dev/null
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/chromium" \
-  --blink-settings=scriptEnabled=false --window-size=1280,1500 --screenshot="$out/report-page.png" \
+  --window-size=1280,1500 --screenshot="$out/report-page.png" \
   "file://$work/tong-quan.html" >/dev/null 2>&1
 soffice --headless "-env:UserInstallation=file://$work/office" --convert-to pdf --outdir "$work" \
   "$work/bao-cao.docx" >/dev/null 2>&1
-pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$work/bao-cao.pdf" "$out/report-document"
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/bao-cao.pdf" "$out/report-document"
 echo "$out/report-page.png"
 echo "$out/report-document.png"

@@ -533,7 +533,7 @@ public struct OfficialReport: Sendable {
     /// appraisal, and whether it meets the standard.
     private func communeTable(_ communes: [CommuneFigures]) -> ML.Block {
         table(
-            columns([520, 0, 780, 820, 780, 820, 900, 780, 780, 780, 900], flexible: 1), headerSize: Size.wideHeader,
+            columns([480, 0, 760, 800, 760, 900, 880, 760, 800, 760, 860], flexible: 1), headerSize: Size.wideHeader,
             header: [
                 "", "", "", "", language.pick("Tiêu chí", "Crit."), language.pick("Chung", "Gen."), "",
                 language.pick("Đã gửi", "Sent"), language.pick("Đã kiểm tra", "Insp."), language.pick("Đạt", "Met"),
