@@ -7,23 +7,9 @@ enum HTML {
     /// The elements that have no content and no closing tag.
     static let voidElements: Set<String> = ["meta", "br", "hr", "img", "link", "col"]
 
-    /// The text with `&`, `<`, `>`, `"` and `'` written as character references: safe in content and in
-    /// quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// The text with `&`, `<`, `>`, `"` and `'` written as character references, safe in content and in
+    /// quoted attribute values; characters XML does not allow are dropped (``Markup/escaped(_:)``).
+    static func escape(_ text: String) -> String { Markup.escaped(text) }
 
     /// An element: `<name a="v">content</name>`; attributes whose value is nil are left out.
     static func element(_ name: String, _ attributes: [(String, String?)] = [], _ content: String = "") -> String {

@@ -19,27 +19,8 @@ enum WordprocessingML {
     /// Twips (twentieths of a point) in a millimetre.
     static func twips(millimetres: Double) -> Int { Int((millimetres * 56.7).rounded()) }
 
-    /// `text` escaped for an XML attribute or text node. Characters XML 1.0 does not allow (controls
-    /// other than tab, line feed and carriage return) are dropped.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0xFFFE...0xFFFF).contains(value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// `text` escaped for an XML attribute or text node (``Markup/escaped(_:)``).
+    static func escaped(_ text: String) -> String { Markup.escaped(text) }
 
     /// A paragraph's horizontal alignment (`w:jc`).
     enum Alignment: String {

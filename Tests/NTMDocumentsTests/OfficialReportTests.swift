@@ -134,7 +134,7 @@ struct OpenedDocx {
                 rest = after[end.upperBound...]
             }
             return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&amp;", with: "&")
         }.filter { !$0.isEmpty }.joined(separator: "\n")
     }
