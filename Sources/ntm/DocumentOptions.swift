@@ -11,7 +11,7 @@ struct DocumentOptions: ParsableArguments {
     @Option(
         help: .pick(
             "Ghi báo cáo thành văn bản Word (.docx) theo thể thức Nghị định 30/2020/NĐ-CP.",
-            "Write the report as a Word document (.docx) in the format of Decree 30/2020/NĐ-CP."))
+            "Write the report as a Word document (.docx) in the format of Decree 30/2020/ND-CP."))
     var docx: String?
 
     @Option(
@@ -44,7 +44,7 @@ struct DocumentOptions: ParsableArguments {
 
     @Option(
         name: .customLong("signer-title"),
-        help: .pick("Chức vụ người ký (ví dụ CHÁNH VĂN PHÒNG).", "The signer's title (e.g. CHÁNH VĂN PHÒNG)."))
+        help: .pick("Chức vụ người ký (ví dụ CHÁNH VĂN PHÒNG).", "The signer's title (e.g. CHIEF OF OFFICE)."))
     var signerTitle: String?
 
     @Option(

@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
             ntm report --district           every commune in the database, and per department
             ntm report --as-of 14/11/2020   the figures as the database held them at the end of that day
             --json for other programs; --csv for Excel (UTF-8 with a BOM)
-            ntm report --docx bao-cao.docx  the report as a Word document (Decree 30/2020/NĐ-CP); see ntm settings
+            ntm report --docx bao-cao.docx  the report as a Word document (Decree 30/2020/ND-CP); see ntm settings
             ntm report --html tong-quan.html  the dashboard page for a browser, printable on A4
             """))
 

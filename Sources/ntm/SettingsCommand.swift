@@ -20,8 +20,8 @@ struct SettingsCommand: ParsableCommand {
             """,
             """
             ntm settings                                    show the settings and their defaults
-            ntm settings set signer-title "CHÁNH VĂN PHÒNG"  set one
-            ntm settings set recipients "UBND tỉnh (b/c);VP điều phối NTM tỉnh;Lưu: VT"
+            ntm settings set signer-title "CHIEF OF OFFICE"  set one
+            ntm settings set recipients "Provincial People's Committee;Archives"
             ntm settings unset number                       unset one (its default applies again)
             Kept in this database only, never synced. The options of ntm report --docx override them once.
             """),
