@@ -80,21 +80,28 @@ case "${1:-}" in
       exit 1
     fi
     note "backup ok: $backup"
-    # The JSON, the document and the page come from one reading of the figures, so they agree (a
-    # district with no commune yet has no document to make: the reason goes to the log).
     "$ntm" hub report --db "$db" > "$out/bao-cao-$day.txt" &&
       "$ntm" hub report --csv --db "$db" > "$out/bao-cao-$day.csv" &&
-      "$ntm" hub report --json --db "$db" --docx "$out/bao-cao-$day.docx" --html "$out/tong-quan-$day.html" \
-        --with-files --force 2>>"$log" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
-    # The morning's copies: written beside, then renamed over yesterday's, so a reader never sees half.
+      "$ntm" hub report --json --db "$db" > "$out/bao-cao-$day.json" || { note "report failed"; exit 1; }
+    # A district with no commune yet has no document to make: the night is still a good one.
+    if grep -q '"communes_total":0[,}]' "$out/bao-cao-$day.json"; then
+      note "report ok: $out/bao-cao-$day.{txt,csv,json}; no document or page yet: the hub holds no commune with a target"
+      exit 0
+    fi
+    # The JSON, the document and the page again, from one reading of the figures, so that they agree.
+    "$ntm" hub report --json --db "$db" --docx "$out/bao-cao-$day.docx" --html "$out/tong-quan-$day.html" \
+      --with-files --force 2>>"$log" > "$out/bao-cao-$day.json.partial" &&
+      mv -f "$out/bao-cao-$day.json.partial" "$out/bao-cao-$day.json" ||
+      { rm -f "$out/bao-cao-$day.json.partial"; note "documents failed (the reason is on the line above)"; exit 1; }
+    # The evidence files the page links to first (each name holds its content's hash: only new ones are
+    # copied), then the morning's copies, each written beside and renamed over yesterday's.
+    if [ "$(cd "$out" && pwd)" != "$(cd "$pages" && pwd)" ] && [ -d "$out/tep-minh-chung" ]; then
+      cp -r -u "$out/tep-minh-chung" "$pages/" || { note "copy of the evidence files to $pages failed"; exit 1; }
+    fi
     for pair in "tong-quan-$day.html:tong-quan.html" "bao-cao-$day.docx:bao-cao.docx"; do
       from="$out/${pair%%:*}" to="$pages/${pair##*:}"
       cp "$from" "$to.partial" && mv -f "$to.partial" "$to" || { note "copy to $pages failed"; exit 1; }
     done
-    # The evidence files the page links to (each name holds its content's hash: only new ones are copied).
-    if [ "$(cd "$out" && pwd)" != "$(cd "$pages" && pwd)" ] && [ -d "$out/tep-minh-chung" ]; then
-      cp -r -u "$out/tep-minh-chung" "$pages/" || { note "copy of the evidence files to $pages failed"; exit 1; }
-    fi
     note "report ok: $out/bao-cao-$day.{txt,csv,json,docx}, $out/tong-quan-$day.html; page: $pages/tong-quan.html"
     ;;
   *)

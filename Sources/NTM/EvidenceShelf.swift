@@ -60,14 +60,26 @@ extension NTMDatabase {
         return links
     }
 
-    /// A file name that stays one name in a folder: no separators, no leading dot, no control characters.
+    /// A file name that stays one name in a folder: no separators, no leading dot, no control characters,
+    /// at most 150 bytes (the shelf adds its id and hash before it, and names end at 255 bytes), its
+    /// extension kept.
     static func safeFileName(_ name: String) -> String {
         let cleaned = String(
             name.unicodeScalars.map { scalar -> Character in
                 scalar == "/" || scalar == "\\" || scalar.properties.generalCategory == .control
                     ? "_" : Character(scalar)
             })
-        let trimmed = cleaned.drop { $0 == "." || $0 == " " }
-        return trimmed.isEmpty ? "tep" : String(trimmed.prefix(120))
+        let trimmed = String(cleaned.drop { $0 == "." || $0 == " " })
+        guard !trimmed.isEmpty else { return "tep" }
+        let limit = 150
+        guard trimmed.utf8.count > limit else { return trimmed }
+        let dot = trimmed.lastIndex(of: ".")
+        let suffix = dot.map { String(trimmed[$0...]) }.flatMap { $0.utf8.count <= 16 ? $0 : nil } ?? ""
+        var stem = ""
+        for character in trimmed.dropLast(suffix.count) {
+            if stem.utf8.count + character.utf8.count + suffix.utf8.count > limit { break }
+            stem.append(character)
+        }
+        return stem + suffix
     }
 }

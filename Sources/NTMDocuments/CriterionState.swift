@@ -9,15 +9,14 @@ enum CriterionState: String, CaseIterable {
     case progress
     /// Nothing met, nothing assessed.
     case notMet = "not-met"
-    /// One of its indicators, its dossier flag or a department's verification is in conflict: shown first,
-    /// since the figures leave the disputed field out until someone settles it.
+    /// One of its indicators is in conflict: shown first, since the figures do not count a disputed
+    /// indicator as met until someone settles it. (A conflict on the dossier flag or a verification does
+    /// not change whether the criterion is met; the activity table counts it.)
     case conflict
 
     /// The state of `progress`.
     init(_ progress: CriterionProgress) {
-        if progress.missing.contains(where: \.inConflict) || progress.dossierInConflict
-            || !progress.verificationInConflict.isEmpty
-        {
+        if progress.missing.contains(where: \.inConflict) {
             self = .conflict
         } else if progress.met {
             self = .met
@@ -56,8 +55,8 @@ enum CriterionState: String, CaseIterable {
         case .notMet: language.pick("chưa có chỉ tiêu nào đạt hay được đánh giá", "nothing met or assessed")
         case .conflict:
             language.pick(
-                "chỉ tiêu, hồ sơ hoặc thẩm tra đang xung đột, chưa tính",
-                "indicator, dossier or verification in conflict, not counted")
+                "có chỉ tiêu đang xung đột, chưa tính là đạt",
+                "an indicator in conflict, not counted as met")
         }
     }
 }

@@ -232,8 +232,10 @@ public struct DashboardPage: Sendable {
         }
         cards.append(card(pick("Việc quá hạn", "Overdue"), figure("overdue", overdue), overdue > 0 ? "alert" : nil))
         if subject.level != .commune {
-            let conflicts = activity.openConflicts.values.reduce(0, +)
-            let refused = activity.refused.values.reduce(0, +)
+            // The reported communes' only, as the activity table lists them first.
+            let reported = subject.communes.map(\.commune.slug)
+            let conflicts = reported.reduce(0) { $0 + (activity.openConflicts[$1] ?? 0) }
+            let refused = reported.reduce(0) { $0 + (activity.refused[$1] ?? 0) }
             cards.append(
                 card(
                     pick("Xung đột chưa giải quyết", "Open conflicts"), figure("open-conflicts", conflicts),

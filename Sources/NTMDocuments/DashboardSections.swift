@@ -405,6 +405,12 @@ extension DashboardPage {
                     th(pick("Trạng thái", "State")),
                 ], rows: replicaRows)
         }
-        return section("activity", pick("Hoạt động đồng bộ", "Sync activity"), content)
+        // What the replicas did is read when the page is made, not as of the report's date.
+        let note = HTML.text(
+            "p", [],
+            pick(
+                "Số liệu phần này là lúc tạo trang, không theo ngày báo cáo.",
+                "This section is as of when the page was made, not as of the report's date."))
+        return section("activity", pick("Hoạt động đồng bộ", "Sync activity"), note + content)
     }
 }

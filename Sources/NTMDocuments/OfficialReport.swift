@@ -17,11 +17,18 @@ public struct OfficialReport: Sendable {
     public let settings: DocumentSettings
     /// The language of the text.
     public let language: Language
-    /// The report's date.
+    /// The report's date: the figures are as of its end.
     public let date: CalendarDate
+    /// The day the document is issued (the date beside the place): today, even for a report as of an
+    /// earlier day, which the subject and the body name.
+    public let issued: CalendarDate
 
     /// Creates the document.
-    public init(subject: ReportSubject, settings: DocumentSettings, language: Language, date: CalendarDate) {
+    public init(
+        subject: ReportSubject, settings: DocumentSettings, language: Language, date: CalendarDate,
+        issued: CalendarDate? = nil
+    ) {
+        self.issued = issued ?? date
         self.subject = subject
         self.settings = settings
         self.language = language
@@ -33,7 +40,7 @@ public struct OfficialReport: Sendable {
         let package = DocxPackage(
             blocks: blocks, section: Self.page,
             title: language.pick("BÁO CÁO", "REPORT") + " — " + documentSubject,
-            creator: settings[.office] ?? settings[.issuer] ?? "ntm", date: date,
+            creator: settings[.office] ?? settings[.issuer] ?? "ntm", date: issued,
             language: language.pick("vi-VN", "en-GB"))
         return try package.data()
     }
@@ -206,6 +213,7 @@ public struct OfficialReport: Sendable {
     /// `Triệu Sơn, ngày 14 tháng 11 năm 2018` (days below 10 and the months January and February with a
     /// leading zero, as the decree writes them).
     private var placeAndDateLine: String {
+        let date = issued
         let day = date.day < 10 ? "0\(date.day)" : "\(date.day)"
         let month = date.month < 3 ? "0\(date.month)" : "\(date.month)"
         let words = language.pick(

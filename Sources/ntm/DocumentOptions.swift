@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NTM
 import NTMDocuments
+import Replica
 import SyncCore
 
 /// The options of `ntm report` and `ntm hub report` that write documents: the Word report, the dashboard
@@ -71,34 +72,46 @@ struct DocumentOptions: ParsableArguments {
         return settings
     }
 
-    /// Makes the documents asked for and writes them, each whole or not at all; returns what was written,
-    /// as (kind, path). Nothing is written when any of them cannot be.
-    func write(_ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate) throws
-        -> [ReportMessages.Written]
-    {
+    /// Makes the documents asked for and writes them, all whole or none; returns what was written.
+    /// `asOf` is the date a past report was asked for (nil for today's): the document is still issued
+    /// today, and the evidence files, which are read as they are now, are not put beside a past page.
+    func write(
+        _ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate,
+        asOf: CalendarDate?
+    ) throws -> [ReportMessages.Written] {
         if withFiles, html == nil { throw NTMError.notWithoutHTML("--with-files") }
+        if withFiles, let asOf { throw NTMError.filesNotAsOf(asOf.description) }
         guard docx != nil || html != nil else { return [] }
-        if let docx, let html, URL(fileURLWithPath: docx).standardized == URL(fileURLWithPath: html).standardized {
-            throw NTMError.sameOutput(docx)
+        let paths = [docx, html].compactMap { $0 }.map { URL(fileURLWithPath: $0).standardized }
+        if paths.count == 2, paths[0] == paths[1] { throw NTMError.sameOutput(docx!) }
+        if withFiles, let html {
+            let shelf = URL(fileURLWithPath: html).deletingLastPathComponent().appendingPathComponent(Self.filesFolder)
+            if let clash = paths.first(where: { $0 == shelf.standardized }) {
+                throw FileError.cannotWrite(path: clash.path, reason: "is a directory")
+            }
         }
         if subject.communes.isEmpty {
             throw NTMError.emptyReport(district: Self.unitName(subject: subject, database: database))
         }
-        // Both are checked before either is written, so that a refusal leaves nothing half-done.
+        // Every output is checked before anything is made, so that a refusal leaves nothing behind.
         for path in [docx, html].compactMap({ $0 }) { try DocumentFile.check(path, force: force) }
-        var outputs: [(ReportMessages.Written, Data)] = []
+        var outputs: [(written: ReportMessages.Written, data: Data)] = []
         if let docx {
             let level = Self.level(of: database)
             let settings = DocumentSettings.defaults(
                 level: level, unitName: Self.unitName(subject: subject, database: database), language: language
             )
             .overridden(by: try database.documentSettings()).overridden(by: self.settings)
-            let report = OfficialReport(subject: subject, settings: settings, language: language, date: date)
+            let report = OfficialReport(
+                subject: subject, settings: settings, language: language, date: date,
+                issued: CalendarDate.today(database.store.clock()))
             outputs.append((.document(docx), try report.docx()))
         }
         if let html {
             var activity = try database.dashboardActivity()
             if withFiles {
+                // The evidence folder is a cache beside the page, not one of its outputs: files put there
+                // stay even if writing the page fails, and are not written again the next time.
                 let folder = URL(fileURLWithPath: html).deletingLastPathComponent().appendingPathComponent(
                     Self.filesFolder)
                 activity.files = try database.shelveEvidenceFiles(of: subject.communes, into: folder.path)
@@ -108,8 +121,8 @@ struct DocumentOptions: ParsableArguments {
                 generatedMs: database.store.clock())
             outputs.append((.page(html), Data(page.html().utf8)))
         }
-        for (written, data) in outputs { try DocumentFile.write(data, to: written.path, force: force) }
-        return outputs.map(\.0)
+        try DocumentFile.writeAll(outputs.map { ($0.written.path, $0.data) }, force: force)
+        return outputs.map(\.written)
     }
 
     /// The folder beside the page that holds the evidence files it links to.
@@ -125,6 +138,15 @@ struct DocumentOptions: ParsableArguments {
     /// province's.
     static func unitName(subject: ReportSubject, database: NTMDatabase) -> String? {
         if database.homeCommune != nil, case .commune(let figures) = subject { return figures.commune.name }
-        return database.unitName ?? database.unit ?? database.homeCommune
+        return (try? officeName(database)) ?? nil
+    }
+
+    /// The name of the unit whose office keeps the database: its commune's on a laptop, else its
+    /// district's or province's.
+    static func officeName(_ database: NTMDatabase) throws -> String? {
+        if let home = database.homeCommune {
+            return try database.communes().first { $0.slug == home }?.name ?? home
+        }
+        return database.unitName ?? database.unit
     }
 }

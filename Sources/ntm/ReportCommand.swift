@@ -96,7 +96,7 @@ struct ReportOptions: ParsableArguments {
             } else {
                 .province(try database.provinceFigures(level: level, asOf: date, lookAheadDays: days))
             }
-        try emit(subject, database: database, language: options.language, date: date ?? today)
+        try emit(subject, database: database, language: options.language, date: date ?? today, asOf: date)
     }
 
     func run<Shown>(_ options: SharedOptions<Shown>, district: Bool) throws {
@@ -112,16 +112,17 @@ struct ReportOptions: ParsableArguments {
             : .commune(
                 try database.commune(options.commune, set: options.criteriaSet).figures(
                     asOf: date, lookAheadDays: days))
-        try emit(subject, database: database, language: options.language, date: date ?? today)
+        try emit(subject, database: database, language: options.language, date: date ?? today, asOf: date)
     }
 
     /// Writes the documents asked for, then prints the report: JSON or CSV when asked, the text unless
     /// only documents were asked for.
-    private func emit(_ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate)
-        throws
-    {
+    private func emit(
+        _ subject: ReportSubject, database: NTMDatabase, language: Language, date: CalendarDate,
+        asOf: CalendarDate?
+    ) throws {
         let rendering = ReportRendering(language: language, date: date)
-        let written = try documents.write(subject, database: database, language: language, date: date)
+        let written = try documents.write(subject, database: database, language: language, date: date, asOf: asOf)
         if json { return say(JSONWriter.string(rendering.json(subject))) }
         if csv { return print(rendering.csv(subject), terminator: "") }
         if written.isEmpty { return rendering.text(subject).forEach { say($0) } }

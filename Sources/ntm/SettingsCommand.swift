@@ -55,7 +55,7 @@ struct SettingsCommand: ParsableCommand {
             }
             let defaults = DocumentSettings.defaults(
                 level: DocumentOptions.level(of: database),
-                unitName: database.unitName ?? database.unit ?? database.homeCommune, language: options.language)
+                unitName: try DocumentOptions.officeName(database), language: options.language)
             for key in DocumentSettings.Key.allCases {
                 say(ReportMessages.setting(key, value: stored[key], fallback: defaults[key], options.language))
             }
@@ -74,7 +74,7 @@ struct SettingsCommand: ParsableCommand {
             let key = try SettingsCommand.key(name)
             let database = try options.openDatabase()
             let clean = Text.normalized(value)
-            guard !clean.isEmpty else { throw NTMError.emptyName }
+            guard !clean.isEmpty else { throw NTMError.emptySetting(key.rawValue) }
             try database.setDocumentSettings([key: clean])
             say(ReportMessages.changed(key, value: clean, options.language))
         }

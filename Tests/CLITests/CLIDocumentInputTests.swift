@@ -139,4 +139,29 @@ import Testing
             try FileManager.default.attributesOfItem(atPath: "\(shelf)/\(names[0])")[.modificationDate] as? Date
                 == written)
     }
+
+    @Test func aReportAsOfADayPutsNoFilesBesideItsPage() throws {
+        let folder = TemporaryDirectory("cli-doc-asof")
+        try district(folder)
+        let day = CLIReportTests.day(0)
+        let refused = try ntm.refuse(
+            ["report", "--as-of", day, "--html", "p.html", "--with-files"], folder, db: "h.sqlite")
+        #expect(refused.contains("--with-files chỉ dùng cho báo cáo hôm nay"), "\(refused)")
+        try ntm.ok(["report", "--as-of", day, "--docx", "r.docx", "--html", "p.html", "--db", "h.sqlite"], folder)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("tep-minh-chung")))
+    }
+
+    @Test func aCommuneLaptopsSettingsDefaultToItsCommuneAndAnEmptyValueIsRefused() throws {
+        let folder = TemporaryDirectory("cli-settings-commune")
+        try ntm.ok(
+            ["init", "--replica", "xa-dan-ly-1", "--commune", "dan-ly", "--name", "Dân Lý", "--district", "trieu-son"]
+                + ["--db", "x.sqlite"], folder)
+        let shown = try ntm.output(["settings", "--db", "x.sqlite"], folder)
+        #expect(
+            shown.contains("(mặc định: ỦY BAN NHÂN DÂN XÃ DÂN LÝ)") && shown.contains("(mặc định: Dân Lý)"), "\(shown)")
+        let empty = try ntm.refuse(["settings", "set", "number", ""], folder, db: "x.sqlite")
+        #expect(
+            empty.contains("giá trị của number không được để trống; bỏ mục bằng: ntm settings unset number"), "\(empty)"
+        )
+    }
 }

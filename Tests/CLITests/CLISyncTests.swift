@@ -260,6 +260,11 @@ import Testing
             process.waitUntilExit()
             return process.terminationStatus
         }
+        // A district whose hub holds no commune yet: the night is good, with no document to make.
+        #expect(try bash(["hub", "hub.sqlite", "empty"]) == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("empty/tong-quan.html")))
+        #expect(
+            try String(contentsOfFile: folder.file("night.log"), encoding: .utf8).contains("no document or page yet"))
         // Not enrolled yet: refused at once, not retried for minutes.
         #expect(try bash(["commune", "via:\(ntm.path) hub stdio --db hub.sqlite", "x.sqlite"]) == 1)
         #expect(try String(contentsOfFile: folder.file("night.log"), encoding: .utf8).contains("not retried"))

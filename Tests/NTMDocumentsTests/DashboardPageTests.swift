@@ -107,12 +107,9 @@ private func jsonObject(_ value: JSONValue) throws -> [String: Any] {
 private func expectedState(criterion: [String: Any], missing: [[String: Any]]) -> String {
     let number = criterion["criterion"] as! Int
     let mine = missing.filter { $0["criterion"] as? Int == number }
-    let verifications = criterion["verifications"] as? [[String: Any]] ?? []
-    if mine.contains(where: { $0["in_conflict"] as? Bool == true }) || criterion["dossier_in_conflict"] as? Bool == true
-        || verifications.contains(where: { $0["in_conflict"] as? Bool == true })
-    {
-        return "conflict"
-    }
+    // Only a disputed indicator keeps a criterion from counting; a disputed dossier flag or verification
+    // does not, and the cell shows what the figures count.
+    if mine.contains(where: { $0["in_conflict"] as? Bool == true }) { return "conflict" }
     if criterion["met"] as? Bool == true { return "met" }
     if (criterion["indicators_met"] as? Int ?? 0) > 0 || mine.contains(where: { !($0["status"] is NSNull) }) {
         return "progress"

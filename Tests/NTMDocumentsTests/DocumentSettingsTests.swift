@@ -1,8 +1,9 @@
 import Foundation
-import NTM
 import SyncCore
 import TestSupport
 import Testing
+
+@testable import NTM
 
 @Suite struct DocumentSettingsTests {
     @Test func defaultsComeFromTheUnitsNamesAndSettingsOverrideThem() throws {
@@ -33,5 +34,16 @@ import Testing
         #expect(try reopened.documentSettings().values == [.signer: "Lê Văn A", .code: "BC-VPĐP"])
         try reopened.setDocumentSettings([.signer: ""])
         #expect(try reopened.documentSettings().values == [.code: "BC-VPĐP"])
+    }
+}
+
+@Suite struct EvidenceShelfNameTests {
+    @Test func aFileNameStaysOneShortNameWithItsExtension() {
+        #expect(NTMDatabase.safeFileName("../../etc/passwd") == "_.._etc_passwd")
+        #expect(NTMDatabase.safeFileName(".hidden") == "hidden")
+        #expect(NTMDatabase.safeFileName("") == "tep")
+        let long = "Biên bản nghiệm thu " + String(repeating: "ệ", count: 80) + ".pdf"
+        let safe = NTMDatabase.safeFileName(long)
+        #expect(safe.utf8.count <= 150 && safe.hasSuffix(".pdf") && safe.hasPrefix("Biên bản nghiệm thu ệ"))
     }
 }

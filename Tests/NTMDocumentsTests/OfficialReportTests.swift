@@ -468,6 +468,17 @@ struct Rendered {
         #expect(text.contains("\nNgày 05 tháng 02 năm 2019\n"))
         #expect(text.contains("Tiến độ xây dựng nông thôn mới đến ngày 05/02/2019"))
     }
+
+    @Test func aReportAsOfAnEarlierDayIsIssuedOnItsOwnDay() throws {
+        let fixture = try TrieuSon()
+        let report = OfficialReport(
+            subject: .district(try fixture.district()), settings: Self.settings(.district, unit: "Triệu Sơn"),
+            language: .vi, date: CalendarDate(year: 2019, month: 2, day: 5)!,
+            issued: CalendarDate(year: 2019, month: 3, day: 12)!)
+        let text = try OpenedDocx(try report.docx()).text
+        #expect(text.contains("Triệu Sơn, ngày 12 tháng 3 năm 2019"), "\(text.prefix(400))")
+        #expect(text.contains("đến ngày 05/02/2019") && !text.contains("ngày 05 tháng 02 năm 2019"))
+    }
 }
 
 extension CommuneFigures {

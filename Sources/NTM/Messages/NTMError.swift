@@ -54,6 +54,10 @@ public enum NTMError: Error, Equatable, Sendable {
     case emptyReport(district: String?)
     /// An option that only goes with `--html`.
     case notWithoutHTML(String)
+    /// `--with-files` asked of a report as of a past date (the files are as they are now).
+    case filesNotAsOf(String)
+    /// `ntm settings set` given an empty value.
+    case emptySetting(String)
     /// `ntm settings` given a name it does not keep.
     case unknownSetting(String, known: [String])
     case placeRequired
@@ -335,6 +339,15 @@ public enum NTMError: Error, Equatable, Sendable {
             return language.pick(
                 "\(option) chỉ dùng cùng --html (trang tổng quan mở các tệp minh chứng)",
                 "\(option) goes with --html only (the dashboard page opens the evidence files)")
+        case .filesNotAsOf(let date):
+            return language.pick(
+                "--with-files chỉ dùng cho báo cáo hôm nay: các tệp minh chứng là của hôm nay, không phải của ngày \(date); bỏ --with-files hoặc --as-of",
+                "--with-files is for today's report only: the evidence files are today's, not those of \(date); drop --with-files or --as-of"
+            )
+        case .emptySetting(let name):
+            return language.pick(
+                "giá trị của \(name) không được để trống; bỏ mục bằng: ntm settings unset \(name)",
+                "the value of \(name) cannot be empty; unset it with: ntm settings unset \(name)")
         case .unknownSetting(let name, let known):
             return language.pick(
                 "không có mục cài đặt \"\(name)\"; các mục: \(known.joined(separator: ", "))",

@@ -34,6 +34,7 @@ public enum SystemText {
         ("no space left on device", "ổ đĩa đã đầy", "no space left on the disk"),
         ("read-only file system", "ổ đĩa chỉ cho đọc", "the file system is read-only"),
         ("is a directory", "đó là một thư mục", "it is a folder"),
+        ("file name too long", "tên tệp quá dài", "the file name is too long"),
         ("cannot assign requested address", "máy này không có địa chỉ đó", "this machine has no such address"),
         ("the stream ended inside a line", "đường truyền dừng giữa một dòng", "the stream ended inside a line"),
         ("the hub closed the connection", "máy chủ đóng kết nối", "the hub closed the connection"),
