@@ -14,11 +14,22 @@
 #               operations at one checkpoint per 256, against the baseline of one signature per operation
 #   province_night, province_noop_sync  (issue 16) district hubs syncing with their province (see the end)
 # Usage: scripts/bench.sh [OPS] [ORIGINS]     (defaults 1000000 500)
+#        scripts/bench.sh --peers [OPS] [ORIGINS]
+#   --peers (issue 18) only the merge against its peers, in one run: sqlite_raw, apply, Loro and Yrs on
+#           the same workload (scripts/peer_bench.py, which checks first that its workload is the bundle's,
+#           operation for operation; needs `pip install loro pycrdt`), district_night for the bytes on the
+#           wire, then one line "peers" with every ratio and each one's peak memory and bytes per operation
 # The province figures' sizes come from the environment (defaults: the full scale of issue 16):
 #   PROVINCE_DISTRICTS=10 PROVINCE_COMMUNES=30 PROVINCE_PER_COMMUNE=2000 PROVINCE_OPS=3000000
 # BENCH_ONLY=province runs the province figures alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+peers=""
+if [ "${1:-}" = --peers ]; then
+  peers=1
+  shift
+  python3 -c "import loro, pycrdt" 2>/dev/null || { echo "bench.sh --peers needs the peers: pip install loro pycrdt" >&2; exit 1; }
+fi
 ops=${1:-1000000}
 origins=${2:-500}
 work=.build-bench
@@ -63,6 +74,41 @@ raw=$("$bench" raw --ops "$ops" --origins "$origins" --db "$work/raw.sqlite")
 echo "$raw"
 apply=$("$bench" apply --bundle "$bundle" --db "$work/apply.sqlite")
 echo "$apply"
+if [ -n "$peers" ]; then
+  # The same workload, or the ratios mean nothing.
+  python3 scripts/peer_bench.py --check "$bundle" "$ops" "$origins"
+  loro=$(python3 scripts/peer_bench.py loro "$ops" "$origins")
+  echo "$loro"
+  yrs=$(python3 scripts/peer_bench.py yrs "$ops" "$origins")
+  echo "$yrs"
+  rm -rf "$work/night" && mkdir -p "$work/night"
+  night=$("$bench" night --folder "$work/night" --communes 32 --per-commune 2000)
+  echo "$night"
+  rm -rf "$work/night" "$work"/raw.sqlite* "$work"/apply.sqlite*
+  python3 - "$raw" "$apply" "$loro" "$yrs" "$night" "$bundle" <<'PY'
+import json, os, sys
+raw, apply, loro, yrs = (json.loads(a) for a in sys.argv[1:5])
+night = json.loads(sys.argv[5].splitlines()[0])  # the night in clear (the next line is over TLS)
+def r(x): return round(x, 3)
+print(json.dumps({
+    "name": "peers", "ops": loro["ops"],
+    "apply_ops_per_s": apply["ops_per_s"], "loro_ops_per_s": loro["ops_per_s"],
+    "yrs_ops_per_s": yrs["ops_per_s"], "sqlite_raw_rows_per_s": raw["ops_per_s"],
+    "apply_vs_loro": r(apply["ops_per_s"] / loro["ops_per_s"]), "target_apply_vs_loro": 1.0,
+    "apply_vs_yrs": r(apply["ops_per_s"] / yrs["ops_per_s"]), "stretch_apply_vs_yrs": 1.0,
+    "apply_vs_raw": r(apply["ops_per_s"] / raw["ops_per_s"]), "target_apply_vs_raw": 0.5,
+    "peak_rss_mb": {"apply": apply["peak_rss_mb"], "loro": loro["peak_rss_mb"], "yrs": yrs["peak_rss_mb"]},
+    "target_apply_peak_rss_mb": 150,
+    # ntm's bundle lines on this workload (author, wall time and the chain's hash on every line), its wire
+    # on district_night's own workload, and the peers' binary updates on this workload.
+    "bytes_per_op": {"ntm_bundle": round(os.path.getsize(sys.argv[6]) / loro["ops"], 1),
+                     "ntm_wire_district_night": night["bytes_per_op"],
+                     "loro": loro["bytes_per_op"], "yrs": yrs["bytes_per_op"]},
+    "district_night_seconds": night["seconds"], "target_district_night_seconds": 1.0,
+}))
+PY
+  exit 0
+fi
 # hub_import  (issue 15) the same bundle imported at a hub through its one way in: 500 enrolled writers,
 #             one checkpoint each in the header, every operation chain-checked and judged by the write
 #             policy; baseline: apply above (a laptop's import, which checks nothing of the kind)
