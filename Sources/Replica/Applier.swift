@@ -259,6 +259,6 @@ struct PreparedOperation: Sendable {
         writer.reset()
         SyncOperation.write(context: operation.context, to: &writer)
         contextJSON = writer.bytes
-        prevHex = operation.prev.map { Array($0.hexString.utf8) }
+        prevHex = operation.prev.map { prev in prev.withUnsafeBufferPointer { Hex.digits($0) } }
     }
 }
