@@ -144,20 +144,28 @@ final class Applier {
         pendingLog.removeAll(keepingCapacity: true)
     }
 
+    /// Binds a log row's parameters. The texts are read in place from the operation's block, which
+    /// `pendingLog` keeps alive until the statement has run; every parameter is bound before each run.
     private func bind(_ prepared: PreparedOperation, to statement: SQLiteStatement, from offset: Int32) {
         let op = prepared.operation
-        statement.bind(offset + 1, op.dot.origin)
+        let texts = prepared.texts
+        let spans = prepared.spans
+        statement.bind(offset + 1, text: spans.origin, in: texts)
         statement.bind(offset + 2, Int64(op.dot.seq))
-        statement.bind(offset + 3, op.key.table)
-        statement.bind(offset + 4, op.key.row)
-        statement.bind(offset + 5, op.key.column)
-        statement.bind(offset + 6, bytes: prepared.valueJSON)
-        statement.bind(offset + 7, bytes: prepared.contextJSON)
-        statement.bind(offset + 8, op.author)
+        statement.bind(offset + 3, text: spans.table, in: texts)
+        statement.bind(offset + 4, text: spans.row, in: texts)
+        statement.bind(offset + 5, text: spans.column, in: texts)
+        statement.bind(offset + 6, text: spans.value, in: texts)
+        statement.bind(offset + 7, text: spans.context, in: texts)
+        statement.bind(offset + 8, text: spans.author, in: texts)
         statement.bind(offset + 9, op.wallMs)
-        statement.bind(offset + 10, text: op.note)
-        if let prev = prepared.prevHex {
-            statement.bind(offset + 11, bytes: prev)
+        if let note = spans.note {
+            statement.bind(offset + 10, text: note, in: texts)
+        } else {
+            statement.bind(offset + 10, text: nil)
+        }
+        if let prev = spans.prev {
+            statement.bind(offset + 11, text: prev, in: texts)
         } else {
             statement.bind(offset + 11, text: nil)
         }
@@ -239,26 +247,5 @@ extension ReplicaStore {
             origins[row["origin"]] = try JSONParser.parse(text)
         }
         return try Summary(json: .object(origins))
-    }
-}
-
-/// An operation with the JSON text the log stores for its value and context, prepared ahead (on the
-/// bundle reader's thread) so that the applying thread only binds it.
-struct PreparedOperation: Sendable {
-    let operation: SyncOperation
-    let valueJSON: [UInt8]
-    let contextJSON: [UInt8]
-    /// `prev` as the log stores it (hex text), or nil.
-    let prevHex: [UInt8]?
-
-    init(_ operation: SyncOperation) {
-        self.operation = operation
-        var writer = JSONWriter(capacity: 32)
-        writer.write(operation.value.json)
-        valueJSON = writer.bytes
-        writer.reset()
-        SyncOperation.write(context: operation.context, to: &writer)
-        contextJSON = writer.bytes
-        prevHex = operation.prev.map { prev in prev.withUnsafeBufferPointer { Hex.digits($0) } }
     }
 }

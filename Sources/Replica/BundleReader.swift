@@ -26,6 +26,8 @@ final class BundleReader: @unchecked Sendable {
     private var cancelled = false
     private let capacity = 4
     private let batchSize = 2048
+    /// A batch is handed over sooner when its texts reach this many bytes (lines may be long).
+    private static let batchBytes = 4 << 20
 
     /// Starts reading `path` on a new thread.
     init(path: String, schemaTag: String) {
@@ -94,8 +96,15 @@ final class BundleReader: @unchecked Sendable {
         var fileSection: LinePosition?
         var count = 0
         var bytes = 0
-        var batch: [PreparedOperation] = []
+        var batch: [(SyncOperation, LogTextSpans)] = []
         batch.reserveCapacity(batchSize)
+        var texts = LogTextBuilder(capacity: 1 << 20)
+        // The batch's texts in one block, handed over with it.
+        func handOver() throws {
+            let block = texts.finish()
+            try put(.operations(batch.map { PreparedOperation($0.0, texts: block, spans: $0.1) }))
+            batch.removeAll(keepingCapacity: true)
+        }
         do {
             try reader.forEachLine { number, line, terminated in
                 bytes += line.count + (terminated ? 1 : 0)
@@ -105,15 +114,12 @@ final class BundleReader: @unchecked Sendable {
                         ? BundleError.truncated(operationsRead: count)
                         : BundleError.notABundle(reason: "no complete first line")
                 }
-                if headerSeen, let op = try Self.operation(line, number: number) {
+                if headerSeen, let op = try Self.operation(line, number: number, texts: &texts) {
                     hasher.update(bufferPointer: line)
                     hasher.update(data: [0x0A])
                     count += 1
-                    batch.append(PreparedOperation(op))
-                    if batch.count == batchSize {
-                        try put(.operations(batch))
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                    batch.append(op)
+                    if batch.count == batchSize || texts.count >= Self.batchBytes { try handOver() }
                     return
                 }
                 let json: JSONValue
@@ -148,12 +154,18 @@ final class BundleReader: @unchecked Sendable {
         } catch is FileSectionReached {}
         if !headerSeen { throw BundleError.empty }
         if !trailerSeen { throw BundleError.truncated(operationsRead: count) }
-        if !batch.isEmpty { try put(.operations(batch)) }
+        if !batch.isEmpty { try handOver() }
         return (count, bytes, fileSection)
     }
 
-    /// The operation on this line, or nil when the line is the trailer (`"type":"end"`).
-    private static func operation(_ line: UnsafeRawBufferPointer, number: Int) throws -> SyncOperation? {
+    /// The operation on this line, or nil when the line is the trailer (`"type":"end"`). A line in the
+    /// canonical layout is read in one pass; any other goes through the general parser.
+    private static func operation(
+        _ line: UnsafeRawBufferPointer, number: Int, texts: inout LogTextBuilder
+    ) throws -> (SyncOperation, LogTextSpans)? {
+        if let decoded = OperationLine.decodeCanonical(line) {
+            return (decoded.operation, texts.add(decoded, line: line))
+        }
         let json: JSONValue
         do {
             json = try JSONParser.parse(buffer: line)
@@ -162,7 +174,8 @@ final class BundleReader: @unchecked Sendable {
         }
         if json["type"]?.string == "end" { return nil }
         do {
-            return try SyncOperation(json: json)
+            let op = try SyncOperation(json: json)
+            return (op, texts.add(op))
         } catch {
             throw BundleError.badLine(line: number, reason: "\(error)")
         }

@@ -51,6 +51,16 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ number: Int64) { sqlite3_bind_int64(handle, index, number) }
 
+    private static let staticText = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
+    /// Binds text SQLite reads in place, not copied: the bytes must stay where they are, unchanged,
+    /// until the statement has run and every parameter was bound anew.
+    func bind(_ index: Int32, text span: LogTextSpan, in texts: LogTexts) {
+        texts.pointer(span).withMemoryRebound(to: CChar.self, capacity: Int(span.count)) {
+            _ = sqlite3_bind_text(handle, index, $0, span.count, SQLiteStatement.staticText)
+        }
+    }
+
     func bind(_ index: Int32, _ value: FieldValue?) {
         switch value {
         case nil, .null?: sqlite3_bind_null(handle, index)

@@ -57,6 +57,49 @@ import Testing
         #expect(try sender.dump() == receiver.dump())
     }
 
+    /// Another program may lay its lines out otherwise (members in another order, spaces, escapes):
+    /// those lines take the general path, the canonical ones the one-pass path, and both log the same
+    /// operations with the same texts, so the replica is the same and exports the same bytes.
+    @Test func aBundleInAnotherLayoutImportsAsItsCanonicalForm() throws {
+        let folder = TemporaryDirectory("layout")
+        let (_, _, path) = try setUp(folder)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        var rewritten = 0
+        for index in 1..<(lines.count - 1) where index % 2 == 1 {
+            // Keys sorted (another order), a space after each colon, and non-ASCII letters escaped.
+            var text = JSONWriter.string(try JSONParser.parse(lines[index]), sortedKeys: true)
+                .replacingOccurrences(of: "\":", with: "\": ")
+            text = String(
+                text.unicodeScalars.map { $0.isASCII ? String($0) : String(format: "\\u%04x", $0.value) }.joined())
+            #expect(try SyncOperation(line: Array(text.utf8)) == SyncOperation(line: Array(lines[index].utf8)))
+            #expect(text != lines[index])
+            lines[index] = text
+            rewritten += 1
+        }
+        let operationLines = lines[1..<(lines.count - 1)].map { $0 + "\n" }.joined()
+        lines[lines.count - 1] =
+            #"{"type":"end","count":\#(lines.count - 2),"sha256":"\#(FileManifest.digest(Data(operationLines.utf8)))"}"#
+        let other = folder.file("other.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        #expect(rewritten > 5)
+        let canonical = try makeReplica(folder, "canonical")
+        let relaid = try makeReplica(folder, "relaid")
+        _ = try canonical.importBundle(from: path)
+        let stats = try relaid.importBundle(from: other)
+        #expect(stats.applied == lines.count - 2)
+        #expect(try relaid.dump() == canonical.dump())
+        _ = try canonical.exportBundle(to: folder.file("a.ndjson"))
+        _ = try relaid.exportBundle(to: folder.file("b.ndjson"))
+        #expect(
+            try operations(inBundle: folder.file("a.ndjson")).map(\.jsonLine)
+                == operations(inBundle: path).map(\.jsonLine))
+        #expect(
+            try String(contentsOfFile: folder.file("a.ndjson"), encoding: .utf8).split(separator: "\n").dropFirst()
+                .dropLast()
+                == String(contentsOfFile: folder.file("b.ndjson"), encoding: .utf8).split(separator: "\n").dropFirst()
+                .dropLast())
+    }
+
     @Test func bundlesInAnyOrderGiveTheSameState() throws {
         let folder = TemporaryDirectory("order")
         let (sender, _, _) = try setUp(folder)
