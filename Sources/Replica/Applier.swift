@@ -98,13 +98,14 @@ final class Applier {
         pendingLog.append(prepared)
         if pendingLog.count == Self.logBatch { try writeLog() }
         let key = op.key.rowKey
-        var index = cache.index(forKey: key)
-        if index == nil {
-            try load(key)
-            index = cache.index(forKey: key)
+        if let index = cache.index(forKey: key) {
+            // Mutate the cached row in place: copying it out would copy its fields on every operation.
+            if cache.values[index].state.apply(op) { cache.values[index].dirty = true }
+        } else {
+            var row = try stored(key)
+            row.dirty = row.state.apply(op)
+            cache[key] = row
         }
-        // Mutate the cached row in place: copying it out would copy its fields on every operation.
-        if cache.values[index!].state.apply(op) { cache.values[index!].dirty = true }
         applied += 1
         if cache.count >= flushThreshold { try flush() }
         return true
@@ -173,11 +174,13 @@ final class Applier {
 
     private func cached(_ key: RowKey) throws -> CachedRow {
         if let row = cache[key] { return row }
-        try load(key)
-        return cache[key]!
+        let row = try stored(key)
+        cache[key] = row
+        return row
     }
 
-    private func load(_ key: RowKey) throws {
+    /// A row as the database holds it (empty when it holds none).
+    private func stored(_ key: RowKey) throws -> CachedRow {
         selectRow.bind(1, key.table)
         selectRow.bind(2, key.row)
         var state = RowState()
@@ -190,7 +193,7 @@ final class Applier {
             }
             selectRow.reset()
         }
-        cache[key] = CachedRow(state: state, conflictsBefore: state.conflicts)
+        return CachedRow(state: state, conflictsBefore: state.conflicts)
     }
 
     /// Writes the pending log rows and every changed cached row (state, projection, conflicts), and

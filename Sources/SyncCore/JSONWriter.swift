@@ -68,7 +68,23 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "0") + UInt8(number))
             return
         }
-        append(raw: String(number).utf8)
+        // Digits written backwards into a small buffer on the stack, then appended: no String made.
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
+    }
+
+    /// Appends bytes as lowercase hexadecimal digits, two a byte.
+    public mutating func append(hex data: [UInt8]) {
+        data.withUnsafeBufferPointer { bytes.append(contentsOf: Hex.digits($0)) }
     }
 
     /// Appends a finite real number in shortest round-trip form (non-finite numbers become `null`).

@@ -125,12 +125,11 @@ extension SyncOperation {
 
     /// Appends the wire form, members in the order of the specification, to `writer`.
     public func write(to writer: inout JSONWriter) {
-        var valueWriter = JSONWriter(capacity: 32)
-        valueWriter.write(value.json)
+        let value = value
         SyncOperation.writeLine(
             origin: dot.origin, seq: dot.seq, table: key.table, row: key.row, column: key.column,
-            rawValue: valueWriter.bytes, context: context, author: author, wallMs: wallMs, note: note, prev: prev,
-            to: &writer)
+            value: { $0.write(value.json) }, context: { SyncOperation.write(context: context, to: &$0) },
+            author: author, wallMs: wallMs, note: note, prev: prev, to: &writer)
     }
 
     /// Appends the context object `{"replica":seq,…}` (entries sorted by replica) to `writer`.
@@ -152,6 +151,24 @@ extension SyncOperation {
         context: VersionVector? = nil, rawContext: (some Sequence<UInt8>)? = [UInt8]?.none, author: String,
         wallMs: Int64, note: String?, prev: [UInt8]?, to writer: inout JSONWriter
     ) {
+        writeLine(
+            origin: origin, seq: seq, table: table, row: row, column: column, value: { $0.append(raw: rawValue) },
+            context: { writer in
+                if let rawContext {
+                    writer.append(raw: rawContext)
+                } else {
+                    write(context: context ?? VersionVector(), to: &writer)
+                }
+            }, author: author, wallMs: wallMs, note: note, prev: prev, to: &writer)
+    }
+
+    /// The line's members in the order of the specification, the value and the context written by
+    /// the caller's closures.
+    private static func writeLine(
+        origin: String, seq: UInt64, table: String, row: String, column: String, value: (inout JSONWriter) -> Void,
+        context: (inout JSONWriter) -> Void, author: String, wallMs: Int64, note: String?, prev: [UInt8]?,
+        to writer: inout JSONWriter
+    ) {
         writer.append(raw: #"{"type":"op","origin":"#.utf8)
         writer.write(string: origin)
         writer.append(raw: #","seq":"#.utf8)
@@ -163,13 +180,9 @@ extension SyncOperation {
         writer.append(raw: #","column":"#.utf8)
         writer.write(string: column)
         writer.append(raw: #","value":"#.utf8)
-        writer.append(raw: rawValue)
+        value(&writer)
         writer.append(raw: #","context":"#.utf8)
-        if let rawContext {
-            writer.append(raw: rawContext)
-        } else {
-            write(context: context ?? VersionVector(), to: &writer)
-        }
+        context(&writer)
         writer.append(raw: #","author":"#.utf8)
         writer.write(string: author)
         writer.append(raw: #","wall_ms":"#.utf8)
@@ -180,7 +193,7 @@ extension SyncOperation {
         }
         if let prev {
             writer.append(raw: #","prev":""#.utf8)
-            writer.append(raw: prev.hexString.utf8)
+            writer.append(hex: prev)
             writer.append(byte: UInt8(ascii: "\""))
         }
         writer.append(byte: UInt8(ascii: "}"))

@@ -43,5 +43,9 @@ public struct SyncOperation: Hashable, Sendable {
 
     /// The SHA-256 of the operation's canonical line (``jsonLine``, which includes `prev`): what the
     /// origin's next operation names as its `prev`.
-    public var hash: [UInt8] { Array(SHA256.hash(data: Array(jsonLine.utf8))) }
+    public var hash: [UInt8] {
+        var writer = JSONWriter(capacity: 320)
+        write(to: &writer)
+        return Array(SHA256.hash(data: writer.bytes))
+    }
 }

@@ -52,6 +52,21 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse("{\(many),\"k4999\":0}") }
     }
 
+    /// Integers are written as Swift prints them, from the smallest to the largest.
+    @Test func integersAreWrittenInDecimalAtEveryMagnitude() {
+        var numbers: [Int64] = [0, 9, 10, -1, -9, -10, 99, 100, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            numbers += [power - 1, power, power + 1, -power + 1, -power, -power - 1]
+        }
+        for number in numbers {
+            var writer = JSONWriter()
+            writer.write(int: number)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(number))
+        }
+    }
+
     @Test func escapesControlCharacters() {
         #expect(JSONWriter.string(.string("a\"b\\c\u{1}\t")) == #""a\"b\\c\u0001\t""#)
     }
