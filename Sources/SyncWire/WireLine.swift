@@ -28,9 +28,10 @@ public enum WireLine: Sendable {
                 self = object["prev"] == nil && op.dot.seq > 1 ? .partialOperation(object) : .operation(op)
             } catch {
                 guard object["origin"] == nil || object["author"] == nil || object["wall_ms"] == nil else {
-                    // Only `seq` left out (version 7): the rest must already make an operation.
+                    // Only `seq` left out (version 7): the rest must already make an operation, at the
+                    // largest seq (every context entry of its own origin is below it).
                     var probe = object
-                    probe["seq"] = .int(1)
+                    probe["seq"] = .int(Int64(SyncOperation.maxSeq))
                     guard object["seq"] == nil, (try? SyncOperation(json: .object(probe))) != nil else {
                         throw WireError(.badOperation, error.description)
                     }

@@ -125,6 +125,10 @@ import Testing
         let start = #"{"type":"op","seq":7,"table":"t","row":"g/1","column":"a","value":1,"context":{}}"#
         _ = try follows.read(try WireLine(bytes: Array(start.utf8)))
         #expect(try follows.read(try WireLine(bytes: line)).dot == Dot(origin: "xa-a-1", seq: 8))
+        // Every member given but seq, with a context naming its own origin's earlier writes.
+        let whole =
+            #"{"type":"op","origin":"xa-a-1","table":"t","row":"g/1","column":"a","value":2,"context":{"xa-a-1":8},"author":"Hùng","wall_ms":5}"#
+        #expect(try follows.read(try WireLine(bytes: Array(whole.utf8))).dot == Dot(origin: "xa-a-1", seq: 9))
     }
 
     @Test func invalidUTF8AndLongLinesAreRefused() {
