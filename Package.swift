@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        // The system zlib (`/usr/include/zlib.h`, linked as `z`).
+        .systemLibrary(name: "CNTMZlib", path: "Sources/CNTMZlib"),
+        // Streaming deflate and gzip over zlib: compressed sync sessions and `.ndjson.gz` bundles.
+        .target(name: "Deflate", dependencies: ["CNTMZlib"], swiftSettings: strict),
         // Pure values: dots, version vectors, operations, the merge rule, JSON, operation hashes. No I/O, no
         // clock reads.
         .target(
@@ -37,7 +41,7 @@ let package = Package(
         .target(
             name: "Replica",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "Deflate",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "SyncHub",
             dependencies: [
-                "SyncWire", "Replica", "SyncCore", .product(name: "Crypto", package: "swift-crypto"),
+                "SyncWire", "Replica", "SyncCore", "Deflate", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),

@@ -103,7 +103,11 @@ print(json.dumps({
     # on district_night's own workload, and the peers' binary updates on this workload.
     "bytes_per_op": {"ntm_bundle": round(os.path.getsize(sys.argv[6]) / loro["ops"], 1),
                      "ntm_wire_district_night": night["bytes_per_op"],
+                     "ntm_wire_district_night_compressed": night["compressed_bytes_per_op"],
                      "loro": loro["bytes_per_op"], "yrs": yrs["bytes_per_op"]},
+    # The night's sessions compressed (deflate, PROTOCOL.md §11.13) against Loro's binary updates.
+    "compressed_wire_vs_loro": r(night["compressed_bytes_per_op"] / loro["bytes_per_op"]),
+    "target_compressed_wire_vs_loro": 1.0,
     "district_night_seconds": night["seconds"], "target_district_night_seconds": 1.0,
 }))
 PY
@@ -139,7 +143,9 @@ rm -f "$work"/raw.sqlite* "$work"/apply.sqlite*
 # Sync over loopback TCP (issue 4).
 #   district_night  32 commune replicas with 2,000 offline operations each sync at once with one hub:
 #                   wall time (target < 1 s), operations committed at the hub per second, bytes on the
-#                   wire per operation (target < 150); its baseline is sqlite_raw above
+#                   wire per operation (target < 150); its baseline is sqlite_raw above; the same night
+#                   again with compressed sessions (deflate, PROTOCOL.md §11.13): compressed_bytes_per_op,
+#                   compressed_seconds
 #   district_night_tls  the same night with fresh databases over TLS 1.3 with a pinned key (as
 #                   `ntm hub serve` runs by default); its baseline is district_night of the same run
 #                   (baseline_clear_seconds, tls_over_clear); bytes_per_op counts the lines, not TLS framing

@@ -84,11 +84,13 @@ WRITE_ORDER = {
     "file": ["type", "sha256", "size", "chunks"],
     "chunk": ["type", "sha256", "index", "data"],
     "files-end": ["type", "files", "chunks"],
-    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head", "enrolments", "lower_hub"],
+    "hello": ["type", "protocol", "replica", "commune", "schema", "epoch", "head", "enrolments", "lower_hub",
+              "compress"],
     "challenge": ["type", "hub", "nonce"],
     "auth": ["type", "signature"],
     "welcome": ["type", "protocol", "hub", "epoch", "holds", "end", "district", "shared", "role", "whole", "refused",
-                "head", "file_limit", "hub_key", "enrolments", "enrolments_wanted", "above"],
+                "head", "file_limit", "hub_key", "enrolments", "enrolments_wanted", "above", "scope_digest",
+                "compress"],
     "push": ["type", "batch", "count", "defaults"],
     "pushed": ["type", "batch", "applied", "duplicates", "refused"],
     "pull": ["type", "cursor", "limit"],
@@ -644,10 +646,18 @@ def check_transcript(display, lines, schemas, credentials):
             left -= 1
             if isinstance(value, Keyed):
                 original = value
-                if any(key not in value for key in defaults):
+                filled = dict(defaults)
+                if "seq" not in value:
+                    # Version 7: seq left out after the same origin's previous operation (§11.2).
+                    origin = value.get("origin", defaults.get("origin"))
+                    if chain.previous is not None and chain.previous[0][0] == origin:
+                        filled["seq"] = chain.previous[0][1] + 1
+                    else:
+                        report(where, "an operation line leaves out seq but the line before is not of its origin")
+                if any(key not in value for key in filled):
                     check_rules(where, "op", Keyed([(key, value[key]) for key in value.order]))
-                pairs = [(key, value[key] if key in value else defaults[key])
-                         for key in WRITE_ORDER["op"] if key in value or key in defaults]
+                pairs = [(key, value[key] if key in value else filled[key])
+                         for key in WRITE_ORDER["op"] if key in value or key in filled]
                 pairs += [(key, value[key]) for key in value.order if key not in WRITE_ORDER["op"]]
                 value = chain.operation(where, original, Keyed(pairs))
         elif kind in ("pushed", "error"):

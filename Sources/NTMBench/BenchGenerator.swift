@@ -72,7 +72,7 @@ struct BenchGenerator {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        var bundle = BundleWriter(
+        var bundle = try BundleWriter(
             handle: handle, from: "bench", createdMs: 0, schemaTag: schemaTag, checkpoints: checkpoints)
         try forEach { op in try bundle.appendOperation { op.write(to: &$0) } }
         try bundle.finish()

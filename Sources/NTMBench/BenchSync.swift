@@ -68,6 +68,8 @@ enum BenchSync {
     /// (`district_night`), then the same with fresh databases over TLS 1.3 with a pinned key
     /// (`district_night_tls`, whose baseline is the clear run). Unsigned (`signed` false): in clear only,
     /// the laptops signing no checkpoints (`district_night_unsigned`, the baseline of what signing costs).
+    /// The signed clear night is run a second time with compressed sessions (§11.13): its figures are
+    /// `compressed_bytes_per_op` and `compressed_seconds` on the `district_night` line.
     static func night(folder: String, communes: Int, perCommune: Int, signed: Bool = true) throws {
         let total = communes * perCommune
         var clearSeconds = 0.0
@@ -81,6 +83,16 @@ enum BenchSync {
                 "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),
                 "target_bytes_per_op": .int(150),
             ]
+            if signed, !tls {
+                let compressedFolder = "\(folder)/compressed"
+                try FileManager.default.createDirectory(atPath: compressedFolder, withIntermediateDirectories: true)
+                let (compressedSeconds, compressedBytes, _) = try night(
+                    folder: compressedFolder, communes: communes, perCommune: perCommune, tls: false, signed: true,
+                    compress: true)
+                extra["compressed_bytes_per_op"] = .double(
+                    (Double(compressedBytes) / Double(total) * 10).rounded() / 10)
+                extra["compressed_seconds"] = .double((compressedSeconds * 1000).rounded() / 1000)
+            }
             if tls {
                 extra["baseline_clear_seconds"] = .double((clearSeconds * 1000).rounded() / 1000)
                 extra["tls_over_clear"] = .double((seconds / clearSeconds * 100).rounded() / 100)
@@ -115,9 +127,11 @@ enum BenchSync {
     }
 
     /// One night: the seconds from the first connection to the last sync's end, the plaintext bytes of
-    /// every session (TLS framing not counted), and the hub, which then holds every commune's work.
+    /// every session (TLS framing not counted; compressed when `compress`), and the hub, which then holds
+    /// every commune's work.
     static func night(
-        folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool, district: District = .single
+        folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool, district: District = .single,
+        compress: Bool = false
     ) throws -> (Double, Int, ReplicaStore) {
         let hubStore = try ReplicaStore.create(
             at: "\(folder)/hub.sqlite", replicaID: district.hub, schema: Bench.schema, clock: { 1_700_000_000_000 })
@@ -165,6 +179,7 @@ enum BenchSync {
                 var client = SyncClient(store: store, commune: district.commune(index), credential: credentials[index])
                 client.pushBatch = Int(ProcessInfo.processInfo.environment["PUSH_BATCH"] ?? "1000")!
                 client.signsCheckpoints = signed
+                client.compresses = compress
                 let address = "127.0.0.1:\(port)"
                 let transport =
                     try identity.map { try LineTransport.connect(to: address, pinning: $0.pin) }

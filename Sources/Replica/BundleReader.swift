@@ -78,6 +78,8 @@ final class BundleReader: @unchecked Sendable {
             switch failure {
             case .tooLong(let line): try? put(.failed(.lineTooLong(line: line, limit: LineLimit.maximumBytes)))
             case .io(let reason): try? put(.failed(.unreadable(path: path, reason: reason)))
+            case .gzipBroken(let reason): try? put(.failed(.gzipBroken(reason: reason)))
+            case .gzipTruncated: try? put(.failed(.gzipTruncated))
             }
         } catch {
             try? put(.failed(.unreadable(path: path, reason: "\(error)")))

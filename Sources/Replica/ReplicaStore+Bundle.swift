@@ -99,10 +99,11 @@ extension ReplicaStore {
         let carried = files ? try filesToCarry(since: since, skipping: receiverFiles) : (carried: [], notHere: 0)
         let checkpoints = try carriedCheckpoints(
             after: since?.origins.mapValues { $0.firstMissing - 1 } ?? [:])
-        var bundle = BundleWriter(
+        var bundle = try BundleWriter(
             handle: handle, from: replicaID, createdMs: clock(), schemaTag: schema.tag, since: since,
             withFiles: !carried.carried.isEmpty, checkpoints: checkpoints,
-            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsCarried), lowerHub: lowerHub)
+            enrolments: try enrolmentLog().suffix(Self.maximumEnrolmentsCarried), lowerHub: lowerHub,
+            gzip: path.hasSuffix(".gz"))
         try queue.read { db in
             let refused = try Self.refusedDots(db)
             let select = try SQLiteStatement(
@@ -147,7 +148,7 @@ extension ReplicaStore {
         var fileStats = BundleFileStats()
         (fileStats.files, fileStats.chunks, fileStats.bytes) = (bundle.fileCount, bundle.chunkCount, bundle.fileBytes)
         fileStats.notHere = carried.notHere
-        return BundleStats(operations: bundle.count, bytes: bundle.bytes, files: fileStats)
+        return BundleStats(operations: bundle.count, bytes: bundle.storedBytes, files: fileStats)
     }
 
     /// Imports a bundle in one transaction: the header, every operation line and the trailer's count

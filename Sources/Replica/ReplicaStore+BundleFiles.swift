@@ -82,7 +82,10 @@ extension ReplicaStore {
                     guard terminated else { throw FileSection.CutOff() }
                     try receiveFileLine(line, number: number, &section, &stats.files)
                 }
-            } catch is FileSection.CutOff {}
+            } catch is FileSection.CutOff {
+            } catch LineReader.Failure.gzipTruncated {
+                // A gzip bundle cut in its file section: as a plain one cut there.
+            }
             try checkFileSection(section)
         } catch let error as BundleFileError {
             throw ReplicaError.bundleFiles(error, imported: stats)
@@ -91,7 +94,8 @@ extension ReplicaStore {
             switch failure {
             case .tooLong(let line):
                 error = .badLine(line: line, reason: "longer than \(LineLimit.maximumBytes) bytes")
-            case .io(let reason): error = .unreadable(path: path, reason: reason)
+            case .io(let reason), .gzipBroken(let reason): error = .unreadable(path: path, reason: reason)
+            case .gzipTruncated: error = .truncated(files: stats.files.files)
             }
             throw ReplicaError.bundleFiles(error, imported: stats)
         } catch BundleError.unreadable(let path, let reason) {

@@ -25,6 +25,9 @@ public struct HubIdentity: Sendable {
     /// The hub's TLS identity, whose pin the credentials it issues carry; nil for a hub that serves
     /// only in clear or over stdio (its sessions do not need it).
     public var tls: HubTLSIdentity?
+    /// Whether the hub accepts a client's offer to compress the session (`protocol/PROTOCOL.md` §11.13);
+    /// true unless turned off.
+    public var compresses = true
 
     /// Creates an identity; `name` defaults to the store's replica id.
     public init(

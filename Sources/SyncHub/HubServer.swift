@@ -60,12 +60,15 @@ public final class HubServer: @unchecked Sendable {
                     if let context {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     }
+                    // Passes bytes through until a welcome chose compression (§11.13).
+                    let compressor = SessionCompressor()
+                    try channel.pipeline.syncOperations.addHandler(compressor)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         SessionHandler(
                             hub: hub, database: database, logger: logger, server: self,
-                            handshakeTimeout: handshakeTimeout, tls: context != nil))
+                            handshakeTimeout: handshakeTimeout, tls: context != nil, compressor: compressor))
                 }
             }
         let channel: any Channel

@@ -53,6 +53,9 @@ public final class HubSession: @unchecked Sendable {
     private var fork: WireError?
     /// What the session did so far.
     public internal(set) var stats = SessionStats()
+    /// Whether the welcome sent chose compression: the transport compresses both directions from the
+    /// line after it on (`protocol/PROTOCOL.md` §11.13).
+    public private(set) var isCompressed = false
     /// The files this session's client offered and the hub accepted: their chunks may follow.
     var uploads: [String: FileManifest] = [:]
     /// The files the hub offered this session's client: it may get their chunks.
@@ -214,7 +217,10 @@ public final class HubSession: @unchecked Sendable {
                 fileLimit: peer.version >= WireLimits.filesProtocolVersion ? try currentFileLimit() : nil,
                 hubKey: log.key, enrolments: log.records, enrolmentsWanted: log.wanted,
                 above: peer.version >= WireLimits.hierarchyProtocolVersion ? try hub.store.upperHubs() : [],
-                scopeDigest: peer.version >= WireLimits.hierarchyProtocolVersion ? Self.digest(peer.scope) : nil)
+                scopeDigest: peer.version >= WireLimits.hierarchyProtocolVersion ? Self.digest(peer.scope) : nil,
+                compress: hub.compresses && hello.compress.contains(WireLimits.deflate) ? WireLimits.deflate : nil)
+            // The transport compresses what follows this line (§11.13).
+            isCompressed = welcome.compress != nil
             return [WireMessage.welcome(welcome).line]
         case (.ready(let peer), .message(.enrolments(let records))) where enrolmentsAsked:
             var taken = try takeBack(records)
@@ -513,7 +519,7 @@ public final class HubSession: @unchecked Sendable {
         // A batch also stops at 4 MiB of operation lines, so that one client never makes the hub hold
         // more than that for it; the cursor then ends at the last operation sent.
         let defaults = OperationDefaults.common(entries.map(\.operation))
-        var writer = BatchWriter(defaults: defaults)
+        var writer = BatchWriter(defaults: defaults, omitsSeq: peer.version >= WireLimits.compactProtocolVersion)
         var lines: [String] = []
         var written: [LoggedOperation] = []
         var bytes = 0

@@ -1,3 +1,4 @@
+import Deflate
 import Foundation
 import SyncCore
 import SyncWire
@@ -36,10 +37,17 @@ public final class LineTransport {
     private var lines = LineSplitter()
     /// Where each read(2) lands before it is appended, allocated once.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    /// Bytes read and written so far.
+    /// Bytes read so far: the lines', or once the session is compressed the compressed bytes.
     public private(set) var bytesIn = 0
-    /// Bytes written so far.
+    /// Bytes written so far (compressed once the session is).
     public private(set) var bytesOut = 0
+    /// The outgoing stream's compressor, once the session is compressed (§11.13).
+    private var deflater: Deflater?
+    /// The incoming stream's decompressor, once the session is compressed.
+    private var inflater: Inflater?
+
+    /// Whether the session is compressed from here on.
+    public var isCompressed: Bool { deflater != nil }
 
     /// Wraps two file descriptors; `onClose` runs once when the transport is closed.
     public init(input: Int32, output: Int32, onClose: @escaping () -> Void = {}) {
@@ -156,7 +164,8 @@ public final class LineTransport {
         setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// Sends lines, each followed by `\n`.
+    /// Sends lines, each followed by `\n`; in a compressed session as the next bytes of the deflate
+    /// stream, flushed so that the peer can read every line at once.
     public func send(_ lines: [String]) throws {
         guard !lines.isEmpty else { return }
         var bytes: [UInt8] = []
@@ -165,7 +174,35 @@ public final class LineTransport {
             bytes.append(contentsOf: line.utf8)
             bytes.append(0x0A)
         }
-        try send(bytes: bytes)
+        try send(bytes: deflater?.compress(bytes, flush: .sync) ?? bytes)
+    }
+
+    /// Compresses the session from here on (`protocol/PROTOCOL.md` §11.13): what is sent next is one
+    /// raw-deflate stream, and so is what is read next, bytes already read after the last line included.
+    /// - Throws: ``DeflateError`` when zlib cannot start.
+    public func startCompression() throws {
+        guard deflater == nil else { return }
+        let inflater = try Inflater(format: .raw)
+        let early = lines.remainder
+        if !early.isEmpty {
+            inflater.feed(early)
+            bytesIn += early.count
+        }
+        lines = LineSplitter()
+        deflater = try Deflater(format: .raw)
+        self.inflater = inflater
+    }
+
+    /// Decompresses the next piece of what was read into lines; false when nothing is waiting.
+    /// - Throws: ``WireError`` (`bad-message`) for a broken compressed stream.
+    private func inflateWaiting() throws -> Bool {
+        guard let inflater, inflater.hasInput else { return false }
+        do {
+            while inflater.hasInput, try inflater.inflate({ lines.append($0) }) == 0 {}
+        } catch {
+            throw WireError(.badMessage, "the compressed stream is broken: \(error)")
+        }
+        return true
     }
 
     /// Sends bytes as they are (a test sending what a broken peer would).
@@ -195,9 +232,10 @@ public final class LineTransport {
                     answered = true
                     if firstAnswerSeconds > 0 { setReadTimeout(Self.readTimeoutSeconds) }
                 }
-                bytesIn += line.count + 1
+                if inflater == nil { bytesIn += line.count + 1 }
                 return line
             }
+            if try inflateWaiting() { continue }
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -213,7 +251,12 @@ public final class LineTransport {
                 if !lines.remainder.isEmpty { throw TransportError.closed("the stream ended inside a line") }
                 return nil
             }
-            chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if let inflater {
+                bytesIn += count
+                chunk.withUnsafeBytes { inflater.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            } else {
+                chunk.withUnsafeBytes { lines.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            }
         }
     }
 

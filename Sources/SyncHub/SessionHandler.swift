@@ -30,11 +30,15 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Whether the connection is TLS (a handler before this one decrypts it).
     private let tls: Bool
 
+    /// The pipeline's compressor, started right after a welcome that chose compression.
+    private let compressor: SessionCompressor?
+
     init(
         hub: HubIdentity, database: NIOThreadPool, logger: Logger, server: HubServer, handshakeTimeout: TimeAmount,
-        tls: Bool
+        tls: Bool, compressor: SessionCompressor? = nil
     ) {
         self.tls = tls
+        self.compressor = compressor
         session = HubSession(hub: hub)
         self.database = database
         self.logger = logger
@@ -156,10 +160,16 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let bound = NIOLoopBound(context, eventLoop: loop)
         // The session is read only here, on the database thread: what the event loop needs comes back.
         let future = database.runIfActive(eventLoop: loop) {
-            () -> (lines: [String], authenticated: Bool, closed: Bool) in
+            () -> (lines: [String], authenticated: Bool, closed: Bool, compressFrom: Int?) in
             var out: [String] = []
-            for (line, length) in lines where !session.isClosed { out += session.receive(line, length: length) }
-            return (out, session.isAuthenticated, session.isClosed)
+            var compressFrom: Int?
+            for (line, length) in lines where !session.isClosed {
+                let compressed = session.isCompressed
+                out += session.receive(line, length: length)
+                // The lines after the welcome that chose compression go compressed.
+                if !compressed, session.isCompressed { compressFrom = out.count }
+            }
+            return (out, session.isAuthenticated, session.isClosed, compressFrom)
         }
         future.whenComplete { [self] result in
             let context = bound.value
@@ -167,7 +177,17 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
             switch result {
             case .success(let step):
                 authenticated = authenticated || step.authenticated
-                send(context, step.lines, close: step.closed)
+                if let from = step.compressFrom, let compressor {
+                    send(context, Array(step.lines[..<from]), close: false)
+                    do {
+                        try compressor.start(context)
+                    } catch {
+                        send(context, [WireMessage.error(WireError(.unavailable, "\(error)")).line], close: true)
+                    }
+                    send(context, Array(step.lines[from...]), close: step.closed)
+                } else {
+                    send(context, step.lines, close: step.closed)
+                }
             case .failure:
                 send(context, [WireMessage.error(WireError(.unavailable, "the hub is stopping")).line], close: true)
             }

@@ -15,6 +15,8 @@ public enum StdioHub {
                     break
                 }
                 try transport.send(session.receive(line))
+                // The welcome went in clear; what follows it is compressed when it said so.
+                if session.isCompressed { try transport.startCompression() }
             } catch let error as WireError {
                 try? transport.send([session.abort(error)])
             } catch {

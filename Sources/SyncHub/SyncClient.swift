@@ -28,6 +28,9 @@ public struct SyncClient {
     /// province): it shows its own enrolment log, so that the hub above takes its communes' work, and
     /// keeps none of that hub's log in its own.
     public var asHub: HubAsClient?
+    /// Whether the client offers to compress the session (`hello.compress`, `protocol/PROTOCOL.md`
+    /// §11.13); `ntm sync` does unless told `--no-compress`.
+    public var compresses = false
 
     /// How many enrolment log entries one `enrolments` message carries at most (each about 510 bytes).
     static let enrolmentsPerMessage = 500
@@ -66,7 +69,7 @@ public struct SyncClient {
                             LowerHubInfo(
                                 name: $0.name, key: try Checkpoint.publicKey(seed: $0.seed), head: ownLogHead,
                                 units: Array($0.units.prefix(LowerHubInfo.maximumUnits)))
-                        })
+                        }, compress: compresses ? [WireLimits.deflate] : [])
                 ).line
             ])
             guard case .challenge(let hub, let nonce) = try firstMessage(transport) else {
@@ -83,6 +86,13 @@ public struct SyncClient {
             try transport.send([WireMessage.auth(signature: try credential.sign(nonce: nonce, hub: hub)).line])
             guard case .welcome(let welcome) = try expectMessage(transport) else {
                 throw violation(transport, "expected welcome")
+            }
+            if let compress = welcome.compress {
+                // Only what was offered; the hub compresses from the line after its welcome on.
+                guard compresses, compress == WireLimits.deflate else {
+                    throw violation(transport, "the hub chose compression \(compress), which was not offered")
+                }
+                try transport.startCompression()
             }
             if let fork = try findFork(welcome, local: ownHead?.seq ?? 0, transport: transport) {
                 try store.setMetadata(.syncFork, JSONWriter.string(fork.json))
@@ -187,7 +197,8 @@ public struct SyncClient {
                 batch: batchNumber, count: pending.count, defaults: defaults,
                 checkpoints: welcome.protocolVersion >= WireLimits.relayProtocolVersion ? checkpoints : [])
             var lines = [push.line]
-            var writer = BatchWriter(defaults: defaults)
+            var writer = BatchWriter(
+                defaults: defaults, omitsSeq: welcome.protocolVersion >= WireLimits.compactProtocolVersion)
             for op in pending { lines.append(writer.line(op)) }
             try transport.send(lines)
             guard

@@ -2,15 +2,22 @@ import SyncCore
 
 /// Writes the operation lines of one push or pull batch (`protocol/PROTOCOL.md` §11.2): members equal
 /// to the batch's defaults are left out, and so is `prev` when the line before is the same origin's
-/// previous operation, whose hash the reader computes. A night's batch is mostly one origin in
-/// sequence, so the chain costs about one hash per batch on the wire, not one per operation.
+/// previous operation, whose hash the reader computes, and in a version 7 session `seq` too, which is
+/// the one before plus one. A night's batch is mostly one origin in sequence, so the chain costs about
+/// one hash per batch on the wire, not one per operation.
 public struct BatchWriter {
     /// The batch's defaults, sent in its header.
     public let defaults: OperationDefaults?
+    /// Whether a line after its predecessor leaves out `seq` (the session speaks version 7).
+    public let omitsSeq: Bool
     private var previous: SyncOperation?
 
-    /// Creates a writer for a batch with these defaults.
-    public init(defaults: OperationDefaults?) { self.defaults = defaults }
+    /// Creates a writer for a batch with these defaults; `omitsSeq` when the peer reads lines without
+    /// `seq` (``WireLimits/compactProtocolVersion``).
+    public init(defaults: OperationDefaults?, omitsSeq: Bool = false) {
+        self.defaults = defaults
+        self.omitsSeq = omitsSeq
+    }
 
     /// The next operation's line.
     public mutating func line(_ op: SyncOperation) -> String {
@@ -24,7 +31,7 @@ public struct BatchWriter {
         } else {
             member = op.prev.map(OperationDefaults.PrevMember.hash) ?? .omitted
         }
-        return (defaults ?? OperationDefaults()).line(op, prev: member)
+        return (defaults ?? OperationDefaults()).line(op, prev: member, writesSeq: implied == nil || !omitsSeq)
     }
 }
 
@@ -46,8 +53,17 @@ public struct BatchReader {
         switch line {
         case .operation(let complete):
             op = complete
-        case .partialOperation(let object):
+        case .partialOperation(var object):
             prevLeftOut = object["prev"] == nil
+            if object["seq"] == nil {
+                // Left out after its predecessor (version 7): the line before is the same origin's.
+                let origin = object["origin"]?.string ?? defaults?.origin
+                guard let previous, previous.dot.origin == origin, previous.dot.seq < SyncOperation.maxSeq else {
+                    throw WireError(
+                        .badOperation, "an operation line leaves out seq but the line before is not of its origin")
+                }
+                object["seq"] = .int(Int64(previous.dot.seq + 1))
+            }
             op = try (defaults ?? OperationDefaults()).complete(object)
         case .message(let message):
             throw WireError(.outOfOrder, "a \(message.typeName) message inside a batch, before its operations ended")

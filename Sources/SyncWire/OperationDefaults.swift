@@ -43,16 +43,19 @@ public struct OperationDefaults: Hashable, Sendable {
     }
 
     /// The operation's line, leaving out the members equal to these defaults; `prev` is written as
-    /// the operation has it unless `prev` says otherwise.
-    public func line(_ op: SyncOperation, prev: PrevMember? = nil) -> String {
+    /// the operation has it unless `prev` says otherwise, and `seq` is left out when `writesSeq` is
+    /// false (the line before is the same origin's previous operation, version 7).
+    public func line(_ op: SyncOperation, prev: PrevMember? = nil, writesSeq: Bool = true) -> String {
         var writer = JSONWriter(capacity: 256)
         writer.append(raw: #"{"type":"op""#.utf8)
         if op.dot.origin != origin {
             writer.append(raw: #","origin":"#.utf8)
             writer.write(string: op.dot.origin)
         }
-        writer.append(raw: #","seq":"#.utf8)
-        writer.write(int: Int64(op.dot.seq))
+        if writesSeq {
+            writer.append(raw: #","seq":"#.utf8)
+            writer.write(int: Int64(op.dot.seq))
+        }
         writer.append(raw: #","table":"#.utf8)
         writer.write(string: op.key.table)
         writer.append(raw: #","row":"#.utf8)

@@ -7,7 +7,7 @@ public enum WireLine: Sendable {
     /// An operation (`"type":"op"`).
     case operation(SyncOperation)
     /// An operation line that leaves out `origin`, `author` or `wall_ms` (to be completed from its
-    /// batch's ``OperationDefaults``), or `prev` (to be taken from the line before): read it with a
+    /// batch's ``OperationDefaults``), or `seq` or `prev` (to be taken from the line before): read it with a
     /// ``BatchReader``.
     case partialOperation(JSONObject)
 
@@ -28,7 +28,15 @@ public enum WireLine: Sendable {
                 self = object["prev"] == nil && op.dot.seq > 1 ? .partialOperation(object) : .operation(op)
             } catch {
                 guard object["origin"] == nil || object["author"] == nil || object["wall_ms"] == nil else {
-                    throw WireError(.badOperation, error.description)
+                    // Only `seq` left out (version 7): the rest must already make an operation, at the
+                    // largest seq (every context entry of its own origin is below it).
+                    var probe = object
+                    probe["seq"] = .int(Int64(SyncOperation.maxSeq))
+                    guard object["seq"] == nil, (try? SyncOperation(json: .object(probe))) != nil else {
+                        throw WireError(.badOperation, error.description)
+                    }
+                    self = .partialOperation(object)
+                    return
                 }
                 self = .partialOperation(object)
             }

@@ -234,11 +234,16 @@ public enum WireMessage: Hashable, Sendable {
         /// When the client is itself a hub syncing with the hub above it: its own log's name, key and
         /// head (version 6).
         public var lowerHub: LowerHubInfo?
+        /// The stream compressions the client offers, preferred first (`["deflate"]`; empty: none,
+        /// `protocol/PROTOCOL.md` §11.13).
+        public var compress: [String]
         /// Creates a hello.
         public init(
             protocolVersion: Int, replica: String, commune: String, schema: String, epoch: String?,
-            head: ChainHead? = nil, enrolments: ChainHead? = nil, lowerHub: LowerHubInfo? = nil
+            head: ChainHead? = nil, enrolments: ChainHead? = nil, lowerHub: LowerHubInfo? = nil,
+            compress: [String] = []
         ) {
+            self.compress = compress
             self.lowerHub = lowerHub
             self.enrolments = enrolments
             self.protocolVersion = protocolVersion
@@ -295,13 +300,18 @@ public enum WireMessage: Hashable, Sendable {
         /// A digest of the rows the client's scope covers (version 6): a client whose scope changed
         /// without its role changing (a commune placed under its district) pulls afresh.
         public var scopeDigest: String?
+        /// The compression the hub chose among the client's offer (`deflate`), nil for none: from the
+        /// line after this welcome on, each direction is one raw-deflate stream (§11.13).
+        public var compress: String?
         /// Creates a welcome.
         public init(
             protocolVersion: Int, hub: String, epoch: String, holds: Summary, end: HubCursor, district: String?,
             shared: [String], role: String, whole: Bool = false, refused: [Refusal] = [], head: ChainHead? = nil,
             fileLimit: Int64? = nil, hubKey: [UInt8]? = nil, enrolments: [EnrolmentRecord] = [],
-            enrolmentsWanted: Bool = false, above: [UpperHub] = [], scopeDigest: String? = nil
+            enrolmentsWanted: Bool = false, above: [UpperHub] = [], scopeDigest: String? = nil,
+            compress: String? = nil
         ) {
+            self.compress = compress
             self.scopeDigest = scopeDigest
             self.above = above
             self.hubKey = hubKey
@@ -408,6 +418,7 @@ extension WireMessage {
             if let head = hello.head { object["head"] = head.json }
             if let log = hello.enrolments { object["enrolments"] = log.json }
             if let lower = hello.lowerHub { object["lower_hub"] = lower.json }
+            if !hello.compress.isEmpty { object["compress"] = .array(hello.compress.map(JSONValue.string)) }
             return .object(object)
         case .welcome(let welcome):
             var object: JSONObject = [
@@ -424,6 +435,7 @@ extension WireMessage {
             if welcome.enrolmentsWanted { object["enrolments_wanted"] = .bool(true) }
             if !welcome.above.isEmpty { object["above"] = .array(welcome.above.map(\.json)) }
             if let digest = welcome.scopeDigest { object["scope_digest"] = .string(digest) }
+            if let compress = welcome.compress { object["compress"] = .string(compress) }
             return .object(object)
         case .challenge(let hub, let nonce):
             return .object(["type": .string("challenge"), "hub": .string(hub), "nonce": .string(nonce.hexString)])
@@ -519,7 +531,8 @@ extension WireMessage {
                     commune: try text("commune"), schema: try text("schema"), epoch: epoch,
                     head: try ChainHead.optional(object["head"], field: "head", of: type),
                     enrolments: try ChainHead.optional(object["enrolments"], field: "enrolments", of: type),
-                    lowerHub: try LowerHubInfo.optional(object["lower_hub"])))
+                    lowerHub: try LowerHubInfo.optional(object["lower_hub"]),
+                    compress: try Self.compressions(object["compress"])))
         case "welcome":
             let holds: Summary
             do {
@@ -548,7 +561,8 @@ extension WireMessage {
                     enrolments: try Self.records(object["enrolments"], of: type),
                     enrolmentsWanted: object["enrolments_wanted"] == nil ? false : try flag("enrolments_wanted"),
                     above: try UpperHub.list(object["above"], field: "above"),
-                    scopeDigest: try Self.optionalDigest(object["scope_digest"])))
+                    scopeDigest: try Self.optionalDigest(object["scope_digest"]),
+                    compress: try Self.compression(object["compress"])))
         case "challenge":
             guard let nonce = Hex.bytes(try text("nonce")), nonce.count >= 16, nonce.count <= 64 else {
                 throw WireError(.badMessage, "\"nonce\" of challenge must be 16 to 64 bytes in hex")
@@ -644,6 +658,26 @@ extension WireMessage {
         }
     }
 
+    /// `hello.compress`: a list of at most 16 names, each 1–32 bytes; absent or null is no offer.
+    private static func compressions(_ json: JSONValue?) throws(WireError) -> [String] {
+        guard let json, json != .null else { return [] }
+        guard let list = json.array, list.count <= 16,
+            list.allSatisfy({ ($0.string?.utf8.count ?? 0) >= 1 && ($0.string?.utf8.count ?? 0) <= 32 })
+        else {
+            throw WireError(.badMessage, "\"compress\" of hello must be a list of compression names")
+        }
+        return list.compactMap(\.string)
+    }
+
+    /// `welcome.compress`: one name, absent or null for none.
+    private static func compression(_ json: JSONValue?) throws(WireError) -> String? {
+        guard let json, json != .null else { return nil }
+        guard let name = json.string, !name.isEmpty, name.utf8.count <= 32 else {
+            throw WireError(.badMessage, "\"compress\" of welcome must be a compression name")
+        }
+        return name
+    }
+
     private static func optionalDigest(_ json: JSONValue?) throws(WireError) -> String? {
         guard let json, json != .null else { return nil }
         guard let text = json.string, text.utf8.count == 64, Hex.bytes(text) != nil else {
@@ -672,11 +706,12 @@ public enum WireLimits {
     /// The most refusals a welcome lists (each reason is at most 256 bytes, so the line stays far
     /// below the line limit).
     public static let maximumRefusalsInWelcome = 1000
-    /// The protocol version this code speaks (6: a hub syncs with the hub above it, showing its own
+    /// The protocol version this code speaks (7: an operation line of a batch may leave out `seq` after
+    /// its predecessor; 6: a hub syncs with the hub above it, showing its own
     /// enrolment log; 5: pushes relay other origins' work vouched for by checkpoints, batches carry
     /// checkpoints; 4: file contents move after the operations; 3: sessions authenticate by challenge
     /// and response).
-    public static let protocolVersion = 6
+    public static let protocolVersion = 7
     /// The lowest protocol version a hub serves (a version 3 session moves no files).
     public static let oldestProtocolVersion = 3
     /// The first version whose sessions move files.
@@ -686,6 +721,12 @@ public enum WireLimits {
     /// The first version in which a hub syncs with the hub above it (hello's `lower_hub`, welcome's
     /// `above`).
     public static let hierarchyProtocolVersion = 6
+    /// The first version whose batches may leave out an operation line's `seq` when the line before is
+    /// its origin's previous operation (`protocol/PROTOCOL.md` §11.2).
+    public static let compactProtocolVersion = 7
+    /// The one session compression there is: raw deflate (RFC 1951) with one window per direction for
+    /// the whole session (`hello.compress`, `welcome.compress`, `protocol/PROTOCOL.md` §11.13).
+    public static let deflate = "deflate"
     /// The largest file a hub accepts unless its district sets another limit: 50 MiB.
     public static let defaultFileLimit: Int64 = 50 << 20
 }

@@ -18,7 +18,11 @@ struct BundleCommand: ParsableCommand {
             abstract: Interface.pick("Ghi các thao tác ra một tệp gói.", "Write the operations to a bundle file."))
 
         @OptionGroup var options: SharedOptions<ShowDatabase>
-        @Argument(help: .pick("Tệp gói sẽ ghi.", "The bundle file to write.")) var file: String
+        @Argument(
+            help: .pick(
+                "Tệp gói sẽ ghi (tên kết thúc bằng .gz thì được nén gzip).",
+                "The bundle file to write (a name ending in .gz is written gzip-compressed)."))
+        var file: String
         @Option(
             help: .pick(
                 "Bản tóm tắt của bên nhận (tệp do `ntm summary` in ra, hoặc JSON): chỉ gửi phần bên nhận còn thiếu.",
@@ -136,7 +140,12 @@ struct BundleCommand: ParsableCommand {
                 """))
 
         @OptionGroup var options: SharedOptions<ShowDatabase>
-        @Argument(help: .pick("Tệp gói.", "The bundle file.")) var file: String
+        @Argument(
+            help: .pick(
+                "Tệp gói (.ndjson, hoặc nén gzip như .ndjson.gz).",
+                "The bundle file (.ndjson, or gzip such as .ndjson.gz)."
+            ))
+        var file: String
 
         func run() throws {
             let database = try options.openDatabase()

@@ -41,6 +41,11 @@ struct SyncCommand: ParsableCommand {
             "Nối tới máy chủ không mã hóa (--hub không TLS): chỉ để thử nghiệm hoặc trên cùng một máy.",
             "Reach the hub in clear (--hub without TLS): only for tests or on the same machine."))
     var insecure = false
+    @Flag(
+        help: .pick(
+            "Không nén phiên đồng bộ (mặc định nén deflate nếu máy chủ nhận).",
+            "Do not compress the session (by default it is deflate-compressed when the hub accepts)."))
+    var noCompress = false
 
     func run() throws {
         guard (hub == nil) != (via == nil) else { throw SyncUsage.oneWay }
@@ -83,6 +88,7 @@ struct SyncCommand: ParsableCommand {
                 onClose: { try? input.fileHandleForWriting.close() })
         }
         var client = SyncClient(store: store, commune: unit, credential: credential)
+        client.compresses = !noCompress
         if database.isHub {
             // A district hub syncing with its province: it shows its own enrolment log, so that the
             // province takes its communes' work, signed by them, and enrols them on its behalf.

@@ -95,6 +95,45 @@ let fileSchema = ReplicatedSchema(
         #expect(try exported(receiver, manifest.sha256, folder) == Self.content)
     }
 
+    @Test func aGzipBundleCarriesTheSameLinesAndItsFileAndACutOneChangesNothing() throws {
+        let folder = TemporaryDirectory("bundle-files-gzip")
+        let (sender, path, manifest) = try setUp(folder)
+        let gzipPath = folder.file("sender.ndjson.gz")
+        let stats = try sender.exportBundle(to: gzipPath)
+        let gzip = try Data(contentsOf: URL(fileURLWithPath: gzipPath))
+        #expect(gzip.prefix(2) == Data([0x1F, 0x8B]) && stats.bytes == gzip.count)
+        #expect(stats.files.files == 1 && stats.files.chunks == 3)
+        // Read by its first bytes, whatever its name: the operations and the file section's scan.
+        let renamed = folder.file("renamed.ndjson")
+        try gzip.write(to: URL(fileURLWithPath: renamed))
+        let receiver = try replica(folder, "receiver")
+        let first = try receiver.importBundle(from: renamed)
+        #expect(first.applied == 4 && first.files.completed == 1 && first.files.storedBytes == 700_000)
+        #expect(try exported(receiver, manifest.sha256, folder) == Self.content)
+        // The same operations as the plain bundle.
+        let plain = try replica(folder, "plain")
+        try plain.importBundle(from: path)
+        #expect(try plain.summary() == receiver.summary())
+        // Cut inside its operations (the 700,000 bytes of scan compress little, so keep only the start):
+        // refused whole.
+        let lines = try self.lines(path)
+        let operationsOnly = folder.file("ops.ndjson.gz")
+        try sender.exportBundle(to: operationsOnly, files: false)
+        let small = try Data(contentsOf: URL(fileURLWithPath: operationsOnly))
+        #expect(lines.count > 3)
+        let cut = folder.file("cut.ndjson.gz")
+        try small.prefix(small.count - 10).write(to: URL(fileURLWithPath: cut))
+        let empty = try replica(folder, "empty")
+        let before = try empty.dump()
+        #expect(throws: ReplicaError.bundle(.gzipTruncated)) { try empty.importBundle(from: cut) }
+        #expect(try empty.dump() == before)
+        var damaged = small
+        damaged[small.count / 2] ^= 0x55
+        try damaged.write(to: URL(fileURLWithPath: cut))
+        #expect(throws: ReplicaError.self) { try empty.importBundle(from: cut) }
+        #expect(try empty.dump() == before)
+    }
+
     @Test func theReceiversSummaryAndNoFilesLeaveTheFileOut() throws {
         let folder = TemporaryDirectory("bundle-files-since")
         let (sender, path, manifest) = try setUp(folder)

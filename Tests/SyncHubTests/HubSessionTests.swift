@@ -25,6 +25,15 @@ import Testing
                     protocolVersion: 3, hub: "h", epoch: "ab", holds: Summary(), end: .start, district: nil, shared: [],
                     role: "district", whole: true)
             ),
+            // A compressed session's offer and choice (§11.13).
+            .hello(
+                .init(
+                    protocolVersion: 7, replica: "xa-dan-ly-1", commune: "dan-ly", schema: "ntm-2", epoch: nil,
+                    compress: ["deflate", "zstd"])),
+            .welcome(
+                .init(
+                    protocolVersion: 7, hub: "h", epoch: "ab", holds: Summary(), end: .start, district: nil, shared: [],
+                    role: "district", compress: "deflate")),
             .challenge(hub: "huyen", nonce: [UInt8](repeating: 9, count: 32)),
             .auth(signature: [UInt8](repeating: 3, count: 64)),
             .push(batch: 1, count: 0), .pushed(batch: 3, applied: 2, duplicates: 1),
@@ -64,8 +73,8 @@ import Testing
     /// Whatever the batch (origins interleaved, chains starting mid-batch, operations without `prev`),
     /// the reader gives back exactly the operations the writer was given, and a line leaves `prev`
     /// out only where the line before is its origin's previous operation.
-    @Test(arguments: 0..<20)
-    func batchLinesReadBackAsWritten(seed: UInt64) throws {
+    @Test(arguments: 0..<20, [false, true])
+    func batchLinesReadBackAsWritten(seed: UInt64, omitsSeq: Bool) throws {
         var random = SeededRandom(seed: seed)
         var heads: [String: SyncOperation] = [:]
         var batch: [SyncOperation] = []
@@ -83,18 +92,43 @@ import Testing
             batch.append(op)
         }
         let defaults = OperationDefaults.common(batch)
-        var writer = BatchWriter(defaults: defaults)
+        var writer = BatchWriter(defaults: defaults, omitsSeq: omitsSeq)
         var reader = BatchReader(defaults: defaults)
         var before: SyncOperation?
         for op in batch {
             let line = writer.line(op)
             let follows = before.map { $0.dot.origin == op.dot.origin && $0.dot.seq + 1 == op.dot.seq } ?? false
+            // Version 7: `seq` left out exactly after the origin's previous operation.
+            #expect(line.contains(#""seq":"#) == !(omitsSeq && follows))
             #expect(
                 line.contains("\"prev\"") == (op.prev != nil && !(follows && op.prev == before!.hash))
                     || (follows && op.prev == nil))
             #expect(try reader.read(try WireLine(bytes: Array(line.utf8))) == op)
             before = op
         }
+    }
+
+    @Test func aLineLeavingOutSeqMustFollowItsOriginsPreviousOperation() throws {
+        let defaults = OperationDefaults(origin: "xa-a-1", author: "Lan", wallMs: 1)
+        let line = Array(#"{"type":"op","table":"t","row":"g/1","column":"a","value":1,"context":{}}"#.utf8)
+        var first = BatchReader(defaults: defaults)
+        #expect(throws: WireError.self) { try first.read(try WireLine(bytes: line)) }
+        var after = BatchReader(defaults: defaults)
+        let other =
+            #"{"type":"op","origin":"xa-b-1","seq":4,"table":"t","row":"g/1","column":"a","value":1,"context":{}}"#
+        _ = try after.read(try WireLine(bytes: Array(other.utf8)))
+        do {
+            _ = try after.read(try WireLine(bytes: line))
+            Issue.record("a line leaving out seq after another origin's is refused")
+        } catch { #expect(error.code == .badOperation) }
+        var follows = BatchReader(defaults: defaults)
+        let start = #"{"type":"op","seq":7,"table":"t","row":"g/1","column":"a","value":1,"context":{}}"#
+        _ = try follows.read(try WireLine(bytes: Array(start.utf8)))
+        #expect(try follows.read(try WireLine(bytes: line)).dot == Dot(origin: "xa-a-1", seq: 8))
+        // Every member given but seq, with a context naming its own origin's earlier writes.
+        let whole =
+            #"{"type":"op","origin":"xa-a-1","table":"t","row":"g/1","column":"a","value":2,"context":{"xa-a-1":8},"author":"Hùng","wall_ms":5}"#
+        #expect(try follows.read(try WireLine(bytes: Array(whole.utf8))).dot == Dot(origin: "xa-a-1", seq: 9))
     }
 
     @Test func invalidUTF8AndLongLinesAreRefused() {

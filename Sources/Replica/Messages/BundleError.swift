@@ -30,6 +30,10 @@ public enum BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     case digestMismatch
     /// Something follows the trailer.
     case dataAfterTrailer(line: Int)
+    /// A gzip bundle (`.ndjson.gz`) whose compressed stream is damaged.
+    case gzipBroken(reason: String)
+    /// A gzip bundle whose file ends inside its compressed stream: it was cut short.
+    case gzipTruncated
 
     /// The sentence in English (``message(_:)`` words it in either language).
     public var description: String { message(.en) }
@@ -101,6 +105,14 @@ extension BundleError {
             text = language.pick(
                 "gói có dữ liệu sau dòng kết thúc (dòng \(line))",
                 "the bundle has data after its end line (line \(line))")
+        case .gzipBroken(let reason):
+            text = language.pick(
+                "gói nén gzip bị hỏng, không giải nén được (\(reason))",
+                "the gzip bundle is damaged and cannot be decompressed (\(reason))")
+        case .gzipTruncated:
+            text = language.pick(
+                "gói nén gzip bị cắt cụt: tệp hết giữa chừng dữ liệu nén",
+                "the gzip bundle is truncated: the file ends inside its compressed data")
         }
         return text + unchanged
     }
