@@ -51,11 +51,16 @@ final class IngestChecker {
     /// The checkpoints verified in this ingest, kept when it commits.
     private var verified: [Checkpoint] = []
     private(set) var report = IngestReport()
+    /// Operations whose `prev` the batch reader took from the line before them in the same batch (the
+    /// same origin's previous operation): their link to it holds by construction, so it is not hashed
+    /// again when that operation is the one met just before in this ingest.
+    private let linked: Set<Dot>
 
     init(
         _ db: Database, applier: Applier, schema: ReplicatedSchema, rules: IngestRules, source: IngestSource,
-        hubOrigin: String, sender: String, receivedMs: Int64, checkpoints: [Checkpoint]
+        hubOrigin: String, sender: String, receivedMs: Int64, checkpoints: [Checkpoint], linked: Set<Dot> = []
     ) {
+        self.linked = linked
         self.db = db
         self.applier = applier
         self.schema = schema
@@ -339,6 +344,7 @@ final class IngestChecker {
         guard dot.seq > 1 else { return }
         let before = Dot(origin: dot.origin, seq: dot.seq - 1)
         let inIngest = last[dot.origin]?.dot == before
+        if inIngest, linked.contains(dot) { return }
         let previous =
             inIngest
             ? last[dot.origin]

@@ -6,9 +6,12 @@ extension ReplicaStore {
     /// A hub takes a push batch through its one way in (``IngestChecker``), in one transaction: the
     /// operations its writers may write are applied, the others quarantined, those not vouched for
     /// wait; any violation throws ``IngestError`` and nothing is changed.
+    ///
+    /// - Parameter linked: the operations whose `prev` was filled in from the operation just before
+    ///   them in `operations` (the batch left it out, §11.2): their link is not checked again.
     public func ingest(
         _ operations: [SyncOperation], from source: IngestSource, sender: String, checkpoints: [Checkpoint],
-        rules: IngestRules
+        rules: IngestRules, linked: Set<Dot> = []
     ) throws -> IngestReport {
         let now = clock()
         return try freezingOnProvenFork {
@@ -16,7 +19,7 @@ extension ReplicaStore {
                 let applier = try Applier(db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit)
                 let checker = IngestChecker(
                     db, applier: applier, schema: schema, rules: rules, source: source, hubOrigin: replicaID,
-                    sender: sender, receivedMs: now, checkpoints: checkpoints)
+                    sender: sender, receivedMs: now, checkpoints: checkpoints, linked: linked)
                 for op in operations { try checker.admit(PreparedOperation(op)) }
                 let report = try checker.finish()
                 try applier.finish()

@@ -47,6 +47,8 @@ public final class HubSession: @unchecked Sendable {
     private var pending: [SyncOperation] = []
     private var pendingBytes = 0
     private var pendingReader = BatchReader(defaults: nil)
+    /// The pending operations whose `prev` the batch reader filled in from the line before them.
+    private var pendingLinked: Set<Dot> = []
     private var lastLength = 0
     /// Set when the client's hello showed a chain that parted from the hub's: pushes and pulls are then
     /// refused with it, probes still answered.
@@ -133,6 +135,7 @@ public final class HubSession: @unchecked Sendable {
         // A batch in flight is dropped whole: nothing of it was applied.
         state = .closed
         pending = []
+        pendingLinked = []
         stats.error = error
         return WireMessage.error(error).line
     }
@@ -244,6 +247,7 @@ public final class HubSession: @unchecked Sendable {
             pendingReader = BatchReader(defaults: defaults)
             pending.removeAll(keepingCapacity: true)
             pending.reserveCapacity(count)
+            pendingLinked.removeAll(keepingCapacity: true)
             pendingBytes = 0
             return count == 0 ? try commit() : []
         case (.receiving(_, _, let expected, _), .operation), (.receiving(_, _, let expected, _), .partialOperation):
@@ -255,6 +259,7 @@ public final class HubSession: @unchecked Sendable {
                     "a push batch holds more than \(WireLimits.maximumBatchBytes) bytes; send smaller batches")
             }
             pending.append(op)
+            if pendingReader.lastLinked { pendingLinked.insert(op.dot) }
             stats.counts.received.total += 1
             return pending.count == expected ? try commit() : []
         case (.ready(let peer), .message(.pull(let cursor, let limit))):
@@ -390,12 +395,14 @@ public final class HubSession: @unchecked Sendable {
                 .unauthenticated, "the credential of replica \(peer.client) was revoked or renewed at this hub")
         }
         let ops = pending
+        let linked = pendingLinked
         pending.removeAll(keepingCapacity: true)
+        pendingLinked.removeAll(keepingCapacity: true)
         let report: IngestReport
         do {
             report = try hub.store.ingest(
                 ops, from: .session(replica: peer.client, role: peer.role), sender: peer.client,
-                checkpoints: checkpoints, rules: try hub.ingestRules())
+                checkpoints: checkpoints, rules: try hub.ingestRules(), linked: linked)
         } catch let error as IngestError {
             // A batch of relayed work only: the client carried another laptop's forgery (or a copied
             // database's fork); it is refused whole, named, and the session goes on.

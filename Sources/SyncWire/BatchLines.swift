@@ -40,6 +40,9 @@ public struct BatchReader {
     /// The batch's defaults, from its header.
     public let defaults: OperationDefaults?
     private var previous: SyncOperation?
+    /// Whether the last operation read left out `prev` and took the hash of the line before it (the
+    /// same origin's previous operation): its link to that operation holds by construction.
+    public private(set) var lastLinked = false
 
     /// Creates a reader for a batch with these defaults.
     public init(defaults: OperationDefaults?) { self.defaults = defaults }
@@ -68,8 +71,10 @@ public struct BatchReader {
         case .message(let message):
             throw WireError(.outOfOrder, "a \(message.typeName) message inside a batch, before its operations ended")
         }
+        lastLinked = false
         if prevLeftOut, let previous, previous.dot.origin == op.dot.origin, previous.dot.seq + 1 == op.dot.seq {
             op.prev = previous.hash
+            lastLinked = true
         }
         previous = op
         return op

@@ -104,6 +104,8 @@ import Testing
                 line.contains("\"prev\"") == (op.prev != nil && !(follows && op.prev == before!.hash))
                     || (follows && op.prev == nil))
             #expect(try reader.read(try WireLine(bytes: Array(line.utf8))) == op)
+            // Linked: `prev` left out and taken from the line before, so the hub need not hash it again.
+            #expect(reader.lastLinked == (follows && op.prev != nil && !line.contains("\"prev\"")))
             before = op
         }
     }
