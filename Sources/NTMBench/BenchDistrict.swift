@@ -11,9 +11,10 @@ enum BenchDistrict {
     /// indicators' assessments (every indicator's status and a note, rewritten round after round, as
     /// a year of `ntm assess` writes them); before each laptop's bundle reaches the hub, the district
     /// office writes the status of five of its indicators without having seen that work, so that each
-    /// commune has five open conflicts. Then, timed: the district report over every commune, the listing
-    /// of every open conflict with its competing writes, and `ntm log` of one indicator of one commune,
-    /// with the log's row index and (the baseline) without it.
+    /// commune has up to five open conflicts (none where both chose the same status). Then, timed: the
+    /// district report over every commune, the listing of every open conflict with its competing
+    /// writes, and `ntm log` of one indicator of one commune, with the log's row index and (the
+    /// baseline) without it.
     static func morning(folder: String, communes: Int, perCommune: Int) throws {
         let hub = try NTMDatabase.create(
             at: "\(folder)/hub.sqlite", replicaID: "huyen-bench", home: .district(slug: "bench", name: "Huyện Bench"),
@@ -77,7 +78,7 @@ enum BenchDistrict {
         started = Date()
         let scanned = try commune.history(code: sample.code)
         let scanSeconds = Date().timeIntervalSince(started)
-        guard history.count == scanned.count, !history.isEmpty, conflicts.count >= communes * 5,
+        guard history.count == scanned.count, !history.isEmpty, !conflicts.isEmpty,
             figures.communes.count >= communes
         else {
             BenchProvince.fail(
