@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "ntm-bench",
             dependencies: [
-                "Replica", "SyncCore", "SyncHub", "SyncWire", .product(name: "Logging", package: "swift-log"),
+                "NTM", "Replica", "SyncCore", "SyncHub", "SyncWire", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

@@ -6,7 +6,16 @@
 #   apply       a bundle of OPS operations from ORIGINS origins (10% concurrent writes to shared
 #               fields) imported into a fresh replica on disk, streamed, in one transaction
 #   apply_vs_raw  the ratio, with the targets (ratio >= 0.5, peak memory < 150 MB)
+#   apply_no_row_index, row_index_cost  (issue 18) the same import into a replica without the log's row
+#               index (oplog_row): what the index costs the import
 #   conflict_review  listing conflicts and finding their common ancestors on that replica
+#   field_log   (issue 18) `ntm log` of one row on that replica, through the row index; baseline: a scan
+#   district_morning  (issue 18) on a hub of NTM rows (DISTRICT_COMMUNES x DISTRICT_PER_COMMUNE operations,
+#               defaults 250 x 4000): the district report, every open conflict listed, `ntm log` of one
+#               indicator (baseline: the same without the row index)
+#   night_scaling  (issue 18) district_night in clear at NIGHT_SIZES replicas (default "32 128 320") of
+#               2,000 operations, NIGHT_AT_ONCE sessions at a time (default 32): ops/s and peak memory at
+#               each size, and the ops/s of the largest over the smallest (target: flat, >= 0.8)
 #   district_night, noop_sync  sync over loopback TCP (see below)
 #   files_store, files_sync, files_resume, files_memory  evidence files (see the end of this file)
 #   hub_import  (issue 15) the apply bundle imported at a hub through its one way in, signed
@@ -74,6 +83,20 @@ raw=$("$bench" raw --ops "$ops" --origins "$origins" --db "$work/raw.sqlite")
 echo "$raw"
 apply=$("$bench" apply --bundle "$bundle" --db "$work/apply.sqlite")
 echo "$apply"
+if [ -z "$peers" ]; then
+  rm -f "$work"/apply-no-index.sqlite*
+  apply_no_index=$("$bench" apply --bundle "$bundle" --db "$work/apply-no-index.sqlite" --no-row-index)
+  echo "$apply_no_index"
+  rm -f "$work"/apply-no-index.sqlite*
+  python3 - "$apply" "$apply_no_index" <<'PY'
+import json, sys
+apply, without = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(json.dumps({"name": "row_index_cost", "apply_ops_per_s": apply["ops_per_s"],
+                  "apply_no_row_index_ops_per_s": without["ops_per_s"],
+                  "ratio": round(apply["ops_per_s"] / without["ops_per_s"], 3),
+                  "peak_rss_mb": apply["peak_rss_mb"], "peak_rss_mb_no_row_index": without["peak_rss_mb"]}))
+PY
+fi
 if [ -n "$peers" ]; then
   # The same workload, or the ratios mean nothing.
   python3 scripts/peer_bench.py --check "$bundle" "$ops" "$origins"
@@ -130,6 +153,7 @@ rm -f "$work"/hub-import.sqlite* "$work"/hub-import.ndjson
 # conflict_review  (issue 5) on the replica just filled: list every open conflict, and each one's common
 #                  ancestor by indexed lookups; baseline: the ancestor from the field's whole history (a scan)
 "$bench" review --db "$work/apply.sqlite"
+"$bench" field-log --db "$work/apply.sqlite"
 python3 - "$raw" "$apply" <<'PY'
 import json, sys
 raw, apply = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -167,6 +191,31 @@ for hub_bundle in "$small" "$bundle"; do
   "$bench" noop --folder "$night_dir" --bundle "$hub_bundle"
 done
 rm -rf "$night_dir"
+# night_scaling (issue 18): what grows with the number of replicas at one hub.
+scaling=()
+for size in ${NIGHT_SIZES:-32 128 320}; do
+  rm -rf "$night_dir" && mkdir -p "$night_dir"
+  line=$("$bench" night --folder "$night_dir" --communes "$size" --per-commune 2000 --clear --at-once "${NIGHT_AT_ONCE:-32}")
+  echo "$line"
+  scaling+=("$line")
+done
+rm -rf "$night_dir"
+python3 - "${scaling[@]}" <<'PY'
+import json, sys
+runs = [json.loads(a) for a in sys.argv[1:]]
+ratio = runs[-1]["ops_per_s"] / runs[0]["ops_per_s"]
+print(json.dumps({"name": "night_scaling", "replicas": [r["communes"] for r in runs],
+                  "at_once": runs[0]["at_once"], "ops_per_replica": runs[0]["ops"] // runs[0]["communes"],
+                  "seconds": [r["seconds"] for r in runs], "ops_per_s": [r["ops_per_s"] for r in runs],
+                  "peak_rss_mb": [r["peak_rss_mb"] for r in runs],
+                  "largest_over_smallest": round(ratio, 3), "target_ratio": 0.8, "flat": ratio >= 0.8}))
+PY
+# district_morning (issue 18): a district's morning on a hub of about a million operations of NTM rows.
+morning_dir="$work/morning"
+rm -rf "$morning_dir" && mkdir -p "$morning_dir"
+"$bench" district-morning --folder "$morning_dir" --communes "${DISTRICT_COMMUNES:-250}" \
+  --per-commune "${DISTRICT_PER_COMMUNE:-4000}"
+rm -rf "$morning_dir"
 
 # Files (issue 14); MB is MiB, MB/s the file's bytes over the seconds, the whole process's peak memory.
 #   files_store   storeFile of a random 200 MB file into a fresh replica (chunks in SQLite, WAL, synchronous

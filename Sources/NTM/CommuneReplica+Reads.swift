@@ -103,8 +103,10 @@ extension CommuneReplica {
             let assessment = try store.history(
                 table: NTMSchema.Table.assessment,
                 rows: [NTMSchema.assessmentRow(commune: commune, set: catalogue.id, code: indicator.code)])
+            // This commune's evidence only (a hub holds every commune's), found through the log's row index.
             let evidenceRows = try store.rows(
-                table: NTMSchema.Table.evidence, everWritten: "indicator", value: .text(indicator.code))
+                table: NTMSchema.Table.evidence, everWritten: "indicator", value: .text(indicator.code),
+                prefix: NTMSchema.row(commune, ""))
             let evidence = try store.history(table: NTMSchema.Table.evidence, rows: evidenceRows)
             return (assessment + evidence).sorted { $0.operation.position < $1.operation.position }
         }

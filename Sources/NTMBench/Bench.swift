@@ -43,12 +43,15 @@ enum Bench {
         case "apply":
             let db = required("--db")
             let replica = try ReplicaStore.create(at: db, replicaID: "bench-receiver", schema: schema)
+            // The baseline of what the log's row index costs the import: the same import without it.
+            let withoutIndex = arguments.contains("--no-row-index")
+            if withoutIndex { try BenchScale.dropRowIndex(at: db) }
             let started = Date()
             let stats = try replica.importBundle(from: required("--bundle"))
             let seconds = Date().timeIntervalSince(started)
             let conflicts = try replica.conflictCount()
             report(
-                "apply", operations: stats.operations, seconds: seconds,
+                withoutIndex ? "apply_no_row_index" : "apply", operations: stats.operations, seconds: seconds,
                 extra: [
                     "conflicts": .int(Int64(conflicts)),
                     "bundle_mb": .double((Double(stats.bytes) / 1_048_576 * 10).rounded() / 10),
@@ -57,10 +60,20 @@ enum Bench {
             try raw(generator: generator, db: required("--db"))
         case "review":
             try review(db: required("--db"))
+        case "field-log":
+            try BenchScale.fieldLog(db: required("--db"))
+        case "district-morning":
+            guard let communes = Int(option("--communes") ?? "250"), communes > 0,
+                let perCommune = Int(option("--per-commune") ?? "4000"), perCommune > 0
+            else { usage() }
+            try BenchDistrict.morning(folder: required("--folder"), communes: communes, perCommune: perCommune)
         case "night":
+            let atOnce = Int(option("--at-once") ?? "0") ?? -1
+            guard atOnce >= 0 else { usage() }
             try BenchSync.night(
                 folder: required("--folder"), communes: Int(option("--communes") ?? "32") ?? 32,
-                perCommune: Int(option("--per-commune") ?? "2000") ?? 2000, signed: !arguments.contains("--unsigned"))
+                perCommune: Int(option("--per-commune") ?? "2000") ?? 2000, signed: !arguments.contains("--unsigned"),
+                clearOnly: arguments.contains("--clear"), atOnce: atOnce)
         case "noop":
             try BenchSync.noop(folder: required("--folder"), bundle: required("--bundle"))
         case "province-night":
@@ -73,7 +86,8 @@ enum Bench {
         case "province-noop":
             try BenchProvince.noop(folder: required("--folder"), operations: operations, origins: origins)
         case "province-serve":
-            try BenchProvince.serve(db: required("--db"))
+            try BenchProvince.serve(
+                db: required("--db"), unit: arguments.contains("--single") ? nil : BenchProvince.unit)
         case "hub-import":
             try BenchCheckpoints.hubImport(
                 generator: generator, schema: schema, db: required("--db"), bundle: required("--bundle"))
@@ -186,7 +200,7 @@ enum Bench {
     static func usage() -> Never {
         FileHandle.standardError.write(
             Data(
-                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000 --unsigned] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000] | hub-import --db DB --bundle FILE [--ops N --origins N]\n       ntm-bench province-night --folder DIR [--districts 10 --communes 30 --per-commune 2000 --district-ops 100]\n       ntm-bench province-noop --folder DIR [--ops N --origins N] | province-serve --db DB\n"
+                "usage: ntm-bench gen --out FILE | apply --bundle FILE --db DB [--no-row-index] | raw --db DB | review --db DB  [--ops N --origins N --concurrent F]\n       ntm-bench field-log --db DB | district-morning --folder DIR [--communes 250 --per-commune 4000]\n       ntm-bench night --folder DIR [--communes 32 --per-commune 2000 --unsigned --clear --at-once K] | noop --folder DIR --bundle FILE\n       ntm-bench files-store --folder DIR [--mb 200] | files-sync --folder DIR [--files 100 --mb 2]\n       ntm-bench files-resume --folder DIR [--files 100 --mb 2 --cuts 20] | files-memory --folder DIR --mb N\n       ntm-bench checkpoints [--count 2000] | hub-import --db DB --bundle FILE [--ops N --origins N]\n       ntm-bench province-night --folder DIR [--districts 10 --communes 30 --per-commune 2000 --district-ops 100]\n       ntm-bench province-noop --folder DIR [--ops N --origins N] | province-serve --db DB [--single]\n"
                     .utf8))
         exit(2)
     }

@@ -178,9 +178,10 @@ enum BenchProvince {
                 ])))
     }
 
-    /// `province-serve`: the province hub in its own process. Prints its port and its RSS before any
-    /// session, serves until its standard input ends, then prints its peak RSS.
-    static func serve(db: String) throws {
+    /// `province-serve`: the province hub in its own process (with `unit` nil, the single-level figures'
+    /// hub). Prints its port and its RSS before any session, serves until its standard input ends, then
+    /// prints its peak RSS.
+    static func serve(db: String, unit: String?) throws {
         let store = try ReplicaStore.open(at: db, schema: Bench.schema)
         let (server, port) = try BenchSync.server(store, district: unit)
         FileHandle.standardOutput.write(Data("\(port) \(currentRSS())\n".utf8))
@@ -209,9 +210,9 @@ enum BenchProvince {
         /// Its RSS in MiB before any session.
         private(set) var idle: Int64 = 0
 
-        init(db: String) throws {
+        init(db: String, single: Bool = false) throws {
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["province-serve", "--db", db]
+            process.arguments = ["province-serve", "--db", db] + (single ? ["--single"] : [])
             process.standardInput = input
             process.standardOutput = output
             try process.run()

@@ -70,28 +70,38 @@ enum BenchSync {
     /// the laptops signing no checkpoints (`district_night_unsigned`, the baseline of what signing costs).
     /// The signed clear night is run a second time with compressed sessions (§11.13): its figures are
     /// `compressed_bytes_per_op` and `compressed_seconds` on the `district_night` line.
-    static func night(folder: String, communes: Int, perCommune: Int, signed: Bool = true) throws {
+    /// `clearOnly`: the clear night alone (the scaling figures). `atOnce` sessions at a time (1: one after
+    /// another), each on its own thread; 0: as many as the machine runs threads (`concurrentPerform`).
+    static func night(
+        folder: String, communes: Int, perCommune: Int, signed: Bool = true, clearOnly: Bool = false, atOnce: Int = 0
+    ) throws {
         let total = communes * perCommune
         var clearSeconds = 0.0
-        for tls in signed ? [false, true] : [false] {
+        for tls in signed && !clearOnly ? [false, true] : [false] {
             let subfolder = "\(folder)/\(tls ? "tls" : "clear")"
             try FileManager.default.createDirectory(atPath: subfolder, withIntermediateDirectories: true)
+            let hubPeak = Peak()
             let (seconds, bytes, _) = try night(
-                folder: subfolder, communes: communes, perCommune: perCommune, tls: tls, signed: signed)
+                folder: subfolder, communes: communes, perCommune: perCommune, tls: tls, signed: signed,
+                atOnce: atOnce, hubPeak: clearOnly ? hubPeak : nil)
             var extra: [String: JSONValue] = [
-                "communes": .int(Int64(communes)), "target_seconds": .double(1),
+                "communes": .int(Int64(communes)), "target_seconds": .double(1), "at_once": .int(Int64(atOnce)),
                 "bytes_per_op": .double((Double(bytes) / Double(total) * 10).rounded() / 10),
                 "target_bytes_per_op": .int(150),
             ]
-            if signed, !tls {
+            if signed, !tls, !clearOnly {
                 let compressedFolder = "\(folder)/compressed"
                 try FileManager.default.createDirectory(atPath: compressedFolder, withIntermediateDirectories: true)
                 let (compressedSeconds, compressedBytes, _) = try night(
                     folder: compressedFolder, communes: communes, perCommune: perCommune, tls: false, signed: true,
-                    compress: true)
+                    atOnce: atOnce, compress: true)
                 extra["compressed_bytes_per_op"] = .double(
                     (Double(compressedBytes) / Double(total) * 10).rounded() / 10)
                 extra["compressed_seconds"] = .double((compressedSeconds * 1000).rounded() / 1000)
+            }
+            if let peak = hubPeak.value {
+                extra["hub_peak_rss_mb"] = .int(peak.peak)
+                extra["hub_idle_rss_mb"] = .int(peak.idle)
             }
             if tls {
                 extra["baseline_clear_seconds"] = .double((clearSeconds * 1000).rounded() / 1000)
@@ -128,13 +138,18 @@ enum BenchSync {
 
     /// One night: the seconds from the first connection to the last sync's end, the plaintext bytes of
     /// every session (TLS framing not counted; compressed when `compress`), and the hub, which then holds
-    /// every commune's work.
+    /// every commune's work. With `hubPeak` (in clear, single level), the hub is served by its own
+    /// process, whose memory before any session and at its peak are set there.
     static func night(
         folder: String, communes: Int, perCommune: Int, tls: Bool, signed: Bool, district: District = .single,
-        compress: Bool = false
+        atOnce: Int = 0, hubPeak: Peak? = nil, compress: Bool = false
     ) throws -> (Double, Int, ReplicaStore) {
         let hubStore = try ReplicaStore.create(
             at: "\(folder)/hub.sqlite", replicaID: district.hub, schema: Bench.schema, clock: { 1_700_000_000_000 })
+        // A diagnosis: the night of a hub without the log's row index (each pull reads the whole log).
+        if ProcessInfo.processInfo.environment["NIGHT_NO_ROW_INDEX"] != nil {
+            try BenchScale.dropRowIndex(at: "\(folder)/hub.sqlite")
+        }
         var replicas: [ReplicaStore] = []
         for index in 0..<communes {
             let store = try ReplicaStore.create(
@@ -163,17 +178,21 @@ enum BenchSync {
             replicas.append(store)
         }
         let identity = tls ? try HubTLSIdentity.make(name: "hub") : nil
-        let (server, port) = try server(hubStore, district: district.unit, tls: identity)
-        defer { server.stop() }
         let credentials = try replicas.indices.map { index in
             try Credential.enrol(
                 district.replica(index), as: commune(district.commune(index)),
                 at: hubIdentity(hubStore, district: district.unit, tls: identity))
         }
+        let separate = try hubPeak.map { _ in
+            try BenchProvince.ProvinceProcess(db: "\(folder)/hub.sqlite", single: true)
+        }
+        let inProcess = separate == nil ? try server(hubStore, district: district.unit, tls: identity) : nil
+        defer { inProcess?.0.stop() }
+        let port = separate?.port ?? inProcess?.1 ?? 0
         let results = Results()
         let started = Date()
         let stores = replicas
-        DispatchQueue.concurrentPerform(iterations: stores.count) { index in
+        BenchSync.sessions(stores.count, atOnce: atOnce) { index in
             do {
                 let store = stores[index]
                 var client = SyncClient(store: store, commune: district.commune(index), credential: credentials[index])
@@ -190,6 +209,7 @@ enum BenchSync {
             }
         }
         let seconds = Date().timeIntervalSince(started)
+        if let separate { hubPeak?.value = try separate.stop() }
         let total = communes * perCommune
         guard results.failures.isEmpty, try hubStore.operationCount() == total else {
             FileHandle.standardError.write(Data("district_night failed: \(results.failures)\n".utf8))
@@ -229,6 +249,54 @@ enum BenchSync {
                     "median_ms": .double((median * 10000).rounded() / 10), "target_ms": .int(20),
                     "bytes": .int(Int64(bytes)),
                 ])))
+    }
+}
+
+extension BenchSync {
+    /// Runs `body` for each of `count` indexes, `atOnce` at a time, each on its own thread taking the
+    /// next index when its last one ends; `atOnce` 0: `DispatchQueue.concurrentPerform` (as many at a
+    /// time as the machine runs threads).
+    static func sessions(_ count: Int, atOnce: Int, _ body: @Sendable (Int) -> Void) {
+        guard atOnce > 0 else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = Shared(body: body)
+            let group = DispatchGroup()
+            for _ in 0..<min(atOnce, count) {
+                group.enter()
+                let thread = Thread {
+                    while let index = shared.take(below: count) { shared.body(index) }
+                    group.leave()
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+            group.wait()
+        }
+    }
+}
+
+/// The memory of a hub served by its own process: before any session and at its peak, in MiB.
+final class Peak {
+    var value: (idle: Int64, peak: Int64)?
+}
+
+/// What the session threads share: the work of one index, and the next index to take. The work is
+/// only called while `sessions` waits for the threads.
+final class Shared: @unchecked Sendable {
+    let body: @Sendable (Int) -> Void
+    private let lock = NSLock()
+    private var value = 0
+    init(body: @escaping @Sendable (Int) -> Void) { self.body = body }
+    /// The next index, nil once `count` were taken.
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            value += 1
+            return value - 1
+        }
     }
 }
 

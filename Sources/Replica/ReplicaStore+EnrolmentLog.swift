@@ -19,6 +19,21 @@ extension ReplicaStore {
         }
     }
 
+    /// The latest `limit` entries held here after seq `after` (all of them when nil), in log order: what a
+    /// hub's welcome carries to a client whose last entry it holds, without reading the whole log.
+    public func enrolmentLog(after seq: UInt64?, limit: Int) throws -> [EnrolmentRecord] {
+        try queue.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT record FROM (
+                        SELECT record, seq, hash FROM enrolment_log WHERE seq > ? ORDER BY seq DESC, hash DESC LIMIT ?
+                    ) ORDER BY seq, hash
+                    """, arguments: [Int64(seq ?? 0), limit]
+            ).map { try EnrolmentRecord(json: try JSONParser.parse($0)) }
+        }
+    }
+
     /// The log entries held here for one replica, in log order.
     public func enrolmentRecords(of replica: String) throws -> [EnrolmentRecord] {
         try queue.read { db in try Self.enrolmentLog(db, replica: replica) }

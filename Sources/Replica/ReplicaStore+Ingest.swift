@@ -70,22 +70,34 @@ extension ReplicaStore {
 
     /// What a hub judges arriving work by now (its write policy and key given): the enrolled writers
     /// with their retired keys and revocation cutoffs, read at each use so that an enrolment or a
-    /// revocation applies at once.
-    public func ingestRules(policy: WritePolicy, hubKey: [UInt8]?) throws -> IngestRules {
-        try queue.read { db in try Self.ingestRules(db, policy: policy, hubKey: hubKey) }
+    /// revocation applies at once. With `origins`, only those writers (and the lower hubs) are read:
+    /// a pushed batch is judged by its own writers, not by the 600 a hub enrolled.
+    public func ingestRules(policy: WritePolicy, hubKey: [UInt8]?, origins: Set<String>? = nil) throws
+        -> IngestRules
+    {
+        try queue.read { db in try Self.ingestRules(db, policy: policy, hubKey: hubKey, origins: origins) }
     }
 
-    static func ingestRules(_ db: Database, policy: WritePolicy, hubKey: [UInt8]?) throws -> IngestRules {
+    static func ingestRules(_ db: Database, policy: WritePolicy, hubKey: [UInt8]?, origins: Set<String>? = nil)
+        throws -> IngestRules
+    {
+        // The rows of `table` whose `column` names a wanted writer (every row when all are wanted).
+        let wanted = try origins.map { $0.union(try String.fetchAll(db, sql: "SELECT replica FROM lower_hub")) }
+        func rows(_ table: String, _ column: String, _ select: String = "*") throws -> [Row] {
+            guard let wanted else { return try Row.fetchAll(db, sql: "SELECT \(select) FROM \(table)") }
+            let statement = try db.cachedStatement(sql: "SELECT \(select) FROM \(table) WHERE \(column) = ?")
+            return try wanted.sorted().flatMap { try Row.fetchAll(statement, arguments: [$0]) }
+        }
         var retired: [String: [(key: [UInt8], through: UInt64)]] = [:]
         var anchors: [String: [UInt64: [UInt8]]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM retired_key") {
+        for row in try rows("retired_key", "replica") {
             guard let key = Hex.bytes(row["public_key"]), let head = Hex.bytes(row["through_head"]) else { continue }
             let through = UInt64(row["through_seq"] as Int64)
             retired[row["replica"], default: []].append((key, through))
             if through > 0 { anchors[row["replica"], default: [:]][through] = head }
         }
         var writers: [String: IngestWriter] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM enrolment") {
+        for row in try rows("enrolment", "replica") {
             guard let enrolled = Self.enrolled(row) else { continue }
             let revokedHead = (row["revoked_head"] as String?).flatMap(Hex.bytes)
             if let seq = enrolled.revokedSeq, seq > 0, let revokedHead {
@@ -96,7 +108,7 @@ extension ReplicaStore {
                 revoked: enrolled.isRevoked, revokedAfter: enrolled.isRevoked ? enrolled.revokedSeq : nil,
                 anchors: anchors[enrolled.replica] ?? [:])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM frozen_origin") {
+        for row in try rows("frozen_origin", "origin", "origin, seq") {
             writers[row["origin"]]?.frozenAt = UInt64(row["seq"] as Int64)
         }
         // A lower hub's log key (pinned at its first session) also vouches for its own work, which it

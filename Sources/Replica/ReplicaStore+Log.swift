@@ -100,36 +100,78 @@ public struct RowScope: Sendable, Hashable {
 
 extension ReplicaStore {
     /// The log entries in positions `(after, upTo]` that lie in `scope` and were not written by
-    /// `excluding`, in position order, at most `limit`. The filter runs inside SQLite, so entries out of
-    /// scope cost a comparison, not a decode.
+    /// `excluding`, in position order, at most `limit`. A scope of some owners and shared tables is read
+    /// through the log's row index (`oplog_row`), one range of it per table and owner: the work grows
+    /// with the operations on the scope's rows, not with the size of the log, so a hub's pull costs the
+    /// same with 30 replicas or 600. Only a scope of everything reads the positions in order.
     public func logEntries(
         after position: Int64, upTo last: Int64, in scope: RowScope, excluding origin: String, limit: Int
     )
         throws -> [LoggedOperation]
     {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = [position, last, origin]
-        if !scope.tables.isEmpty {
-            conditions.append("tbl IN (\(Array(repeating: "?", count: scope.tables.count).joined(separator: ",")))")
-            arguments += scope.tables
+        try queue.read { db in
+            if scope.isEverything {
+                return try Row.fetchAll(
+                    db.cachedStatement(sql: Self.everythingSQL), arguments: [position, last, origin, limit]
+                ).map(LoggedOperation.init(row:))
+            }
+            // Each range gives its first `limit` positions; the first `limit` of them all are the answer.
+            var positions: [Int64] = []
+            let shared = Set(scope.tables)
+            for table in try Self.loggedTables(db) {
+                if shared.contains(table) {
+                    positions += try Int64.fetchAll(
+                        db.cachedStatement(sql: Self.sharedTableSQL),
+                        arguments: [table, position, last, origin, limit])
+                    continue
+                }
+                for owner in scope.owners {
+                    let prefix = owner + "/"
+                    positions += try Int64.fetchAll(
+                        db.cachedStatement(sql: Self.ownerRowsSQL),
+                        arguments: [
+                            table, owner, owner + "0", owner, prefix.utf8.count, prefix, position, last, origin, limit,
+                        ])
+                }
+            }
+            let statement = try db.cachedStatement(sql: Self.positionSQL)
+            return try Set(positions).sorted().prefix(limit).compactMap { position in
+                try Row.fetchOne(statement, arguments: [position]).map(LoggedOperation.init(row:))
+            }
         }
-        for owner in scope.owners {
-            conditions.append("row = ? OR substr(row, 1, ?) = ?")
-            arguments += [owner, owner.utf8.count + 1, owner + "/"] as [any DatabaseValueConvertible]
+    }
+
+    /// The entries of a scope of everything, in position order.
+    static let everythingSQL = """
+        SELECT \(LoggedOperation.columns) FROM oplog WHERE pos > ? AND pos <= ? AND origin != ? ORDER BY pos LIMIT ?
+        """
+
+    /// The positions of a table shared whole, from the row index (which holds them in order per table).
+    static let sharedTableSQL = """
+        SELECT pos FROM oplog WHERE tbl = ? AND pos > ? AND pos <= ? AND origin != ? ORDER BY pos LIMIT ?
+        """
+
+    /// The positions of an owner's rows in a table: the range of the row index from `owner` up to
+    /// `owner0` (`/` is followed by `0` in byte order), of which the row named `owner` and those that
+    /// begin with `owner/` (the test reads the index entry only).
+    static let ownerRowsSQL = """
+        SELECT pos FROM oplog WHERE tbl = ? AND row >= ? AND row < ? AND (row = ? OR substr(row, 1, ?) = ?)
+        AND pos > ? AND pos <= ? AND origin != ? ORDER BY pos LIMIT ?
+        """
+
+    /// The entry at a position.
+    static let positionSQL = "SELECT \(LoggedOperation.columns) FROM oplog WHERE pos = ?"
+
+    /// The tables the log holds operations of, each found by one seek in the row index.
+    static func loggedTables(_ db: Database) throws -> [String] {
+        var tables: [String] = []
+        while let next = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT tbl FROM oplog WHERE tbl > ? ORDER BY tbl LIMIT 1"),
+            arguments: [tables.last ?? ""])
+        {
+            tables.append(next)
         }
-        if scope.isEverything { conditions = ["1"] }
-        guard !conditions.isEmpty else { return [] }
-        arguments.append(limit)
-        return try queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(LoggedOperation.columns) FROM oplog
-                    WHERE pos > ? AND pos <= ? AND origin != ? AND (\(conditions.joined(separator: " OR ")))
-                    ORDER BY pos LIMIT ?
-                    """, arguments: StatementArguments(arguments)
-            ).map(LoggedOperation.init(row:))
-        }
+        return tables
     }
 }
 

@@ -231,6 +231,14 @@ extension ReplicaStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v12-row-history") { db in
+            try db.execute(
+                sql: """
+                    -- The log by row: a row's history (`ntm log`) and the rows of a scope (what a hub sends a
+                    -- replica in a pull) are found without reading the whole log.
+                    CREATE INDEX oplog_row ON oplog (tbl, row);
+                    """)
+        }
         return migrator
     }()
 

@@ -61,14 +61,44 @@ extension ReplicaStore {
     }
 
     /// The rows of `table` whose column `column` was ever written with `value` (for example the evidence
-    /// rows ever attached to an indicator).
-    public func rows(table: String, everWritten column: String, value: FieldValue) throws -> [String] {
-        try queue.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT DISTINCT row FROM oplog WHERE tbl = ? AND col = ? AND value = ? ORDER BY row",
-                arguments: [table, column, value.description])
-        }
+    /// rows ever attached to an indicator), among those whose id begins with `prefix` (a commune's rows
+    /// `commune/`): read through the log's row index, so the work grows with those rows' history.
+    public func rows(table: String, everWritten column: String, value: FieldValue, prefix: String = "") throws
+        -> [String]
+    {
+        let (sql, arguments) = Self.everWrittenQuery(table: table, column: column, value: value, prefix: prefix)
+        return try queue.read { db in try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) }
     }
+
+    /// The query of ``rows(table:everWritten:value:prefix:)`` and its arguments: the row ids that begin
+    /// with `prefix`, sought as the range from `prefix` up to its ``successor(of:)``.
+    static func everWrittenQuery(table: String, column: String, value: FieldValue, prefix: String)
+        -> (String, [any DatabaseValueConvertible])
+    {
+        var sql = "SELECT DISTINCT row FROM oplog WHERE tbl = ? AND col = ? AND value = ?"
+        var arguments: [any DatabaseValueConvertible] = [table, column, value.description]
+        if !prefix.isEmpty {
+            sql += " AND row >= ? AND substr(row, 1, length(?)) = ?"
+            arguments += [prefix, prefix, prefix]
+            if let after = successor(of: prefix) {
+                sql += " AND row < ?"
+                arguments.append(after)
+            }
+        }
+        return (sql + " ORDER BY row", arguments)
+    }
+
+    /// A string above every string that begins with `prefix`, in byte order (UTF-8 keeps the order of
+    /// code points): its last character raised by one (`c1/` gives `c10`); nil when that is no
+    /// character (the range then has no upper bound, and the prefix test alone decides).
+    static func successor(of prefix: String) -> String? {
+        guard let last = prefix.unicodeScalars.last, let next = Unicode.Scalar(last.value + 1) else { return nil }
+        return String(prefix.unicodeScalars.dropLast()) + String(next)
+    }
+
+    /// The query of a row's history (``history(table:rows:)``), through the log's row index.
+    static let rowHistorySQL =
+        "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? ORDER BY pos"
 
     /// The rows of `table` that any logged operation wrote, deleted ones included, by row id.
     public func rows(table: String) throws -> [String] {
@@ -95,7 +125,7 @@ extension ReplicaStore {
             var logged: [LoggedOperation] = []
             for row in rows {
                 logged += try Row.fetchAll(
-                    db, sql: "SELECT \(LoggedOperation.columns) FROM oplog WHERE tbl = ? AND row = ? ORDER BY pos",
+                    db, sql: Self.rowHistorySQL,
                     arguments: [table, row]
                 ).map(LoggedOperation.init(row:))
             }

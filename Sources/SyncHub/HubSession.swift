@@ -72,7 +72,7 @@ public final class HubSession: @unchecked Sendable {
     /// The operations this session's client pushed (its own and relayed): the pull does not send them
     /// back.
     private var pushed = Summary()
-    /// How many log entries one pull answer scans at most.
+    /// How many log positions one pull answer for a scope of everything looks at, at most.
     let scanLimit: Int
 
     /// Creates a session. `nonce` makes each challenge (32 random bytes; tests pass a fixed one to
@@ -189,7 +189,14 @@ public final class HubSession: @unchecked Sendable {
                 let head = try hub.store.enrolmentLogHead()
                 // A lower hub keeps its own log only: this one is not sent to it.
                 if peer.lowerHub == nil, hello.enrolments?.hash != head?.hash {
-                    log.records = Array(try hub.store.enrolmentLog().suffix(ReplicaStore.maximumEnrolmentsCarried))
+                    // From the client's last entry on when the hub holds it (a laptop syncing every night
+                    // takes the day's enrolments, not 600 of them; an entry of the same seq written after a
+                    // restore goes too); else the latest ones.
+                    let after = try hello.enrolments.flatMap { theirs in
+                        try hub.store.holdsEnrolmentRecord(theirs.hash) ? max(theirs.seq, 1) - 1 : nil
+                    }
+                    log.records = try hub.store.enrolmentLog(
+                        after: after, limit: ReplicaStore.maximumEnrolmentsCarried)
                 }
                 if let theirs = hello.enrolments, try !hub.store.holdsEnrolmentRecord(theirs.hash) { log.wanted = true }
                 // A lower hub's log this hub has not taken up to its last entry: asked for whole.
@@ -402,7 +409,10 @@ public final class HubSession: @unchecked Sendable {
         do {
             report = try hub.store.ingest(
                 ops, from: .session(replica: peer.client, role: peer.role), sender: peer.client,
-                checkpoints: checkpoints, rules: try hub.ingestRules(), linked: linked)
+                checkpoints: checkpoints,
+                rules: try hub.ingestRules(
+                    origins: Set(ops.map(\.dot.origin) + checkpoints.map(\.origin) + [peer.client])),
+                linked: linked)
         } catch let error as IngestError {
             // A batch of relayed work only: the client carried another laptop's forgery (or a copied
             // database's fork); it is refused whole, named, and the session goes on.
@@ -497,8 +507,10 @@ public final class HubSession: @unchecked Sendable {
         )
     }
 
-    /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch. At
-    /// most `scanLimit` log positions are looked at, so an answer costs the same however large the log.
+    /// Answers a pull: the operations in the client's scope after its cursor, one bounded batch. A scope
+    /// of owners and shared tables is read through the log's row index up to the log's end, so a session
+    /// costs what its scope holds, not what the whole log holds (600 communes at one hub each read their
+    /// own rows, not each other's); a scope of everything looks at most `scanLimit` log positions.
     private func pull(_ peer: Peer, cursor: HubCursor, limit: Int) throws -> [String] {
         var position = cursor.position
         // A cursor naming another operation than the one there (a hub restored from an older backup, or
@@ -511,7 +523,7 @@ public final class HubSession: @unchecked Sendable {
             try hub.store.recordSync(of: peer.client)
             return [WireMessage.done(cursor: position == 0 ? .start : cursor).line]
         }
-        let bound = min(end.position, position + Int64(scanLimit))
+        let bound = peer.scope.isEverything ? min(end.position, position + Int64(scanLimit)) : end.position
         let entries = try hub.store.logEntries(
             after: position, upTo: bound, in: peer.scope, excluding: peer.client, limit: limit)
         // The batch ends at the last entry sent when the limit cut it, else at the end of the scanned range.

@@ -38,9 +38,10 @@ public enum HubSigningKey {
 extension HubIdentity {
     /// What arriving work is judged by now: the write policy, the enrolled writers with their retired
     /// keys and revocation cutoffs (read at each use, so that an enrolment or revocation applies at
-    /// once), and the hub's own key.
-    public func ingestRules() throws -> IngestRules {
-        try store.ingestRules(policy: policy, hubKey: try HubSigningKey.publicKey(of: store))
+    /// once), and the hub's own key. With `origins`, only those writers' (see
+    /// ``ReplicaStore/ingestRules(policy:hubKey:origins:)``).
+    public func ingestRules(origins: Set<String>? = nil) throws -> IngestRules {
+        try store.ingestRules(policy: policy, hubKey: try HubSigningKey.publicKey(of: store), origins: origins)
     }
 
     /// Enrols a replica with a role and a public key, or renews it (a new key: the next serial), by a
