@@ -274,6 +274,9 @@ extension BenchSync {
                 thread.start()
             }
             group.wait()
+            // A thread may still hold `shared` for a moment after it left the group: the work must not
+            // outlive this call (a crash at 600 replicas), so it is dropped here.
+            shared.body = { _ in }
         }
     }
 }
@@ -286,7 +289,8 @@ final class Peak {
 /// What the session threads share: the work of one index, and the next index to take. The work is
 /// only called while `sessions` waits for the threads.
 final class Shared: @unchecked Sendable {
-    let body: @Sendable (Int) -> Void
+    /// The work; replaced by nothing once the threads are done with it.
+    var body: @Sendable (Int) -> Void
     private let lock = NSLock()
     private var value = 0
     init(body: @escaping @Sendable (Int) -> Void) { self.body = body }

@@ -166,6 +166,9 @@ public struct IngestReport: Sendable {
     public var checkpoints = 0
     /// Entries of the hub's own enrolment log taken back (a bundle imported at a restored hub).
     public var enrolmentsTakenBack = 0
+    /// Operations whose link to the one before was checked by hashing that one. A pushed line whose
+    /// `prev` the batch reader took from the line before is not counted: its link holds already.
+    public var linksHashed = 0
 
     /// How many operations wait.
     public var waitingCount: Int { waiting.values.reduce(0) { $0 + $1.count } }

@@ -46,6 +46,9 @@ final class IngestChecker {
     /// The last operation of each origin met in this ingest (taken, or held already), for the next
     /// one's chain check.
     private var last: [String: SyncOperation] = [:]
+    /// The last operation of each origin taken in this ingest, as prepared: its hash, when the next one
+    /// needs it, is read from its canonical line when it came as one (no line is written again).
+    private var lastTaken: [String: PreparedOperation] = [:]
     /// The last operation of each origin newly taken (applied or quarantined) in this ingest.
     private var taken: [String: SyncOperation] = [:]
     /// The checkpoints verified in this ingest, kept when it commits.
@@ -104,14 +107,14 @@ final class IngestChecker {
             throw IngestError(.badValue, dot, "operation \(dot): \(problem)")
         }
         try checkChain(op)
-        if let anchor = plan.anchors[dot.seq], op.hash != anchor {
+        if let anchor = plan.anchors[dot.seq], prepared.hash != anchor {
             throw IngestError(
                 .badSignature, dot,
                 "operation \(dot) is not the one \(dot.origin) signed (or the hub recorded) at seq \(dot.seq): its hash differs"
             )
         }
         if let head = plan.head, dot.seq == plan.through {
-            guard op.hash == head else {
+            guard prepared.hash == head else {
                 throw IngestError(
                     .badSignature, dot,
                     "operation \(dot) is not the one \(dot.origin) signed at seq \(dot.seq) (its hash differs from the checkpoint's head): the run was changed on the way"
@@ -121,6 +124,7 @@ final class IngestChecker {
             plans[dot.origin] = plan
         }
         last[dot.origin] = op
+        lastTaken[dot.origin] = prepared
         taken[dot.origin] = op
         var reason: String?
         if let cutoff = plan.quarantineAfter, dot.seq > cutoff {
@@ -359,7 +363,10 @@ final class IngestChecker {
                 "operation \(dot) names no previous operation; every operation after an origin's first names the hash of the one before"
             )
         }
-        guard prev == previous.hash else {
+        report.linksHashed += 1
+        let previousHash =
+            inIngest ? lastTaken[dot.origin].flatMap { $0.operation.dot == before ? $0.hash : nil } : nil
+        guard prev == previousHash ?? previous.hash else {
             // Against what the hub already holds, another previous operation is another history of the
             // same origin; inside one batch it is a chain the sender broke itself.
             if !inIngest {

@@ -1,3 +1,4 @@
+import Crypto
 import SyncCore
 
 /// An operation with the texts its log row stores (origin, table, row, column, value and context as
@@ -23,6 +24,13 @@ struct PreparedOperation: Sendable {
         self.texts = texts
         self.spans = spans
     }
+
+    /// The operation's hash (``SyncOperation/hash``): over its line as it came when that was its
+    /// canonical line, which then need not be written again.
+    var hash: [UInt8] {
+        guard let line = spans.line else { return operation.hash }
+        return Array(SHA256.hash(data: UnsafeRawBufferPointer(start: texts.pointer(line), count: Int(line.count))))
+    }
 }
 
 /// Where one text sits in a ``LogTexts`` block.
@@ -47,6 +55,9 @@ struct LogTextSpans: Sendable {
     var author: LogTextSpan
     var note: LogTextSpan?
     var prev: LogTextSpan?
+    /// The operation's whole line, when it was read from its canonical line (byte for byte its
+    /// ``SyncOperation/jsonLine``, the input of its hash).
+    var line: LogTextSpan?
 }
 
 /// Immutable bytes in memory of their own, at an address that stays put until the block is freed, so
@@ -84,7 +95,8 @@ struct LogTextBuilder {
             value: LogTextSpan(decoded.value, offset: offset), context: LogTextSpan(decoded.context, offset: offset),
             author: LogTextSpan(strings.author, offset: offset),
             note: strings.note.map { LogTextSpan($0, offset: offset) },
-            prev: decoded.prev.map { LogTextSpan($0, offset: offset) })
+            prev: decoded.prev.map { LogTextSpan($0, offset: offset) },
+            line: LogTextSpan(0..<line.count, offset: offset))
     }
 
     /// Adds an operation by writing its texts.

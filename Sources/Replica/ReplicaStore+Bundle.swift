@@ -180,7 +180,7 @@ extension ReplicaStore {
                 db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetadataKey.syncHubKey.rawValue]),
             let key = Hex.bytes(text)
         else { return }
-        _ = try take(db, records.filter { $0.verify(hubKey: key) }, apply: false)
+        _ = try take(db, EnrolmentRecord.vouched(records, hubKey: key), apply: false)
     }
 
     /// A laptop keeps the checkpoints a bundle carries to carry them on, except those it can tell are

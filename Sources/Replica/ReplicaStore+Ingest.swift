@@ -143,7 +143,7 @@ extension ReplicaStore {
         let (schema, hubOrigin, now) = (self.schema, replicaID, clock())
         var stats = try freezingOnProvenFork {
             try importBundle(from: path) { db, applier, header in
-                let own = header.enrolments.filter { $0.hub == hubName && $0.verify(hubKey: hubKey) }
+                let own = EnrolmentRecord.vouched(header.enrolments, hub: hubName, hubKey: hubKey)
                 let takenBack = try Self.take(db, own, apply: true).count
                 let rules = try Self.ingestRules(db, policy: policy, hubKey: hubKey)
                 let checker = IngestChecker(

@@ -56,7 +56,7 @@ extension HubIdentity {
     /// once. It never touches a replica enrolled here directly or through another lower hub, nor places
     /// a unit another lower hub holds. Returns how many entries changed an enrolment here.
     func takeDelegated(_ records: [EnrolmentRecord], from lower: LowerHub, role lowerRole: Role) throws -> Int {
-        let mine = records.filter { $0.hub == lower.name && $0.verify(hubKey: lower.publicKey) }
+        let mine = EnrolmentRecord.vouched(records, hub: lower.name, hubKey: lower.publicKey)
             .sorted { ($0.seq, $0.hash.hexString) < ($1.seq, $1.hash.hexString) }
         let taken = try store.takenDelegatedEntries(mine.map(\.hash))
         var changed = 0

@@ -50,6 +50,8 @@ public final class HubSession: @unchecked Sendable {
     /// The pending operations whose `prev` the batch reader filled in from the line before them.
     private var pendingLinked: Set<Dot> = []
     private var lastLength = 0
+    /// Whether the transport completed the line being handled from the line before it (``receive(_:length:linked:)``).
+    private var lastLinked = false
     /// Set when the client's hello showed a chain that parted from the hub's: pushes and pulls are then
     /// refused with it, probes still answered.
     private var fork: WireError?
@@ -109,9 +111,12 @@ public final class HubSession: @unchecked Sendable {
     }
 
     /// Handles one line already read by ``parse(_:)``; `length` is its size in bytes without `\n`.
-    public func receive(_ parsed: Result<WireLine, WireError>, length: Int) -> [String] {
+    /// `linked`: the transport completed this operation line with a ``BatchReader`` of the push, which
+    /// took its `prev` from the line before (``BatchReader/lastLinked``), so its link holds already.
+    public func receive(_ parsed: Result<WireLine, WireError>, length: Int, linked: Bool = false) -> [String] {
         stats.counts.bytesIn += length + 1
         lastLength = length
+        lastLinked = linked
         let out: [String]
         do {
             out = try handle(try parsed.get())
@@ -266,7 +271,7 @@ public final class HubSession: @unchecked Sendable {
                     "a push batch holds more than \(WireLimits.maximumBatchBytes) bytes; send smaller batches")
             }
             pending.append(op)
-            if pendingReader.lastLinked { pendingLinked.insert(op.dot) }
+            if pendingReader.lastLinked || lastLinked { pendingLinked.insert(op.dot) }
             stats.counts.received.total += 1
             return pending.count == expected ? try commit() : []
         case (.ready(let peer), .message(.pull(let cursor, let limit))):
@@ -291,7 +296,7 @@ public final class HubSession: @unchecked Sendable {
         // Entries of another hub, or under another key (a hub made anew under the same name), are not
         // this hub's to take: left out, never applied.
         let key = try Checkpoint.publicKey(seed: try HubSigningKey.seed(of: hub.store))
-        let own = records.filter { $0.hub == hub.name && $0.verify(hubKey: key) }
+        let own = EnrolmentRecord.vouched(records, hub: hub.name, hubKey: key)
         let taken = try hub.store.takeEnrolmentRecords(own, apply: true)
         stats.enrolmentsTaken += taken.count
         if !taken.isEmpty { try HubRecovery.note(enrolments: taken.count, in: hub.store) }
@@ -427,6 +432,7 @@ public final class HubSession: @unchecked Sendable {
         }
         stats.counts.received.new += report.applied
         stats.counts.received.refused += report.newlyRefused
+        stats.linksHashed += report.linksHashed
         // (Work left waiting is not in the log, so marking it changes nothing.)
         for op in ops where op.dot.origin != peer.client { pushed.insert(op.dot) }
         state = .ready(peer)

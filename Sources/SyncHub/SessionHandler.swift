@@ -17,7 +17,8 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let database: NIOThreadPool
     private let logger: Logger
     private weak var server: HubServer?
-    private var queue: [(Result<WireLine, WireError>, Int)] = []
+    /// Lines read and not yet handled: each with its length and whether the push reader linked it.
+    private var queue: [(line: Result<WireLine, WireError>, length: Int, linked: Bool)] = []
     private var pushReader: BatchReader?
     private var busy = false
     private var closing = false
@@ -108,14 +109,18 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         // Lines are read here, on the event loop's threads; the database thread only checks and applies.
         // Operation lines are completed here too (their push's defaults, `prev` from the line before).
         var parsed = HubSession.parse(buffer.readableBytesView)
+        // Whether the reader took the line's `prev` from the line before: the session's chain check then
+        // need not hash that link again (it would, from the completed operation alone).
+        var linked = false
         switch parsed {
         case .success(.message(.push(_, _, let defaults, _))): pushReader = BatchReader(defaults: defaults)
         case .success(let line) where pushReader != nil && !line.isMessage:
             parsed = Result { () throws(WireError) -> WireLine in .operation(try pushReader!.read(line)) }
+            linked = pushReader!.lastLinked
         case .success(.message): pushReader = nil
         default: break
         }
-        queue.append((parsed, buffer.readableBytes))
+        queue.append((parsed, buffer.readableBytes, linked))
         next(context)
     }
 
@@ -163,9 +168,9 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
             () -> (lines: [String], authenticated: Bool, closed: Bool, compressFrom: Int?) in
             var out: [String] = []
             var compressFrom: Int?
-            for (line, length) in lines where !session.isClosed {
+            for (line, length, linked) in lines where !session.isClosed {
                 let compressed = session.isCompressed
-                out += session.receive(line, length: length)
+                out += session.receive(line, length: length, linked: linked)
                 // The lines after the welcome that chose compression go compressed.
                 if !compressed, session.isCompressed { compressFrom = out.count }
             }

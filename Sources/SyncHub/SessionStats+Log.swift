@@ -15,7 +15,7 @@ extension SessionStats {
                 "seconds": "\(String(format: "%.3f", seconds))", "error": "\(error?.description ?? "-")",
                 "relay_rejected": "\(relayRejected)", "relay_error": "\(relayError?.description ?? "-")",
                 "enrolments_taken_back": "\(enrolmentsTaken)", "enrolments_delegated": "\(enrolmentsDelegated)",
-                "detail": "\(detail ?? "-")",
+                "links_hashed": "\(linksHashed)", "detail": "\(detail ?? "-")",
             ])
     }
 }

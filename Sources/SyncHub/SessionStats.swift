@@ -20,6 +20,9 @@ public struct SessionStats: Sendable {
     public var enrolmentsDelegated = 0
     /// Units a lower hub claimed that were placed under it here (its communes without an enrolled laptop).
     public var unitsPlaced = 0
+    /// Pushed operations whose link to the one before the hub checked by hashing that one (the first of
+    /// each batch, or a line that named its `prev`); the others' links held as they were read.
+    public var linksHashed = 0
     /// What the hub's log says beyond the error the peer was sent: why a credential was not accepted,
     /// which an unauthenticated peer is not told.
     public var detail: String?

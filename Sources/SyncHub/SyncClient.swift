@@ -292,7 +292,7 @@ public struct SyncClient {
             // A hub keeps only its own log; the hub above asks for it to enrol this hub's communes.
             guard welcome.enrolmentsWanted else { return scopeDigest }
             let key = try Checkpoint.publicKey(seed: asHub.seed)
-            let own = try store.enrolmentLog().filter { $0.hub == asHub.name && $0.verify(hubKey: key) }
+            let own = EnrolmentRecord.vouched(try store.enrolmentLog(), hub: asHub.name, hubKey: key)
             // In pieces, each well within the line limit, however long the log.
             for start in stride(from: 0, to: max(own.count, 1), by: Self.enrolmentsPerMessage) {
                 let piece = Array(own[start..<min(start + Self.enrolmentsPerMessage, own.count)])
@@ -311,10 +311,11 @@ public struct SyncClient {
             return scopeDigest
         }
         try store.setMetadata(.syncHubKey, key.hexString)
-        let valid = welcome.enrolments.filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
+        let valid = credential.map { EnrolmentRecord.vouched(welcome.enrolments, hub: $0.hub, hubKey: key) } ?? []
         try store.takeEnrolmentRecords(valid, apply: false)
         guard welcome.enrolmentsWanted else { return scopeDigest }
-        let own = try store.enrolmentLog().filter { $0.hub == credential?.hub && $0.verify(hubKey: key) }
+        let own =
+            try credential.map { EnrolmentRecord.vouched(try store.enrolmentLog(), hub: $0.hub, hubKey: key) } ?? []
         try transport.send([WireMessage.enrolments(own).line])
         guard case .enrolmentsTaken(let taken, _) = try expectMessage(transport) else {
             throw violation(transport, "expected enrolments-taken")

@@ -63,6 +63,49 @@ import Testing
         }
     }
 
+    /// A log of `count` genuine entries, each naming the one before.
+    static func chain(_ count: Int) throws -> [EnrolmentRecord] {
+        var log: [EnrolmentRecord] = []
+        for index in 0..<count {
+            log.append(
+                try EnrolmentRecord.sign(
+                    after: log.last, hub: "huyen-trieu-son", kind: .enrol, replica: "xa-\(index)",
+                    role: "commune:c\(index)",
+                    publicKey: try Checkpoint.publicKey(seed: [UInt8](repeating: UInt8(index), count: 32)),
+                    serial: 1, issuedMs: 1_541_131_200_000 + Int64(index), hubSeed: hubSeed))
+        }
+        return log
+    }
+
+    @Test func theNewestSignatureVouchesThroughTheChainForTheEntriesBeforeIt() throws {
+        let hubKey = try Checkpoint.publicKey(seed: Self.hubSeed)
+        let log = try Self.chain(40)
+        #expect(EnrolmentRecord.vouched(log, hubKey: hubKey) == log)
+        #expect(EnrolmentRecord.vouched(log.shuffled(), hub: "huyen-trieu-son", hubKey: hubKey).count == 40)
+        // Every signature but the newest spoilt: the chain still carries the newest one back.
+        var unsigned = log
+        for index in 0..<39 { unsigned[index].signature = [UInt8](repeating: 0, count: 64) }
+        #expect(!unsigned[0].verify(hubKey: hubKey))
+        #expect(EnrolmentRecord.vouched(unsigned, hubKey: hubKey) == unsigned)
+        // One entry changed: it holds no more, nor do the unsigned ones it named; those after it still do.
+        var changed = unsigned
+        changed[25].role = "district"
+        #expect(EnrolmentRecord.vouched(changed, hubKey: hubKey).map(\.seq) == Array(27...40))
+        // The entry before the changed one signed: it holds alone, and vouches for those before it.
+        var partly = changed
+        partly[24] = log[24]
+        #expect(EnrolmentRecord.vouched(partly, hubKey: hubKey).map(\.seq) == Array(1...25) + Array(27...40))
+        // No entry signed: none holds. Another hub's name or key: none holds.
+        var none = unsigned
+        none[39].signature = [UInt8](repeating: 0, count: 64)
+        #expect(EnrolmentRecord.vouched(none, hubKey: hubKey).isEmpty)
+        #expect(EnrolmentRecord.vouched(log, hub: "huyen-khac", hubKey: hubKey).isEmpty)
+        #expect(EnrolmentRecord.vouched(log, hubKey: try Checkpoint.publicKey(seed: Self.replicaSeed)).isEmpty)
+        // A gap in what is given: the entries before it are judged by their own signatures.
+        let gapped = Array(unsigned[0..<20]) + Array(unsigned[21...])
+        #expect(EnrolmentRecord.vouched(gapped, hubKey: hubKey).map(\.seq) == Array(22...40))
+    }
+
     @Test func itReadsBackFromJSONAndVouchesForItsReplicasCheckpoints() throws {
         let log = try Self.log()
         #expect(try EnrolmentRecord.list(.array(log.map(\.json))) == log)
