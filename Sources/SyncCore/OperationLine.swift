@@ -49,7 +49,41 @@ public struct OperationLine: Sendable {
     /// Reads `line` (without its newline) when it is an operation in the canonical layout; nil otherwise.
     public static func decodeCanonical(_ line: UnsafeRawBufferPointer) -> OperationLine? {
         var scanner = Scanner(bytes: line)
-        return scanner.operation()
+        return scanner.operation()?.0
+    }
+
+    /// What a line of a session's batch may leave out (protocol §11.2): `origin`, `author` and `wall_ms`
+    /// are the batch's defaults, `seq` follows the operation on the line before when it is the same
+    /// origin's (version 7).
+    public struct Omitted: Sendable {
+        /// The batch's default origin.
+        public var origin: String?
+        /// The batch's default author.
+        public var author: String?
+        /// The batch's default time.
+        public var wallMs: Int64?
+        /// The operation on the line before, if any.
+        public var previous: Dot?
+
+        /// Creates what a batch's lines may leave out.
+        public init(origin: String?, author: String?, wallMs: Int64?, previous: Dot?) {
+            self.origin = origin
+            self.author = author
+            self.wallMs = wallMs
+            self.previous = previous
+        }
+    }
+
+    /// Reads a batch's operation line in the layout its writer uses (the canonical order, any of
+    /// `origin`, `seq`, `author`, `wall_ms` and `prev` left out, `"prev":null` allowed), filling what it
+    /// leaves out from `omitted`. `prevLeftOut` says that the line has no `prev` member, which the reader
+    /// then takes from the line before. Nil for any other line, which the caller reads with the general
+    /// parser. The ranges of members left out are empty; the line is not the operation's canonical line.
+    public static func decodeBatchLine(_ line: UnsafeRawBufferPointer, omitted: Omitted) -> (
+        line: OperationLine, prevLeftOut: Bool
+    )? {
+        var scanner = Scanner(bytes: line)
+        return scanner.operation(omitted: omitted)
     }
 }
 
@@ -61,14 +95,21 @@ private struct Scanner {
     /// Where the last string read is, inside its quotes.
     var lastString = 0..<0
 
-    mutating func operation() -> OperationLine? {
-        guard skip(#"{"type":"op","origin":"#), let origin = string(), Identifiers.isReplicaID(origin) else {
-            return nil
-        }
-        let originRange = lastString
-        guard skip(#","seq":"#), let seqNumber = integer(), seqNumber >= 1, UInt64(seqNumber) <= SyncOperation.maxSeq,
-            skip(#","table":"#), let table = string(), Identifiers.isName(table)
+    mutating func operation(omitted: OperationLine.Omitted? = nil) -> (OperationLine, prevLeftOut: Bool)? {
+        guard skip(#"{"type":"op""#), let (origin, originRange) = text(#","origin":"#, or: omitted?.origin),
+            Identifiers.isReplicaID(origin)
         else { return nil }
+        let seq: UInt64
+        if skip(#","seq":"#) {
+            guard let number = integer(), number >= 1, UInt64(number) <= SyncOperation.maxSeq else { return nil }
+            seq = UInt64(number)
+        } else {
+            // Left out after the same origin's previous operation (protocol version 7).
+            guard let previous = omitted?.previous, previous.origin == origin, previous.seq < SyncOperation.maxSeq
+            else { return nil }
+            seq = previous.seq + 1
+        }
+        guard skip(#","table":"#), let table = string(), Identifiers.isName(table) else { return nil }
         let tableRange = lastString
         guard skip(#","row":"#), let row = string(), Identifiers.isRowID(row) else { return nil }
         let rowRange = lastString
@@ -82,12 +123,18 @@ private struct Scanner {
         let contextStart = index
         guard let context = versionVector() else { return nil }
         let contextRange = contextStart..<index
-        let seq = UInt64(seqNumber)
-        guard context[origin] < seq, column != tombstoneColumn || value.bool != nil,
-            skip(#","author":"#), let author = string(), author.utf8.count <= 256
-        else { return nil }
-        let authorRange = lastString
-        guard skip(#","wall_ms":"#), let wallMs = integer() else { return nil }
+        guard context[origin] < seq, column != tombstoneColumn || value.bool != nil else { return nil }
+        guard let (author, authorRange) = text(#","author":"#, or: omitted?.author), author.utf8.count <= 256 else {
+            return nil
+        }
+        let wallMs: Int64
+        if skip(#","wall_ms":"#) {
+            guard let number = integer() else { return nil }
+            wallMs = number
+        } else {
+            guard let number = omitted?.wallMs else { return nil }
+            wallMs = number
+        }
         var note: String?
         var noteRange: Range<Int>?
         if skip(#","note":"#) {
@@ -97,6 +144,7 @@ private struct Scanner {
         }
         var prev: [UInt8]?
         var prevRange: Range<Int>?
+        var prevLeftOut = false
         if skip(#","prev":""#) {
             guard seq > 1, index + 65 <= bytes.count, bytes[index + 64] == UInt8(ascii: "\""),
                 let hash = hash(at: index)
@@ -104,6 +152,8 @@ private struct Scanner {
             prev = hash
             prevRange = index..<index + 64
             index += 65
+        } else if omitted == nil || !skip(#","prev":null"#) {
+            prevLeftOut = true
         }
         guard skip("}"), index == bytes.count else { return nil }
         let operation = SyncOperation(
@@ -112,8 +162,18 @@ private struct Scanner {
         let strings = OperationLine.Strings(
             origin: originRange, table: tableRange, row: rowRange, column: columnRange, author: authorRange,
             note: noteRange)
-        return OperationLine(
-            operation: operation, value: valueRange, context: contextRange, prev: prevRange, strings: strings)
+        return (
+            OperationLine(
+                operation: operation, value: valueRange, context: contextRange, prev: prevRange, strings: strings),
+            prevLeftOut
+        )
+    }
+
+    /// The string member whose `,"name":` is `key` and where its text is, or, when the line leaves the
+    /// member out, `omitted` (the batch's value) with an empty range.
+    mutating func text(_ key: StaticString, or omitted: String?) -> (String, Range<Int>)? {
+        guard skip(key) else { return omitted.map { ($0, 0..<0) } }
+        return string().map { ($0, lastString) }
     }
 
     /// Steps over `literal` when the bytes at the cursor are exactly it.

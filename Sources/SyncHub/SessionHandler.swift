@@ -108,10 +108,17 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         let buffer = unwrapInboundIn(data)
         // Lines are read here, on the event loop's threads; the database thread only checks and applies.
         // Operation lines are completed here too (their push's defaults, `prev` from the line before).
-        var parsed = HubSession.parse(buffer.readableBytesView)
         // Whether the reader took the line's `prev` from the line before: the session's chain check then
         // need not hash that link again (it would, from the completed operation alone).
         var linked = false
+        // An operation line of a push in its writer's layout is read in one pass; any other line is
+        // parsed whole.
+        if pushReader != nil, let op = buffer.withUnsafeReadableBytes({ pushReader!.read(bytes: $0) }) {
+            queue.append((.success(.operation(op)), buffer.readableBytes, pushReader!.lastLinked))
+            next(context)
+            return
+        }
+        var parsed = HubSession.parse(buffer.readableBytesView)
         switch parsed {
         case .success(.message(.push(_, _, let defaults, _))): pushReader = BatchReader(defaults: defaults)
         case .success(let line) where pushReader != nil && !line.isMessage:

@@ -146,11 +146,16 @@ public struct SyncClient {
                         guard let line = try transport.receive() else {
                             throw SyncError.transport(.closed("the hub closed the session inside a batch"))
                         }
-                        let parsed = try WireLine(bytes: line)
-                        if case .message = parsed {
-                            throw violation(transport, "expected \(count) operations after batch")
+                        let op: SyncOperation
+                        if let read = line.withUnsafeBytes({ reader.read(bytes: $0) }) {
+                            op = read
+                        } else {
+                            let parsed = try WireLine(bytes: line)
+                            if case .message = parsed {
+                                throw violation(transport, "expected \(count) operations after batch")
+                            }
+                            op = try reader.read(parsed)
                         }
-                        let op = try reader.read(parsed)
                         guard op.dot.origin != store.replicaID else {
                             throw violation(transport, "the hub sent back operation \(op.dot) of this replica")
                         }

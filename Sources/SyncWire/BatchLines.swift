@@ -51,7 +51,7 @@ public struct BatchReader {
     /// - Throws: ``WireError`` (`bad-operation`) when the line is not a complete operation once filled
     ///   in, or `out-of-order` when it is a message.
     public mutating func read(_ line: WireLine) throws(WireError) -> SyncOperation {
-        var op: SyncOperation
+        let op: SyncOperation
         var prevLeftOut = false
         switch line {
         case .operation(let complete):
@@ -71,6 +71,27 @@ public struct BatchReader {
         case .message(let message):
             throw WireError(.outOfOrder, "a \(message.typeName) message inside a batch, before its operations ended")
         }
+        return follow(op, prevLeftOut: prevLeftOut)
+    }
+
+    /// The next operation, read straight from its line's bytes when the line is in the layout
+    /// ``BatchWriter`` writes (``OperationLine/decodeBatchLine(_:omitted:)``): no JSON tree is built.
+    /// Nil for any other line (a message, another layout, an invalid line), and nothing is consumed: the
+    /// caller reads it with ``WireLine`` and ``read(_:)``, which accept or refuse it with the same words.
+    /// Whatever this reads, those read as the same operation (`BatchLineTests`).
+    public mutating func read(bytes line: UnsafeRawBufferPointer) -> SyncOperation? {
+        let omitted = OperationLine.Omitted(
+            origin: defaults?.origin, author: defaults?.author, wallMs: defaults?.wallMs, previous: previous?.dot)
+        guard LineLimit.fits(contentBytes: line.count),
+            let (decoded, prevLeftOut) = OperationLine.decodeBatchLine(line, omitted: omitted)
+        else { return nil }
+        return follow(decoded.operation, prevLeftOut: prevLeftOut)
+    }
+
+    /// Takes `prev` from the line before when the line left it out and that line is the same origin's
+    /// previous operation, and remembers the operation for the next line.
+    private mutating func follow(_ read: SyncOperation, prevLeftOut: Bool) -> SyncOperation {
+        var op = read
         lastLinked = false
         if prevLeftOut, let previous, previous.dot.origin == op.dot.origin, previous.dot.seq + 1 == op.dot.seq {
             op.prev = previous.hash
