@@ -47,12 +47,16 @@ final class Applier {
     /// number: the `prev` of its next one.
     var localHead: (seq: UInt64, hash: [UInt8])?
 
+    /// Where the summary of held dots is kept between transactions (nil: read from `holdings`).
+    private let summaries: SummaryCache?
+
     init(
         _ db: Database, schema: ReplicatedSchema, recordedMs: Int64,
-        rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit
+        rowCacheLimit: Int = ReplicaStore.defaultRowCacheLimit, summaries: SummaryCache? = nil
     ) throws {
         flushThreshold = rowCacheLimit
         self.db = db
+        self.summaries = summaries
         // Arrival times never go backwards, even when the machine's clock does: a past snapshot must be
         // a state the replica really held.
         let latest = try Int64.fetchOne(db, sql: "SELECT max(recorded_ms) FROM arrival") ?? Int64.min
@@ -71,7 +75,7 @@ final class Applier {
         insertConflict = try SQLiteStatement(db, "INSERT INTO conflict (tbl, row, col, kind) VALUES (?, ?, ?, ?)")
         upsertHoldings = try SQLiteStatement(db, "INSERT OR REPLACE INTO holdings (origin, ranges) VALUES (?, ?)")
         projector = try Projector(db, schema: schema)
-        summary = try ReplicaStore.loadSummary(db)
+        summary = try summaries?.summary(db) ?? ReplicaStore.loadSummary(db)
     }
 
     /// The current state of a row (cached), for writers that need its contexts.
@@ -239,6 +243,7 @@ final class Applier {
             try upsertHoldings.run()
         }
         touchedOrigins.removeAll()
+        try summaries?.keep(summary, whenCommitted: db)
     }
 }
 

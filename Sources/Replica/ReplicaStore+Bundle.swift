@@ -222,7 +222,8 @@ extension ReplicaStore {
         let (imported, fileSection): (BundleStats, LinePosition?)
         do {
             (imported, fileSection) = try queue.write { db in
-                let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+                let applier = try Applier(
+                    db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit, summaries: summaries)
                 var judge: BundleAdmission?
                 while true {
                     switch reader.next() {

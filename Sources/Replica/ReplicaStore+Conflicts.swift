@@ -191,7 +191,8 @@ extension ReplicaStore {
                 guard !disputed else { throw ReplicaError.deletionDisputed(table: key.table, row: key.row) }
                 changes[index].values[tombstoneColumn] = .bool(true)
             }
-            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(
+                db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit, summaries: summaries)
             let written = try writeLocal(changes, through: applier, author: author, note: note)
             try applier.finish()
             return written

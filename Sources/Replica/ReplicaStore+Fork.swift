@@ -53,7 +53,8 @@ extension ReplicaStore {
                     sql: "UPDATE holdings SET ranges = ? WHERE origin = ?",
                     arguments: [JSONWriter.string(SeqRanges(kept).json), old])
             }
-            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(
+                db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit, summaries: summaries)
             // Each touched row is rebuilt by replaying what remains of its log (without withdrawn refused
             // writes, as everywhere).
             var rows: [RowKey] = []

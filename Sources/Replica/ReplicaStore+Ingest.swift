@@ -16,7 +16,8 @@ extension ReplicaStore {
         let now = clock()
         return try freezingOnProvenFork {
             try queue.write { db in
-                let applier = try Applier(db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit)
+                let applier = try Applier(
+                    db, schema: schema, recordedMs: now, rowCacheLimit: rowCacheLimit, summaries: summaries)
                 let checker = IngestChecker(
                     db, applier: applier, schema: schema, rules: rules, source: source, hubOrigin: replicaID,
                     sender: sender, receivedMs: now, checkpoints: checkpoints, linked: linked)

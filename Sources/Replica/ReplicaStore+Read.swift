@@ -3,7 +3,7 @@ import SyncCore
 
 extension ReplicaStore {
     /// What this replica holds of the log, per origin.
-    public func summary() throws -> Summary { try queue.read { db in try Self.loadSummary(db) } }
+    public func summary() throws -> Summary { try queue.read { db in try summaries.summary(db, keeping: true) } }
 
     /// The merged state of one row, or nil if nothing was written to it.
     public func rowState(table: String, row: String) throws -> RowState? {

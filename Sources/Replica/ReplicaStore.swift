@@ -28,6 +28,8 @@ public final class ReplicaStore: Sendable {
     /// How many rows a transaction keeps in memory before writing them back (see `Applier`).
     public let rowCacheLimit: Int
     let queue: DatabaseQueue
+    /// The summary of held dots as last committed, kept between transactions (see ``SummaryCache``).
+    let summaries = SummaryCache()
 
     private init(
         path: String, queue: DatabaseQueue, replicaID: String, schema: ReplicatedSchema,

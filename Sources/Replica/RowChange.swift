@@ -34,7 +34,8 @@ extension ReplicaStore {
     @discardableResult
     public func write(_ changes: [RowChange], author: String, note: String? = nil) throws -> [SyncOperation] {
         try queue.write { db in
-            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(
+                db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit, summaries: summaries)
             let written = try writeLocal(changes, through: applier, author: author, note: note)
             try applier.finish()
             return written
@@ -100,7 +101,8 @@ extension ReplicaStore {
     @discardableResult
     public func apply(_ operations: [SyncOperation]) throws -> Int {
         try queue.write { db in
-            let applier = try Applier(db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit)
+            let applier = try Applier(
+                db, schema: schema, recordedMs: clock(), rowCacheLimit: rowCacheLimit, summaries: summaries)
             for op in operations { try applier.apply(op) }
             try applier.finish()
             return applier.applied
