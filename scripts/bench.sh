@@ -14,8 +14,9 @@
 #               defaults 250 x 4000): the district report, every open conflict listed, `ntm log` of one
 #               indicator (baseline: the same without the row index)
 #   night_scaling  (issue 18) district_night in clear at NIGHT_SIZES replicas (default "32 128 320") of
-#               2,000 operations, NIGHT_AT_ONCE sessions at a time (default 32): ops/s and peak memory at
-#               each size, and the ops/s of the largest over the smallest (target: flat, >= 0.8)
+#               NIGHT_PER_REPLICA operations (default 2,000), NIGHT_AT_ONCE sessions at a time (default 32):
+#               ops/s and peak memory at each size, and the ops/s of the largest over the smallest (target:
+#               flat, >= 0.8). The province's night on one hub: NIGHT_SIZES="32 320 600" NIGHT_PER_REPLICA=5000
 #   district_night, noop_sync  sync over loopback TCP (see below)
 #   files_store, files_sync, files_resume, files_memory  evidence files (see the end of this file)
 #   hub_import  (issue 15) the apply bundle imported at a hub through its one way in, signed
@@ -195,7 +196,7 @@ rm -rf "$night_dir"
 scaling=()
 for size in ${NIGHT_SIZES:-32 128 320}; do
   rm -rf "$night_dir" && mkdir -p "$night_dir"
-  line=$("$bench" night --folder "$night_dir" --communes "$size" --per-commune 2000 --clear --at-once "${NIGHT_AT_ONCE:-32}")
+  line=$("$bench" night --folder "$night_dir" --communes "$size" --per-commune "${NIGHT_PER_REPLICA:-2000}" --clear --at-once "${NIGHT_AT_ONCE:-32}")
   echo "$line"
   scaling+=("$line")
 done
