@@ -26,6 +26,14 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// The statement stays in the connection's cache: it is reset, so that one dropped in the middle of
+    /// its rows (an export that failed) does not keep a read snapshot open, and its bindings cleared,
+    /// so that none points into memory freed with its operations.
+    deinit {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     func bind(_ index: Int32, _ text: String) {

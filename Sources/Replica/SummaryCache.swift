@@ -40,6 +40,10 @@ final class SummaryCache: @unchecked Sendable {
         return summary
     }
 
+    /// Not to be called inside a savepoint that may be rolled back while its transaction commits:
+    /// `ROLLBACK TO` neither reports a rollback nor lowers the count of changed rows (no code of this
+    /// module uses savepoints).
+    ///
     /// Keeps `summary` once the transaction `db` is in commits (an applier's, whose `finish` wrote
     /// it to `holdings`), provided nothing changed after this call in that transaction (another applier
     /// in the same transaction keeps its own); drops any copy if it rolls back.

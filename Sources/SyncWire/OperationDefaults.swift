@@ -27,8 +27,11 @@ public struct OperationDefaults: Hashable, Sendable {
             for value in values { counts[value, default: 0] += 1 }
             return counts.max { $0.value < $1.value || ($0.value == $1.value && "\($0.key)" > "\($1.key)") }?.key
         }
+        // Authors are counted by their bytes: two spellings of one name (composed or decomposed accents,
+        // from two input methods) are two authors, each kept as written.
+        let author = mostFrequent(operations.map { Array($0.author.utf8) }).map { String(decoding: $0, as: UTF8.self) }
         return OperationDefaults(
-            origin: mostFrequent(operations.map(\.dot.origin)), author: mostFrequent(operations.map(\.author)),
+            origin: mostFrequent(operations.map(\.dot.origin)), author: author,
             wallMs: mostFrequent(operations.map(\.wallMs)))
     }
 
@@ -66,7 +69,9 @@ public struct OperationDefaults: Hashable, Sendable {
         writer.write(op.value.json)
         writer.append(raw: #","context":"#.utf8)
         SyncOperation.write(context: op.context, to: &writer)
-        if op.author != author {
+        // By bytes, not by Swift's `==`, which equates composed and decomposed accents: a line that left
+        // out an author spelled otherwise than the default would be read back with the default's bytes.
+        if author.map({ !bytesEqual(op.author, $0) }) ?? true {
             writer.append(raw: #","author":"#.utf8)
             writer.write(string: op.author)
         }

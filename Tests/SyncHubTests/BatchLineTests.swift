@@ -90,6 +90,31 @@ import Testing
         #expect(readInOnePass > 0)
     }
 
+    /// Two spellings of one author (composed and decomposed accents, as two input methods type them)
+    /// are two authors on the wire: each operation reads back byte for byte, its hash unchanged.
+    @Test func anAuthorSpelledOtherwiseThanTheDefaultIsWrittenOut() throws {
+        let composed = "Nguy\u{1EC5}n Th\u{1ECB} Lan"
+        let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} Lan"
+        #expect(composed == decomposed && !bytesEqual(composed, decomposed))
+        var batch: [SyncOperation] = []
+        for seq in 1...9 {
+            batch.append(
+                SyncOperation(
+                    dot: Dot(origin: "xa-a-1", seq: UInt64(seq)), key: FieldKey(table: "t", row: "r", column: "c"),
+                    value: .int(Int64(seq)), context: VersionVector(), author: seq % 3 == 0 ? decomposed : composed,
+                    wallMs: 1_700_000_000_000, note: nil, prev: batch.last?.hash))
+        }
+        let defaults = try #require(OperationDefaults.common(batch))
+        #expect(bytesEqual(defaults.author ?? "", composed))
+        var writer = BatchWriter(defaults: defaults, omitsSeq: true)
+        var reader = BatchReader(defaults: defaults)
+        for op in batch {
+            let line = Array(writer.line(op).utf8)
+            let read = try #require(line.withUnsafeBytes { reader.read(bytes: $0) })
+            #expect(read.hash == op.hash && bytesEqual(read.author, op.author))
+        }
+    }
+
     /// Lines each path must refuse, the one-pass reader by leaving them to the general one.
     @Test(arguments: [
         // Its context names its own origin at its own seq.
