@@ -46,11 +46,10 @@ final class IngestChecker {
     /// The last operation of each origin met in this ingest (taken, or held already), for the next
     /// one's chain check.
     private var last: [String: SyncOperation] = [:]
-    /// The last operation of each origin taken in this ingest, as prepared: its hash, when the next one
-    /// needs it, is read from its canonical line when it came as one (no line is written again).
-    private var lastTaken: [String: PreparedOperation] = [:]
-    /// The last operation of each origin newly taken (applied or quarantined) in this ingest.
-    private var taken: [String: SyncOperation] = [:]
+    /// The last operation of each origin newly taken (applied or quarantined) in this ingest, as
+    /// prepared: its hash, when the next one needs it, is read from its canonical line when it came as
+    /// one (no line is written again).
+    private var taken: [String: PreparedOperation] = [:]
     /// The checkpoints verified in this ingest, kept when it commits.
     private var verified: [Checkpoint] = []
     private(set) var report = IngestReport()
@@ -124,8 +123,7 @@ final class IngestChecker {
             plans[dot.origin] = plan
         }
         last[dot.origin] = op
-        lastTaken[dot.origin] = prepared
-        taken[dot.origin] = op
+        taken[dot.origin] = prepared
         var reason: String?
         if let cutoff = plan.quarantineAfter, dot.seq > cutoff {
             reason = "revoked: the credential of \(dot.origin) was revoked; its work after seq \(cutoff) is not taken"
@@ -174,7 +172,7 @@ final class IngestChecker {
             previous = next
         }
         guard previous.dot.seq == plan.through, previous.hash == plan.head else {
-            let end = taken[origin]!.dot
+            let end = taken[origin]!.operation.dot
             throw IngestError(
                 .badSignature, end,
                 "the run of \(origin) ends at seq \(end.seq), before its checkpoint at seq \(plan.through): operations were left out on the way"
@@ -187,8 +185,8 @@ final class IngestChecker {
     /// cannot slip forged operations into a hole of what the hub held.
     private func held(_ op: SyncOperation) throws {
         let dot = op.dot
-        if let prior = taken[dot.origin], prior.dot.seq + 1 == dot.seq, last[dot.origin]?.dot == prior.dot,
-            op.prev != prior.hash
+        if let prior = taken[dot.origin], prior.operation.dot.seq + 1 == dot.seq,
+            last[dot.origin]?.dot == prior.operation.dot, op.prev != prior.hash
         {
             throw IngestError(
                 .badSignature, dot,
@@ -365,7 +363,7 @@ final class IngestChecker {
         }
         report.linksHashed += 1
         let previousHash =
-            inIngest ? lastTaken[dot.origin].flatMap { $0.operation.dot == before ? $0.hash : nil } : nil
+            inIngest ? taken[dot.origin].flatMap { $0.operation.dot == before ? $0.hash : nil } : nil
         guard prev == previousHash ?? previous.hash else {
             // Against what the hub already holds, another previous operation is another history of the
             // same origin; inside one batch it is a chain the sender broke itself.

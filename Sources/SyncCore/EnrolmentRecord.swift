@@ -147,7 +147,8 @@ public struct EnrolmentRecord: Sendable, Hashable {
     /// of consecutive entries (a welcome's, a bundle header's, a lower hub's log) costs one signature
     /// check and one SHA-256 each, instead of one signature check each: a replica's first session at a
     /// hub of 600 enrolments checked 600 signatures. Such an entry is kept with the signature it came
-    /// with, which was not checked; ``verify(hubKey:)`` still judges it alone wherever it is used alone.
+    /// with, which was not checked: a signature damaged on the way is carried on (its payload is the
+    /// hub's), and a reader that checks each entry alone with ``verify(hubKey:)`` would refuse it.
     public static func vouched(_ records: [EnrolmentRecord], hub: String? = nil, hubKey: [UInt8]) -> [EnrolmentRecord] {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: hubKey) else { return [] }
         // Newest first, so that an entry that holds vouches for the one it names before that one is met.

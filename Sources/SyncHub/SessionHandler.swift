@@ -111,21 +111,22 @@ final class SessionHandler: ChannelInboundHandler, @unchecked Sendable {
         // Whether the reader took the line's `prev` from the line before: the session's chain check then
         // need not hash that link again (it would, from the completed operation alone).
         var linked = false
+        var parsed: Result<WireLine, WireError>
         // An operation line of a push in its writer's layout is read in one pass; any other line is
         // parsed whole.
         if pushReader != nil, let op = buffer.withUnsafeReadableBytes({ pushReader!.read(bytes: $0) }) {
-            queue.append((.success(.operation(op)), buffer.readableBytes, pushReader!.lastLinked))
-            next(context)
-            return
-        }
-        var parsed = HubSession.parse(buffer.readableBytesView)
-        switch parsed {
-        case .success(.message(.push(_, _, let defaults, _))): pushReader = BatchReader(defaults: defaults)
-        case .success(let line) where pushReader != nil && !line.isMessage:
-            parsed = Result { () throws(WireError) -> WireLine in .operation(try pushReader!.read(line)) }
+            parsed = .success(.operation(op))
             linked = pushReader!.lastLinked
-        case .success(.message): pushReader = nil
-        default: break
+        } else {
+            parsed = HubSession.parse(buffer.readableBytesView)
+            switch parsed {
+            case .success(.message(.push(_, _, let defaults, _))): pushReader = BatchReader(defaults: defaults)
+            case .success(let line) where pushReader != nil && !line.isMessage:
+                parsed = Result { () throws(WireError) -> WireLine in .operation(try pushReader!.read(line)) }
+                linked = pushReader!.lastLinked
+            case .success(.message): pushReader = nil
+            default: break
+            }
         }
         queue.append((parsed, buffer.readableBytes, linked))
         next(context)
